@@ -1,0 +1,1 @@
+"""Automatic pre-moderation: checks, word lists and the offline classifier."""

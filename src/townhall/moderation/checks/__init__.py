@@ -1,0 +1,1 @@
+"""One module per guideline; each check returns a Finding or None."""

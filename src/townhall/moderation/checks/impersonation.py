@@ -1,0 +1,104 @@
+"""Impersonation: posing as staff, the publisher or another commenter."""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from functools import cache, lru_cache
+from importlib import resources
+
+from townhall.moderation.findings import Finding, Submission
+from townhall.moderation.rules import Rules
+
+ROLES = (
+    r"(?:site\s+|community\s+|comments?\s+|chief\s+|deputy\s+|managing\s+|news\s+)?"
+    r"(?:moderator|mod|admin|administrator|editor|sub-?editor|staff(?:\s+member)?|"
+    r"journalist|reporter|moderation\s+team|community\s+team|comments\s+team)s?"
+)
+# "I am the moderator", "speaking as an editor here", "this is the comments team".
+CLAIM = re.compile(
+    r"\b(?:i\s*am|i'?m|im|speaking\s+as|as|this\s+is|we\s+are|we'?re|i\s+work\s+as)\s+"
+    r"(?:(?:a|an|the|your|one\s+of\s+the|one\s+of\s+your)\s+)?" + ROLES + r"\b",
+    re.IGNORECASE,
+)
+# Text dressed up as an official notice: "[Moderator note]", "Admin: ...".
+NOTICE = re.compile(
+    r"(?:^|\n)\s*[\[(]?\s*(?:moderator|mod|admin|administrator|editor|staff)"
+    r"(?:\s+(?:note|notice|message|team|warning))?\s*[\])]?\s*:",
+    re.IGNORECASE,
+)
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_LOOKALIKE_ASCII = str.maketrans({"0": "o", "1": "i", "l": "i", "|": "i", "5": "s", "3": "e"})
+
+
+@cache
+def _confusables() -> dict[str, str]:
+    """Map each non-ASCII look-alike to the ASCII letter or digit it imitates."""
+    path = resources.files("confusable_homoglyphs").joinpath("confusables.json")
+    table: dict[str, str] = {}
+    for char, glyphs in json.loads(path.read_text("utf-8")).items():
+        if char.isascii():
+            continue
+        for glyph in glyphs:
+            target = glyph["c"].strip("\u200e")
+            if len(target) == 1 and target.isascii() and target.isalnum():
+                table[char] = target.lower()
+                break
+    return table
+
+
+@lru_cache(maxsize=4096)
+def skeleton(name: str) -> str:
+    """Reduce a name to what it looks like: "Аdmin", "AdmIn" and "ad.min" all give "adrnin"."""
+    text = unicodedata.normalize("NFKC", name)
+    table = _confusables()
+    text = "".join(table.get(c, c) for c in text)
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if c.isascii() and c.isalnum()).lower()
+    # Letter pairs that read as one letter ("rn" looks like "m", "vv" like "w").
+    return text.translate(_LOOKALIKE_ASCII).replace("m", "rn").replace("w", "vv")
+
+
+def name_parts(name: str) -> set[str]:
+    """Skeletons of the words in a name, split at spaces, punctuation and camelCase."""
+    spaced = _CAMEL.sub(" ", unicodedata.normalize("NFKC", name))
+    return {k for part in re.split(r"[\W_]+", spaced) if (k := skeleton(part))}
+
+
+def poses_as(name: str, rules: Rules) -> str | None:
+    """Who a name poses as: a reserved role, the publisher or a staff member, else None."""
+    key = skeleton(name)
+    if not key:
+        return None
+    for staff in rules.staff_names:
+        if skeleton(staff) == key:
+            return f"staff member {staff}"
+    parts = name_parts(name)
+    for reserved in rules.reserved_names:
+        if skeleton(reserved) in parts or skeleton(reserved) == key:
+            return f'the reserved name "{reserved}"'
+    publisher = skeleton(re.sub(r"(?i)^the\s+", "", rules.publisher_name))
+    if publisher and publisher in key:
+        return f"the publisher {rules.publisher_name}"
+    return None
+
+
+def impersonation(sub: Submission) -> Finding | None:
+    """Hold comments that claim a staff role or come from a look-alike of someone else's name."""
+    if sub.author_is_staff:
+        return None
+    if CLAIM.search(sub.body) or NOTICE.search(sub.body):
+        return Finding.hold("impersonation", "claims to speak as staff")
+    name = sub.author_name
+    if not name:
+        return None
+    target = poses_as(name, sub.rules)
+    if target:
+        return Finding.hold("impersonation", f"commenting name looks like {target}")
+    key, folded = skeleton(name), name.casefold().strip()
+    for other in sub.other_names:
+        # The same name spelled the same way is the author; only a look-alike is suspect.
+        if other.casefold().strip() != folded and skeleton(other) == key:
+            return Finding.hold("impersonation", f'commenting name looks like "{other}"')
+    return None

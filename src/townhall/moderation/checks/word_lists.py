@@ -1,0 +1,66 @@
+"""Swearing, abuse and discrimination caught by the site's word lists."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from townhall.moderation.findings import Finding, Submission
+from townhall.moderation.rules import Rules
+from townhall.moderation.words import Hit, WordList, compile_list
+
+
+def mask(word: str) -> str:
+    """Show a listed word to moderators without spelling it out ("i***t")."""
+    if len(word) <= 2:
+        return word[0] + "*" * (len(word) - 1)
+    return word[0] + "*" * (len(word) - 2) + word[-1]
+
+
+def lists(rules: Rules) -> tuple[WordList, WordList]:
+    """The compiled banned and suspect lists of a site (cached by content)."""
+    return (
+        compile_list(rules.banned_words, rules.allowed_words),
+        compile_list(rules.suspect_words, rules.allowed_words),
+    )
+
+
+@lru_cache(maxsize=256)
+def _hits(body: str, rules: Rules) -> tuple[tuple[Hit, ...], tuple[Hit, ...]]:
+    # Several checks ask about the same body within one review.
+    banned, suspect = lists(rules)
+    return tuple(banned.find(body)), tuple(suspect.find(body))
+
+
+def banned_hits(sub: Submission) -> tuple[Hit, ...]:
+    """Banned-list entries found in the body."""
+    return _hits(sub.body, sub.rules)[0]
+
+
+def suspect_hits(sub: Submission) -> tuple[Hit, ...]:
+    """Suspect-list entries found in the body."""
+    return _hits(sub.body, sub.rules)[1]
+
+
+def _describe(hits: tuple[Hit, ...]) -> str:
+    words = sorted({mask(h.entry) for h in hits})
+    return ", ".join(f'"{w}"' for w in words[:5])
+
+
+def banned_words(sub: Submission) -> Finding | None:
+    """Reject a banned word; only hold one that is quoted or discussed rather than used."""
+    hits = banned_hits(sub)
+    if not hits:
+        return None
+    used = [h for h in hits if not h.is_quoted]
+    if used:
+        return Finding.reject(used[0].guideline, f"banned word {_describe(tuple(used))}")
+    # Someone condemning a slur ("he called me a ...") is not using it; a person decides.
+    return Finding.hold(hits[0].guideline, f"quotes a banned word {_describe(hits)}")
+
+
+def suspect_words(sub: Submission) -> Finding | None:
+    """Hold a comment containing a suspect word."""
+    hits = suspect_hits(sub)
+    if not hits:
+        return None
+    return Finding.hold(hits[0].guideline, f"contains {_describe(hits)}")

@@ -1,0 +1,105 @@
+"""A small linear toxicity classifier scored in pure Python.
+
+The weights are learned offline by ``scripts/train_moderation_model.py`` and
+shipped as gzip-compressed JSON in ``moderation/data``; nothing is downloaded
+and scikit-learn is not needed at run time.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import math
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from townhall.moderation.text import fold, squeeze, strip_urls
+
+MODEL_FILE = "toxicity_model.json.gz"
+_WORD = re.compile(r"[a-z0-9]+")
+# Long comments are scored on their head: enough to judge tone, and it keeps a
+# 5,000-character post from costing more than a short one by orders of magnitude.
+MAX_CHARS = 2000
+
+
+def features(text: str) -> set[str]:
+    """Word unigrams, word bigrams and in-word character 3-5-grams of folded text."""
+    folded = squeeze(strip_urls(fold(text[:MAX_CHARS]))).replace("'", "").replace("’", "")
+    words = _WORD.findall(folded)
+    out: set[str] = set()
+    add = out.add
+    prev = ""
+    for word in words:
+        add("w" + word)
+        if prev:
+            add("b" + prev + " " + word)
+        prev = word
+        padded = " " + word + " "
+        size = len(padded)
+        for n in (3, 4, 5):
+            for i in range(size - n + 1):
+                add("c" + padded[i : i + n])
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class LinearHead:
+    """One logistic-regression output over the shared features."""
+
+    bias: float
+    weights: dict[str, float]
+
+    def probability(self, feats: set[str]) -> float:
+        """Probability of the positive class for a feature set."""
+        if not feats:
+            return 1.0 / (1.0 + math.exp(-self.bias))
+        get = self.weights.get
+        total = 0.0
+        for f in feats:
+            total += get(f, 0.0)
+        z = self.bias + total / math.sqrt(len(feats))
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+@dataclass(frozen=True, slots=True)
+class Prediction:
+    """Classifier output: overall toxicity and how much of it looks like hate speech."""
+
+    toxicity: float
+    hate: float
+
+
+@dataclass(frozen=True, slots=True)
+class ToxicityModel:
+    """Toxicity head plus a hate-speech head that picks the guideline."""
+
+    toxic: LinearHead
+    hate: LinearHead
+    meta: dict[str, object]
+
+    def predict(self, text: str) -> Prediction:
+        """Score one comment."""
+        feats = features(text)
+        tox = self.toxic.probability(feats)
+        # The hate head is only consulted when the text is likely toxic anyway.
+        hate = self.hate.probability(feats) if tox >= 0.2 else 0.0
+        return Prediction(toxicity=tox, hate=hate)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> ToxicityModel:
+        """Build a model from its exported JSON form."""
+        heads = data["heads"]
+        return cls(
+            toxic=LinearHead(float(heads["toxic"]["bias"]), heads["toxic"]["weights"]),
+            hate=LinearHead(float(heads["hate"]["bias"]), heads["hate"]["weights"]),
+            meta=data.get("meta", {}),
+        )
+
+
+@cache
+def load_model() -> ToxicityModel:
+    """Load the shipped model once per process."""
+    blob = resources.files("townhall.moderation").joinpath("data", MODEL_FILE).read_bytes()
+    return ToxicityModel.from_dict(json.loads(gzip.decompress(blob)))

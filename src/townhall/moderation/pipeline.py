@@ -1,0 +1,68 @@
+"""The pre-moderation pipeline: run every check, keep every finding, strictest wins."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from townhall.moderation.checks.impersonation import impersonation, poses_as
+from townhall.moderation.checks.private_info import private_info
+from townhall.moderation.checks.spam import burst_posting, link_limit, repeated_text
+from townhall.moderation.checks.toxicity import toxicity
+from townhall.moderation.checks.trust import new_user, premoderated_story
+from townhall.moderation.checks.word_lists import banned_words, lists, suspect_words
+from townhall.moderation.findings import Action, Finding, Review, Submission
+from townhall.moderation.rules import Rules
+from townhall.moderation.words import normal_word, parse_entry
+
+__all__ = [
+    "CHECKS",
+    "Action",
+    "Finding",
+    "Review",
+    "Rules",
+    "Submission",
+    "name_problem",
+    "review",
+]
+
+Check = Callable[[Submission], Finding | None]
+
+CHECKS: tuple[Check, ...] = (
+    banned_words,
+    suspect_words,  # cheapest first
+    toxicity,
+    private_info,
+    impersonation,
+    link_limit,
+    repeated_text,
+    burst_posting,
+    premoderated_story,
+    new_user,  # last: holds whatever the others let through
+)
+
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+
+
+def review(sub: Submission) -> Review:
+    """Run every check on a submission; the strictest finding decides."""
+    findings = tuple(f for check in CHECKS if (f := check(sub)) is not None)
+    return Review.of(findings)
+
+
+def name_problem(name: str, rules: Rules) -> str | None:
+    """Why a commenting name is unacceptable (profane, or posing as staff), else None."""
+    banned, suspect = lists(rules)
+    spaced = _CAMEL.sub(" ", name).replace("_", " ")
+    if banned.find(spaced) or suspect.find(spaced):
+        return "the name contains a word that is not allowed"
+    # Names are often run together ("xXslurXx"), so long banned entries also match inside.
+    squashed = normal_word(re.sub(r"[\W_]+", "", name))
+    for raw in rules.banned_words:
+        entry = parse_entry(raw)
+        if entry and " " not in entry.key and len(entry.key) >= 5 and entry.key in squashed:
+            return "the name contains a word that is not allowed"
+    target = poses_as(name, rules)
+    if target:
+        return f"the name looks like {target}"
+    return None

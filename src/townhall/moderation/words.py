@@ -1,0 +1,234 @@
+"""Word and phrase lists that see through common disguises.
+
+Matching works on whole words, so "Scunthorpe", "assassin" or "therapist"
+never match an entry they merely contain. Before comparing, text is folded
+(case, accents, invisible characters), leetspeak is decoded ("$h1t"), words
+spelled out with separators are rejoined ("f.u.c.k", "f u c k"), runs of a
+repeated letter may be longer than in the entry ("fuuuck") and "*" masks a
+letter ("f**k").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from itertools import groupby
+
+from townhall.moderation.text import LEET, fold
+
+GUIDELINES = ("swearing", "abuse", "discrimination")
+DEFAULT_GUIDELINE = "swearing"
+
+# A word may carry inner punctuation ("sh.it", "f-ing", "you'll"); its pieces are
+# also tried on their own, so "knee-jerk" is seen as "knee" and "jerk" too.
+_TOKEN = re.compile(r"[\w$@!|*]+(?:[.\-_'’][\w$@!|*]+)*")
+# Three or more single characters separated by spaces or punctuation: "f u c k".
+_SPELLED = re.compile(r"(?<![\w$@*])(?:[\w$@!*][\s.\-_,+]{1,3}){2,}[\w$@!*](?![\w$@*])")
+_INNER = re.compile(r"[.\-_'’]")
+_EDGE = "!|.*"  # leetspeak only inside a word: "idiot!" is not "idioti"
+_SUFFIXES = ("s", "es")
+# Words that, shortly before a slur, show it is being quoted or discussed.
+_MENTION_CUES = frozenset(
+    "word words term slur slurs called calling call label labelled labeled "
+    "says said saying use using used yelled shouted wrote".split()
+)
+_QUOTES = str.maketrans({"“": '"', "”": '"', "«": '"', "»": '"', "„": '"'})
+
+
+def _runs(word: str) -> tuple[str, tuple[int, ...]]:
+    """Collapse repeated letters, remembering each run's length."""
+    chars, counts = [], []
+    for ch, group in groupby(word):
+        chars.append(ch)
+        counts.append(sum(1 for _ in group))
+    return "".join(chars), tuple(counts)
+
+
+def normal_word(word: str) -> str:
+    """Fold and decode leetspeak in one list entry or token."""
+    core = word.strip(_EDGE) if word.strip(_EDGE) else word
+    return _INNER.sub("", fold(core).translate(LEET))
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One list entry: how it was written and which guideline it enforces."""
+
+    text: str
+    guideline: str
+    key: str
+    runs: tuple[int, ...]
+    prefix: bool = False
+    suffix: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A list entry found in a text."""
+
+    entry: str
+    guideline: str
+    found: str
+    is_quoted: bool
+
+
+def parse_entry(raw: str, default: str = DEFAULT_GUIDELINE) -> Entry | None:
+    """Parse "word", "guideline:word", "word*" or "*word" into an Entry."""
+    text = raw.strip()
+    guideline = default
+    head, sep, rest = text.partition(":")
+    if sep and head.strip() in GUIDELINES:
+        guideline, text = head.strip(), rest.strip()
+    prefix, suffix = text.endswith("*"), text.startswith("*")
+    body = text.strip("*").strip()
+    if not body:
+        return None
+    words = [normal_word(w) for w in body.split()]
+    key, runs = _runs(" ".join(w for w in words if w))
+    if not key:
+        return None
+    return Entry(body, guideline, key, runs, prefix=prefix and " " not in key, suffix=suffix)
+
+
+def load_default(name: str) -> tuple[str, ...]:
+    """Read a shipped list (``banned_words`` / ``suspect_words``) as "guideline:word" lines."""
+    raw = resources.files("townhall.moderation").joinpath("data", f"{name}.txt").read_text("utf-8")
+    out: list[str] = []
+    guideline = DEFAULT_GUIDELINE
+    for line in raw.splitlines():
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            guideline = line[1:-1].strip()
+            continue
+        out.append(f"{guideline}:{line}")
+    return tuple(out)
+
+
+def _tokens(folded: str) -> list[tuple[str, int, int, bool]]:
+    """(candidate, start, end, is_primary) for every word and word piece."""
+    out = []
+    for m in _TOKEN.finditer(folded):
+        raw = m.group()
+        out.append((raw, m.start(), m.end(), True))
+        if _INNER.search(raw):
+            for piece in _INNER.split(raw):
+                if piece:
+                    out.append((piece, m.start(), m.end(), False))
+    for m in _SPELLED.finditer(folded):
+        joined = re.sub(r"[\s.\-_,+]", "", m.group())
+        out.append((joined, m.start(), m.end(), False))
+    return out
+
+
+class WordList:
+    """A compiled set of entries; build once per distinct list via ``compile_list``."""
+
+    def __init__(self, entries: tuple[str, ...], allowed: tuple[str, ...] = ()) -> None:
+        self.exact: dict[str, list[Entry]] = {}
+        self.affixed: list[Entry] = []
+        self.phrases: list[Entry] = []
+        for raw in entries:
+            entry = parse_entry(raw)
+            if entry is None:
+                continue
+            if " " in entry.key:
+                self.phrases.append(entry)
+            elif entry.prefix or entry.suffix:
+                self.affixed.append(entry)
+                self.exact.setdefault(entry.key, []).append(entry)
+            else:
+                self.exact.setdefault(entry.key, []).append(entry)
+        self.allowed = frozenset(e.key for a in allowed if (e := parse_entry(a)) is not None)
+
+    def _match(self, word: str) -> Entry | None:
+        """The entry one normalised word matches, if any."""
+        if "*" in word:
+            return self._masked(word)
+        key, runs = _runs(word)
+        if key in self.allowed or len(key) < 2:
+            return None
+        for entry in self.exact.get(key, ()):
+            if all(r >= e for r, e in zip(runs, entry.runs, strict=True)):
+                return entry
+        for suf in _SUFFIXES:
+            base = key[: -len(suf)]
+            if key.endswith(suf) and base in self.exact and base not in self.allowed:
+                for entry in self.exact[base]:
+                    if all(r >= e for r, e in zip(runs, entry.runs, strict=False)):
+                        return entry
+        for entry in self.affixed:
+            if (entry.prefix and key.startswith(entry.key)) or (
+                entry.suffix and key.endswith(entry.key)
+            ):
+                return entry
+        return None
+
+    def _masked(self, word: str) -> Entry | None:
+        """Match "f**k"-style words, where * stands for one hidden letter."""
+        if sum(c.isalpha() for c in word) < 2 or word[0] == "*" or word[-1] == "*":
+            return None
+        pattern = re.compile(word.replace("*", "[a-z]"))
+        for key, entries in self.exact.items():
+            if len(key) == len(word) and pattern.fullmatch(key):
+                return entries[0]
+        return None
+
+    def find(self, text: str) -> list[Hit]:
+        """Every entry found in ``text``, in order of appearance."""
+        folded = fold(text)
+        hits: list[Hit] = []
+        seen: set[tuple[str, int]] = set()
+        primary: list[tuple[str, int]] = []
+        for cand, start, end, is_primary in _tokens(folded):
+            word = normal_word(cand)
+            if is_primary:
+                primary.append((word, start))
+            if not word:
+                continue
+            entry = self._match(word)
+            if entry is not None and (entry.text, start) not in seen:
+                seen.add((entry.text, start))
+                hits.append(Hit(entry.text, entry.guideline, cand, _is_quoted(folded, start, end)))
+        if self.phrases:
+            stream = " " + " ".join(_runs(w)[0] for w, _ in primary) + " "
+            for entry in self.phrases:
+                at = stream.find(" " + entry.key + " ")
+                if at >= 0:
+                    hits.append(Hit(entry.text, entry.guideline, entry.text, False))
+        if hits:
+            hits = [_with_cue(h, primary) for h in hits]
+        return hits
+
+
+def _is_quoted(folded: str, start: int, end: int) -> bool:
+    """Whether the word sits inside double quotes or is wrapped in single quotes."""
+    plain = folded.translate(_QUOTES)
+    if plain.count('"', 0, start) % 2 == 1 and '"' in plain[end:]:
+        return True
+    before = plain[start - 1] if start > 0 else ""
+    after = plain[end] if end < len(plain) else ""
+    return bool(before and after) and before in "'‘" and after in "'’"
+
+
+def _with_cue(hit: Hit, primary: list[tuple[str, int]]) -> Hit:
+    """Mark a hit as quoted when a cue word ("the word", "called me") comes just before."""
+    if hit.is_quoted:
+        return hit
+    words = [w for w, _ in primary]
+    target = normal_word(hit.found)
+    for i, word in enumerate(words):
+        if word == target or target.startswith(word):
+            if any(w in _MENTION_CUES for w in words[max(0, i - 4) : i]):
+                return Hit(hit.entry, hit.guideline, hit.found, True)
+            break
+    return hit
+
+
+@lru_cache(maxsize=64)
+def compile_list(entries: tuple[str, ...], allowed: tuple[str, ...] = ()) -> WordList:
+    """Compile a list once; per-site lists are cached by their contents."""
+    return WordList(entries, allowed)
