@@ -1,0 +1,54 @@
+# townhall — developer commands. `make help` lists them.
+PY      ?= python3
+VENV    ?= .venv
+BIN     := $(VENV)/bin
+STAMP   := $(VENV)/.installed
+TSTAMP  := $(VENV)/.installed-test
+HOST    ?= 127.0.0.1
+PORT    ?= 8000
+DB      ?= sqlite
+
+.DEFAULT_GOAL := help
+.PHONY: help run serve migrate test test-unit test-integration test-e2e lint fmt bench bench-moderation bench-live clean
+
+help: ## List the commands
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	@touch $@
+
+$(TSTAMP): pyproject.toml $(STAMP)
+	$(BIN)/pip install -q -e '.[test]'
+	@if [ ! -d node_modules/axe-core ] && command -v npm >/dev/null 2>&1; then npm install --no-save --no-audit --no-fund axe-core@4 >/dev/null 2>&1 || true; fi
+	@touch $@
+
+run: $(STAMP) ## Serve the demo article with comments on SQLite and print its address
+	$(BIN)/townhall demo --host $(HOST) --port $(PORT)
+
+serve: $(STAMP) ## Serve the API (settings from townhall.toml / TOWNHALL_* variables)
+	$(BIN)/townhall serve --host $(HOST) --port $(PORT)
+
+migrate: $(STAMP) ## Apply database migrations
+	$(BIN)/townhall migrate
+
+test: $(TSTAMP) ## Run the whole test suite (unit, integration, browser)
+	$(BIN)/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+
+lint: $(TSTAMP) ## ruff check + format check
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+fmt: $(TSTAMP) ## Format the code
+	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix src tests bench
+
+bench-moderation: $(STAMP) ## Score pre-moderation on the eval set vs alt-profanity-check
+	$(BIN)/python bench/moderation/bench.py
+
+clean: ## Remove caches and local databases
+	rm -rf .pytest_cache .ruff_cache test-results *.sqlite3*

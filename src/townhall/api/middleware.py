@@ -1,0 +1,181 @@
+"""Pure-ASGI middleware: body size limit, CORS for allowed origins, security headers."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+import orjson
+
+from townhall.services.context import Context
+
+ASGIApp = Callable[..., Awaitable[None]]
+
+API_CSP = "default-src 'none'; frame-ancestors 'none'"
+PAGE_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; "
+    "base-uri 'none'; form-action 'self'; frame-ancestors 'self'"
+)
+_COMMON = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"strict-origin-when-cross-origin"),
+    (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), interest-cohort=()"),
+]
+_ALLOW_HEADERS = b"authorization, content-type, if-none-match, last-event-id"
+_ALLOW_METHODS = b"GET, POST, PUT, PATCH, DELETE, OPTIONS"
+_UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def _problem(status: int, code: str, detail: str) -> tuple[list[tuple[bytes, bytes]], bytes]:
+    body = orjson.dumps(
+        {
+            "type": "/problems/" + code,
+            "title": detail,
+            "status": status,
+            "detail": detail,
+            "code": code,
+        }
+    )
+    return [
+        (b"content-type", b"application/problem+json"),
+        (b"content-length", str(len(body)).encode()),
+    ], body
+
+
+class EdgeMiddleware:
+    """The checks every request passes before routing, and headers every response gets."""
+
+    def __init__(self, app: ASGIApp, ctx: Context) -> None:
+        self.app = app
+        self.ctx = ctx
+        self.max_body = ctx.settings.max_request_bytes
+
+    async def allowed_origin(self, origin: str, host: str | None, scheme: str) -> bool:
+        """The server's own origin, configured origins and the site's embedding origins."""
+        origin = origin.rstrip("/")
+        if host and origin == f"{scheme}://{host}":
+            return True
+        if self.ctx.settings.public_url and origin == self.ctx.settings.public_url.rstrip("/"):
+            return True
+        if origin in self.ctx.settings.allowed_origins or "*" in self.ctx.settings.allowed_origins:
+            return True
+        try:
+            site = await self.ctx.site()
+        except Exception:
+            return False
+        return origin in site.allowed_origins
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope["headers"])
+        path: str = scope["path"]
+        method: str = scope["method"]
+        origin_raw = headers.get(b"origin")
+        cors: list[tuple[bytes, bytes]] = []
+        if origin_raw is not None:
+            origin = origin_raw.decode("latin-1")
+            host = headers.get(b"host", b"").decode("latin-1")
+            ok = await self.allowed_origin(origin, host, scope.get("scheme", "http"))
+            if ok:
+                cors = [
+                    (b"access-control-allow-origin", origin_raw),
+                    (b"vary", b"Origin"),
+                    (b"access-control-expose-headers", b"etag, retry-after, location"),
+                ]
+            if method == "OPTIONS" and b"access-control-request-method" in headers:
+                if not ok:
+                    hdrs, body = _problem(
+                        403, "origin-not-allowed", "this origin may not embed comments"
+                    )
+                    await self._send(send, 403, hdrs, body)
+                    return
+                await self._send(
+                    send,
+                    204,
+                    [
+                        *cors,
+                        (b"access-control-allow-methods", _ALLOW_METHODS),
+                        (b"access-control-allow-headers", _ALLOW_HEADERS),
+                        (b"access-control-max-age", b"600"),
+                    ],
+                    b"",
+                )
+                return
+            if not ok and method in _UNSAFE:
+                hdrs, body = _problem(
+                    403, "origin-not-allowed", "this origin may not write comments"
+                )
+                await self._send(send, 403, hdrs, body)
+                return
+        length = headers.get(b"content-length")
+        if length is not None:
+            try:
+                too_big = int(length) > self.max_body
+            except ValueError:
+                too_big = True
+            if too_big:
+                hdrs, body = _problem(
+                    413, "payload-too-large", f"request body over {self.max_body} bytes"
+                )
+                await self._send(send, 413, hdrs, body)
+                return
+        received = 0
+        limit = self.max_body
+
+        async def limited_receive():
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise _TooLarge
+            return message
+
+        is_page = not path.startswith(
+            ("/api/", "/static/", "/embed.js", "/metrics", "/healthz", "/readyz")
+        )
+        extra = [
+            *_COMMON,
+            *cors,
+            (b"content-security-policy", (PAGE_CSP if is_page else API_CSP).encode()),
+        ]
+        if is_page:
+            extra.append((b"x-frame-options", b"SAMEORIGIN"))
+        else:
+            extra.append((b"cross-origin-resource-policy", b"cross-origin"))
+
+        started = False
+
+        async def send_with_headers(message):
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                message = dict(message)
+                present = {k for k, _ in message.get("headers", [])}
+                message["headers"] = [
+                    *message.get("headers", []),
+                    *[(k, v) for k, v in extra if k not in present],
+                ]
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, send_with_headers)
+        except _TooLarge:
+            if not started:
+                hdrs, body = _problem(
+                    413, "payload-too-large", f"request body over {self.max_body} bytes"
+                )
+                await self._send(send, 413, hdrs, body)
+
+    @staticmethod
+    async def _send(send, status: int, headers, body: bytes) -> None:
+        await send(
+            {"type": "http.response.start", "status": status, "headers": [*_COMMON, *headers]}
+        )
+        await send({"type": "http.response.body", "body": body})
+
+
+class _TooLarge(Exception):
+    pass

@@ -1,0 +1,188 @@
+"""Request and response schemas; the OpenAPI document is generated from these."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class SsoIn(_In):
+    token: str = Field(min_length=1, max_length=4096, description="Publisher-signed JWT")
+
+
+class RegisterIn(_In):
+    email: str = Field(min_length=3, max_length=320)
+    password: str = Field(min_length=1, max_length=256)
+    name: str | None = Field(default=None, max_length=200)
+
+
+class LoginIn(_In):
+    email: str = Field(min_length=1, max_length=320)
+    password: str = Field(min_length=1, max_length=256)
+
+
+class NameIn(_In):
+    name: str = Field(min_length=1, max_length=200)
+
+
+class CommentIn(_In):
+    body: str = Field(min_length=1, max_length=20_000)
+    stream: Literal["open", "premium"] = "open"
+    parent_id: int | None = Field(default=None, ge=1)
+    story_url: str | None = Field(default=None, max_length=2000)
+    story_title: str | None = Field(default=None, max_length=500)
+
+
+class CommentEditIn(_In):
+    body: str = Field(min_length=1, max_length=20_000)
+
+
+class ReportIn(_In):
+    reason: Literal[
+        "swearing",
+        "abuse",
+        "discrimination",
+        "impersonation",
+        "private_info",
+        "spam",
+        "disagree",
+        "other",
+    ]
+    note: str | None = Field(default=None, max_length=500)
+
+
+class AuthorOut(BaseModel):
+    id: int
+    name: str | None
+    premium: bool
+    badge: Literal["staff", "subscriber"] | None
+
+
+class ModerationNoteOut(BaseModel):
+    guideline: str | None
+    reason: str
+
+
+class CommentOut(BaseModel):
+    id: int
+    story_id: str
+    parent_id: int | None
+    root_id: int | None
+    depth: int
+    stream: Literal["open", "premium"]
+    status: Literal["published", "pending", "rejected", "deleted"]
+    body_html: str
+    author: AuthorOut | None
+    in_reply_to: str | None
+    created_at: str
+    edited_at: str | None
+    edited: bool
+    deleted: bool
+    like_count: int
+    reply_count: int
+    liked_by_me: bool
+    reported_by_me: bool
+    is_mine: bool
+    editable_until: str | None
+    moderation: ModerationNoteOut | None
+    replies: list[CommentOut] = []
+
+
+class ReportReasonOut(BaseModel):
+    id: str
+    label: str
+
+
+class SiteOut(BaseModel):
+    name: str
+    heading: str
+    call_to_action: str
+    premium_label: str
+    learn_more_url: str
+    guidelines: list[str]
+    guidelines_url: str
+    local_accounts: bool
+    max_body: int
+    edit_window_seconds: int
+    report_reasons: list[ReportReasonOut]
+
+
+class StoryOut(BaseModel):
+    id: str
+    title: str | None
+    url: str | None
+    is_closed: bool
+    premoderate: bool
+    premium_enabled: bool
+    premium_read_restricted: bool
+
+
+class CommentPageOut(BaseModel):
+    comments: list[CommentOut]
+    next_cursor: str | None
+    total: int
+    story: StoryOut
+    site: SiteOut
+
+
+class RepliesOut(BaseModel):
+    comments: list[CommentOut]
+    next_cursor: str | None
+    total: int
+
+
+class CountsOut(BaseModel):
+    counts: dict[str, int]
+
+
+class LikeOut(BaseModel):
+    like_count: int
+    liked_by_me: bool
+
+
+class ReportedOut(BaseModel):
+    reported: bool
+
+
+class UserOut(BaseModel):
+    id: int
+    email: str | None
+    name: str | None
+    role: Literal["commenter", "moderator", "admin"]
+    premium: bool
+    status: Literal["active", "banned", "suspended"]
+    suspended_until: str | None
+
+
+class SessionOut(BaseModel):
+    token: str
+    user: UserOut
+
+
+class NameCheckOut(BaseModel):
+    available: bool
+    rule: str | None
+    detail: str
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    code: str
+    instance: str | None = None
+    errors: list[dict[str, str]] | None = None
+
+
+PROBLEMS = {
+    code: {"model": Problem, "content": {"application/problem+json": {}}}
+    for code in (400, 401, 403, 404, 409, 413, 422, 429)
+}

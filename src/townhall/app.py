@@ -1,0 +1,109 @@
+"""create_app(settings): the only wiring code."""
+
+from __future__ import annotations
+
+import re
+from contextlib import asynccontextmanager
+from importlib import resources
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from starlette.responses import FileResponse, HTMLResponse, Response
+from starlette.staticfiles import StaticFiles
+
+from townhall import __version__
+from townhall.api import errors
+from townhall.api.middleware import EdgeMiddleware
+from townhall.api.routes import auth, ops, public
+from townhall.config import Settings, load_settings
+from townhall.live.memory import MemoryBroker
+from townhall.ratelimit import MemoryRateLimiter, NoRateLimiter
+from townhall.services.context import Context
+from townhall.services.sites import bootstrap_site
+from townhall.storage.sql.engine import Database
+
+WEB = Path(str(resources.files("townhall") / "web"))
+
+
+def build_context(settings: Settings) -> Context:
+    """Database, broker and rate limiter for these settings."""
+    live = MemoryBroker()
+    limiter = MemoryRateLimiter() if settings.rate_limits else NoRateLimiter()
+    if settings.redis_url:
+        from townhall.live.redis import RedisBroker, RedisRateLimiter
+
+        live = RedisBroker(settings.redis_url)
+        limiter = RedisRateLimiter(settings.redis_url) if settings.rate_limits else limiter
+    return Context(
+        settings=settings, db=Database(settings.database_url), live=live, limiter=limiter
+    )
+
+
+def create_app(settings: Settings | None = None, *, demo: bool = False) -> FastAPI:
+    """The ASGI application."""
+    settings = settings or load_settings()
+    ctx = build_context(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        await bootstrap_site(ctx)
+        yield
+        await ctx.live.close()
+        await ctx.db.dispose()
+
+    app = FastAPI(
+        title="townhall",
+        version=__version__,
+        description="Comments and community moderation for news publishers.",
+        openapi_url="/api/openapi.json",
+        docs_url="/api/docs",
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.ctx = ctx
+    errors.install(app)
+    app.include_router(public.router)
+    app.include_router(auth.router)
+    app.include_router(ops.router)
+    _install_optional_routers(app)
+    app.mount("/static", StaticFiles(directory=WEB / "static"), name="static")
+
+    @app.get("/embed.js", include_in_schema=False)
+    async def embed_js() -> Response:
+        return FileResponse(
+            WEB / "static" / "embed.js",
+            media_type="text/javascript",
+            headers={"Cache-Control": "public, max-age=300"},
+        )
+
+    if demo:
+
+        @app.get("/", include_in_schema=False)
+        async def demo_page(request: Request) -> Response:
+            origin = str(request.base_url).rstrip("/")
+            html = (WEB / "demo" / "article.html").read_text(encoding="utf-8")
+            # Only JWT characters may reach the attribute.
+            token = re.sub(r"[^A-Za-z0-9_.-]", "", request.query_params.get("sso", ""))[:4096]
+            html = html.replace("{{ORIGIN}}", origin).replace("{{SSO_TOKEN}}", token)
+            return HTMLResponse(html)
+
+    app.add_middleware(EdgeMiddleware, ctx=ctx)
+    return app
+
+
+def _install_optional_routers(app: FastAPI) -> None:
+    """Routers of the dashboard and live updates, when their modules are present."""
+    import importlib
+
+    for name in (
+        "townhall.api.routes.moderation",
+        "townhall.api.routes.live",
+        "townhall.api.routes.admin_pages",
+    ):
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        app.include_router(module.router)

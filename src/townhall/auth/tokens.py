@@ -1,0 +1,83 @@
+"""Session tokens and publisher SSO tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+import jwt
+
+from townhall.errors import InvalidToken
+
+SSO_ALGORITHM = "HS256"
+MAX_SSO_TOKEN = 4096
+
+
+def new_session_token() -> tuple[str, str]:
+    """A fresh bearer token and the hash stored in its place."""
+    token = secrets.token_urlsafe(32)
+    return token, hash_token(token)
+
+
+def hash_token(token: str) -> str:
+    """SHA-256 of a session token (tokens are random, so no salt is needed)."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class SsoClaims:
+    sub: str
+    email: str | None
+    name: str | None
+    premium: bool
+
+
+def verify_sso_token(token: str, *, secrets_: list[str], audience: str) -> SsoClaims:
+    """Verify a publisher JWT strictly: HS256 only, signature, exp, aud; return its claims."""
+    if not secrets_:
+        raise InvalidToken("single sign-on is not configured for this site")
+    if not isinstance(token, str) or len(token) > MAX_SSO_TOKEN:
+        raise InvalidToken("token is malformed")
+    try:
+        header = jwt.get_unverified_header(token)
+    except jwt.PyJWTError:
+        raise InvalidToken("token is malformed") from None
+    if header.get("alg") != SSO_ALGORITHM:
+        raise InvalidToken(f"token algorithm must be {SSO_ALGORITHM}")
+    claims: dict[str, Any] | None = None
+    error = "token signature is invalid"
+    for secret in secrets_:
+        try:
+            claims = jwt.decode(
+                token,
+                secret,
+                algorithms=[SSO_ALGORITHM],
+                audience=audience,
+                options={"require": ["exp", "sub", "aud"]},
+                leeway=30,
+            )
+            break
+        except jwt.ExpiredSignatureError:
+            raise InvalidToken("token has expired") from None
+        except (jwt.InvalidAudienceError, jwt.MissingRequiredClaimError) as exc:
+            raise InvalidToken(f"token refused: {exc}") from None
+        except jwt.InvalidSignatureError:
+            continue
+        except jwt.PyJWTError as exc:
+            error = f"token refused: {exc}"
+            break
+    if claims is None:
+        raise InvalidToken(error)
+    sub = claims.get("sub")
+    if not isinstance(sub, str) or not sub or len(sub) > 255:
+        raise InvalidToken("token subject is missing or invalid")
+    email = claims.get("email")
+    name = claims.get("name")
+    return SsoClaims(
+        sub=sub,
+        email=email if isinstance(email, str) and len(email) <= 320 else None,
+        name=name if isinstance(name, str) else None,
+        premium=claims.get("premium") is True,
+    )

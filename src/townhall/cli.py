@@ -1,0 +1,229 @@
+"""The `townhall` command: serve | demo | migrate | create-admin | moderate | import | export."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import secrets
+import sys
+from pathlib import Path
+
+from townhall import __version__
+from townhall.config import Settings, load_settings
+from townhall.errors import TownhallError
+
+
+def _settings(args: argparse.Namespace, **extra) -> Settings:
+    overrides = {}
+    if getattr(args, "db", None):
+        overrides["database_url"] = (
+            args.db if "://" in args.db else f"sqlite+aiosqlite:///{Path(args.db).resolve()}"
+        )
+    overrides.update(extra)
+    return load_settings(getattr(args, "config", None), **overrides)
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    """Apply migrations."""
+    from townhall.storage.migrate import upgrade
+
+    settings = _settings(args)
+    upgrade(settings.database_url)
+    print(f"database migrated: {_safe_url(settings.database_url)}")
+    return 0
+
+
+def _safe_url(url: str) -> str:
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        return f"{scheme}://***@{rest.split('@', 1)[1]}"
+    return url
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Run the HTTP server (uvicorn)."""
+    import uvicorn
+
+    from townhall.logs import setup_logging
+    from townhall.storage.migrate import upgrade
+
+    settings = _settings(args)
+    setup_logging(settings.log_level, settings.log_json)
+    if not args.no_migrate:
+        upgrade(settings.database_url)
+    print(f"townhall {__version__} serving on http://{args.host}:{args.port}", flush=True)
+    uvicorn.run(
+        "townhall.asgi:app",
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        log_level=settings.log_level,
+        access_log=args.access_log,
+        proxy_headers=True,
+        forwarded_allow_ips=args.forwarded_allow_ips,
+        timeout_graceful_shutdown=5,
+        limit_concurrency=args.limit_concurrency,
+    )
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Seed a demo site on SQLite and serve the sample article."""
+    import os
+
+    import uvicorn
+
+    from townhall.demo import seed_demo
+    from townhall.storage.migrate import upgrade
+
+    db = args.db or "townhall-demo.sqlite3"
+    secret = os.environ.get("TOWNHALL_SSO_SECRET") or "demo-sso-secret-change-me-0123456789ab"
+    os.environ["TOWNHALL_SSO_SECRET"] = secret
+    settings = _settings(argparse.Namespace(db=db, config=args.config), sso_secret=secret)
+    upgrade(settings.database_url)
+    users = asyncio.run(seed_demo(settings))
+    address = f"http://{args.host}:{args.port}/"
+    print("\n  townhall demo")
+    print(f"  Article with comments:  {address}")
+    print(f"  Moderator dashboard:    {address}admin")
+    print(f"  API documentation:      {address}api/docs")
+    print("  Demo accounts (e-mail / password):")
+    for user in users:
+        print(f"    {user['email']:<28} {user['password']:<22} {user.get('note', '')}")
+    print(f"  SSO secret for publisher tokens: {secret}\n", flush=True)
+    os.environ["TOWNHALL_DATABASE_URL"] = settings.database_url
+    uvicorn.run(
+        "townhall.asgi:demo_app",
+        host=args.host,
+        port=args.port,
+        log_level="warning",
+        timeout_graceful_shutdown=3,
+    )
+    return 0
+
+
+def cmd_create_admin(args: argparse.Namespace) -> int:
+    """Create an admin (or moderator); password from stdin when piped, else generated."""
+    from townhall.app import build_context
+    from townhall.domain.models import Role
+    from townhall.services.accounts import create_admin
+    from townhall.services.sites import bootstrap_site
+    from townhall.storage.migrate import upgrade
+
+    settings = _settings(args)
+    generated = False
+    if args.password_stdin or not sys.stdin.isatty():
+        password = sys.stdin.readline().rstrip("\r\n")
+    elif args.prompt:
+        password = getpass.getpass("Password: ")
+    else:
+        password = secrets.token_urlsafe(15)
+        generated = True
+    upgrade(settings.database_url)
+
+    async def run():
+        ctx = build_context(settings)
+        try:
+            await bootstrap_site(ctx)
+            return await create_admin(
+                ctx, email=args.email, password=password, name=args.name, role=Role(args.role)
+            )
+        finally:
+            await ctx.db.dispose()
+
+    user = asyncio.run(run())
+    print(f"{user.role.value} {user.email} ready (id {user.id})")
+    if generated:
+        print(f"one-time password: {password}")
+    return 0
+
+
+def cmd_moderate(args: argparse.Namespace) -> int:
+    """Run the moderation pipeline on stdin lines; one JSON verdict per line."""
+    from townhall.moderation.cli import run_moderate
+    from townhall.moderation.pipeline import Rules
+
+    rules = Rules.from_settings(_site_moderation_settings(args))
+    return run_moderate(sys.stdin, rules, sys.stdout)
+
+
+def _site_moderation_settings(args: argparse.Namespace) -> dict:
+    """The default site's moderation settings from the database, if it has any."""
+    from townhall.app import build_context
+
+    settings = _settings(args)
+
+    async def run():
+        ctx = build_context(settings)
+        try:
+            return dict((await ctx.site()).moderation)
+        except Exception:
+            return {}
+        finally:
+            await ctx.db.dispose()
+
+    return asyncio.run(run())
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point."""
+    parser = argparse.ArgumentParser(prog="townhall", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"townhall {__version__}")
+    parser.add_argument("--config", help="TOML settings file (default: ./townhall.toml)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("serve", help="run the HTTP server")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--workers", type=int, default=1)
+    p.add_argument("--db", help="database URL or SQLite file path")
+    p.add_argument("--no-migrate", action="store_true", help="do not migrate at start-up")
+    p.add_argument("--access-log", action="store_true")
+    p.add_argument("--forwarded-allow-ips", default="127.0.0.1")
+    p.add_argument("--limit-concurrency", type=int, default=None)
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("demo", help="serve the demo article with sample comments (SQLite)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--db", help="SQLite file (default: townhall-demo.sqlite3)")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("migrate", help="apply database migrations")
+    p.add_argument("--db", help="database URL or SQLite file path")
+    p.set_defaults(func=cmd_migrate)
+
+    p = sub.add_parser("create-admin", help="create an admin account")
+    p.add_argument("email")
+    p.add_argument("--name", help="commenting name")
+    p.add_argument("--role", choices=["admin", "moderator"], default="admin")
+    p.add_argument("--db", help="database URL or SQLite file path")
+    p.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    p.add_argument("--prompt", action="store_true", help="ask for the password")
+    p.set_defaults(func=cmd_create_admin)
+
+    p = sub.add_parser("moderate", help="check comments from stdin against the site's rules")
+    p.add_argument("--db", help="database URL or SQLite file path")
+    p.set_defaults(func=cmd_moderate)
+
+    _add_optional_commands(sub)
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except TownhallError as exc:
+        print(f"townhall: {exc.detail}", file=sys.stderr)
+        return 2
+
+
+def _add_optional_commands(sub) -> None:
+    """import/export, when present."""
+    try:
+        from townhall import porting
+    except ModuleNotFoundError:
+        return
+    porting.add_commands(sub)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

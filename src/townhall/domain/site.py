@@ -1,0 +1,119 @@
+"""Per-site settings with defaults, validated; stored as JSON on the site row."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+from townhall.errors import ValidationFailed
+
+DEFAULT_GUIDELINES = (
+    "Respond respectfully to views you disagree with.",
+    "No swearing, personal abuse, racism, sexism, homophobia or other discriminatory or "
+    "inciteful language.",
+    "Do not impersonate other users or reveal private information about third parties.",
+    "We may delete inappropriate posts and ban offending users without notification.",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SiteConfig:
+    """Everything a site's admins can change without a restart."""
+
+    id: str
+    name: str
+    sso_secrets: tuple[str, ...] = ()
+    version: int = 1
+    premium_label: str = ""
+    learn_more_url: str = "/subscribe"
+    guidelines: tuple[str, ...] = DEFAULT_GUIDELINES
+    guidelines_url: str = "/community-guidelines"
+    heading: str = "Comments"
+    call_to_action: str = "Share your thoughts and debate the big issues"
+    local_accounts: bool = True
+    max_body: int = 5000
+    edit_window_seconds: int = 600
+    report_threshold: int = 3
+    premium_read_restricted: bool = False
+    allowed_origins: tuple[str, ...] = ()
+    post_rate_per_minute: int = 6
+    moderation: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def premium_name(self) -> str:
+        """Label of the Premium stream ("<Publisher> Premium" unless set)."""
+        return self.premium_label or f"{self.name} Premium"
+
+
+# Keys admins may set through the API, with their type and bounds.
+_EDITABLE: dict[str, tuple[type, Any]] = {
+    "premium_label": (str, (0, 80)),
+    "learn_more_url": (str, (0, 500)),
+    "guidelines": (list, (0, 20)),
+    "guidelines_url": (str, (0, 500)),
+    "heading": (str, (1, 80)),
+    "call_to_action": (str, (0, 200)),
+    "local_accounts": (bool, None),
+    "max_body": (int, (1, 20_000)),
+    "edit_window_seconds": (int, (0, 86_400)),
+    "report_threshold": (int, (1, 1000)),
+    "premium_read_restricted": (bool, None),
+    "allowed_origins": (list, (0, 100)),
+    "post_rate_per_minute": (int, (1, 1000)),
+    "moderation": (dict, None),
+}
+EDITABLE_KEYS = frozenset(_EDITABLE)
+
+
+def validate_settings(changes: dict[str, Any]) -> dict[str, Any]:
+    """Check a settings patch field by field; raise naming the first bad one."""
+    out: dict[str, Any] = {}
+    for key, value in changes.items():
+        if key not in _EDITABLE:
+            raise ValidationFailed(f"unknown setting '{key}'", field=key, rule="unknown")
+        kind, bounds = _EDITABLE[key]
+        if kind is int and (isinstance(value, bool) or not isinstance(value, int)):
+            raise ValidationFailed(f"{key} must be an integer", field=key, rule="type")
+        if kind is not int and not isinstance(value, kind):
+            raise ValidationFailed(f"{key} must be a {kind.__name__}", field=key, rule="type")
+        if kind is int and bounds and not bounds[0] <= value <= bounds[1]:
+            raise ValidationFailed(
+                f"{key} must be between {bounds[0]} and {bounds[1]}", field=key, rule="range"
+            )
+        if kind in (str, list) and bounds and not bounds[0] <= len(value) <= bounds[1]:
+            raise ValidationFailed(
+                f"{key} length must be between {bounds[0]} and {bounds[1]}",
+                field=key,
+                rule="length",
+            )
+        if kind is list and not all(isinstance(v, str) and len(v) <= 500 for v in value):
+            raise ValidationFailed(f"{key} must be a list of short strings", field=key, rule="type")
+        out[key] = value
+    if "moderation" in out:
+        from townhall.moderation.pipeline import Rules
+
+        try:
+            Rules.from_settings(out["moderation"])
+        except (TypeError, ValueError) as exc:
+            raise ValidationFailed(
+                f"moderation settings: {exc}", field="moderation", rule="invalid"
+            ) from None
+    return out
+
+
+def site_config_from_row(row: dict[str, Any]) -> SiteConfig:
+    """Build a SiteConfig from a sites row (unknown JSON keys are ignored)."""
+    stored = dict(row.get("settings") or {})
+    known = {f.name for f in fields(SiteConfig)}
+    values: dict[str, Any] = {}
+    for key, value in stored.items():
+        if key in known and key in _EDITABLE:
+            values[key] = tuple(value) if isinstance(value, list) else value
+    secrets = tuple(s for s in (row.get("sso_secret"), row.get("previous_sso_secret")) if s)
+    return SiteConfig(
+        id=row["id"],
+        name=row["name"],
+        sso_secrets=secrets,
+        version=row.get("settings_version") or 1,
+        **values,
+    )

@@ -1,0 +1,31 @@
+"""Read models: what a listing returns, joined and counted in bulk."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from townhall.domain.models import Comment, Role
+
+
+@dataclass(slots=True)
+class CommentView:
+    """A comment with the author and thread facts a reader sees."""
+
+    comment: Comment
+    author_name: str | None
+    author_premium: bool
+    author_role: Role
+    in_reply_to: str | None = None
+    thread_total: int = 0
+    liked_by_me: bool = False
+    reported_by_me: bool = False
+    replies: list[CommentView] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Page:
+    """One page of a listing."""
+
+    items: list[CommentView]
+    next_cursor: str | None
+    total: int

@@ -1,0 +1,285 @@
+"""Sign-in (publisher SSO, local accounts), sessions and commenting names."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from sqlalchemy.exc import IntegrityError
+
+from townhall.auth import names
+from townhall.auth.passwords import check_password_rules, hash_password, verify_password
+from townhall.auth.tokens import hash_token, new_session_token, verify_sso_token
+from townhall.domain.models import Role, User
+from townhall.errors import (
+    EmailTaken,
+    Forbidden,
+    InvalidCredentials,
+    NameInvalid,
+    ValidationFailed,
+)
+from townhall.ratelimit import enforce
+from townhall.services.context import DEFAULT_SITE, Context
+from townhall.storage.sql.tx import Tx
+
+_EMAIL = re.compile(r"^[^@\s<>\"']{1,64}@[^@\s<>\"']+\.[^@\s<>\"']{2,}$")
+
+
+def normalize_email(email: str) -> str:
+    """Lower-cased, trimmed e-mail, or ValidationFailed."""
+    email = (email or "").strip()
+    if len(email) > 320 or not _EMAIL.match(email):
+        raise ValidationFailed("email is not a valid address", field="email", rule="format")
+    return email.lower()
+
+
+async def _new_session(ctx: Context, tx: Tx, user: User) -> str:
+    token, digest = new_session_token()
+    now = ctx.clock()
+    await tx.users.add_session(
+        token_hash=digest,
+        user_id=user.id,
+        now=now,
+        expires_at=now + timedelta(days=ctx.settings.session_days),
+    )
+    return token
+
+
+async def sso_sign_in(ctx: Context, token: str, *, site_id: str = DEFAULT_SITE) -> tuple[str, User]:
+    """Exchange a publisher JWT for a session; create or update the user from its claims."""
+    site = await ctx.site(site_id)
+    claims = verify_sso_token(token, secrets_=list(site.sso_secrets), audience=site_id)
+    now = ctx.clock()
+    async with ctx.write() as tx:
+        user = await tx.users.by_sso(site_id, claims.sub)
+        if user is None:
+            email_key = None
+            if claims.email:
+                try:
+                    email_key = normalize_email(claims.email)
+                except ValidationFailed:
+                    email_key = None
+                if email_key and await tx.users.by_email(site_id, email_key):
+                    email_key = None  # a local account owns it; don't merge silently
+            user = await tx.users.add(
+                site_id=site_id,
+                sso_sub=claims.sub,
+                email=claims.email,
+                email_key=email_key,
+                is_premium=claims.premium,
+                role=Role.COMMENTER.value,
+                created_at=now,
+            )
+            if claims.name:
+                user = await _try_claim_name(ctx, tx, user, claims.name, site.name)
+        elif user.is_premium != claims.premium:
+            user = await tx.users.update(user.id, is_premium=claims.premium)
+        session = await _new_session(ctx, tx, user)
+    return session, user
+
+
+async def _try_claim_name(ctx: Context, tx: Tx, user: User, raw: str, publisher: str) -> User:
+    """Adopt the publisher's display name when it passes every rule; else leave it unset."""
+    try:
+        name, key = await _checked_name(ctx, tx, user, raw, publisher)
+    except NameInvalid:
+        return user
+    return await tx.users.update(user.id, name=name, name_key=key)
+
+
+async def register(
+    ctx: Context,
+    *,
+    email: str,
+    password: str,
+    name: str | None = None,
+    site_id: str = DEFAULT_SITE,
+    client: str = "",
+) -> tuple[str, User]:
+    """Create a local account (argon2 hash) and sign it in."""
+    site = await ctx.site(site_id)
+    if not site.local_accounts:
+        raise Forbidden("this site uses its own sign-in; local accounts are off")
+    await enforce(
+        ctx.limiter,
+        f"register:{client}",
+        limit=10,
+        window=3600,
+        message="too many registrations; try again in {seconds} seconds",
+    )
+    email_key = normalize_email(email)
+    check_password_rules(password)
+    digest = hash_password(password)
+    async with ctx.write() as tx:
+        if await tx.users.by_email(site_id, email_key):
+            raise EmailTaken("an account with this e-mail already exists")
+        values = {}
+        if name:
+            values["name"], values["name_key"] = await _checked_name(ctx, tx, None, name, site.name)
+        try:
+            user = await tx.users.add(
+                site_id=site_id,
+                email=email.strip(),
+                email_key=email_key,
+                password_hash=digest,
+                role=Role.COMMENTER.value,
+                created_at=ctx.clock(),
+                **values,
+            )
+        except IntegrityError:
+            raise EmailTaken("an account with this e-mail already exists") from None
+        session = await _new_session(ctx, tx, user)
+    return session, user
+
+
+async def login(
+    ctx: Context, *, email: str, password: str, site_id: str = DEFAULT_SITE, client: str = ""
+) -> tuple[str, User]:
+    """Check e-mail and password; brute force is rate-limited per address and per account."""
+    try:
+        email_key = normalize_email(email)
+    except ValidationFailed:
+        raise InvalidCredentials("wrong e-mail or password") from None
+    await enforce(
+        ctx.limiter,
+        f"login-ip:{client}",
+        limit=20,
+        window=300,
+        message="too many sign-in attempts; try again in {seconds} seconds",
+    )
+    await enforce(
+        ctx.limiter,
+        f"login-acct:{email_key}",
+        limit=10,
+        window=300,
+        message="too many sign-in attempts; try again in {seconds} seconds",
+    )
+    async with ctx.read() as tx:
+        found = await tx.users.by_email(site_id, email_key)
+    user, stored = found if found else (None, None)
+    if not verify_password(stored, password) or user is None:
+        raise InvalidCredentials("wrong e-mail or password")
+    async with ctx.write() as tx:
+        session = await _new_session(ctx, tx, user)
+    return session, user
+
+
+async def logout(ctx: Context, token: str) -> None:
+    """Revoke a session token."""
+    async with ctx.write() as tx:
+        await tx.users.revoke_session(hash_token(token), ctx.clock())
+
+
+async def authenticate(ctx: Context, token: str) -> User | None:
+    """The user behind a bearer token, or None."""
+    if not token or len(token) > 200:
+        return None
+    async with ctx.read() as tx:
+        return await tx.users.by_session(hash_token(token), ctx.clock())
+
+
+async def _checked_name(
+    ctx: Context, tx: Tx, user: User | None, raw: str, publisher: str
+) -> tuple[str, str]:
+    name = names.clean_name(raw)
+    problem = names.reserved_problem(name, publisher)
+    if problem:
+        raise NameInvalid(problem, rule="reserved")
+    site = await ctx.site(user.site_id if user else DEFAULT_SITE)
+    from townhall.moderation.pipeline import Rules, name_problem
+
+    profane = name_problem(name, Rules.from_settings(site.moderation))
+    if profane:
+        raise NameInvalid(profane, rule="profane")
+    key = names.skeleton(name)
+    if await tx.users.name_key_taken(site.id, key, user.id if user else None):
+        # Tell apart an exact (case-insensitive) clash from a look-alike one.
+        rule = "taken" if await tx.users.name_taken_exact(site.id, name) else "confusable"
+        msg = (
+            "this name is already taken"
+            if rule == "taken"
+            else "this name is too similar to an existing name"
+        )
+        raise NameInvalid(msg, rule=rule)
+    return name, key
+
+
+async def set_name(ctx: Context, user: User, raw: str) -> User:
+    """Give the user a commenting name that passes every rule."""
+    site = await ctx.site(user.site_id)
+    async with ctx.write() as tx:
+        name, key = await _checked_name(ctx, tx, user, raw, site.name)
+        try:
+            updated = await tx.users.update(user.id, name=name, name_key=key)
+        except IntegrityError:
+            raise NameInvalid("this name is already taken", rule="taken") from None
+        await tx.audit.add(
+            site_id=user.site_id,
+            actor=user,
+            action="user.name",
+            target_type="user",
+            target_id=user.id,
+            before={"name": user.name},
+            after={"name": name},
+            now=ctx.clock(),
+        )
+    return updated
+
+
+async def check_name(
+    ctx: Context, user: User | None, raw: str, site_id: str = DEFAULT_SITE
+) -> tuple[bool, str | None, str]:
+    """Whether a name is available: (available, rule, message)."""
+    site = await ctx.site(site_id)
+    async with ctx.read() as tx:
+        try:
+            await _checked_name(ctx, tx, user, raw, site.name)
+        except NameInvalid as exc:
+            return False, str(exc.fields.get("rule")), exc.detail
+    return True, None, "available"
+
+
+async def create_admin(
+    ctx: Context,
+    *,
+    email: str,
+    password: str,
+    name: str | None = None,
+    role: Role = Role.ADMIN,
+    site_id: str = DEFAULT_SITE,
+) -> User:
+    """Create a staff account, or promote and reset an existing one (CLI only)."""
+    email_key = normalize_email(email)
+    check_password_rules(password)
+    digest = hash_password(password)
+    site = await ctx.site(site_id)
+    async with ctx.write() as tx:
+        found = await tx.users.by_email(site_id, email_key)
+        values: dict = {"role": role.value, "password_hash": digest}
+        if name:
+            values["name"], values["name_key"] = names.clean_name(name), names.skeleton(name)
+            if await tx.users.name_key_taken(
+                site.id, values["name_key"], found[0].id if found else None
+            ):
+                raise NameInvalid("this name is already taken", rule="taken")
+        if found:
+            user = await tx.users.update(found[0].id, **values)
+        else:
+            user = await tx.users.add(
+                site_id=site_id,
+                email=email.strip(),
+                email_key=email_key,
+                created_at=ctx.clock(),
+                **values,
+            )
+        await tx.audit.add(
+            site_id=site_id,
+            actor=None,
+            action="user.create_staff",
+            target_type="user",
+            target_id=user.id,
+            before=None,
+            after={"role": role.value},
+            now=ctx.clock(),
+        )
+    return user

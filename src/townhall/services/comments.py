@@ -1,0 +1,424 @@
+"""Posting, editing, deleting, liking and reporting comments."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import timedelta
+from typing import Any
+
+from townhall.domain.models import (
+    FLAG_REASONS,
+    REPORT_REASONS,
+    Comment,
+    Status,
+    Story,
+    Stream,
+    User,
+    UserState,
+)
+from townhall.domain.site import SiteConfig
+from townhall.errors import (
+    AlreadyReported,
+    Banned,
+    CommentRejected,
+    EditWindowClosed,
+    Forbidden,
+    NameRequired,
+    NotFound,
+    OwnComment,
+    PremiumRequired,
+    StoryClosed,
+    Suspended,
+    ValidationFailed,
+)
+from townhall.moderation.pipeline import Action, Review, Rules, Submission, review
+from townhall.ratelimit import enforce
+from townhall.services import events
+from townhall.services.context import Context
+from townhall.storage.sql.tx import Tx
+
+MAX_NOTE = 500
+MAX_STORY_KEY = 255
+BURST_WINDOW = timedelta(minutes=10)
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """A new comment as the author sent it."""
+
+    story_key: str
+    body: str
+    stream: Stream = Stream.OPEN
+    parent_id: int | None = None
+    story_url: str | None = None
+    story_title: str | None = None
+    client: str = ""
+
+
+def ensure_can_act(user: User, *, now, action: str = "comment") -> None:
+    """Refuse banned and suspended users, saying why and until when."""
+    state = user.state(now)
+    if state is UserState.BANNED:
+        raise Banned(f"your account has been banned from commenting; you cannot {action}")
+    if state is UserState.SUSPENDED:
+        until = user.suspended_until.isoformat().replace("+00:00", "Z")
+        raise Suspended(
+            f"your account is suspended until {until}; you cannot {action}", until=until
+        )
+
+
+def check_body(body: Any, site: SiteConfig) -> str:
+    """Length and type rules for a comment body; stored as written."""
+    if not isinstance(body, str):
+        raise ValidationFailed("body must be text", field="body", rule="type")
+    if not body.strip():
+        raise ValidationFailed("body must not be empty", field="body", rule="required")
+    if len(body) > site.max_body:
+        raise ValidationFailed(
+            f"body must be at most {site.max_body} characters",
+            field="body",
+            rule="max-length",
+            limit=site.max_body,
+        )
+    if "\x00" in body:
+        raise ValidationFailed("body contains a NUL character", field="body", rule="characters")
+    return body
+
+
+_RULES: dict[tuple[str, int], Rules] = {}
+
+
+def site_rules(site: SiteConfig) -> Rules:
+    """The site's moderation rules, parsed once per settings version."""
+    key = (site.id, site.version)
+    rules = _RULES.get(key)
+    if rules is None:
+        rules = Rules.from_settings(site.moderation)
+        if not rules.publisher_name:
+            rules = replace(rules, publisher_name=site.name)
+        if len(_RULES) > 100:
+            _RULES.clear()
+        _RULES[key] = rules
+    return rules
+
+
+async def _moderate(
+    ctx: Context,
+    tx: Tx,
+    *,
+    user: User,
+    body: str,
+    story: Story,
+    site: SiteConfig,
+    is_edit: bool,
+    old_body: str | None = None,
+) -> Review:
+    now = ctx.clock()
+    rules = site_rules(site)
+    recent = await tx.comments.recent_by_author(user.id, now - BURST_WINDOW)
+    burst_since = now - timedelta(seconds=rules.burst_window_seconds)
+    burst = sum(1 for _, when in recent if when >= burst_since) if ctx.settings.rate_limits else 0
+    published = await tx.comments.published_count_by_author(user.id)
+    staff = tuple(await tx.users.staff_names(site.id))
+    if staff:
+        rules = replace(rules, staff_names=(*rules.staff_names, *staff))
+    sub = Submission(
+        body=body,
+        rules=rules,
+        author_name=user.name,
+        author_is_staff=user.is_staff,
+        author_published_count=published,
+        # An edit is not a repeat of the comment's own earlier text.
+        recent_bodies=tuple(b for b, _ in recent if b != old_body)[:10],
+        recent_post_count=burst,
+        other_names=staff,
+        story_premoderate=story.premoderate,
+        is_edit=is_edit,
+    )
+    return review(sub)
+
+
+def _status_for(result: Review) -> Status:
+    if result.action is Action.REJECT:
+        return Status.REJECTED
+    if result.action is Action.HOLD:
+        return Status.PENDING
+    return Status.PUBLISHED
+
+
+async def _adjust_parent(tx: Tx, before: Comment | None, after: Comment) -> None:
+    """Keep the parent's count of public children true across a status change."""
+    if after.parent_id is None:
+        return
+    was = before.is_public if before else False
+    if was != after.is_public:
+        await tx.comments.bump(after.parent_id, "reply_count", 1 if after.is_public else -1)
+
+
+async def post_comment(ctx: Context, user: User, draft: Draft) -> Comment:
+    """Check, moderate, store and announce a new comment."""
+    now = ctx.clock()
+    site = await ctx.site(user.site_id)
+    ensure_can_act(user, now=now, action="post comments")
+    if not user.name:
+        raise NameRequired("create a commenting name to join the debate")
+    if not draft.story_key or len(draft.story_key) > MAX_STORY_KEY:
+        raise ValidationFailed("story id must be 1-255 characters", field="story_id", rule="length")
+    body = check_body(draft.body, site)
+    if ctx.settings.rate_limits:
+        await enforce(
+            ctx.limiter,
+            f"post:{user.id}",
+            limit=site.post_rate_per_minute,
+            window=60,
+            message="You're commenting too fast. Try again in {seconds} seconds.",
+        )
+    async with ctx.write() as tx:
+        story = await tx.stories.get_or_create(
+            site.id, draft.story_key, url=draft.story_url, title=draft.story_title, now=now
+        )
+        if story.is_closed_at(now):
+            raise StoryClosed("this story is closed for comments")
+        if draft.stream is Stream.PREMIUM:
+            if not story.premium_enabled:
+                raise ValidationFailed(
+                    "this story has no Premium stream", field="stream", rule="disabled"
+                )
+            if not (user.is_premium or user.is_staff):
+                raise PremiumRequired(
+                    f"only {site.premium_name} subscribers can post here",
+                    learn_more_url=site.learn_more_url,
+                )
+        parent = None
+        if draft.parent_id is not None:
+            parent = await tx.comments.by_id(site.id, draft.parent_id)
+            if (
+                parent is None
+                or parent.story_id != story.id
+                or parent.stream is not draft.stream
+                or parent.status not in (Status.PUBLISHED,)
+                or (parent.is_shadowed and parent.author_id != user.id)
+            ):
+                raise ValidationFailed(
+                    "parent_id is not a comment you can reply to here",
+                    field="parent_id",
+                    rule="exists",
+                )
+        result = await _moderate(
+            ctx, tx, user=user, body=body, story=story, site=site, is_edit=False
+        )
+        status = _status_for(result)
+        comment = await tx.comments.add(
+            {
+                "site_id": site.id,
+                "story_id": story.id,
+                "stream": draft.stream.value,
+                "parent_id": parent.id if parent else None,
+                "root_id": (parent.root_id or parent.id) if parent else None,
+                "depth": parent.depth + 1 if parent else 0,
+                "author_id": user.id,
+                "body": body,
+                "status": status.value,
+                "created_at": now,
+                "is_shadowed": user.is_shadowbanned,
+                "findings": result.to_json(),
+                "guideline": result.guideline,
+            }
+        )
+        if parent is None:
+            comment = await tx.comments.update(comment.id, root_id=comment.id)
+        await _adjust_parent(tx, None, comment)
+        if status is not Status.PUBLISHED:
+            await tx.audit.add(
+                site_id=site.id,
+                actor=None,
+                action=f"comment.auto_{status.value}",
+                target_type="comment",
+                target_id=comment.id,
+                before=None,
+                after={"guideline": result.guideline, "reason": result.reason},
+                now=now,
+            )
+    if status is Status.REJECTED:
+        raise CommentRejected(
+            "This comment has been rejected for violating our guidelines",
+            guideline=result.guideline,
+            reason=result.reason,
+            comment_id=comment.id,
+        )
+    await events.comment_changed(ctx, story, comment)
+    return comment
+
+
+async def edit_comment(ctx: Context, user: User, comment_id: int, body: Any) -> Comment:
+    """Let the author change the text within the edit window; moderate it again."""
+    now = ctx.clock()
+    site = await ctx.site(user.site_id)
+    ensure_can_act(user, now=now, action="edit comments")
+    body = check_body(body, site)
+    async with ctx.write() as tx:
+        before = await tx.comments.by_id(site.id, comment_id, for_update=True)
+        if before is None or before.status is Status.DELETED:
+            raise NotFound("comment not found")
+        if before.author_id != user.id:
+            raise Forbidden("only the author can edit this comment")
+        if before.status is Status.REJECTED:
+            raise Forbidden("a rejected comment cannot be edited")
+        if now - before.created_at > timedelta(seconds=site.edit_window_seconds):
+            raise EditWindowClosed("Edit time has expired. You can no longer edit this comment.")
+        story = await tx.stories.by_id(before.story_id)
+        assert story is not None
+        if story.is_closed_at(now):
+            raise StoryClosed("this story is closed for comments")
+        result = await _moderate(
+            ctx,
+            tx,
+            user=user,
+            body=body,
+            story=story,
+            site=site,
+            is_edit=True,
+            old_body=before.body,
+        )
+        status = _status_for(result)
+        if before.status is Status.PENDING and status is Status.PUBLISHED:
+            status = Status.PENDING  # an edit never releases a held comment
+        after = await tx.comments.update(
+            comment_id,
+            body=body,
+            edited_at=now,
+            status=status.value,
+            findings=result.to_json(),
+            guideline=result.guideline,
+        )
+        await _adjust_parent(tx, before, after)
+        await tx.audit.add(
+            site_id=site.id,
+            actor=user,
+            action="comment.edit",
+            target_type="comment",
+            target_id=comment_id,
+            before={"status": before.status.value},
+            after={"status": status.value, "guideline": result.guideline},
+            now=now,
+        )
+    if status is Status.REJECTED:
+        raise CommentRejected(
+            "This comment has been rejected for violating our guidelines",
+            guideline=result.guideline,
+            reason=result.reason,
+            comment_id=comment_id,
+        )
+    await events.comment_changed(ctx, story, after, before=before)
+    return after
+
+
+async def delete_comment(ctx: Context, user: User, comment_id: int) -> None:
+    """Author or staff delete; the text is wiped, a tombstone stays if it has replies."""
+    now = ctx.clock()
+    async with ctx.write() as tx:
+        before = await tx.comments.by_id(user.site_id, comment_id, for_update=True)
+        if before is None or before.status is Status.DELETED:
+            raise NotFound("comment not found")
+        if before.author_id != user.id and not user.is_staff:
+            raise Forbidden("you can delete only your own comments")
+        after = await tx.comments.update(
+            comment_id, status=Status.DELETED.value, body="", deleted_at=now, findings=None
+        )
+        await _adjust_parent(tx, before, after)
+        await tx.audit.add(
+            site_id=user.site_id,
+            actor=user,
+            action="comment.delete",
+            target_type="comment",
+            target_id=comment_id,
+            before={"status": before.status.value, "author_id": before.author_id},
+            after={"status": "deleted"},
+            now=now,
+        )
+        story = await tx.stories.by_id(before.story_id)
+    assert story is not None
+    await events.comment_changed(ctx, story, after, before=before)
+
+
+async def _likeable(ctx: Context, tx: Tx, user: User, comment_id: int, verb: str) -> Comment:
+    comment = await tx.comments.by_id(user.site_id, comment_id)
+    if comment is None or not (comment.is_public or comment.author_id == user.id):
+        raise NotFound("comment not found")
+    if comment.author_id == user.id:
+        raise OwnComment(f"you cannot {verb} your own comment")
+    return comment
+
+
+async def set_like(ctx: Context, user: User, comment_id: int, liked: bool) -> tuple[int, bool]:
+    """Like or withdraw a like; idempotent; returns (like_count, liked_by_me)."""
+    now = ctx.clock()
+    ensure_can_act(user, now=now, action="like comments")
+    async with ctx.write() as tx:
+        comment = await _likeable(ctx, tx, user, comment_id, "like")
+        if liked:
+            changed = await tx.comments.add_like(comment_id, user.id, now)
+        else:
+            changed = await tx.comments.remove_like(comment_id, user.id)
+        count = comment.like_count
+        if changed:
+            count = await tx.comments.bump(comment_id, "like_count", 1 if liked else -1)
+        story = await tx.stories.by_id(comment.story_id)
+    if changed and story is not None:
+        await events.likes_changed(ctx, story, comment, count)
+    return count, liked
+
+
+async def report_comment(
+    ctx: Context, user: User, comment_id: int, *, reason: Any, note: Any
+) -> Comment:
+    """Record a reader's report; enough flags hide the comment pending review."""
+    now = ctx.clock()
+    ensure_can_act(user, now=now, action="report comments")
+    if reason not in REPORT_REASONS:
+        raise ValidationFailed(
+            f"reason must be one of: {', '.join(REPORT_REASONS)}", field="reason", rule="enum"
+        )
+    if note is not None and (not isinstance(note, str) or len(note) > MAX_NOTE):
+        raise ValidationFailed(
+            f"note must be text of at most {MAX_NOTE} characters", field="note", rule="max-length"
+        )
+    site = await ctx.site(user.site_id)
+    async with ctx.write() as tx:
+        comment = await _likeable(ctx, tx, user, comment_id, "report")
+        added = await tx.comments.add_report(
+            comment_id=comment_id, user_id=user.id, reason=reason, note=note or None, now=now
+        )
+        if not added:
+            raise AlreadyReported("you have already reported this comment")
+        after = comment
+        if reason in FLAG_REASONS:
+            flags = await tx.comments.bump(comment_id, "report_count", 1)
+            if flags >= site.report_threshold and comment.status is Status.PUBLISHED:
+                findings = [
+                    *comment.findings,
+                    {
+                        "guideline": "reports",
+                        "action": "hold",
+                        "reason": f"{flags} reader reports",
+                        "score": None,
+                    },
+                ]
+                after = await tx.comments.update(
+                    comment_id, status=Status.PENDING.value, findings=findings, guideline="reports"
+                )
+                await _adjust_parent(tx, comment, after)
+                await tx.audit.add(
+                    site_id=site.id,
+                    actor=None,
+                    action="comment.auto_hidden",
+                    target_type="comment",
+                    target_id=comment_id,
+                    before={"status": "published"},
+                    after={"status": "pending", "reports": flags},
+                    now=now,
+                )
+        story = await tx.stories.by_id(comment.story_id)
+    if after is not comment and story is not None:
+        await events.comment_changed(ctx, story, after, before=comment)
+    return after

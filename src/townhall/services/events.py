@@ -1,0 +1,84 @@
+"""Live announcements after commit: who may see which change."""
+
+from __future__ import annotations
+
+from townhall.domain.models import Comment, Status, Story
+from townhall.presenter import present
+from townhall.services.context import Context
+
+
+async def comment_changed(
+    ctx: Context, story: Story, comment: Comment, *, before: Comment | None = None
+) -> None:
+    """Announce a new, edited, approved, hidden or deleted comment to the right audience."""
+    was_public = before.is_public if before else False
+    if comment.is_public:
+        kind = "updated" if was_public else "comment"
+        await ctx.live.publish(story.channel, kind, await _payload(ctx, story, comment))
+    elif comment.status is Status.DELETED:
+        await ctx.live.publish(
+            story.channel,
+            "deleted",
+            {
+                "id": comment.id,
+                "tombstone": comment.reply_count > 0,
+                "stream": comment.stream.value,
+            },
+        )
+    elif was_public:
+        await ctx.live.publish(
+            story.channel, "removed", {"id": comment.id, "stream": comment.stream.value}
+        )
+    elif comment.status in (Status.PENDING, Status.PUBLISHED):
+        # Held or shadowed: only the author's own streams carry it.
+        await ctx.live.publish(
+            story.channel,
+            "comment",
+            await _payload(ctx, story, comment),
+            audience=comment.author_id,
+        )
+
+
+async def likes_changed(ctx: Context, story: Story, comment: Comment, count: int) -> None:
+    """Announce a like count change."""
+    await ctx.live.publish(
+        story.channel,
+        "likes",
+        {"id": comment.id, "like_count": count, "stream": comment.stream.value},
+    )
+
+
+async def _payload(ctx: Context, story: Story, comment: Comment) -> dict:
+    site = await ctx.site(story.site_id)
+    async with ctx.read() as tx:
+        view = await tx.comments.view(story.site_id, comment.id)
+    assert view is not None
+    return present(
+        view,
+        viewer_id=None,
+        story_key=story.key,
+        edit_window=site.edit_window_seconds,
+        now=ctx.clock(),
+    )
+
+
+async def view_json(ctx: Context, comment: Comment, *, viewer) -> dict:
+    """One comment as its viewer sees it (used for write responses)."""
+    site = await ctx.site(comment.site_id)
+    async with ctx.read() as tx:
+        view = await tx.comments.view(comment.site_id, comment.id)
+        story = await tx.stories.by_id(comment.story_id)
+        if viewer is not None:
+            liked, reported = await tx.comments.mine(viewer.id, [comment.id])
+            view.liked_by_me = comment.id in liked
+            view.reported_by_me = comment.id in reported
+    assert view is not None and story is not None
+    if comment.depth == 0:
+        view.thread_total = comment.reply_count
+    return present(
+        view,
+        viewer_id=viewer.id if viewer else None,
+        story_key=story.key,
+        edit_window=site.edit_window_seconds,
+        now=ctx.clock(),
+    )

@@ -1,0 +1,193 @@
+"""Reading comment pages, threads and counts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from townhall.domain.models import REPORT_REASONS, Sort, Story, Stream, User
+from townhall.domain.site import SiteConfig
+from townhall.errors import NotFound, PremiumRequired, ValidationFailed
+from townhall.presenter import present
+from townhall.services.context import DEFAULT_SITE, Context
+
+MAX_LIMIT = 100
+MAX_COUNT_STORIES = 100
+
+
+@dataclass(frozen=True, slots=True)
+class PageQuery:
+    """What a reader asked for."""
+
+    story_key: str
+    stream: Stream = Stream.OPEN
+    sort: Sort = Sort.NEWEST
+    limit: int = 20
+    cursor: str | None = None
+
+
+def site_public(site: SiteConfig) -> dict[str, Any]:
+    """Site settings the widget needs (nothing secret)."""
+    return {
+        "name": site.name,
+        "heading": site.heading,
+        "call_to_action": site.call_to_action,
+        "premium_label": site.premium_name,
+        "learn_more_url": site.learn_more_url,
+        "guidelines": list(site.guidelines),
+        "guidelines_url": site.guidelines_url,
+        "local_accounts": site.local_accounts,
+        "max_body": site.max_body,
+        "edit_window_seconds": site.edit_window_seconds,
+        "report_reasons": [{"id": k, "label": v} for k, v in REPORT_REASONS.items()],
+    }
+
+
+def story_public(story: Story | None, key: str, site: SiteConfig, now) -> dict[str, Any]:
+    """Story facts the widget needs; an unknown story reads as open and empty."""
+    return {
+        "id": key,
+        "title": story.title if story else None,
+        "url": story.url if story else None,
+        "is_closed": story.is_closed_at(now) if story else False,
+        "premoderate": story.premoderate if story else False,
+        "premium_enabled": story.premium_enabled if story else True,
+        "premium_read_restricted": site.premium_read_restricted,
+    }
+
+
+def _check_limit(limit: int) -> None:
+    if not 1 <= limit <= MAX_LIMIT:
+        raise ValidationFailed(
+            f"limit must be between 1 and {MAX_LIMIT}", field="limit", rule="range"
+        )
+
+
+async def list_comments(
+    ctx: Context, viewer: User | None, q: PageQuery, site_id: str = DEFAULT_SITE
+) -> dict[str, Any]:
+    """One page of top-level comments with their first replies, counts and my likes."""
+    _check_limit(q.limit)
+    site = await ctx.site(site_id)
+    now = ctx.clock()
+    if (
+        q.stream is Stream.PREMIUM
+        and site.premium_read_restricted
+        and not (viewer and (viewer.is_premium or viewer.is_staff))
+    ):
+        raise PremiumRequired(
+            f"{site.premium_name} comments are for subscribers", learn_more_url=site.learn_more_url
+        )
+    viewer_id = viewer.id if viewer else None
+    async with ctx.read() as tx:
+        story = await tx.stories.by_key(site.id, q.story_key)
+        items, next_cursor, total = [], None, 0
+        if story is not None:
+            items, next_cursor = await tx.comments.top_level(
+                story_id=story.id,
+                stream=q.stream,
+                sort=q.sort,
+                limit=q.limit,
+                cursor=q.cursor,
+                viewer_id=viewer_id,
+            )
+            replies, totals = await tx.comments.first_replies(
+                [v.comment.id for v in items], viewer_id
+            )
+            for v in items:
+                v.replies = replies.get(v.comment.id, [])
+                v.thread_total = totals.get(v.comment.id, 0)
+            total = await tx.comments.count_public(story.id, q.stream)
+            if viewer_id is not None:
+                ids = [v.comment.id for v in items] + [
+                    r.comment.id for v in items for r in v.replies
+                ]
+                liked, reported = await tx.comments.mine(viewer_id, ids)
+                for v in items:
+                    for x in (v, *v.replies):
+                        x.liked_by_me = x.comment.id in liked
+                        x.reported_by_me = x.comment.id in reported
+    return {
+        "comments": [
+            present(
+                v,
+                viewer_id=viewer_id,
+                story_key=q.story_key,
+                edit_window=site.edit_window_seconds,
+                now=now,
+            )
+            for v in items
+        ],
+        "next_cursor": next_cursor,
+        "total": total,
+        "story": story_public(story, q.story_key, site, now),
+        "site": site_public(site),
+    }
+
+
+async def list_replies(
+    ctx: Context,
+    viewer: User | None,
+    comment_id: int,
+    *,
+    limit: int,
+    cursor: str | None,
+    site_id: str = DEFAULT_SITE,
+) -> dict[str, Any]:
+    """All replies of a thread, oldest first, paginated."""
+    _check_limit(limit)
+    site = await ctx.site(site_id)
+    viewer_id = viewer.id if viewer else None
+    async with ctx.read() as tx:
+        root = await tx.comments.by_id(site.id, comment_id)
+        if root is None or root.depth != 0:
+            raise NotFound("thread not found")
+        story = await tx.stories.by_id(root.story_id)
+        if (
+            root.stream is Stream.PREMIUM
+            and site.premium_read_restricted
+            and not (viewer and (viewer.is_premium or viewer.is_staff))
+        ):
+            raise PremiumRequired(f"{site.premium_name} comments are for subscribers")
+        items, nxt, total = await tx.comments.thread(
+            root_id=root.id, limit=limit, cursor=cursor, viewer_id=viewer_id
+        )
+        if viewer_id is not None:
+            liked, reported = await tx.comments.mine(viewer_id, [v.comment.id for v in items])
+            for v in items:
+                v.liked_by_me = v.comment.id in liked
+                v.reported_by_me = v.comment.id in reported
+    assert story is not None
+    now = ctx.clock()
+    return {
+        "comments": [
+            present(
+                v,
+                viewer_id=viewer_id,
+                story_key=story.key,
+                edit_window=site.edit_window_seconds,
+                now=now,
+            )
+            for v in items
+        ],
+        "next_cursor": nxt,
+        "total": total,
+    }
+
+
+async def counts(ctx: Context, keys: list[str], site_id: str = DEFAULT_SITE) -> dict[str, int]:
+    """Published comment counts for many stories (for article lists)."""
+    if not keys:
+        raise ValidationFailed("give at least one story_id", field="story_id", rule="required")
+    if len(keys) > MAX_COUNT_STORIES:
+        raise ValidationFailed(
+            f"at most {MAX_COUNT_STORIES} story ids", field="story_id", rule="max-items"
+        )
+    site = await ctx.site(site_id)
+    out = dict.fromkeys(keys, 0)
+    async with ctx.read() as tx:
+        ids = await tx.stories.keys_to_ids(site.id, keys)
+        totals = await tx.comments.counts_public(list(ids.values()))
+    for key, story_id in ids.items():
+        out[key] = totals.get(story_id, 0)
+    return out

@@ -1,0 +1,343 @@
+"""Comments, likes and reports on SQL (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from datetime import datetime
+from typing import Any
+
+import orjson
+from sqlalchemy import and_, func, or_, select, tuple_, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.sql import Select
+
+from townhall.domain.models import Comment, Role, Sort, Status, Stream
+from townhall.domain.views import CommentView
+from townhall.errors import ValidationFailed
+from townhall.storage.sql.rows import to_comment
+from townhall.storage.sql.tables import comments as c
+from townhall.storage.sql.tables import likes, reports, users
+
+FIRST_REPLIES = 3
+_author = users.alias("author")
+_parent = c.alias("parent")
+_parent_author = users.alias("parent_author")
+
+
+def encode_cursor(values: list[Any]) -> str:
+    """Opaque cursor from the sort key of the last row."""
+    raw = orjson.dumps([v.isoformat() if isinstance(v, datetime) else v for v in values])
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, sort: Sort) -> list[Any]:
+    """Parse a cursor made by encode_cursor for the same sort, or refuse it."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        values = orjson.loads(raw)
+        if sort is Sort.MOST_LIKED:
+            likes_, when, ident = values
+            return [int(likes_), datetime.fromisoformat(when), int(ident)]
+        when, ident = values
+        return [datetime.fromisoformat(when), int(ident)]
+    except (binascii.Error, ValueError, TypeError, orjson.JSONDecodeError):
+        raise ValidationFailed(
+            "cursor is not valid for this listing", field="cursor", rule="format"
+        ) from None
+
+
+def visible(viewer_id: int | None, *, tombstones: bool = True) -> Any:
+    """Rows a viewer may see: public ones, their own held or shadowed ones, tombstones."""
+    cond = [and_(c.c.status == Status.PUBLISHED.value, c.c.is_shadowed.is_(False))]
+    if tombstones:
+        cond.append(and_(c.c.status == Status.DELETED.value, c.c.reply_count > 0))
+    if viewer_id is not None:
+        cond.append(
+            and_(
+                c.c.author_id == viewer_id,
+                c.c.status.in_([Status.PUBLISHED.value, Status.PENDING.value]),
+            )
+        )
+    return or_(*cond)
+
+
+def _view_select() -> Select:
+    return (
+        select(
+            c,
+            _author.c.name.label("a_name"),
+            _author.c.is_premium.label("a_premium"),
+            _author.c.role.label("a_role"),
+            _parent_author.c.name.label("p_name"),
+        )
+        .join(_author, _author.c.id == c.c.author_id)
+        .outerjoin(_parent, _parent.c.id == c.c.parent_id)
+        .outerjoin(_parent_author, _parent_author.c.id == _parent.c.author_id)
+    )
+
+
+def _to_view(row: Any) -> CommentView:
+    m = row._mapping
+    return CommentView(
+        comment=to_comment(row),
+        author_name=m["a_name"],
+        author_premium=bool(m["a_premium"]),
+        author_role=Role(m["a_role"]),
+        in_reply_to=m["p_name"],
+    )
+
+
+class SqlCommentStore:
+    """Comment rows, their likes and reports."""
+
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
+        self._insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+
+    async def add(self, values: dict[str, Any]) -> Comment:
+        """Insert a comment row and return it."""
+        res = await self.conn.execute(c.insert().values(**values).returning(*c.c))
+        return to_comment(res.one())
+
+    async def by_id(
+        self, site_id: str, comment_id: int, *, for_update: bool = False
+    ) -> Comment | None:
+        """One comment of a site, or None."""
+        q = select(c).where(c.c.id == comment_id, c.c.site_id == site_id)
+        if for_update and self.conn.dialect.name == "postgresql":
+            q = q.with_for_update()
+        row = (await self.conn.execute(q)).first()
+        return to_comment(row) if row else None
+
+    async def view(self, site_id: str, comment_id: int) -> CommentView | None:
+        """One comment with author facts."""
+        q = _view_select().where(c.c.id == comment_id, c.c.site_id == site_id)
+        row = (await self.conn.execute(q)).first()
+        return _to_view(row) if row else None
+
+    async def update(self, comment_id: int, **values: Any) -> Comment:
+        """Change columns of one comment and return the new row."""
+        res = await self.conn.execute(
+            update(c).where(c.c.id == comment_id).values(**values).returning(*c.c)
+        )
+        return to_comment(res.one())
+
+    async def bump(self, comment_id: int, column: str, delta: int) -> int:
+        """Atomically add delta to a counter column; returns the new value."""
+        col = c.c[column]
+        res = await self.conn.execute(
+            update(c).where(c.c.id == comment_id).values({column: col + delta}).returning(col)
+        )
+        return int(res.scalar_one())
+
+    async def has_live_children(self, comment_id: int) -> bool:
+        """Whether any reply (published or held) hangs under this comment."""
+        q = (
+            select(c.c.id)
+            .where(
+                c.c.parent_id == comment_id,
+                c.c.status.in_(
+                    [Status.PUBLISHED.value, Status.PENDING.value, Status.DELETED.value]
+                ),
+            )
+            .limit(1)
+        )
+        return (await self.conn.execute(q)).first() is not None
+
+    async def top_level(
+        self,
+        *,
+        story_id: int,
+        stream: Stream,
+        sort: Sort,
+        limit: int,
+        cursor: str | None,
+        viewer_id: int | None,
+    ) -> tuple[list[CommentView], str | None]:
+        """A page of top-level comments in sort order, keyset-paginated."""
+        q = _view_select().where(
+            c.c.story_id == story_id, c.c.stream == stream.value, c.c.depth == 0, visible(viewer_id)
+        )
+        if sort is Sort.MOST_LIKED:
+            key = [c.c.like_count, c.c.created_at, c.c.id]
+            order = [k.desc() for k in key]
+        elif sort is Sort.OLDEST:
+            key = [c.c.created_at, c.c.id]
+            order = [k.asc() for k in key]
+        else:
+            key = [c.c.created_at, c.c.id]
+            order = [k.desc() for k in key]
+        if cursor:
+            after = decode_cursor(cursor, sort)
+            cmp = (
+                tuple_(*key) > tuple_(*after)
+                if sort is Sort.OLDEST
+                else tuple_(*key) < tuple_(*after)
+            )
+            q = q.where(cmp)
+        rows = (await self.conn.execute(q.order_by(*order).limit(limit + 1))).all()
+        views = [_to_view(r) for r in rows[:limit]]
+        next_cursor = None
+        if len(rows) > limit:
+            last = views[-1].comment
+            vals: list[Any] = [last.created_at, last.id]
+            if sort is Sort.MOST_LIKED:
+                vals = [last.like_count, *vals]
+            next_cursor = encode_cursor(vals)
+        return views, next_cursor
+
+    async def first_replies(
+        self, root_ids: list[int], viewer_id: int | None, per_thread: int = FIRST_REPLIES
+    ) -> tuple[dict[int, list[CommentView]], dict[int, int]]:
+        """The first replies of many threads and each thread's size, in one query."""
+        if not root_ids:
+            return {}, {}
+        inner = (
+            _view_select()
+            .add_columns(
+                func.row_number()
+                .over(partition_by=c.c.root_id, order_by=(c.c.created_at, c.c.id))
+                .label("rn"),
+                func.count().over(partition_by=c.c.root_id).label("thread_total"),
+            )
+            .where(c.c.root_id.in_(root_ids), c.c.depth > 0, visible(viewer_id))
+            .subquery()
+        )
+        q = select(inner).where(inner.c.rn <= per_thread).order_by(inner.c.root_id, inner.c.rn)
+        replies: dict[int, list[CommentView]] = {}
+        totals: dict[int, int] = {}
+        for row in (await self.conn.execute(q)).all():
+            view = _to_view(row)
+            root = view.comment.root_id
+            replies.setdefault(root, []).append(view)
+            totals[root] = int(row._mapping["thread_total"])
+        return replies, totals
+
+    async def thread(
+        self, *, root_id: int, limit: int, cursor: str | None, viewer_id: int | None
+    ) -> tuple[list[CommentView], str | None, int]:
+        """Replies of one thread, oldest first, keyset-paginated, with the thread size."""
+        base = [c.c.root_id == root_id, c.c.depth > 0, visible(viewer_id)]
+        q = _view_select().where(*base)
+        if cursor:
+            q = q.where(
+                tuple_(c.c.created_at, c.c.id) > tuple_(*decode_cursor(cursor, Sort.OLDEST))
+            )
+        rows = (await self.conn.execute(q.order_by(c.c.created_at, c.c.id).limit(limit + 1))).all()
+        views = [_to_view(r) for r in rows[:limit]]
+        total = (
+            await self.conn.execute(select(func.count()).select_from(c).where(*base))
+        ).scalar_one()
+        nxt = None
+        if len(rows) > limit:
+            nxt = encode_cursor([views[-1].comment.created_at, views[-1].comment.id])
+        return views, nxt, int(total)
+
+    async def count_public(self, story_id: int, stream: Stream | None = None) -> int:
+        """Published, non-shadowed comments of a story (optionally one stream)."""
+        q = (
+            select(func.count())
+            .select_from(c)
+            .where(
+                c.c.story_id == story_id,
+                c.c.status == Status.PUBLISHED.value,
+                c.c.is_shadowed.is_(False),
+            )
+        )
+        if stream is not None:
+            q = q.where(c.c.stream == stream.value)
+        return int((await self.conn.execute(q)).scalar_one())
+
+    async def counts_public(self, story_ids: list[int]) -> dict[int, int]:
+        """Published, non-shadowed counts for many stories in one query."""
+        if not story_ids:
+            return {}
+        q = (
+            select(c.c.story_id, func.count())
+            .where(
+                c.c.story_id.in_(story_ids),
+                c.c.status == Status.PUBLISHED.value,
+                c.c.is_shadowed.is_(False),
+            )
+            .group_by(c.c.story_id)
+        )
+        return {sid: int(n) for sid, n in (await self.conn.execute(q)).all()}
+
+    async def mine(self, user_id: int, comment_ids: list[int]) -> tuple[set[int], set[int]]:
+        """Which of these comments the user liked, and which they reported."""
+        if not comment_ids:
+            return set(), set()
+        liked = (
+            await self.conn.execute(
+                select(likes.c.comment_id).where(
+                    likes.c.user_id == user_id, likes.c.comment_id.in_(comment_ids)
+                )
+            )
+        ).scalars()
+        reported = (
+            await self.conn.execute(
+                select(reports.c.comment_id).where(
+                    reports.c.user_id == user_id, reports.c.comment_id.in_(comment_ids)
+                )
+            )
+        ).scalars()
+        return set(liked), set(reported)
+
+    async def add_like(self, comment_id: int, user_id: int, now: datetime) -> bool:
+        """Record a like; False when it already existed."""
+        stmt = (
+            self._insert(likes)
+            .values(comment_id=comment_id, user_id=user_id, created_at=now)
+            .on_conflict_do_nothing()
+        )
+        return (await self.conn.execute(stmt)).rowcount == 1
+
+    async def remove_like(self, comment_id: int, user_id: int) -> bool:
+        """Withdraw a like; False when there was none."""
+        res = await self.conn.execute(
+            likes.delete().where(likes.c.comment_id == comment_id, likes.c.user_id == user_id)
+        )
+        return res.rowcount == 1
+
+    async def add_report(
+        self, *, comment_id: int, user_id: int, reason: str, note: str | None, now: datetime
+    ) -> bool:
+        """Record a report; False when this user already reported the comment."""
+        stmt = (
+            self._insert(reports)
+            .values(
+                comment_id=comment_id,
+                user_id=user_id,
+                reason=reason,
+                note=note,
+                created_at=now,
+            )
+            .on_conflict_do_nothing()
+        )
+        return (await self.conn.execute(stmt)).rowcount == 1
+
+    async def recent_by_author(
+        self, author_id: int, since: datetime, limit: int = 20
+    ) -> list[tuple[str, datetime]]:
+        """The author's latest bodies and times since a moment, newest first."""
+        q = (
+            select(c.c.body, c.c.created_at)
+            .where(
+                c.c.author_id == author_id,
+                c.c.created_at >= since,
+            )
+            .order_by(c.c.created_at.desc())
+            .limit(limit)
+        )
+        return [(r.body, r.created_at) for r in (await self.conn.execute(q)).all()]
+
+    async def published_count_by_author(self, author_id: int) -> int:
+        """How many of the author's comments are published (trust signal)."""
+        q = (
+            select(func.count())
+            .select_from(c)
+            .where(c.c.author_id == author_id, c.c.status == Status.PUBLISHED.value)
+        )
+        return int((await self.conn.execute(q)).scalar_one())

@@ -1,0 +1,67 @@
+"""Row → domain mapping shared by the SQL stores."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from townhall.domain.models import Comment, Role, Status, Story, Stream, User
+
+
+def to_user(row: Any) -> User:
+    """Map a users row."""
+    m = row._mapping
+    return User(
+        id=m["id"],
+        site_id=m["site_id"],
+        email=m["email"],
+        name=m["name"],
+        role=Role(m["role"]),
+        is_premium=bool(m["is_premium"]),
+        is_banned=bool(m["is_banned"]),
+        suspended_until=m["suspended_until"],
+        is_shadowbanned=bool(m["is_shadowbanned"]),
+        created_at=m["created_at"],
+        sso_sub=m["sso_sub"],
+    )
+
+
+def to_story(row: Any) -> Story:
+    """Map a stories row."""
+    m = row._mapping
+    return Story(
+        id=m["id"],
+        site_id=m["site_id"],
+        key=m["key"],
+        url=m["url"],
+        title=m["title"],
+        is_closed=bool(m["is_closed"]),
+        premoderate=bool(m["premoderate"]),
+        premium_enabled=bool(m["premium_enabled"]),
+        auto_close_days=m["auto_close_days"],
+        created_at=m["created_at"],
+    )
+
+
+def to_comment(row: Any) -> Comment:
+    """Map a comments row."""
+    m = row._mapping
+    return Comment(
+        id=m["id"],
+        site_id=m["site_id"],
+        story_id=m["story_id"],
+        stream=Stream(m["stream"]),
+        parent_id=m["parent_id"],
+        root_id=m["root_id"],
+        depth=m["depth"],
+        author_id=m["author_id"],
+        body=m["body"],
+        status=Status(m["status"]),
+        created_at=m["created_at"],
+        edited_at=m["edited_at"],
+        deleted_at=m["deleted_at"],
+        like_count=m["like_count"],
+        reply_count=m["reply_count"],
+        report_count=m["report_count"],
+        is_shadowed=bool(m["is_shadowed"]),
+        findings=list(m["findings"] or []),
+    )

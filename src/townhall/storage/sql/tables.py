@@ -1,0 +1,190 @@
+"""SQLAlchemy Core tables shared by SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.types import TypeDecorator
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+# SQLite has no BIGINT autoincrement; this keeps 64-bit ids on PostgreSQL.
+Id = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class UTCDateTime(TypeDecorator):
+    """Timezone-aware UTC datetimes on both backends (SQLite forgets the zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if isinstance(value, str):
+            value = datetime.fromisoformat(value)
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+sites = Table(
+    "sites",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("sso_secret", Text, nullable=True),
+    Column("previous_sso_secret", Text, nullable=True),
+    Column("settings", JSON, nullable=False, server_default=text("'{}'")),
+    Column("settings_version", Integer, nullable=False, server_default=text("1")),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("site_id", String(64), ForeignKey("sites.id"), nullable=False),
+    Column("email", String(320), nullable=True),
+    Column("email_key", String(320), nullable=True),
+    Column("sso_sub", String(255), nullable=True),
+    Column("password_hash", Text, nullable=True),
+    Column("name", String(64), nullable=True),
+    Column("name_key", String(128), nullable=True),
+    Column("role", String(16), nullable=False, server_default="commenter"),
+    Column("is_premium", Boolean, nullable=False, server_default=text("false")),
+    Column("is_banned", Boolean, nullable=False, server_default=text("false")),
+    Column("suspended_until", UTCDateTime, nullable=True),
+    Column("is_shadowbanned", Boolean, nullable=False, server_default=text("false")),
+    Column("created_at", UTCDateTime, nullable=False),
+    UniqueConstraint("site_id", "email_key"),
+    UniqueConstraint("site_id", "sso_sub"),
+    UniqueConstraint("site_id", "name_key"),
+)
+
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("user_id", Id, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Column("revoked_at", UTCDateTime, nullable=True),
+    Index(None, "user_id"),
+)
+
+stories = Table(
+    "stories",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("site_id", String(64), ForeignKey("sites.id"), nullable=False),
+    Column("key", String(255), nullable=False),
+    Column("url", Text, nullable=True),
+    Column("title", Text, nullable=True),
+    Column("is_closed", Boolean, nullable=False, server_default=text("false")),
+    Column("premoderate", Boolean, nullable=False, server_default=text("false")),
+    Column("premium_enabled", Boolean, nullable=False, server_default=text("true")),
+    Column("auto_close_days", Integer, nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    UniqueConstraint("site_id", "key"),
+)
+
+comments = Table(
+    "comments",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("site_id", String(64), ForeignKey("sites.id"), nullable=False),
+    Column("story_id", Id, ForeignKey("stories.id"), nullable=False),
+    Column("stream", String(16), nullable=False),
+    Column("parent_id", Id, ForeignKey("comments.id"), nullable=True),
+    Column("root_id", Id, nullable=True),
+    Column("depth", Integer, nullable=False, server_default=text("0")),
+    Column("author_id", Id, ForeignKey("users.id"), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("edited_at", UTCDateTime, nullable=True),
+    Column("deleted_at", UTCDateTime, nullable=True),
+    Column("like_count", Integer, nullable=False, server_default=text("0")),
+    Column("reply_count", Integer, nullable=False, server_default=text("0")),
+    Column("report_count", Integer, nullable=False, server_default=text("0")),
+    Column("reports_cleared_at", UTCDateTime, nullable=True),
+    Column("is_shadowed", Boolean, nullable=False, server_default=text("false")),
+    Column("findings", JSON, nullable=True),
+    Column("guideline", String(32), nullable=True),
+    Column("decided_by", Id, nullable=True),
+    Column("decided_at", UTCDateTime, nullable=True),
+    Column("ip_hash", String(64), nullable=True),
+    # Top-level page queries: (story, stream, top-level) then the sort key.
+    Index("ix_comments_top_time", "story_id", "stream", "depth", "created_at", "id"),
+    Index("ix_comments_top_likes", "story_id", "stream", "depth", "like_count", "created_at", "id"),
+    Index("ix_comments_thread", "root_id", "created_at", "id"),
+    Index("ix_comments_author", "author_id", "created_at"),
+    Index("ix_comments_queue", "site_id", "status", "created_at"),
+)
+
+likes = Table(
+    "likes",
+    metadata,
+    Column("comment_id", Id, ForeignKey("comments.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", Id, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Index("ix_likes_user", "user_id", "comment_id"),
+)
+
+reports = Table(
+    "reports",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("comment_id", Id, ForeignKey("comments.id", ondelete="CASCADE"), nullable=False),
+    Column("user_id", Id, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("reason", String(32), nullable=False),
+    Column("note", Text, nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    UniqueConstraint("comment_id", "user_id"),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("site_id", String(64), nullable=False),
+    Column("actor_id", Id, nullable=True),
+    Column("actor_name", String(64), nullable=True),
+    Column("action", String(64), nullable=False),
+    Column("target_type", String(32), nullable=False),
+    Column("target_id", String(255), nullable=True),
+    Column("before", JSON, nullable=True),
+    Column("after", JSON, nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Index("ix_audit_site_time", "site_id", "created_at"),
+)

@@ -1,0 +1,144 @@
+"""Shared fixtures: a migrated database per test on SQLite, and on PostgreSQL when configured."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from townhall.storage.migrate import upgrade
+
+IN_CI = bool(os.environ.get("CI"))
+PG_URL = os.environ.get("TOWNHALL_TEST_DATABASE_URL")
+REDIS_URL = os.environ.get("TOWNHALL_TEST_REDIS_URL")
+TABLES = ("audit_log", "likes", "reports", "sessions", "comments", "stories", "users", "sites")
+
+
+def need(value: str | None, what: str) -> str:
+    """Skip locally when a service is not configured; fail in CI, where nothing may skip."""
+    if value:
+        return value
+    if IN_CI:
+        pytest.fail(f"{what} is required in CI but not configured")
+    pytest.skip(f"{what} not configured (set the environment variable to run this test)")
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> Path:
+    """A migrated SQLite file, copied for each test (faster than migrating each time)."""
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    upgrade(f"sqlite+aiosqlite:///{path}")
+    return path
+
+
+def pg_execute(url: str, *statements: str) -> None:
+    """Run statements on PostgreSQL through asyncpg, outside any transaction."""
+    import asyncio
+
+    import asyncpg
+
+    async def run():
+        conn = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://"))
+        try:
+            for stmt in statements:
+                await conn.execute(stmt)
+        finally:
+            await conn.close()
+
+    asyncio.run(run())
+
+
+@pytest.fixture(scope="session")
+def pg_database() -> str:
+    """A fresh PostgreSQL database for this test session, migrated once."""
+    base = need(PG_URL, "TOWNHALL_TEST_DATABASE_URL (PostgreSQL)")
+    name = f"townhall_test_{uuid.uuid4().hex[:10]}"
+    pg_execute(base, f'CREATE DATABASE "{name}"')
+    url = base.rsplit("/", 1)[0] + "/" + name
+    upgrade(url)
+    yield url
+    pg_execute(base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def db_url(request, tmp_path) -> str:
+    """A clean, migrated database on each backend."""
+    if request.param == "sqlite":
+        template = request.getfixturevalue("sqlite_template")
+        path = tmp_path / "test.sqlite3"
+        shutil.copy(template, path)
+        return f"sqlite+aiosqlite:///{path}"
+    url = request.getfixturevalue("pg_database")
+    _truncate(url)
+    return url
+
+
+def _truncate(url: str) -> None:
+    pg_execute(url, "TRUNCATE " + ", ".join(TABLES) + " RESTART IDENTITY CASCADE")
+
+
+@pytest.fixture
+def sqlite_url(sqlite_template, tmp_path) -> str:
+    """A clean, migrated SQLite database (for tests that need only one backend)."""
+    path = tmp_path / "one.sqlite3"
+    shutil.copy(sqlite_template, path)
+    return f"sqlite+aiosqlite:///{path}"
+
+
+SSO_SECRET = "test-sso-secret-0123456789abcdef0123"
+
+
+@pytest.fixture
+def make_settings():
+    """Settings for tests; keyword overrides."""
+    from townhall.config import load_settings
+
+    def make(url: str, **overrides):
+        values = {"database_url": url, "sso_secret": SSO_SECRET, "rate_limits": False}
+        values.update(overrides)
+        return load_settings(env={}, **values)
+
+    return make
+
+
+@pytest.fixture
+async def app_client(db_url, make_settings) -> AsyncIterator:
+    """An httpx client on the ASGI app over the test database."""
+    async with _client(make_settings(db_url)) as client:
+        yield client
+
+
+@pytest.fixture
+async def sqlite_client(sqlite_url, make_settings) -> AsyncIterator:
+    """An httpx client on the ASGI app over SQLite only."""
+    async with _client(make_settings(sqlite_url)) as client:
+        yield client
+
+
+class _client:
+    def __init__(self, settings) -> None:
+        self.settings = settings
+
+    async def __aenter__(self):
+        import httpx
+
+        from townhall.app import create_app
+        from townhall.services.sites import bootstrap_site
+
+        self.app = create_app(self.settings)
+        await bootstrap_site(self.app.state.ctx)
+        self.client = httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=self.app), base_url="http://testserver"
+        )
+        self.client.app = self.app
+        self.client.ctx = self.app.state.ctx
+        return self.client
+
+    async def __aexit__(self, *exc):
+        await self.client.aclose()
+        await self.app.state.ctx.live.close()
+        await self.app.state.ctx.db.dispose()
