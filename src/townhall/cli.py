@@ -218,11 +218,12 @@ def main(argv: list[str] | None = None) -> int:
 
 def _add_optional_commands(sub) -> None:
     """import/export, when present."""
-    try:
-        from townhall import porting
-    except ModuleNotFoundError:
+    import importlib
+    import importlib.util
+
+    if importlib.util.find_spec("townhall.porting") is None:
         return
-    porting.add_commands(sub)
+    importlib.import_module("townhall.porting").add_commands(sub)
 
 
 if __name__ == "__main__":
