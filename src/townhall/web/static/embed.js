@@ -302,6 +302,7 @@
       this.heading = h('h2', { id: 'th-h', part: 'heading', tabindex: '-1' }, 'Comments');
       this.countEl = h('span', { class: 'count' });
       this.heading.append(this.countEl);
+      this.intro = h('p', { class: 'intro' }, TEXT.intro);
       this.guide = h('details', { part: 'guidelines', class: 'guide' },
         h('summary', null, 'Learn more'));
       this.tabs = h('div', { class: 'tabs', hidden: true });
@@ -335,7 +336,7 @@
       this.section = h('section', { class: 'th', part: 'root', 'aria-labelledby': 'th-h' },
         skip,
         h('header', { class: 'head', part: 'header' }, this.heading,
-          h('p', { class: 'intro' }, TEXT.intro), this.guide),
+          this.intro, this.guide),
         this.tabs, this.notice, this.panel, this.status);
       this.root.replaceChildren(this.section);
       this.skeleton();
@@ -356,6 +357,8 @@
 
     renderMeta() {
       const site = this.site;
+      if (site.heading) this.heading.firstChild.textContent = site.heading;
+      if (site.call_to_action) this.intro.textContent = site.call_to_action;
       const guide = h('div', { role: 'region', 'aria-label': 'Community guidelines', class: 'guide-body' },
         h('ul', null, (site.guidelines || []).map((g) => h('li', null, g))));
       if (site.guidelines_url) {
@@ -611,7 +614,7 @@
       const row = h('div', { class: 'actions', part: 'actions' });
       const likes = h('span', { class: 'likes', id: `th-lc-${c.id}` }, plural(c.like_count || 0, 'like', 'likes'));
       if (c.is_mine || blocked) {
-        row.append(h('span', { class: 'likes own' }, icon(ICONS.like), likes));
+        row.append(h('span', { class: 'own-likes' }, icon(ICONS.like), likes));
       } else {
         const like = btn('', { class: 'act like', 'aria-pressed': String(!!c.liked_by_me),
           'aria-label': `Like comment by ${name}`, 'aria-describedby': likes.id,
@@ -960,7 +963,7 @@
       const box = h('div', { class: 'reply-box' },
         h('p', { class: 'hint' }, `Edit: ${plural(left, 'minute', 'minutes')} remaining`),
         this.composer({
-          key: this.draftKey(`edit-${c.id}`), label: 'Edit your comment', submit: 'Save changes',
+          key: this.draftKey(`edit-${c.id}`), label: 'Update your comment', submit: 'Save changes',
           formLabel: 'Edit your comment', initial: body.textContent,
           onCancel: close,
           onSubmit: async (b) => {
@@ -1196,7 +1199,7 @@ article:focus{outline:none}article:focus-visible{outline:3px solid var(--th-colo
 h2{font-size:1.6em;line-height:1.2;margin:.2em 0 .25em;font-weight:800;letter-spacing:-.01em}
 h2:focus{outline:none}.count{font-weight:400;color:var(--th-color-muted)}
 h3{font-size:1.1em;margin:0 0 .5em}
-.intro{margin:0 0 .5em;font-size:1.05em}
+.intro{margin:0;font-size:1.05em}
 a{color:var(--th-color-accent);text-underline-offset:2px}
 button,input,select,textarea{font:inherit;color:inherit}
 button{cursor:pointer;min-height:44px;border-radius:var(--th-radius);padding:.5em 1em;border:1px solid transparent;background:none}
@@ -1263,9 +1266,9 @@ background:var(--th-color-text);color:var(--th-color-bg)}
 .ic{width:1.15em;height:1.15em;fill:currentColor}
 .like .ic{fill:none;stroke:currentColor;stroke-width:2}
 .like[aria-pressed=true]{color:var(--th-color-accent)}.like[aria-pressed=true] .ic{fill:currentColor}
-.likebox,.likes.own{display:inline-flex;align-items:center;gap:.1em}
+.likebox,.own-likes{display:inline-flex;align-items:center;gap:.1em}
 .likes{color:var(--th-color-muted);font-size:.9em;margin-right:.5em}
-.likes.own{padding-left:.5em;gap:.35em}.likes.own .ic{fill:none;stroke:currentColor;stroke-width:2;width:1.15em;height:1.15em}
+.own-likes{padding-left:.5em;gap:.35em;color:var(--th-color-muted)}.own-likes .ic{fill:none;stroke:currentColor;stroke-width:2}
 .reply-box{margin:.5em 0 1em}
 .more,.more-replies{margin:.75em 0}
 .more{display:block;width:100%;border:2px solid var(--th-color-text);font-weight:700}

@@ -1,0 +1,165 @@
+"""The demo article and its comment section as an anonymous reader sees them."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.widget_helpers import axe_violations, open_demo, widget
+
+pytestmark = pytest.mark.browser
+
+
+def test_demo_page_is_a_news_article_with_the_comment_section_below(
+    page: Page, live_server: str, screens: Path
+) -> None:
+    page.goto(live_server + "/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Four-day school week")
+    expect(page.locator(".standfirst")).to_be_visible()
+    expect(page.locator("figure figcaption")).to_contain_text("Illustration")
+    expect(page.locator(".byline")).to_contain_text("Education Correspondent")
+    assert page.locator(".body p").count() >= 6
+    w = open_demo(page, live_server)
+    expect(w.get_by_role("heading", name=re.compile(r"^Comments \(\d+\)$"))).to_be_visible()
+    expect(
+        w.get_by_text("Share your thoughts and debate the big issues", exact=True)
+    ).to_be_visible()
+    page.screenshot(path=str(screens / "article-1280.png"), full_page=False)
+    w.screenshot(path=str(screens / "comments-signed-out-1280.png"))
+
+
+def test_comment_section_has_streams_sort_and_guidelines(page: Page, live_server: str) -> None:
+    w = open_demo(page, live_server)
+    tabs = w.get_by_role("tab")
+    expect(tabs).to_have_count(2)
+    expect(w.get_by_role("tab", name="All comments")).to_have_attribute("aria-selected", "true")
+    premium = w.get_by_role("tab", name=re.compile("Premium$"))
+    expect(premium).to_have_attribute("aria-selected", "false")
+    expect(w.get_by_role("link", name="Learn more")).to_have_count(1)
+    sort = w.get_by_label("Sort by")
+    expect(sort.locator("option")).to_have_text(["Newest first", "Oldest first", "Most liked"])
+    expect(sort).to_have_value("newest")
+    w.get_by_text("Learn more", exact=True).first.click()
+    guide = w.get_by_role("region", name="Community guidelines")
+    expect(guide).to_be_visible()
+    assert guide.locator("li").count() >= 3
+    expect(guide.get_by_role("link")).to_have_count(1)
+    expect(w.get_by_text("Sign in and Join the Conversation", exact=True)).to_be_visible()
+
+
+def test_comments_are_fetched_only_when_the_reader_nears_them(page: Page, live_server: str) -> None:
+    seen: list[str] = []
+    page.on("request", lambda r: seen.append(r.url))
+    page.goto(live_server + "/")
+    page.wait_for_load_state("networkidle")
+    assert not [u for u in seen if "/comments" in u], "fetched before the widget was near"
+    box = widget(page).bounding_box()
+    assert box and box["height"] >= 300, "space is reserved for the comment section"
+    widget(page).scroll_into_view_if_needed()
+    expect(widget(page).locator("article").first).to_be_visible()
+    assert len([u for u in seen if "/comments?" in u]) == 1, "one request for the first page"
+
+
+def test_three_sort_orders_change_the_order(page: Page, live_server: str) -> None:
+    w = open_demo(page, live_server)
+
+    def top_level_times() -> list[str]:
+        return w.locator("ol.list > li > article time").evaluate_all(
+            "els => els.map(e => e.getAttribute('datetime'))"
+        )
+
+    newest = top_level_times()
+    assert newest == sorted(newest, reverse=True)
+    w.get_by_label("Sort by").select_option(label="Oldest first")
+    expect(w.locator("ol.list > li > article time").first).not_to_have_attribute(
+        "datetime", newest[0]
+    )
+    oldest = top_level_times()
+    assert oldest == sorted(oldest)
+    focused = page.evaluate("document.activeElement.shadowRoot?.activeElement?.id")
+    assert focused == "th-list", "focus moves to the list after sorting"
+    w.get_by_label("Sort by").select_option(label="Most liked")
+    expect(w.locator("ol.list")).to_have_attribute("aria-busy", "false")
+    page.wait_for_timeout(300)
+    counts = w.locator("ol.list > li > article .likes").evaluate_all(
+        "els => els.map(e => parseInt(e.textContent, 10))"
+    )
+    assert counts == sorted(counts, reverse=True)
+    assert top_level_times() not in (newest, oldest)
+
+
+def test_load_more_appends_the_next_page_and_moves_focus(page: Page, live_server: str) -> None:
+    w = open_demo(page, live_server)
+    items = w.locator("ol.list > li")
+    first_page = items.count()
+    assert first_page == 20
+    w.get_by_role("button", name="Load more comments").click()
+    expect(items).not_to_have_count(first_page)
+    assert items.count() > first_page
+    new_first = items.nth(first_page).locator("article").first
+    expect(new_first).to_be_focused()
+
+
+def test_accessibility_has_no_serious_violations_light_and_dark(
+    page: Page, live_server: str, screens: Path
+) -> None:
+    open_demo(page, live_server)
+    assert axe_violations(page) == []
+    page.emulate_media(color_scheme="dark", reduced_motion="reduce")
+    page.reload()
+    w = open_demo(page, live_server)
+    w.screenshot(path=str(screens / "comments-dark-1280.png"))
+    assert axe_violations(page) == []
+
+
+def test_dark_theme_follows_the_reader_and_the_theme_attribute(
+    page: Page, live_server: str
+) -> None:
+    page.emulate_media(color_scheme="dark")
+    w = open_demo(page, live_server)
+    bg = "el => getComputedStyle(el.shadowRoot.querySelector('section')).backgroundColor"
+    assert w.evaluate(bg) == "rgb(18, 18, 18)"
+    w.evaluate("el => el.setAttribute('theme', 'light')")
+    assert w.evaluate(bg) == "rgb(255, 255, 255)"
+    page.emulate_media(color_scheme="light")
+    w.evaluate("el => el.setAttribute('theme', 'dark')")
+    assert w.evaluate(bg) == "rgb(18, 18, 18)"
+
+
+def test_publisher_branding_through_custom_properties(page: Page, live_server: str) -> None:
+    w = open_demo(page, live_server)
+    w.evaluate("el => el.style.setProperty('--th-color-accent', 'rgb(0, 80, 160)')")
+    colour = w.get_by_role("button", name="Sign in", exact=True).evaluate(
+        "el => getComputedStyle(el).backgroundColor"
+    )
+    assert colour == "rgb(0, 80, 160)"
+
+
+def test_narrow_screen_has_no_horizontal_scroll(
+    page: Page, live_server: str, screens: Path
+) -> None:
+    page.set_viewport_size({"width": 320, "height": 640})
+    w = open_demo(page, live_server)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    for button in w.locator(".actions button").all()[:8]:
+        box = button.bounding_box()
+        assert box and box["height"] >= 44 and box["width"] >= 44
+    page.screenshot(path=str(screens / "comments-320.png"), full_page=False)
+    w.screenshot(path=str(screens / "comments-320-full.png"))
+
+
+def test_every_request_goes_to_the_townhall_origin(page: Page, live_server: str) -> None:
+    seen: list[str] = []
+    page.on("request", lambda r: seen.append(r.url))
+    w = open_demo(page, live_server)
+    w.get_by_role("tab", name="All comments").focus()
+    page.keyboard.press("ArrowLeft")
+    expect(w.get_by_role("tab", name=re.compile("Premium$"))).to_have_attribute(
+        "aria-selected", "true"
+    )
+    expect(w.locator("ol.list")).to_have_attribute("aria-busy", "false")
+    outside = [u for u in seen if not u.startswith(live_server) and not u.startswith("data:")]
+    assert outside == []
