@@ -50,6 +50,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     setup_logging(settings.log_level, settings.log_json)
+    # The app is built in uvicorn from the environment: hand the options on.
+    import os
+
+    os.environ["TOWNHALL_DATABASE_URL"] = settings.database_url
+    if args.config:
+        os.environ["TOWNHALL_CONFIG"] = str(Path(args.config).resolve())
     if not args.no_migrate:
         upgrade(settings.database_url)
     print(f"townhall {__version__} serving on http://{args.host}:{args.port}", flush=True)

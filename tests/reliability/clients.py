@@ -1,0 +1,32 @@
+"""HTTP helpers shared by the reliability and security suites (real server over loopback)."""
+
+from __future__ import annotations
+
+import itertools
+
+import httpx
+
+from tests.factories import sso_token
+
+_seq = itertools.count()
+
+
+async def sign_in(
+    client: httpx.AsyncClient, sub: str, *, name: str | None = None, premium: bool = False
+) -> dict[str, str]:
+    """SSO sign-in against a running server; optional commenting name; bearer headers."""
+    res = await client.post("/api/v1/auth/sso", json={"token": sso_token(sub, premium=premium)})
+    assert res.status_code == 200, res.text
+    headers = {"Authorization": f"Bearer {res.json()['token']}"}
+    if name:
+        res = await client.put("/api/v1/me/name", json={"name": name}, headers=headers)
+        assert res.status_code == 200, res.text
+    return headers
+
+
+def plain_body(tag: str) -> str:
+    """A unique, harmless comment body that passes pre-moderation."""
+    n = next(_seq)
+    words = ["council", "budget", "transport", "housing", "schools", "library", "parks", "rates"]
+    picked = " ".join(words[(n + i) % len(words)] for i in range(4))
+    return f"Reader note {tag}-{n}: I think the {picked} plan deserves a closer look."
