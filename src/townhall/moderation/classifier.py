@@ -24,6 +24,21 @@ _WORD = re.compile(r"[a-z0-9]+")
 MAX_CHARS = 2000
 
 
+SHORT_WORDS, LONG_WORDS = 25, 50
+
+
+def word_count(text: str) -> int:
+    """Whitespace-separated words in the scored part of a text."""
+    return len(text[:MAX_CHARS].split())
+
+
+def length_shift(words: int, full: float) -> float:
+    """Logit boost for long texts: none up to SHORT_WORDS, all of it from LONG_WORDS."""
+    if words <= SHORT_WORDS:
+        return 0.0
+    return full * min(1.0, (words - SHORT_WORDS) / (LONG_WORDS - SHORT_WORDS))
+
+
 def features(text: str) -> set[str]:
     """Word unigrams, word bigrams and in-word character 3-5-grams of folded text."""
     folded = squeeze(strip_urls(fold(text[:MAX_CHARS]))).replace("'", "").replace("’", "")
@@ -51,15 +66,15 @@ class LinearHead:
     bias: float
     weights: dict[str, float]
 
-    def probability(self, feats: set[str]) -> float:
-        """Probability of the positive class for a feature set."""
+    def probability(self, feats: set[str], shift: float = 0.0) -> float:
+        """Probability of the positive class for a feature set, logit shifted by ``shift``."""
         if not feats:
             return 1.0 / (1.0 + math.exp(-self.bias))
         get = self.weights.get
         total = 0.0
         for f in feats:
             total += get(f, 0.0)
-        z = self.bias + total / math.sqrt(len(feats))
+        z = self.bias + total / math.sqrt(len(feats)) + shift
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
@@ -78,11 +93,12 @@ class ToxicityModel:
     toxic: LinearHead
     hate: LinearHead
     meta: dict[str, object]
+    shift: float = 0.0
 
     def predict(self, text: str) -> Prediction:
         """Score one comment."""
         feats = features(text)
-        tox = self.toxic.probability(feats)
+        tox = self.toxic.probability(feats, length_shift(word_count(text), self.shift))
         # The hate head is only consulted when the text is likely toxic anyway.
         hate = self.hate.probability(feats) if tox >= 0.2 else 0.0
         return Prediction(toxicity=tox, hate=hate)
@@ -95,6 +111,7 @@ class ToxicityModel:
             toxic=LinearHead(float(heads["toxic"]["bias"]), heads["toxic"]["weights"]),
             hate=LinearHead(float(heads["hate"]["bias"]), heads["hate"]["weights"]),
             meta=data.get("meta", {}),
+            shift=float(data.get("length_shift", 0.0)),
         )
 
 

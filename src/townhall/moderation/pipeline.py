@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from townhall.moderation.checks.group_attacks import group_attacks
 from townhall.moderation.checks.impersonation import impersonation, poses_as
 from townhall.moderation.checks.private_info import private_info
 from townhall.moderation.checks.spam import burst_posting, link_limit, repeated_text
@@ -31,6 +32,7 @@ Check = Callable[[Submission], Finding | None]
 CHECKS: tuple[Check, ...] = (
     banned_words,
     suspect_words,  # cheapest first
+    group_attacks,
     toxicity,
     private_info,
     impersonation,

@@ -46,6 +46,11 @@ def _runs(word: str) -> tuple[str, tuple[int, ...]]:
     return "".join(chars), tuple(counts)
 
 
+def _fits(runs: tuple[int, ...], wanted: tuple[int, ...]) -> bool:
+    """Run lengths match, or are stretched to three or more on purpose ("fuuuck", not "looser")."""
+    return all(r == e or (r > e and r >= 3) for r, e in zip(runs, wanted, strict=False))
+
+
 def normal_word(word: str) -> str:
     """Fold and decode leetspeak in one list entry or token."""
     core = word.strip(_EDGE) if word.strip(_EDGE) else word
@@ -143,6 +148,15 @@ class WordList:
             else:
                 self.exact.setdefault(entry.key, []).append(entry)
         self.allowed = frozenset(e.key for a in allowed if (e := parse_entry(a)) is not None)
+        # Allowed phrases ("pussy willow", "cock-up") are blanked out before matching.
+        phrases = [
+            r"[\s\-]*".join(re.escape(w) for w in re.split(r"[\s\-]+", fold(a).strip()))
+            for a in allowed
+            if re.search(r"\w[\s\-]+\w", a)
+        ]
+        self.allowed_phrases = (
+            re.compile(r"\b(?:" + "|".join(phrases) + r")\b") if phrases else None
+        )
 
     def _match(self, word: str) -> Entry | None:
         """The entry one normalised word matches, if any."""
@@ -152,17 +166,21 @@ class WordList:
         if key in self.allowed or len(key) < 2:
             return None
         for entry in self.exact.get(key, ()):
-            if all(r >= e for r, e in zip(runs, entry.runs, strict=True)):
+            if _fits(runs, entry.runs):
                 return entry
         for suf in _SUFFIXES:
             base = key[: -len(suf)]
             if key.endswith(suf) and base in self.exact and base not in self.allowed:
                 for entry in self.exact[base]:
-                    if all(r >= e for r, e in zip(runs, entry.runs, strict=False)):
+                    if _fits(runs, entry.runs):
                         return entry
         for entry in self.affixed:
-            if (entry.prefix and key.startswith(entry.key)) or (
-                entry.suffix and key.endswith(entry.key)
+            if entry.prefix and key.startswith(entry.key) and _fits(runs, entry.runs):
+                return entry
+            if (
+                entry.suffix
+                and key.endswith(entry.key)
+                and _fits(runs[len(runs) - len(entry.runs) :], entry.runs)
             ):
                 return entry
         return None
@@ -180,6 +198,8 @@ class WordList:
     def find(self, text: str) -> list[Hit]:
         """Every entry found in ``text``, in order of appearance."""
         folded = fold(text)
+        if self.allowed_phrases is not None:
+            folded = self.allowed_phrases.sub(lambda m: " " * len(m.group()), folded)
         hits: list[Hit] = []
         seen: set[tuple[str, int]] = set()
         primary: list[tuple[str, int]] = []

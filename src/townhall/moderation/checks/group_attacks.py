@@ -1,0 +1,45 @@
+"""Discrimination and abuse aimed at a whole group ("<group> are <insult>")."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from importlib import resources
+
+from townhall.moderation.findings import Finding, Submission
+from townhall.moderation.text import fold
+
+# "are", "are all", "are nothing but", "are just a bunch of"...
+_LINK = r"(?:are|r|is)\s+(?:(?:all|just|nothing\s+but|such|so|really|basically|simply|a\s+bunch\s+of|bunch\s+of|like)\s+){0,3}"
+
+
+@cache
+def patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """Compiled (guideline, pattern) pairs from the shipped group_attacks.txt."""
+    raw = resources.files("townhall.moderation").joinpath("data", "group_attacks.txt")
+    out = []
+    for line in raw.read_text("utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        guideline, _, rest = line.partition(":")
+        groups, _, insults = rest.partition(" | ")
+
+        def alts(words: str) -> str:
+            return "|".join(re.escape(w.strip()).replace(r"\ ", r"\s+") for w in words.split("|"))
+
+        pattern = rf"\b(?:all\s+|most\s+|these\s+|those\s+|the\s+)?(?:{alts(groups)})\s+{_LINK}(?:{alts(insults)})\b"
+        out.append((guideline.strip(), re.compile(pattern)))
+    return tuple(out)
+
+
+def group_attacks(sub: Submission) -> Finding | None:
+    """Hold a comment that brands a whole group with a dehumanising or insulting term."""
+    text = fold(sub.body)
+    if " are " not in text and " is " not in text and " r " not in text:
+        return None
+    for guideline, pattern in patterns():
+        found = pattern.search(text)
+        if found:
+            return Finding.hold(guideline, f'generalises about a group: "{found.group()}"')
+    return None
