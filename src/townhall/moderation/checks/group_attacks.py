@@ -10,7 +10,13 @@ from townhall.moderation.findings import Finding, Submission
 from townhall.moderation.text import fold
 
 # "are", "are all", "are nothing but", "are just a bunch of"...
-_LINK = r"(?:are|r|is)\s+(?:(?:all|just|nothing\s+but|such|so|really|basically|simply|a\s+bunch\s+of|bunch\s+of|like)\s+){0,3}"
+_FILLER = r"all|just|nothing\s+but|such|so|really|basically|simply|a\s+bunch\s+of|bunch\s+of|like"
+_LINK = rf"(?:are|r|is)\s+(?:(?:{_FILLER})\s+){{0,3}}"
+_DETERMINER = r"(?:all\s+|most\s+|these\s+|those\s+|the\s+)?"
+
+
+def _alternatives(words: str) -> str:
+    return "|".join(re.escape(w.strip()).replace(r"\ ", r"\s+") for w in words.split("|"))
 
 
 @cache
@@ -25,10 +31,8 @@ def patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
         guideline, _, rest = line.partition(":")
         groups, _, insults = rest.partition(" | ")
 
-        def alts(words: str) -> str:
-            return "|".join(re.escape(w.strip()).replace(r"\ ", r"\s+") for w in words.split("|"))
-
-        pattern = rf"\b(?:all\s+|most\s+|these\s+|those\s+|the\s+)?(?:{alts(groups)})\s+{_LINK}(?:{alts(insults)})\b"
+        who, what = _alternatives(groups), _alternatives(insults)
+        pattern = rf"\b{_DETERMINER}(?:{who})\s+{_LINK}(?:{what})\b"
         out.append((guideline.strip(), re.compile(pattern)))
     return tuple(out)
 
