@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.factories import SSO_SECRET
 from townhall.storage.migrate import upgrade
 
 IN_CI = bool(os.environ.get("CI"))
@@ -87,9 +88,6 @@ def sqlite_url(sqlite_template, tmp_path) -> str:
     path = tmp_path / "one.sqlite3"
     shutil.copy(sqlite_template, path)
     return f"sqlite+aiosqlite:///{path}"
-
-
-SSO_SECRET = "test-sso-secret-0123456789abcdef0123"
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from typing import Any
 
 import jwt
 
-SSO_SECRET = "test-sso-secret-0123456789abcdef0123"
+SSO_SECRET = "test-sso-secret-0123456789abcdef0123456789abcdef0123456789abcdef"
 
 
 def sso_token(

@@ -10,6 +10,7 @@ from townhall.domain.site import SiteConfig
 from townhall.errors import NotFound, PremiumRequired, ValidationFailed
 from townhall.presenter import present
 from townhall.services.context import DEFAULT_SITE, Context
+from townhall.storage.sql.comments import decode_cursor
 
 MAX_LIMIT = 100
 MAX_COUNT_STORIES = 100
@@ -68,6 +69,8 @@ async def list_comments(
 ) -> dict[str, Any]:
     """One page of top-level comments with their first replies, counts and my likes."""
     _check_limit(q.limit)
+    if q.cursor:
+        decode_cursor(q.cursor, q.sort)  # refuse a bad cursor even on an empty story
     site = await ctx.site(site_id)
     now = ctx.clock()
     if (
@@ -136,6 +139,8 @@ async def list_replies(
 ) -> dict[str, Any]:
     """All replies of a thread, oldest first, paginated."""
     _check_limit(limit)
+    if cursor:
+        decode_cursor(cursor, Sort.OLDEST)
     site = await ctx.site(site_id)
     viewer_id = viewer.id if viewer else None
     async with ctx.read() as tx:

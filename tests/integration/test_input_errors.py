@@ -1,0 +1,112 @@
+"""Bad input gets a clear 4xx problem and loses nothing."""
+
+from __future__ import annotations
+
+from tests.factories import post, sign_in
+
+
+async def test_malformed_json_is_400(app_client):
+    headers = await sign_in(app_client, "a", name="Anna")
+    res = await app_client.post(
+        "/api/v1/stories/s/comments",
+        content=b'{"body": "x"',
+        headers={**headers, "Content-Type": "application/json"},
+    )
+    assert res.status_code == 400
+    assert res.json()["code"] == "malformed-json"
+    assert res.headers["content-type"] == "application/problem+json"
+
+
+async def test_unknown_fields_are_refused_naming_the_field(app_client):
+    headers = await sign_in(app_client, "a", name="Anna")
+    res = await app_client.post(
+        "/api/v1/stories/s/comments", json={"body": "hello", "status": "published"}, headers=headers
+    )
+    assert res.status_code == 422
+    assert res.json()["errors"][0]["field"] == "status"
+    assert res.json()["errors"][0]["rule"] == "extra-forbidden"
+
+
+async def test_oversized_request_body_is_413(app_client):
+    headers = await sign_in(app_client, "a", name="Anna")
+    res = await app_client.post(
+        "/api/v1/stories/s/comments", json={"body": "x" * 200_000}, headers=headers
+    )
+    assert res.status_code == 413
+
+
+async def test_body_over_the_site_limit_is_422_and_nothing_is_written(app_client):
+    headers = await sign_in(app_client, "a", name="Anna")
+    res = await app_client.post(
+        "/api/v1/stories/s/comments", json={"body": "y" * 5001}, headers=headers
+    )
+    assert res.status_code == 422
+    assert res.json()["errors"][0] == {
+        "field": "body",
+        "rule": "max-length",
+        "message": res.json()["errors"][0]["message"],
+    }
+    page = await app_client.get("/api/v1/stories/s/comments")
+    assert page.json()["total"] == 0
+
+
+async def test_blank_body_and_bad_enums(app_client):
+    headers = await sign_in(app_client, "a", name="Anna")
+    res = await app_client.post("/api/v1/stories/s/comments", json={"body": "   "}, headers=headers)
+    assert res.status_code == 422 and res.json()["errors"][0]["field"] == "body"
+    res = await app_client.get("/api/v1/stories/s/comments?sort=loudest")
+    assert res.status_code == 422 and res.json()["errors"][0]["field"] == "sort"
+    res = await app_client.get("/api/v1/stories/s/comments?cursor=%%%")
+    assert res.status_code == 422 and res.json()["errors"][0]["field"] == "cursor"
+    res = await app_client.get("/api/v1/stories/s/comments?limit=1000")
+    assert res.status_code == 422 and res.json()["errors"][0]["field"] == "limit"
+
+
+async def test_others_comments_cannot_be_edited_or_deleted(app_client):
+    a = await sign_in(app_client, "a", name="Anna")
+    b = await sign_in(app_client, "b", name="Ben")
+    c = await post(app_client, a, "mine alone")
+    assert (
+        await app_client.patch(f"/api/v1/comments/{c['id']}", json={"body": "hijack"}, headers=b)
+    ).status_code == 403
+    assert (await app_client.delete(f"/api/v1/comments/{c['id']}", headers=b)).status_code == 403
+    assert (await app_client.delete("/api/v1/comments/999999", headers=b)).status_code == 404
+
+
+async def test_reply_to_a_missing_parent_is_refused(app_client):
+    a = await sign_in(app_client, "a", name="Anna")
+    res = await app_client.post(
+        "/api/v1/stories/s/comments", json={"body": "hi", "parent_id": 424242}, headers=a
+    )
+    assert res.status_code == 422 and res.json()["errors"][0]["field"] == "parent_id"
+
+
+async def test_closed_story_refuses_writes_but_reads(app_client):
+    a = await sign_in(app_client, "a", name="Anna")
+    b = await sign_in(app_client, "b", name="Ben")
+    c = await post(app_client, a, "before closing", story="closing")
+    async with app_client.ctx.write() as tx:
+        story = await tx.stories.by_key("default", "closing")
+        await tx.stories.update(story.id, is_closed=True)
+    res = await app_client.post(
+        "/api/v1/stories/closing/comments", json={"body": "late"}, headers=b
+    )
+    assert res.status_code == 409 and res.json()["code"] == "story-closed"
+    page = (await app_client.get("/api/v1/stories/closing/comments")).json()
+    assert page["story"]["is_closed"] is True and page["comments"][0]["id"] == c["id"]
+
+
+async def test_story_closes_automatically_after_n_days(app_client):
+    from datetime import timedelta
+
+    a = await sign_in(app_client, "a", name="Anna")
+    await post(app_client, a, "early bird", story="old")
+    async with app_client.ctx.write() as tx:
+        story = await tx.stories.by_key("default", "old")
+        await tx.stories.update(
+            story.id, auto_close_days=2, created_at=story.created_at - timedelta(days=3)
+        )
+    res = await app_client.post(
+        "/api/v1/stories/old/comments", json={"body": "too late"}, headers=a
+    )
+    assert res.status_code == 409
