@@ -33,7 +33,7 @@ StoryKey = Annotated[str, Path(min_length=1, max_length=255, description="Publis
 CommentId = Annotated[int, Path(ge=1)]
 
 
-@router.get("/stories/{story_id}/comments", response_model=CommentPageOut)
+@router.get("/stories/{story_id:path}/comments", response_model=CommentPageOut)
 async def list_comments(
     request: Request,
     story_id: StoryKey,
@@ -82,7 +82,7 @@ async def counts(
     return cacheable(request, {"counts": await reading.counts(ctx, story_id)}, private=False)
 
 
-@router.post("/stories/{story_id}/comments", status_code=201, response_model=CommentOut)
+@router.post("/stories/{story_id:path}/comments", status_code=201, response_model=CommentOut)
 async def post_comment(
     request: Request,
     story_id: StoryKey,

@@ -111,6 +111,12 @@ class SqlCommentStore:
         row = (await self.conn.execute(q)).first()
         return to_comment(row) if row else None
 
+    async def by_import_key(self, site_id: str, key: str) -> Comment | None:
+        """A comment brought in by an earlier import."""
+        row = (await self.conn.execute(
+            select(c).where(c.c.site_id == site_id, c.c.import_key == key))).first()
+        return to_comment(row) if row else None
+
     async def view(self, site_id: str, comment_id: int) -> CommentView | None:
         """One comment with author facts."""
         q = _view_select().where(c.c.id == comment_id, c.c.site_id == site_id)

@@ -144,12 +144,14 @@ comments = Table(
     Column("decided_by", Id, nullable=True),
     Column("decided_at", UTCDateTime, nullable=True),
     Column("ip_hash", String(64), nullable=True),
+    Column("import_key", String(255), nullable=True),
     # Top-level page queries: (story, stream, top-level) then the sort key.
     Index("ix_comments_top_time", "story_id", "stream", "depth", "created_at", "id"),
     Index("ix_comments_top_likes", "story_id", "stream", "depth", "like_count", "created_at", "id"),
     Index("ix_comments_thread", "root_id", "created_at", "id"),
     Index("ix_comments_author", "author_id", "created_at"),
     Index("ix_comments_queue", "site_id", "status", "created_at"),
+    Index("ix_comments_import_key", "site_id", "import_key", unique=True),
 )
 
 likes = Table(

@@ -1,0 +1,148 @@
+"""Write imported comments into townhall: stories, placeholder users, threads."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from townhall.auth import names
+from townhall.domain.models import Status
+from townhall.errors import NameInvalid
+from townhall.porting.model import ImportedComment
+from townhall.services.context import DEFAULT_SITE, Context
+from townhall.storage.sql.tx import Tx
+
+
+@dataclass
+class ImportReport:
+    """What an import did."""
+
+    stories: int = 0
+    users: int = 0
+    comments: int = 0
+    skipped: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+async def _user_for(
+    tx: Tx, item: ImportedComment, source: str, cache: dict[str, int], report: ImportReport
+) -> int:
+    ident = (
+        (item.author_email or "").strip().lower() or (item.author_name or "").strip() or "anonymous"
+    )
+    sub = f"import:{source}:{ident}"[:255]
+    if sub in cache:
+        return cache[sub]
+    user = await tx.users.by_sso(DEFAULT_SITE, sub)
+    if user is None:
+        name, key = await _free_name(tx, item.author_name)
+        user = await tx.users.add(
+            site_id=DEFAULT_SITE,
+            sso_sub=sub,
+            name=name,
+            name_key=key,
+            email=item.author_email or None,
+            email_key=None,
+            role="commenter",
+            created_at=item.created_at,
+        )
+        report.users += 1
+    cache[sub] = user.id
+    return user.id
+
+
+async def _free_name(tx: Tx, raw: str | None) -> tuple[str | None, str | None]:
+    """The author's old name if it passes the rules, made unique with a number if needed."""
+    try:
+        base = names.clean_name(raw or "")
+    except NameInvalid:
+        return None, None
+    for n in range(0, 50):
+        candidate = base if n == 0 else f"{base[:26]} {n + 1}"
+        key = names.skeleton(candidate)
+        if not await tx.users.name_key_taken(DEFAULT_SITE, key, None):
+            return candidate, key
+    return None, None
+
+
+async def import_comments(
+    ctx: Context, items: Iterable[ImportedComment], source: str
+) -> ImportReport:
+    """Import in one transaction; re-running skips what an earlier run brought in.
+
+    Imported history is stored as it was decided in the old system; it does not go
+    through pre-moderation again.
+    """
+    report = ImportReport()
+    ordered = sorted(items, key=lambda c: (c.created_at, c.source_id))
+    by_source: dict[str, object] = {}
+    users: dict[str, int] = {}
+    async with ctx.write() as tx:
+        stories: dict[str, int] = {}
+        for item in ordered:
+            if not item.story_key:
+                report.skipped += 1
+                report.problems.append(f"{item.source_id}: no story id")
+                continue
+            import_key = f"{source}:{item.source_id}"
+            existing = await tx.comments.by_import_key(DEFAULT_SITE, import_key)
+            if existing is not None:
+                by_source[item.source_id] = existing
+                report.skipped += 1
+                continue
+            if item.story_key not in stories:
+                before = await tx.stories.by_key(DEFAULT_SITE, item.story_key[:255])
+                story = await tx.stories.get_or_create(
+                    DEFAULT_SITE,
+                    item.story_key[:255],
+                    url=item.story_url,
+                    title=item.story_title,
+                    now=item.created_at,
+                )
+                stories[item.story_key] = story.id
+                report.stories += before is None
+            author_id = await _user_for(tx, item, source, users, report)
+            parent = by_source.get(item.parent_source_id) if item.parent_source_id else None
+            if parent is not None and parent.story_id != stories[item.story_key]:
+                parent = None
+            deleted = item.status is Status.DELETED
+            comment = await tx.comments.add(
+                {
+                    "site_id": DEFAULT_SITE,
+                    "story_id": stories[item.story_key],
+                    "stream": "open",
+                    "parent_id": parent.id if parent else None,
+                    "root_id": (parent.root_id or parent.id) if parent else None,
+                    "depth": parent.depth + 1 if parent else 0,
+                    "author_id": author_id,
+                    "body": "" if deleted else item.body[:20_000],
+                    "status": item.status.value,
+                    "created_at": item.created_at,
+                    "deleted_at": item.created_at if deleted else None,
+                    "like_count": item.like_count,
+                    "findings": [],
+                    "import_key": import_key,
+                }
+            )
+            if parent is None:
+                comment = await tx.comments.update(comment.id, root_id=comment.id)
+            elif comment.is_public:
+                await tx.comments.bump(parent.id, "reply_count", 1)
+            by_source[item.source_id] = comment
+            report.comments += 1
+        await tx.audit.add(
+            site_id=DEFAULT_SITE,
+            actor=None,
+            action="site.import",
+            target_type="site",
+            target_id=DEFAULT_SITE,
+            before=None,
+            after={
+                "source": source,
+                "comments": report.comments,
+                "users": report.users,
+                "stories": report.stories,
+            },
+            now=ctx.clock(),
+        )
+    return report
