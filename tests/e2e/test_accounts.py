@@ -26,7 +26,11 @@ def test_local_sign_in_with_a_demo_account(page: Page, live_server: str) -> None
     sign_in_with_form(w, SAM[0])
     expect(w.locator(".who-am-i")).to_have_text(re.compile(rf"^Signed in as {SAM[1]}"))
     expect(w.get_by_label("Add your comment")).to_be_focused()
+    own = w.locator("article", has_text="Can the Ledger follow up")
+    expect(own.get_by_role("button", name="Delete your comment")).to_be_visible()
+    expect(own.get_by_role("button", name=re.compile("^Like"))).to_have_count(0)
     w.get_by_role("button", name="Sign out").click()
+    expect(own.get_by_role("button", name="Delete your comment")).to_have_count(0)
     expect(w.get_by_text("Sign in and Join the Conversation", exact=True)).to_be_visible()
 
 

@@ -163,3 +163,26 @@ def test_every_request_goes_to_the_townhall_origin(page: Page, live_server: str)
     expect(w.locator("ol.list")).to_have_attribute("aria-busy", "false")
     outside = [u for u in seen if not u.startswith(live_server) and not u.startswith("data:")]
     assert outside == []
+
+
+def test_replies_nest_three_levels_then_flatten_with_the_parent_name(
+    page: Page, live_server: str
+) -> None:
+    w = open_demo(page, live_server)
+    w.get_by_label("Sort by").select_option(label="Oldest first")
+    thread = w.locator("ol.list > li").filter(has_text="Nobody at the ministry").first
+    level1 = thread.locator(":scope > ol.replies > li")
+    expect(level1.first).to_contain_text("I teach in one of the pilot schools")
+    level2 = level1.first.locator(":scope > ol.replies > li")
+    expect(level2.first).to_contain_text("I don't doubt it is better for staff")
+    level3 = level2.first.locator(":scope > ol.replies > li")
+    expect(level3.first).to_contain_text("Our school tries to prioritise places")
+    more = thread.get_by_role("button", name=re.compile(r"^Show more replies"))
+    more.click()
+    deepest = level2.first.locator(":scope > ol.replies > li").filter(
+        has_text="guaranteed place for children of shift workers"
+    )
+    expect(deepest).to_have_count(1)
+    expect(deepest.locator(".inreply")).to_have_text("Replying to RuralTeacher")
+    expect(deepest.locator("article")).to_be_focused()
+    expect(more).to_have_count(0)

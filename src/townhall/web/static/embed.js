@@ -27,6 +27,7 @@
     suspended: 'Your account has been temporarily suspended from commenting.',
     deleted: 'This comment has been deleted',
     removed: 'This comment has been removed by a moderator for violating our community guidelines.',
+    accountGone: 'This comment is no longer available. The commenter has deleted their account.',
     missing: 'This comment has been removed or does not exist.',
   };
   const SORTS = [
@@ -269,12 +270,11 @@
     }
 
     sessionChanged() {
-      const s = readSession();
-      const before = this.session && this.session.token;
-      this.session = s;
+      this.session = readSession();
       if (!this.site) return;
       this.renderAccount();
-      if ((s && s.token) !== before) this.load();
+      // Flags such as is_mine and liked_by_me depend on who asks: reload the list for a new user.
+      if (((this.session && this.session.token) || '') !== this.listToken) this.load();
     }
 
     async signOut() {
@@ -411,6 +411,7 @@
         t.tabIndex = on ? 0 : -1;
       }
       this.panel.setAttribute('aria-labelledby', `th-tab-${stream}`);
+      this.renderAccount();
       this.load();
     }
 
@@ -425,7 +426,9 @@
       else this.list.setAttribute('aria-busy', 'true');
       let page;
       try {
+        const token = (this.session && this.session.token) || '';
         page = await this.call(`/stories/${encodeURIComponent(this.storyId)}/comments?${q}`);
+        if (!append) this.listToken = token;
       } catch (err) {
         if (seq !== this.seq) return;
         this.moreBtn.disabled = false;
@@ -437,6 +440,13 @@
           return;
         }
         if (append) { this.announce(TEXT.loadError); return; }
+        if (err.code === 'premium-required' && this.site) {
+          this.list.setAttribute('aria-busy', 'false');
+          this.list.replaceChildren();
+          this.moreBtn.hidden = true;
+          this.stateEl.replaceChildren(this.premiumRefusal('read these comments'));
+          return;
+        }
         this.list.setAttribute('aria-busy', 'false');
         this.list.replaceChildren();
         this.moreBtn.hidden = true;
@@ -453,12 +463,14 @@
       this.cursor = page.next_cursor;
       this.total = page.total;
       this.countEl.textContent = ` (${page.total})`;
+      const active = this.root.activeElement;
+      const keep = !append && active && active.closest('.list') && active.closest('li.c');
       if (!append) {
         this.seen.clear();
         this.fresh = [];
         this.updateNewBtn();
         this.list.replaceChildren();
-        this.renderAccount();
+        if (first) this.renderAccount();
         this.startLive();
       }
       const before = this.list.children.length;
@@ -480,6 +492,9 @@
         this.announce(`${plural(this.list.children.length - before, 'more comment', 'more comments')} loaded`);
       } else if (focusList) {
         this.listHead.focus();
+      } else if (keep) {
+        const again = this.root.getElementById(keep.id);
+        if (again) this.focusComment(again);
       }
       if (first) this.followPermalink();
     }
@@ -544,7 +559,10 @@
     }
 
     placeReply(rootLi, r) {
-      const parent = this.root.getElementById(`comment-${r.parent_id}`) || rootLi;
+      const pid = `comment-${r.parent_id}`;
+      // The thread may not be attached yet, so look inside it before the whole shadow root.
+      const parent = (rootLi.id === pid ? rootLi : rootLi.querySelector(`#${pid}`)) ||
+        this.root.getElementById(pid) || rootLi;
       const pDepth = Number(parent.dataset.depth || 0);
       const el = this.item(r, pDepth >= 3);
       const host = pDepth >= 3 ? parent.parentElement.closest('li') || rootLi : parent;
@@ -575,7 +593,8 @@
       const lid = `th-l-${c.id}`;
       if (gone) {
         return h('article', { class: 'tomb', part: 'comment tombstone', 'aria-labelledby': lid },
-          h('p', { id: lid }, c.status === 'rejected' ? TEXT.removed : TEXT.deleted));
+          h('p', { id: lid }, c.status === 'rejected' ? TEXT.removed
+            : c.deleted || c.status === 'deleted' ? TEXT.deleted : TEXT.accountGone));
       }
       const when = ago(c.created_at);
       const art = h('article', { part: 'comment', class: c.status === 'published' ? '' : 'muted',
@@ -714,9 +733,9 @@
         submit: 'Post comment', formLabel: 'Post a comment' }));
     }
 
-    premiumRefusal() {
+    premiumRefusal(what = 'comment here') {
       const label = this.site.premium_label || 'Premium';
-      const p = h('p', { class: 'info', part: 'notice' }, `Only ${label} subscribers can comment here.`);
+      const p = h('p', { class: 'info', part: 'notice' }, `Only ${label} subscribers can ${what}.`);
       if (this.site.learn_more_url) {
         p.append(' ', h('a', { href: this.site.learn_more_url, target: '_blank', rel: 'noopener',
           part: 'learn-more' }, 'Learn more'));
@@ -1288,7 +1307,7 @@ dialog .opt{display:flex;align-items:center;gap:.5em;min-height:44px}
 dialog .opt input{width:1.2em;height:1.2em;accent-color:var(--th-color-accent)}
 dialog .btns{display:flex;justify-content:flex-end;flex-wrap:wrap;gap:.5em;margin-top:1em}
 dialog .danger-btn{background:var(--th-color-danger);color:var(--th-color-bg);font-weight:700}
-@media (max-width:480px){.replies{margin-left:.25em;padding-left:.6em}.replies .replies{margin-left:0}
+@media (max-width:480px){[role=tab]{padding:.5em .4em;font-size:.95em}.tabs{gap:0 .75em}.replies{margin-left:.25em;padding-left:.6em}.replies .replies{margin-left:0}
 dialog{margin:auto 0 0;width:100%;max-width:100%;border-radius:12px 12px 0 0}
 input[type=text],input[type=email],input[type=password]{width:100%}.toolbar{justify-content:flex-start}}
 `;
