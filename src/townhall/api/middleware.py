@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Awaitable, Callable
 
 import orjson
 
+from townhall import metrics
 from townhall.services.context import Context
 
 ASGIApp = Callable[..., Awaitable[None]]
@@ -147,11 +149,14 @@ class EdgeMiddleware:
             extra.append((b"cross-origin-resource-policy", b"cross-origin"))
 
         started = False
+        began = time.perf_counter()
 
         async def send_with_headers(message):
             nonlocal started
             if message["type"] == "http.response.start":
                 started = True
+                metrics.REQUESTS.labels(method, f"{message['status'] // 100}xx").inc()
+                metrics.LATENCY.observe(time.perf_counter() - began)
                 message = dict(message)
                 present = {k for k, _ in message.get("headers", [])}
                 message["headers"] = [

@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 
+from townhall import metrics
 from townhall.domain.models import (
     FLAG_REASONS,
     REPORT_REASONS,
@@ -239,6 +240,7 @@ async def post_comment(ctx: Context, user: User, draft: Draft) -> Comment:
                 after={"guideline": result.guideline, "reason": result.reason},
                 now=now,
             )
+    metrics.COMMENTS.labels(status.value).inc()
     if status is Status.REJECTED:
         raise CommentRejected(
             "This comment has been rejected for violating our guidelines",
@@ -394,6 +396,10 @@ async def report_comment(
         after = comment
         if reason in FLAG_REASONS:
             flags = await tx.comments.bump(comment_id, "report_count", 1)
+            # Re-read under the row lock the bump holds: a concurrent report may have
+            # hidden it already, and hiding twice would count the parent's reply down twice.
+            comment = await tx.comments.by_id(site.id, comment_id) or comment
+            after = comment
             if flags >= site.report_threshold and comment.status is Status.PUBLISHED:
                 findings = [
                     *comment.findings,
