@@ -32,8 +32,9 @@ def build_context(settings: Settings) -> Context:
     if settings.redis_url:
         from townhall.live.redis import RedisBroker, RedisRateLimiter
 
-        live = RedisBroker(settings.redis_url)
-        limiter = RedisRateLimiter(settings.redis_url) if settings.rate_limits else limiter
+        live = RedisBroker(settings.redis_url, prefix=settings.redis_prefix)
+        if settings.rate_limits:
+            limiter = RedisRateLimiter(settings.redis_url, prefix=settings.redis_prefix + "rl:")
     return Context(
         settings=settings, db=Database(settings.database_url), live=live, limiter=limiter
     )
@@ -49,6 +50,9 @@ def create_app(settings: Settings | None = None, *, demo: bool = False) -> FastA
         await bootstrap_site(ctx)
         yield
         await ctx.live.close()
+        close_limiter = getattr(ctx.limiter, "close", None)
+        if close_limiter is not None:
+            await close_limiter()
         await ctx.db.dispose()
 
     app = FastAPI(

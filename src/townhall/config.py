@@ -20,6 +20,7 @@ class Settings:
 
     database_url: str = "sqlite+aiosqlite:///townhall.sqlite3"
     redis_url: str | None = None
+    redis_prefix: str = "townhall:"
     sso_secret: str | None = None
     allowed_origins: tuple[str, ...] = ()
     public_url: str | None = None

@@ -65,7 +65,37 @@ def _townhall_executable() -> str:
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def publisher_origin() -> str:
+    """Origin of a stand-in publisher site that embeds the widget from another origin."""
+    return f"http://127.0.0.1:{_free_port()}"
+
+
+def _wait_until_up(proc: subprocess.Popen, url: str, log_path: Path) -> None:
+    deadline = time.monotonic() + 90
+    while True:
+        if proc.poll() is not None:
+            pytest.fail(f"{proc.args[0]} exited early:\n{log_path.read_text(errors='replace')}")
+        try:
+            if httpx.get(url, timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        if time.monotonic() > deadline:
+            pytest.fail(f"{url} did not come up:\n{log_path.read_text(errors='replace')}")
+        time.sleep(0.2)
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory, publisher_origin: str) -> Iterator[str]:
     """`townhall demo` on a free port with a fresh SQLite file; yields its base URL."""
     _chromium()
     tmp = tmp_path_factory.mktemp("live")
@@ -75,6 +105,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "TOWNHALL_RATE_LIMITS": "off",
         "TOWNHALL_SSO_SECRET": SSO_SECRET,
         "TOWNHALL_LOG_JSON": "false",
+        "TOWNHALL_ALLOWED_ORIGINS": publisher_origin,
     }
     log_path = tmp / "server.log"
     cmd = [
@@ -91,26 +122,61 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=tmp)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 90
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"townhall demo exited early:\n{log_path.read_text(errors='replace')}")
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"townhall demo did not start:\n{log_path.read_text(errors='replace')}")
-            time.sleep(0.2)
+        _wait_until_up(proc, f"{base}/healthz", log_path)
         yield base
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        _stop(proc)
+
+
+PUBLISHER_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Publisher page</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"></head>
+<body><main><h1>{title}</h1><p>An article on the publisher's own site.</p>
+<townhall-comments story-id="{story}" story-url="{origin}/{name}" story-title="{title}">
+</townhall-comments></main>
+<script src="{server}/embed.js" async></script></body></html>
+"""
+
+
+@pytest.fixture(scope="session")
+def publisher_site(
+    tmp_path_factory: pytest.TempPathFactory, live_server: str, publisher_origin: str
+) -> Iterator[str]:
+    """A static publisher site on another origin whose pages embed the widget."""
+    root = tmp_path_factory.mktemp("publisher")
+    for name, story in (("index.html", "publisher-story"), ("other.html", "publisher-other")):
+        (root / name).write_text(
+            PUBLISHER_PAGE.format(
+                title=f"Publisher story {story}",
+                story=story,
+                origin=publisher_origin,
+                name=name,
+                server=live_server,
+            ),
+            encoding="utf-8",
+        )
+    port = publisher_origin.rsplit(":", 1)[1]
+    log_path = root / "http.log"
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "http.server",
+                port,
+                "--bind",
+                "127.0.0.1",
+                "--directory",
+                str(root),
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        _wait_until_up(proc, f"{publisher_origin}/index.html", log_path)
+        yield publisher_origin
+    finally:
+        _stop(proc)
 
 
 @pytest.fixture(scope="session")

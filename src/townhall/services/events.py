@@ -37,6 +37,15 @@ async def comment_changed(
             await _payload(ctx, story, comment),
             audience=comment.author_id,
         )
+    if comment.is_public != was_public:
+        await _count_changed(ctx, story, comment)
+
+
+async def _count_changed(ctx: Context, story: Story, comment: Comment) -> None:
+    """Announce the stream's new total of visible comments."""
+    async with ctx.read() as tx:
+        total = await tx.comments.count_public(story.id, comment.stream)
+    await ctx.live.publish(story.channel, "count", {"total": total, "stream": comment.stream.value})
 
 
 async def likes_changed(ctx: Context, story: Story, comment: Comment, count: int) -> None:

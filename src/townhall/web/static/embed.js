@@ -806,7 +806,7 @@
             const r = await this.call(`/names/check?name=${encodeURIComponent(v)}`);
             if (input.value.trim() !== v) return;
             if (r.available) hint.textContent = `“${v}” is available.`;
-            else err.textContent = r.detail || NAME_RULES[r.rule] || 'That name is not available.';
+            else err.textContent = NAME_RULES[r.rule] || sentence(r.detail) || 'That name is not available.';
           } catch { /* the Save answer is authoritative */ }
         }, 350);
       });
@@ -829,7 +829,7 @@
           save.disabled = false;
           const rule = (x.data && (x.data.rule || (x.data.errors && x.data.errors[0] && x.data.errors[0].rule))) || '';
           err.textContent = x.code === 'network' ? 'Could not reach the server. Try again.'
-            : (x.data && x.data.detail) || NAME_RULES[rule] || fieldError(x);
+            : NAME_RULES[rule] || sentence(x.data && x.data.detail) || fieldError(x);
           input.setAttribute('aria-invalid', 'true');
           input.focus();
         }
@@ -941,6 +941,9 @@
         this.list.prepend(li);
         this.stateEl.replaceChildren();
       }
+      // The live stream may have announced this comment before the POST answered.
+      this.fresh = this.fresh.filter((f) => f.id !== c.id);
+      this.updateNewBtn();
       if (c.status === 'published') {
         this.total = (this.total || 0) + 1;
         this.countEl.textContent = ` (${this.total})`;
@@ -1109,7 +1112,13 @@
       es.addEventListener('deleted', (e) => this.onLive(() => {
         const d = JSON.parse(e.data);
         const c = this.comments && this.comments.get(d.id);
-        if (c && !c.deleted) this.replace({ ...c, deleted: true, status: 'deleted', body_html: '', author: null });
+        const li = this.root.getElementById(`comment-${d.id}`);
+        this.fresh = this.fresh.filter((f) => f.id !== d.id);
+        this.updateNewBtn();
+        if (!c || c.deleted || !li) return;
+        if (li.querySelector('ol.replies li')) {
+          this.replace({ ...c, deleted: true, status: 'deleted', body_html: '', author: null });
+        } else if (!li.contains(this.root.activeElement)) li.remove();
       }));
       es.addEventListener('count', (e) => this.onLive(() => {
         this.total = JSON.parse(e.data).total;
@@ -1186,7 +1195,12 @@
 
   function fieldError(x) {
     const e = x.data && x.data.errors && x.data.errors[0];
-    return (e && e.message) || (x.data && x.data.detail) || x.message || 'Something went wrong. Try again.';
+    return sentence((e && e.message) || (x.data && x.data.detail) || x.message) || 'Something went wrong. Try again.';
+  }
+  function sentence(text) {
+    if (!text) return '';
+    const t = text.charAt(0).toUpperCase() + text.slice(1);
+    return /[.!?]$/.test(t) ? t : `${t}.`;
   }
   function initial(name) { return (name.trim()[0] || '?').toUpperCase(); }
   function hue(name) {
