@@ -5,13 +5,14 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from townhall.storage.sql.comments import SqlCommentStore
+from townhall.storage.sql.moderation import SqlModerationStore
 from townhall.storage.sql.others import SqlAuditStore, SqlSiteStore, SqlStoryStore, SqlUserStore
 
 
 class Tx:
     """The stores of one connection or transaction."""
 
-    __slots__ = ("audit", "comments", "conn", "sites", "stories", "users")
+    __slots__ = ("audit", "comments", "conn", "moderation", "sites", "stories", "users")
 
     def __init__(self, conn: AsyncConnection) -> None:
         self.conn = conn
@@ -20,3 +21,4 @@ class Tx:
         self.users = SqlUserStore(conn)
         self.sites = SqlSiteStore(conn)
         self.audit = SqlAuditStore(conn)
+        self.moderation = SqlModerationStore(conn)

@@ -1,0 +1,252 @@
+"""Moderation and admin API: queues, decisions, enforcement, users, stories, site, audit."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Path, Query
+from starlette.responses import Response
+
+from townhall.api.deps import admin_user, get_ctx, staff_user
+from townhall.api.moderation_schemas import (
+    AuditOut,
+    BanIn,
+    BulkIn,
+    BulkOut,
+    CardOut,
+    CountsOut,
+    QueueOut,
+    RejectIn,
+    SecretOut,
+    SitePatchIn,
+    SiteSettingsOut,
+    StoriesOut,
+    StoryPatchIn,
+    StorySettingsOut,
+    SuspendIn,
+    UserAdminOut,
+    UserDetailOut,
+    UserPatchIn,
+    UsersOut,
+)
+from townhall.api.responses import json_response
+from townhall.api.schemas import PROBLEMS
+from townhall.domain.models import Sort, User
+from townhall.services import moderation as svc
+from townhall.services import users_admin
+from townhall.services.context import Context
+
+mod = APIRouter(prefix="/api/v1/moderation", tags=["moderation"], responses=PROBLEMS)
+admin = APIRouter(prefix="/api/v1/admin", tags=["admin"], responses=PROBLEMS)
+
+Id = Annotated[int, Path(ge=1)]
+StoryKey = Annotated[str, Path(min_length=1, max_length=255, description="Publisher's story id")]
+Staff = Annotated[User, Depends(staff_user)]
+Admin = Annotated[User, Depends(admin_user)]
+Ctx = Annotated[Context, Depends(get_ctx)]
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+def _json(data, status: int = 200) -> Response:
+    return json_response(data, status=status, headers=NO_STORE)
+
+
+def _queue_query(
+    queue: Literal["pending", "reported", "rejected", "all"] = "pending",
+    story_id: Annotated[str | None, Query(min_length=1, max_length=255)] = None,
+    stream: Literal["open", "premium"] | None = None,
+    guideline: Annotated[str | None, Query(min_length=1, max_length=32)] = None,
+    user_id: Annotated[int | None, Query(ge=1)] = None,
+    sort: Literal["newest", "oldest"] = "newest",
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> svc.QueueQuery:
+    return svc.QueueQuery(
+        queue=queue,
+        story_key=story_id,
+        stream=stream,
+        guideline=guideline,
+        user_id=user_id,
+        sort=Sort(sort),
+        cursor=cursor,
+        limit=limit,
+    )
+
+
+QueueParams = Annotated[svc.QueueQuery, Depends(_queue_query)]
+
+
+@mod.get("/queue", response_model=QueueOut)
+async def list_queue(q: QueueParams, ctx: Ctx, staff: Staff) -> Response:
+    """A page of a moderation queue: pending, reported, rejected or all recent comments."""
+    return _json(await svc.list_queue(ctx, staff, q))
+
+
+@mod.get("/counts", response_model=CountsOut)
+async def queue_counts(q: QueueParams, ctx: Ctx, staff: Staff) -> Response:
+    """How many comments each queue holds (same filters as the queue)."""
+    return _json(await svc.queue_counts(ctx, staff, q))
+
+
+@mod.post("/comments/{comment_id}/approve", response_model=CardOut)
+async def approve_comment(comment_id: Id, ctx: Ctx, staff: Staff) -> Response:
+    """Publish a held comment, or keep a reported one and clear its reports."""
+    return _json(await svc.approve_comment(ctx, staff, comment_id))
+
+
+@mod.post("/comments/{comment_id}/reject", response_model=CardOut)
+async def reject_comment(comment_id: Id, payload: RejectIn, ctx: Ctx, staff: Staff) -> Response:
+    """Reject a comment with a reason; readers stop seeing it at once."""
+    return _json(await svc.reject_comment(ctx, staff, comment_id, payload.reason))
+
+
+@mod.post("/comments/bulk", response_model=BulkOut)
+async def bulk_decide(payload: BulkIn, ctx: Ctx, staff: Staff) -> Response:
+    """Approve or reject several comments at once; failures are listed per comment."""
+    return _json(await svc.bulk_decide(ctx, staff, payload.ids, payload.action, payload.reason))
+
+
+@mod.post("/users/{user_id}/ban", response_model=UserAdminOut)
+async def ban_user(user_id: Id, ctx: Ctx, staff: Staff, payload: BanIn | None = None) -> Response:
+    """Ban a user for good: they can read but not post, like or report."""
+    return _json(await users_admin.ban_user(ctx, staff, user_id, payload and payload.reason))
+
+
+@mod.post("/users/{user_id}/suspend", response_model=UserAdminOut)
+async def suspend_user(user_id: Id, payload: SuspendIn, ctx: Ctx, staff: Staff) -> Response:
+    """Suspend a user for some hours; they are told until when."""
+    return _json(await users_admin.suspend_user(ctx, staff, user_id, payload.hours, payload.reason))
+
+
+@mod.post("/users/{user_id}/shadowban", response_model=UserAdminOut)
+async def shadowban_user(
+    user_id: Id, ctx: Ctx, staff: Staff, payload: BanIn | None = None
+) -> Response:
+    """Hide a user's comments from everyone but themselves, without telling them."""
+    return _json(await users_admin.shadowban_user(ctx, staff, user_id, payload and payload.reason))
+
+
+@mod.post("/users/{user_id}/restore", response_model=UserAdminOut)
+async def restore_user(user_id: Id, ctx: Ctx, staff: Staff) -> Response:
+    """Lift a ban, suspension and shadow-ban."""
+    return _json(await users_admin.restore_user(ctx, staff, user_id))
+
+
+@mod.get("/users", response_model=UsersOut)
+async def search_users(
+    ctx: Ctx,
+    staff: Staff,
+    q: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> Response:
+    """Find users by commenting name or e-mail."""
+    return _json({"users": await users_admin.search_users(ctx, staff, q, limit)})
+
+
+@mod.get("/users/{user_id}", response_model=UserDetailOut)
+async def user_detail(
+    user_id: Id,
+    ctx: Ctx,
+    staff: Staff,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> Response:
+    """A user's status, history summary, comments across stories and actions taken."""
+    return _json(await users_admin.user_detail(ctx, staff, user_id, cursor=cursor, limit=limit))
+
+
+@mod.patch("/users/{user_id}", response_model=UserAdminOut)
+async def update_user(user_id: Id, payload: UserPatchIn, ctx: Ctx, admin: Admin) -> Response:
+    """Admins: change a user's role or premium status."""
+    changes = payload.model_dump(exclude_unset=True)
+    return _json(await users_admin.update_user(ctx, admin, user_id, changes))
+
+
+@mod.get("/stories", response_model=StoriesOut)
+async def list_stories(
+    ctx: Ctx, staff: Staff, q: Annotated[str | None, Query(max_length=200)] = None
+) -> Response:
+    """Stories, newest first, optionally matching a title or id."""
+    return _json({"stories": await svc.list_stories(ctx, staff, q)})
+
+
+@mod.get("/stories/{story_id}", response_model=StorySettingsOut)
+async def get_story(story_id: StoryKey, ctx: Ctx, staff: Staff) -> Response:
+    """A story's settings."""
+    return _json(await svc.get_story(ctx, staff, story_id))
+
+
+@mod.patch("/stories/{story_id}", response_model=StorySettingsOut)
+async def update_story(
+    story_id: StoryKey, payload: StoryPatchIn, ctx: Ctx, staff: Staff
+) -> Response:
+    """Open or close a story, pre-moderate it, toggle Premium, set auto-close days."""
+    changes = payload.model_dump(exclude_unset=True)
+    return _json(await svc.update_story(ctx, staff, story_id, changes))
+
+
+def _audit_filters(
+    action: Annotated[str | None, Query(max_length=64)] = None,
+    actor_id: Annotated[int | None, Query(ge=1)] = None,
+    target_type: Annotated[str | None, Query(max_length=32)] = None,
+    target_id: Annotated[str | None, Query(max_length=255)] = None,
+) -> dict:
+    return {
+        "action": action,
+        "actor_id": actor_id,
+        "target_type": target_type,
+        "target_id": target_id,
+    }
+
+
+AuditFilters = Annotated[dict, Depends(_audit_filters)]
+
+
+@mod.get("/audit", response_model=AuditOut)
+async def list_audit(
+    filters: AuditFilters,
+    ctx: Ctx,
+    staff: Staff,
+    cursor: Annotated[str | None, Query(max_length=20)] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+) -> Response:
+    """The audit log, newest first, filtered by action, actor or target."""
+    return _json(await svc.list_audit(ctx, staff, cursor=cursor, limit=limit, **filters))
+
+
+@mod.get(
+    "/audit.csv",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}}, "description": "The audit log as CSV"}},
+)
+async def audit_csv(filters: AuditFilters, ctx: Ctx, staff: Staff) -> Response:
+    """The filtered audit log as a CSV download."""
+    return Response(
+        await svc.audit_csv(ctx, staff, **filters),
+        media_type="text/csv; charset=utf-8",
+        headers={**NO_STORE, "Content-Disposition": 'attachment; filename="audit-log.csv"'},
+    )
+
+
+@admin.get("/site", response_model=SiteSettingsOut)
+async def get_site(ctx: Ctx, admin: Admin) -> Response:
+    """Admins: the site's settings."""
+    return _json(await users_admin.get_site(ctx, admin))
+
+
+@admin.patch("/site", response_model=SiteSettingsOut)
+async def update_site(payload: SitePatchIn, ctx: Ctx, admin: Admin) -> Response:
+    """Admins: change site settings; they apply without a restart."""
+    changes = payload.model_dump(exclude_unset=True)
+    return _json(await users_admin.update_site(ctx, admin, changes))
+
+
+@admin.post("/site/sso-secret", response_model=SecretOut)
+async def rotate_sso_secret(ctx: Ctx, admin: Admin) -> Response:
+    """Admins: make a new SSO secret, shown once; the previous one keeps working until next time."""
+    return _json({"sso_secret": await users_admin.rotate_secret(ctx, admin)})
+
+
+router = APIRouter()
+router.include_router(mod)
+router.include_router(admin)

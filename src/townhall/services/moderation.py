@@ -1,0 +1,402 @@
+"""Moderators' work on comments: queues, counts, approve, reject, story settings, audit log."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+from townhall.domain.models import Comment, Sort, Status, Story, User
+from townhall.errors import NotFound, TownhallError, ValidationFailed
+from townhall.presenter import iso
+from townhall.render import render_body
+from townhall.services import events
+from townhall.services.comments import _adjust_parent
+from townhall.services.context import Context
+from townhall.storage.sql.moderation import QUEUES, QueueFilter
+
+MAX_LIMIT = 100
+MAX_BULK = 100
+MAX_REASON = 500
+MAX_AUTO_CLOSE_DAYS = 3650
+AUDIT_PAGE = 50
+AUDIT_CSV_MAX = 10_000
+STORY_FIELDS = ("is_closed", "premoderate", "premium_enabled", "auto_close_days")
+
+
+class AlreadyDecided(TownhallError):
+    code, status, title = "already-decided", 409, "Already decided"
+
+
+@dataclass(frozen=True, slots=True)
+class QueueQuery:
+    """What a moderator asked to see."""
+
+    queue: str = "pending"
+    story_key: str | None = None
+    stream: str | None = None
+    guideline: str | None = None
+    user_id: int | None = None
+    sort: Sort = Sort.NEWEST
+    cursor: str | None = None
+    limit: int = 20
+
+
+def _deciding(findings: list[dict[str, Any]], guideline: str | None) -> dict[str, Any] | None:
+    for f in findings:
+        if guideline and f.get("guideline") == guideline and f.get("action") != "publish":
+            return f
+    return next((f for f in findings if f.get("action") in ("hold", "reject")), None)
+
+
+def card_json(card: dict[str, Any], *, reports=(), history=None) -> dict[str, Any]:
+    """One comment as a moderator sees it: text, author, story, why it was held, reports."""
+    c: Comment = card["comment"]
+    findings = [f for f in c.findings if f.get("guideline") != "moderator"]
+    decisions = [f for f in c.findings if f.get("guideline") == "moderator"]
+    held = _deciding(findings, card["guideline"])
+    scores = [f["score"] for f in findings if isinstance(f.get("score"), int | float)]
+    author = dict(card["author"])
+    author["suspended_until"] = iso(author["suspended_until"])
+    if history is not None:
+        author["history"] = history
+    return {
+        "id": c.id,
+        "status": c.status.value,
+        "stream": c.stream.value,
+        "body_html": "" if c.status is Status.DELETED else render_body(c.body),
+        "created_at": iso(c.created_at),
+        "edited_at": iso(c.edited_at),
+        "parent_id": c.parent_id,
+        "in_reply_to": card["in_reply_to"],
+        "depth": c.depth,
+        "story": {"id": card["story"]["key"], "title": card["story"]["title"]},
+        "story_url": card["story_url"],
+        "author": author,
+        "guideline": card["guideline"],
+        "reason": held.get("reason") if held else None,
+        "findings": findings,
+        "score": max(scores) if scores else None,
+        "like_count": c.like_count,
+        "report_count": c.report_count,
+        "reports": [{**r, "created_at": iso(r["created_at"])} for r in reports],
+        "is_shadowed": c.is_shadowed,
+        "decided_by": card["decided_by"],
+        "decided_at": iso(card["decided_at"]),
+        "rejection_reason": decisions[-1]["reason"]
+        if decisions and c.status is Status.REJECTED
+        else None,
+    }
+
+
+def _check_queue(q: QueueQuery) -> None:
+    if q.queue not in QUEUES:
+        raise ValidationFailed(
+            f"queue must be one of: {', '.join(QUEUES)}", field="queue", rule="enum"
+        )
+    if q.sort not in (Sort.NEWEST, Sort.OLDEST):
+        raise ValidationFailed("sort must be newest or oldest", field="sort", rule="enum")
+    if not 1 <= q.limit <= MAX_LIMIT:
+        raise ValidationFailed(
+            f"limit must be between 1 and {MAX_LIMIT}", field="limit", rule="range"
+        )
+
+
+async def _filter(ctx: Context, tx, staff: User, q: QueueQuery) -> QueueFilter | None:
+    story_id = None
+    if q.story_key:
+        story = await tx.stories.by_key(staff.site_id, q.story_key)
+        if story is None:
+            return None
+        story_id = story.id
+    return QueueFilter(
+        site_id=staff.site_id,
+        queue=q.queue,
+        story_id=story_id,
+        stream=q.stream,
+        guideline=q.guideline,
+        author_id=q.user_id,
+    )
+
+
+async def list_queue(ctx: Context, staff: User, q: QueueQuery) -> dict[str, Any]:
+    """A page of one queue's cards with author histories and open reports."""
+    _check_queue(q)
+    async with ctx.read() as tx:
+        f = await _filter(ctx, tx, staff, q)
+        if f is None:
+            return {"comments": [], "next_cursor": None, "counts": dict.fromkeys(QUEUES, 0)}
+        cards, nxt = await tx.moderation.queue(f, sort=q.sort, limit=q.limit, cursor=q.cursor)
+        ids = [card["comment"].id for card in cards]
+        found = await tx.moderation.reports_for(ids)
+        hist = await tx.moderation.histories(sorted({card["author"]["id"] for card in cards}))
+        counts = await tx.moderation.counts(f)
+    return {
+        "comments": [
+            card_json(
+                card,
+                reports=found.get(card["comment"].id, []),
+                history=hist.get(card["author"]["id"]),
+            )
+            for card in cards
+        ],
+        "next_cursor": nxt,
+        "counts": counts,
+    }
+
+
+async def queue_counts(ctx: Context, staff: User, q: QueueQuery) -> dict[str, int]:
+    """How many comments wait in each queue (same filters as the listing)."""
+    async with ctx.read() as tx:
+        f = await _filter(ctx, tx, staff, q)
+        if f is None:
+            return dict.fromkeys(QUEUES, 0)
+        return await tx.moderation.counts(f)
+
+
+def _check_reason(reason: Any, *, required: bool) -> str | None:
+    if reason is None or (isinstance(reason, str) and not reason.strip()):
+        if required:
+            raise ValidationFailed(
+                "give a reason for the rejection", field="reason", rule="required"
+            )
+        return None
+    if not isinstance(reason, str) or len(reason) > MAX_REASON:
+        raise ValidationFailed(
+            f"reason must be text of at most {MAX_REASON} characters",
+            field="reason",
+            rule="max-length",
+        )
+    return reason.strip()
+
+
+async def _decide(
+    ctx: Context, staff: User, comment_id: int, *, approve: bool, reason: str | None
+) -> dict[str, Any]:
+    now = ctx.clock()
+    async with ctx.write() as tx:
+        before = await tx.comments.by_id(staff.site_id, comment_id, for_update=True)
+        if before is None or before.status is Status.DELETED:
+            raise NotFound("comment not found")
+        if approve:
+            if before.status is Status.PUBLISHED and before.report_count == 0:
+                raise AlreadyDecided("this comment is already approved")
+            after = await tx.moderation.decide(
+                comment_id,
+                status=Status.PUBLISHED.value,
+                by=staff.id,
+                now=now,
+                clear_reports=True,
+            )
+        else:
+            if before.status is Status.REJECTED:
+                raise AlreadyDecided("this comment is already rejected")
+            findings = [
+                *before.findings,
+                {"guideline": "moderator", "action": "reject", "reason": reason, "score": None},
+            ]
+            await tx.comments.update(comment_id, findings=findings)
+            after = await tx.moderation.decide(
+                comment_id,
+                status=Status.REJECTED.value,
+                by=staff.id,
+                now=now,
+                clear_reports=False,
+            )
+        await _adjust_parent(tx, before, after)
+        await tx.audit.add(
+            site_id=staff.site_id,
+            actor=staff,
+            action="comment.approve" if approve else "comment.reject",
+            target_type="comment",
+            target_id=comment_id,
+            before={"status": before.status.value, "report_count": before.report_count},
+            after={"status": after.status.value, **({"reason": reason} if reason else {})},
+            now=now,
+        )
+        story = await tx.stories.by_id(before.story_id)
+        card = await tx.moderation.card(staff.site_id, comment_id)
+    assert story is not None and card is not None
+    await events.comment_changed(ctx, story, after, before=before)
+    return card_json(card)
+
+
+async def approve_comment(ctx: Context, staff: User, comment_id: int) -> dict[str, Any]:
+    """Publish a held or rejected comment, or keep a reported one and clear its reports."""
+    return await _decide(ctx, staff, comment_id, approve=True, reason=None)
+
+
+async def reject_comment(ctx: Context, staff: User, comment_id: int, reason: Any) -> dict[str, Any]:
+    """Take a comment down for good, saying why."""
+    text = _check_reason(reason, required=True)
+    return await _decide(ctx, staff, comment_id, approve=False, reason=text)
+
+
+async def bulk_decide(
+    ctx: Context, staff: User, ids: list[int], action: str, reason: Any
+) -> dict[str, Any]:
+    """Approve or reject several comments; each succeeds or fails on its own."""
+    if action not in ("approve", "reject"):
+        raise ValidationFailed("action must be approve or reject", field="action", rule="enum")
+    if not ids or len(ids) > MAX_BULK:
+        raise ValidationFailed(
+            f"give between 1 and {MAX_BULK} comment ids", field="ids", rule="length"
+        )
+    text = _check_reason(reason, required=action == "reject")
+    done: list[int] = []
+    failed: list[dict[str, Any]] = []
+    for comment_id in dict.fromkeys(ids):
+        try:
+            await _decide(ctx, staff, comment_id, approve=action == "approve", reason=text)
+            done.append(comment_id)
+        except (NotFound, AlreadyDecided) as exc:
+            failed.append({"id": comment_id, "code": exc.code, "detail": exc.detail})
+    return {"done": done, "failed": failed}
+
+
+def story_json(story: Story, now) -> dict[str, Any]:
+    """A story's settings as the dashboard shows them."""
+    return {
+        "id": story.key,
+        "title": story.title,
+        "url": story.url,
+        "created_at": iso(story.created_at),
+        "is_closed": story.is_closed,
+        "is_closed_now": story.is_closed_at(now),
+        "premoderate": story.premoderate,
+        "premium_enabled": story.premium_enabled,
+        "auto_close_days": story.auto_close_days,
+    }
+
+
+async def list_stories(ctx: Context, staff: User, text: str | None) -> list[dict[str, Any]]:
+    """Stories of the site, newest first, optionally matching a title or id."""
+    async with ctx.read() as tx:
+        found = await tx.stories.search(staff.site_id, text, limit=50)
+    return [story_json(s, ctx.clock()) for s in found]
+
+
+async def get_story(ctx: Context, staff: User, story_key: str) -> dict[str, Any]:
+    """One story's settings."""
+    async with ctx.read() as tx:
+        story = await tx.stories.by_key(staff.site_id, story_key)
+    if story is None:
+        raise NotFound("story not found")
+    return story_json(story, ctx.clock())
+
+
+def _check_story_changes(changes: dict[str, Any]) -> dict[str, Any]:
+    for key, value in changes.items():
+        if key not in STORY_FIELDS:
+            raise ValidationFailed(f"unknown story setting '{key}'", field=key, rule="unknown")
+        if key == "auto_close_days":
+            if value is not None and (
+                isinstance(value, bool)
+                or not isinstance(value, int)
+                or not 1 <= value <= MAX_AUTO_CLOSE_DAYS
+            ):
+                raise ValidationFailed(
+                    f"auto_close_days must be null or 1-{MAX_AUTO_CLOSE_DAYS}",
+                    field=key,
+                    rule="range",
+                )
+        elif not isinstance(value, bool):
+            raise ValidationFailed(f"{key} must be true or false", field=key, rule="type")
+    if not changes:
+        raise ValidationFailed("nothing to change", field="body", rule="required")
+    return changes
+
+
+async def update_story(
+    ctx: Context, staff: User, story_key: str, changes: dict[str, Any]
+) -> dict[str, Any]:
+    """Open or close a story, pre-moderate it, toggle Premium, set auto-close; audited."""
+    clean = _check_story_changes(changes)
+    now = ctx.clock()
+    async with ctx.write() as tx:
+        story = await tx.stories.by_key(staff.site_id, story_key)
+        if story is None:
+            raise NotFound("story not found")
+        after = await tx.stories.update(story.id, **clean)
+        await tx.audit.add(
+            site_id=staff.site_id,
+            actor=staff,
+            action="story.settings",
+            target_type="story",
+            target_id=story.key,
+            before={k: getattr(story, k) for k in clean},
+            after=clean,
+            now=now,
+        )
+    return story_json(after, now)
+
+
+def audit_json(row: dict[str, Any]) -> dict[str, Any]:
+    """One audit entry for the API."""
+    return {
+        "id": row["id"],
+        "created_at": iso(row["created_at"]),
+        "actor_id": row["actor_id"],
+        "actor_name": row["actor_name"],
+        "action": row["action"],
+        "target_type": row["target_type"],
+        "target_id": row["target_id"],
+        "before": row["before"],
+        "after": row["after"],
+    }
+
+
+def _cursor_id(cursor: str | None) -> int | None:
+    if not cursor:
+        return None
+    if not cursor.isdigit() or len(cursor) > 18:
+        raise ValidationFailed(
+            "cursor is not valid for this listing", field="cursor", rule="format"
+        )
+    return int(cursor)
+
+
+async def list_audit(
+    ctx: Context, staff: User, *, cursor: str | None = None, limit: int = AUDIT_PAGE, **filters
+) -> dict[str, Any]:
+    """Audit entries newest first, filtered, paginated by entry id."""
+    if not 1 <= limit <= MAX_LIMIT:
+        raise ValidationFailed(
+            f"limit must be between 1 and {MAX_LIMIT}", field="limit", rule="range"
+        )
+    async with ctx.read() as tx:
+        rows = await tx.audit.list(
+            staff.site_id, before_id=_cursor_id(cursor), limit=limit + 1, **filters
+        )
+    entries = [audit_json(r) for r in rows[:limit]]
+    nxt = str(entries[-1]["id"]) if len(rows) > limit else None
+    return {"entries": entries, "next_cursor": nxt}
+
+
+def _cell(value: Any) -> str:
+    text = value if isinstance(value, str) else orjson.dumps(value).decode()
+    # Spreadsheets run cells starting with these as formulas.
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+async def audit_csv(ctx: Context, staff: User, **filters) -> str:
+    """The filtered audit log as CSV (newest first, at most AUDIT_CSV_MAX rows)."""
+    async with ctx.read() as tx:
+        rows = await tx.audit.list(staff.site_id, limit=AUDIT_CSV_MAX, **filters)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    cols = ["id", "created_at", "actor_id", "actor_name", "action", "target_type", "target_id"]
+    writer.writerow([*cols, "before", "after"])
+    for row in rows:
+        entry = audit_json(row)
+        writer.writerow(
+            [
+                *["" if entry[k] is None else _cell(str(entry[k])) for k in cols],
+                "" if entry["before"] is None else _cell(entry["before"]),
+                "" if entry["after"] is None else _cell(entry["after"]),
+            ]
+        )
+    return out.getvalue()

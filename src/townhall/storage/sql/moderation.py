@@ -1,0 +1,245 @@
+"""Moderation queues, report details and user histories on SQL (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, case, func, or_, select, tuple_, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.sql import Select
+
+from townhall.domain.models import Comment, Sort, Status
+from townhall.storage.sql.comments import decode_cursor, encode_cursor
+from townhall.storage.sql.rows import to_comment
+from townhall.storage.sql.tables import comments as c
+from townhall.storage.sql.tables import reports, stories, users
+
+_author = users.alias("q_author")
+_decider = users.alias("q_decider")
+_parent = c.alias("q_parent")
+_parent_author = users.alias("q_parent_author")
+
+QUEUES = ("pending", "reported", "rejected", "all")
+
+
+@dataclass(frozen=True, slots=True)
+class QueueFilter:
+    """Which comments a queue listing covers."""
+
+    site_id: str
+    queue: str = "pending"
+    story_id: int | None = None
+    stream: str | None = None
+    guideline: str | None = None
+    author_id: int | None = None
+
+
+def queue_condition(queue: str) -> Any:
+    """The rows that belong to one queue."""
+    if queue == "pending":
+        return c.c.status == Status.PENDING.value
+    if queue == "reported":
+        return and_(
+            c.c.status.in_([Status.PUBLISHED.value, Status.PENDING.value]), c.c.report_count > 0
+        )
+    if queue == "rejected":
+        return c.c.status == Status.REJECTED.value
+    return c.c.status != Status.DELETED.value
+
+
+def _filters(f: QueueFilter) -> list[Any]:
+    cond: list[Any] = [c.c.site_id == f.site_id]
+    if f.story_id is not None:
+        cond.append(c.c.story_id == f.story_id)
+    if f.stream:
+        cond.append(c.c.stream == f.stream)
+    if f.guideline:
+        cond.append(c.c.guideline == f.guideline)
+    if f.author_id is not None:
+        cond.append(c.c.author_id == f.author_id)
+    return cond
+
+
+def _card_select() -> Select:
+    return (
+        select(
+            c,
+            _author.c.name.label("a_name"),
+            _author.c.email.label("a_email"),
+            _author.c.role.label("a_role"),
+            _author.c.is_premium.label("a_premium"),
+            _author.c.is_banned.label("a_banned"),
+            _author.c.suspended_until.label("a_suspended_until"),
+            _author.c.is_shadowbanned.label("a_shadowbanned"),
+            stories.c.key.label("s_key"),
+            stories.c.title.label("s_title"),
+            stories.c.url.label("s_url"),
+            _parent_author.c.name.label("p_name"),
+            _decider.c.name.label("d_name"),
+        )
+        .join(_author, _author.c.id == c.c.author_id)
+        .join(stories, stories.c.id == c.c.story_id)
+        .outerjoin(_parent, _parent.c.id == c.c.parent_id)
+        .outerjoin(_parent_author, _parent_author.c.id == _parent.c.author_id)
+        .outerjoin(_decider, _decider.c.id == c.c.decided_by)
+    )
+
+
+class SqlModerationStore:
+    """Read models and bulk changes that moderators need."""
+
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
+
+    async def queue(
+        self, f: QueueFilter, *, sort: Sort, limit: int, cursor: str | None
+    ) -> tuple[list[dict[str, Any]], str | None]:
+        """A page of queue rows (comment, author, story, decider), keyset-paginated."""
+        q = _card_select().where(queue_condition(f.queue), *_filters(f))
+        key = tuple_(c.c.created_at, c.c.id)
+        if cursor:
+            after = tuple_(*decode_cursor(cursor, Sort.OLDEST))
+            q = q.where(key > after if sort is Sort.OLDEST else key < after)
+        order = (
+            [c.c.created_at.asc(), c.c.id.asc()]
+            if sort is Sort.OLDEST
+            else [c.c.created_at.desc(), c.c.id.desc()]
+        )
+        rows = (await self.conn.execute(q.order_by(*order).limit(limit + 1))).all()
+        items = [self._card(r) for r in rows[:limit]]
+        nxt = None
+        if len(rows) > limit:
+            last = items[-1]["comment"]
+            nxt = encode_cursor([last.created_at, last.id])
+        return items, nxt
+
+    async def card(self, site_id: str, comment_id: int) -> dict[str, Any] | None:
+        """One queue row by comment id."""
+        q = _card_select().where(c.c.site_id == site_id, c.c.id == comment_id)
+        row = (await self.conn.execute(q)).first()
+        return self._card(row) if row else None
+
+    @staticmethod
+    def _card(row: Any) -> dict[str, Any]:
+        m = row._mapping
+        return {
+            "comment": to_comment(row),
+            "guideline": m["guideline"],
+            "decided_at": m["decided_at"],
+            "decided_by": m["d_name"],
+            "reports_cleared_at": m["reports_cleared_at"],
+            "author": {
+                "id": m["author_id"],
+                "name": m["a_name"],
+                "email": m["a_email"],
+                "role": m["a_role"],
+                "premium": bool(m["a_premium"]),
+                "is_banned": bool(m["a_banned"]),
+                "suspended_until": m["a_suspended_until"],
+                "is_shadowbanned": bool(m["a_shadowbanned"]),
+            },
+            "story": {"id": m["story_id"], "key": m["s_key"], "title": m["s_title"]},
+            "story_url": m["s_url"],
+            "in_reply_to": m["p_name"],
+        }
+
+    async def counts(self, f: QueueFilter) -> dict[str, int]:
+        """How many comments each queue holds, under the same filters."""
+        cols = [
+            func.coalesce(func.sum(case((queue_condition(name), 1), else_=0)), 0).label(name)
+            for name in QUEUES
+        ]
+        row = (await self.conn.execute(select(*cols).where(*_filters(f)))).one()
+        return {name: int(row._mapping[name]) for name in QUEUES}
+
+    async def reports_for(self, comment_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+        """Open reports (since the last approval) per comment, oldest first, with reporters."""
+        if not comment_ids:
+            return {}
+        q = (
+            select(
+                reports.c.comment_id,
+                reports.c.reason,
+                reports.c.note,
+                reports.c.created_at,
+                users.c.name.label("r_name"),
+            )
+            .join(c, c.c.id == reports.c.comment_id)
+            .join(users, users.c.id == reports.c.user_id)
+            .where(
+                reports.c.comment_id.in_(comment_ids),
+                or_(
+                    c.c.reports_cleared_at.is_(None),
+                    reports.c.created_at > c.c.reports_cleared_at,
+                ),
+            )
+            .order_by(reports.c.created_at, reports.c.id)
+        )
+        out: dict[int, list[dict[str, Any]]] = {}
+        for r in (await self.conn.execute(q)).all():
+            out.setdefault(r.comment_id, []).append(
+                {"reason": r.reason, "note": r.note, "created_at": r.created_at, "by": r.r_name}
+            )
+        return out
+
+    async def histories(self, author_ids: list[int]) -> dict[int, dict[str, int]]:
+        """Per author: comments written, published, rejected, and reports against them."""
+        if not author_ids:
+            return {}
+        written = select(
+            c.c.author_id,
+            func.count().label("comments"),
+            func.sum(case((c.c.status == Status.PUBLISHED.value, 1), else_=0)).label("published"),
+            func.sum(case((c.c.status == Status.PENDING.value, 1), else_=0)).label("pending"),
+            func.sum(case((c.c.status == Status.REJECTED.value, 1), else_=0)).label("rejected"),
+        ).where(c.c.author_id.in_(author_ids), c.c.status != Status.DELETED.value)
+        out = {
+            a: {"comments": 0, "published": 0, "pending": 0, "rejected": 0, "reports": 0}
+            for a in author_ids
+        }
+        for r in (await self.conn.execute(written.group_by(c.c.author_id))).all():
+            out[r.author_id].update(
+                comments=int(r.comments),
+                published=int(r.published or 0),
+                pending=int(r.pending or 0),
+                rejected=int(r.rejected or 0),
+            )
+        against = (
+            select(c.c.author_id, func.count().label("n"))
+            .join(reports, reports.c.comment_id == c.c.id)
+            .where(c.c.author_id.in_(author_ids))
+            .group_by(c.c.author_id)
+        )
+        for r in (await self.conn.execute(against)).all():
+            out[r.author_id]["reports"] = int(r.n)
+        return out
+
+    async def set_shadowed(self, site_id: str, author_id: int, shadowed: bool) -> list[Comment]:
+        """Hide or reveal every live comment of an author; returns the rows as they were."""
+        cond = [
+            c.c.site_id == site_id,
+            c.c.author_id == author_id,
+            c.c.is_shadowed.is_(not shadowed),
+            c.c.status.in_([Status.PUBLISHED.value, Status.PENDING.value]),
+        ]
+        rows = (await self.conn.execute(select(c).where(*cond))).all()
+        before = [to_comment(r) for r in rows]
+        if before:
+            await self.conn.execute(
+                update(c).where(c.c.id.in_([b.id for b in before])).values(is_shadowed=shadowed)
+            )
+        return before
+
+    async def decide(
+        self, comment_id: int, *, status: str, by: int, now: datetime, clear_reports: bool
+    ) -> Comment:
+        """Record a moderator's decision on one comment."""
+        values: dict[str, Any] = {"status": status, "decided_by": by, "decided_at": now}
+        if clear_reports:
+            values.update(report_count=0, reports_cleared_at=now)
+        res = await self.conn.execute(
+            update(c).where(c.c.id == comment_id).values(**values).returning(*c.c)
+        )
+        return to_comment(res.one())
