@@ -16,14 +16,17 @@ _ALLOWED_TAGS = {"p", "br", "a"}
 _ALLOWED_ATTRS = {"a": {"href"}}
 
 
-def _link(match: re.Match[str]) -> str:
-    url = match.group(0)
+_SPLIT = re.compile(f"({_URL.pattern})", re.IGNORECASE)
+
+
+def _link(url: str) -> str:
     tail = ""
     while url and url[-1] in _TRAILING:
         tail = url[-1] + tail
         url = url[:-1]
     href = url if url.lower().startswith("http") else "https://" + url
-    return f'<a href="{href}">{url}</a>{tail}'
+    esc = html.escape
+    return f'<a href="{esc(href, quote=True)}">{esc(url, quote=True)}</a>{esc(tail, quote=True)}'
 
 
 @lru_cache(maxsize=20_000)
@@ -32,8 +35,12 @@ def render_body(body: str) -> str:
     paragraphs = [p for p in re.split(r"\n\s*\n", body.replace("\r\n", "\n").strip()) if p.strip()]
     parts = []
     for para in paragraphs:
-        escaped = html.escape(para.strip(), quote=True)
-        linked = _URL.sub(_link, escaped)
+        # Links are found in the raw text, then each piece is escaped: matching on
+        # escaped text would cut entities such as "&gt;" in half.
+        pieces = _SPLIT.split(para.strip())
+        linked = "".join(
+            _link(p) if i % 2 else html.escape(p, quote=True) for i, p in enumerate(pieces)
+        )
         parts.append("<p>" + linked.replace("\n", "<br>") + "</p>")
     return nh3.clean(
         "".join(parts),

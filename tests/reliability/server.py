@@ -147,7 +147,7 @@ def _off_loop(fn, *args):
         return pool.submit(fn, *args).result()
 
 
-async def sql_rows(db_url: str, query: str) -> list[tuple]:
+async def sql_rows(db_url: str, query: str, **params) -> list[tuple]:
     """Run one read query directly on the database, bypassing the server."""
     from sqlalchemy import text
 
@@ -156,7 +156,7 @@ async def sql_rows(db_url: str, query: str) -> list[tuple]:
     db = Database(db_url)
     try:
         async with db.read() as conn:
-            return [tuple(r) for r in (await conn.execute(text(query))).all()]
+            return [tuple(r) for r in (await conn.execute(text(query), params)).all()]
     finally:
         await db.dispose()
 
