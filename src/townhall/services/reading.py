@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from townhall.domain.models import REPORT_REASONS, Sort, Story, Stream, User
+from townhall.domain.models import REPORT_REASONS, Sort, Status, Story, Stream, User
 from townhall.domain.site import SiteConfig
 from townhall.errors import NotFound, PremiumRequired, ValidationFailed
 from townhall.presenter import present
@@ -146,6 +146,13 @@ async def list_replies(
     async with ctx.read() as tx:
         root = await tx.comments.by_id(site.id, comment_id)
         if root is None or root.depth != 0:
+            raise NotFound("thread not found")
+        # A held, rejected or shadowed thread exists only for its author.
+        if not (
+            root.is_public
+            or root.status is Status.DELETED
+            or (root.author_id == viewer_id and root.status in (Status.PUBLISHED, Status.PENDING))
+        ):
             raise NotFound("thread not found")
         story = await tx.stories.by_id(root.story_id)
         if (
