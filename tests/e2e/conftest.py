@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-SCREENS = ROOT / "test-results" / "screens"
+SCREENS = Path(os.environ.get("TOWNHALL_SCREENS", ROOT / "test-results" / "screens"))
 SSO_SECRET = "demo-secret-for-tests-only-0123456789"
 CHROMIUM_ARGS = [
     "--headless",

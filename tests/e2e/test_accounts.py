@@ -60,7 +60,7 @@ def test_user_without_a_name_creates_one_and_taken_or_confusable_names_are_refus
     form.get_by_label("Password").fill("a-long-enough-password-1")
     form.get_by_role("button", name="Create account").click()
     expect(w.get_by_text("Create a commenting name to join the debate", exact=True)).to_be_visible()
-    w.screenshot(path=str(screens / "create-name.png"))
+    page.screenshot(path=str(screens / "create-name.png"))
     name_field = w.get_by_label("Commenting name", exact=True)
     save = w.get_by_role("button", name="Save", exact=True)
 

@@ -45,7 +45,7 @@ def test_post_then_reply_then_like_and_unlike(page: Page, live_server: str, scre
     expect(reply).to_be_focused()
     nested = w.locator("ol.list > li").first.locator("ol.replies article", has_text=reply_body)
     expect(nested).to_have_count(1)
-    w.screenshot(path=str(screens / "signed-in-posted.png"))
+    page.screenshot(path=str(screens / "signed-in-posted.png"))
 
     other = (
         w.locator("ol.list > li > article", has_not_text=body)

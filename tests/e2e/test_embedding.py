@@ -30,6 +30,7 @@ def test_allowed_publisher_origin_reads_signs_in_and_posts(
     w.get_by_role("button", name="Post comment").click()
     mine = comment_by_text(w, body)
     expect(mine).to_be_focused()
+    expect(w.get_by_role("heading", name="Comments (1)")).to_be_visible()
     w.screenshot(path=str(screens / "publisher-embed.png"))
     stray = [u for u in seen if not u.startswith((publisher_site, live_server))]
     assert stray == []

@@ -271,7 +271,7 @@ def test_missing_permalink_says_so(page: Page, live_server: str) -> None:
     ).to_be_visible()
 
 
-def test_new_comments_wait_behind_a_button(page: Page, live_server: str) -> None:
+def test_new_comments_wait_behind_a_button(page: Page, live_server: str, screens: Path) -> None:
     with httpx.stream(
         "GET", f"{live_server}/api/v1/stories/{STORY}/events?stream=open", timeout=3
     ) as r:
@@ -285,6 +285,9 @@ def test_new_comments_wait_behind_a_button(page: Page, live_server: str) -> None
     post_comment(live_server, author["token"], body)
     button = w.get_by_role("button", name="View 1 new comment")
     expect(button).to_be_visible(timeout=10000)
+    expect(w.get_by_role("status")).to_have_text("1 new comment available", timeout=5000)
+    button.scroll_into_view_if_needed()
+    page.screenshot(path=str(screens / "new-comments-button.png"))
     assert w.locator("ol.list > li").first.get_attribute("id") == first_before
     button.click()
     expect(comment_by_text(w, body)).to_be_focused()

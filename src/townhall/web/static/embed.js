@@ -81,6 +81,8 @@
     reply: 'M10 8V4L3 11l7 7v-4.1c5 0 8.5 1.6 11 5.1-1-5-4-10-11-11z',
     share: 'M18 16a3 3 0 0 0-2.4 1.2l-6.7-3.4a3 3 0 0 0 0-1.6l6.7-3.4A3 3 0 1 0 15 7l-6.7 3.4a3 3 0 1 0 0 3.2L15 17a3 3 0 1 0 3-1z',
     flag: 'M5 21V4h9l1 2h5v10h-7l-1-2H7v7z',
+    edit: 'M4 17.3V20h2.7l8-8-2.7-2.7-8 8zM19.7 7.3a1 1 0 0 0 0-1.4l-1.6-1.6a1 1 0 0 0-1.4 0l-1.3 1.3 3 3 1.3-1.3z',
+    bin: 'M7 21a2 2 0 0 1-2-2V7h14v12a2 2 0 0 1-2 2H7zM9 9v9h2V9H9zm4 0v9h2V9h-2zM4 4h5l1-1h4l1 1h5v2H4V4z',
   };
 
   /* Defence in depth: the server already sanitises body_html; keep only a tiny allow-list. */
@@ -424,6 +426,8 @@
       if (append) { this.moreBtn.disabled = true; this.moreBtn.textContent = 'Loading…'; }
       else if (!this.site) this.skeleton();
       else this.list.setAttribute('aria-busy', 'true');
+      // Subscribe before reading so nothing posted in between is missed.
+      if (!append && this.liveFor !== this.stream) this.startLive();
       let page;
       try {
         const token = (this.session && this.session.token) || '';
@@ -467,14 +471,16 @@
       const keep = !append && active && active.closest('.list') && active.closest('li.c');
       if (!append) {
         this.seen.clear();
-        this.fresh = [];
-        this.updateNewBtn();
         this.list.replaceChildren();
         if (first) this.renderAccount();
-        this.startLive();
       }
       const before = this.list.children.length;
       for (const c of page.comments) this.list.append(this.thread(c));
+      if (!append) {
+        // Events that arrived while the page was loading may already be in it.
+        this.fresh = this.fresh.filter((c) => !this.seen.has(c.id));
+        this.updateNewBtn();
+      }
       this.list.setAttribute('aria-busy', 'false');
       this.stateEl.replaceChildren();
       if (!this.list.children.length) {
@@ -659,7 +665,8 @@
         row.append(rep);
       }
       if (c.is_mine && c.editable_until && Date.parse(c.editable_until) > Date.now()) {
-        const edit = btn('Edit', { class: 'act', 'aria-label': 'Edit your comment', onclick: () => this.openEdit(c, edit) });
+        const edit = btn('', { class: 'act', 'aria-label': 'Edit your comment', onclick: () => this.openEdit(c, edit) });
+        edit.append(icon(ICONS.edit), h('span', { 'aria-hidden': 'true' }, 'Edit'));
         row.append(edit);
       }
       if (c.is_mine) row.append(this.deleteBtn(c));
@@ -667,8 +674,9 @@
     }
 
     deleteBtn(c) {
-      const del = btn('Delete', { class: 'act danger', 'aria-label': 'Delete your comment',
+      const del = btn('', { class: 'act danger', 'aria-label': 'Delete your comment',
         onclick: () => this.remove(c, del) });
+      del.append(icon(ICONS.bin), h('span', { 'aria-hidden': 'true' }, 'Delete'));
       return del;
     }
 
@@ -945,8 +953,7 @@
       this.fresh = this.fresh.filter((f) => f.id !== c.id);
       this.updateNewBtn();
       if (c.status === 'published') {
-        this.total = (this.total || 0) + 1;
-        this.countEl.textContent = ` (${this.total})`;
+        this.bump(1);
       }
       this.focusComment(li);
       this.announce(c.status === 'pending' ? TEXT.pending
@@ -1079,8 +1086,7 @@
       const li = this.root.getElementById(`comment-${c.id}`);
       const hasReplies = li && (li.querySelector('ol.replies li') || c.reply_count > 0);
       if (c.status === 'published') {
-        this.total = Math.max(0, (this.total || 1) - 1);
-        this.countEl.textContent = ` (${this.total})`;
+        this.bump(-1);
       }
       this.announce('Your comment has been deleted');
       if (!li) return;
@@ -1097,8 +1103,18 @@
 
     /* ---------- live updates ---------- */
 
+    bump(delta) {
+      // With a live stream open the server's own count events are authoritative.
+      if (this.es && this.es.readyState === EventSource.OPEN) return;
+      this.total = Math.max(0, (this.total || 0) + delta);
+      this.countEl.textContent = ` (${this.total})`;
+    }
+
     startLive() {
       this.stopLive();
+      this.liveFor = this.stream;
+      this.fresh = [];
+      this.updateNewBtn();
       if (!('EventSource' in window)) { this.poll(); return; }
       const url = `${this.api}/stories/${encodeURIComponent(this.storyId)}/events?stream=${this.stream}`;
       const es = new EventSource(url);
@@ -1133,6 +1149,7 @@
     onLive(fn) { try { fn(); } catch { /* malformed event: ignore */ } }
 
     stopLive() {
+      this.liveFor = null;
       if (this.es) { this.es.close(); this.es = null; }
       clearInterval(this.pollTimer);
       this.pollTimer = null;
