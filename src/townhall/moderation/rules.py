@@ -45,9 +45,11 @@ DEFAULT_ALLOWED = (
     "shut up shop",
     "gobbledy gook",
     "gobbledygook",
+    "knee-jerk",
+    "jerk chicken",
 )
 # Tuned on a held-out split of train.csv; see scripts/train_moderation_model.py.
-DEFAULT_TOXICITY_HOLD = 0.75
+DEFAULT_TOXICITY_HOLD = 0.979
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,8 @@ HATE_SHARE = 0.5  # above this the hate head calls it discrimination
 def toxicity(sub: Submission) -> Finding | None:
     """Hold (or reject, if the site sets a reject threshold) text the model scores as toxic."""
     rules = sub.rules
+    if rules.toxicity_hold >= 1.0:  # the site switched the model off
+        return None
     prediction = load_model().predict(sub.body)
     score = prediction.toxicity
     if score < rules.toxicity_hold:
