@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from itertools import repeat
 
 from townhall.moderation.text import fold, squeeze, strip_urls
 
@@ -70,10 +71,7 @@ class LinearHead:
         """Probability of the positive class for a feature set, logit shifted by ``shift``."""
         if not feats:
             return 1.0 / (1.0 + math.exp(-self.bias))
-        get = self.weights.get
-        total = 0.0
-        for f in feats:
-            total += get(f, 0.0)
+        total = sum(map(self.weights.get, feats, repeat(0.0)))
         z = self.bias + total / math.sqrt(len(feats)) + shift
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
@@ -99,9 +97,12 @@ class ToxicityModel:
         """Score one comment."""
         feats = features(text)
         tox = self.toxic.probability(feats, length_shift(word_count(text), self.shift))
-        # The hate head is only consulted when the text is likely toxic anyway.
-        hate = self.hate.probability(feats) if tox >= 0.2 else 0.0
-        return Prediction(toxicity=tox, hate=hate)
+        return Prediction(toxicity=tox, hate=self.hate.probability(feats))
+
+    def toxicity(self, text: str) -> tuple[float, set[str]]:
+        """Toxicity alone, plus the features so the hate head can reuse them."""
+        feats = features(text)
+        return self.toxic.probability(feats, length_shift(word_count(text), self.shift)), feats
 
     @classmethod
     def from_dict(cls, data: dict) -> ToxicityModel:

@@ -14,7 +14,6 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from itertools import groupby
 
 from townhall.moderation.text import LEET, fold
 
@@ -29,6 +28,7 @@ _SPELLED = re.compile(r"(?<![\w$@*])(?:[\w$@!*][\s.\-_,+]{1,3}){2,}[\w$@!*](?![\
 _INNER = re.compile(r"[.\-_'’]")
 _EDGE = "!|.*"  # leetspeak only inside a word: "idiot!" is not "idioti"
 _SUFFIXES = ("s", "es")
+_MEMO_SIZE = 50_000
 # Words that, shortly before a slur, show it is being quoted or discussed.
 _MENTION_CUES = frozenset(
     "word words term slur slurs called calling call label labelled labeled "
@@ -37,13 +37,16 @@ _MENTION_CUES = frozenset(
 _QUOTES = str.maketrans({"“": '"', "”": '"', "«": '"', "»": '"', "„": '"'})
 
 
+_RUN = re.compile(r"(.)\1*", re.DOTALL)
+
+
+@lru_cache(maxsize=65536)
 def _runs(word: str) -> tuple[str, tuple[int, ...]]:
     """Collapse repeated letters, remembering each run's length."""
-    chars, counts = [], []
-    for ch, group in groupby(word):
-        chars.append(ch)
-        counts.append(sum(1 for _ in group))
-    return "".join(chars), tuple(counts)
+    if len(word) < 2:
+        return word, (len(word),) if word else ()
+    runs = [m.group() for m in _RUN.finditer(word)]
+    return "".join(r[0] for r in runs), tuple(len(r) for r in runs)
 
 
 def _fits(runs: tuple[int, ...], wanted: tuple[int, ...]) -> bool:
@@ -154,12 +157,20 @@ class WordList:
             for a in allowed
             if re.search(r"\w[\s\-]+\w", a)
         ]
-        self.allowed_phrases = (
-            re.compile(r"\b(?:" + "|".join(phrases) + r")\b") if phrases else None
-        )
+        self.allowed_phrases = _allowed_regex(tuple(phrases))
+        self._memo: dict[str, Entry | None] = {}
 
     def _match(self, word: str) -> Entry | None:
-        """The entry one normalised word matches, if any."""
+        """The entry one normalised word matches, if any (memoised per list)."""
+        memo = self._memo
+        if word in memo:
+            return memo[word]
+        if len(memo) > _MEMO_SIZE:
+            memo.clear()
+        found = memo[word] = self._lookup(word)
+        return found
+
+    def _lookup(self, word: str) -> Entry | None:
         if "*" in word:
             return self._masked(word)
         key, runs = _runs(word)
@@ -197,14 +208,11 @@ class WordList:
 
     def find(self, text: str) -> list[Hit]:
         """Every entry found in ``text``, in order of appearance."""
-        folded = fold(text)
-        if self.allowed_phrases is not None:
-            folded = self.allowed_phrases.sub(lambda m: " " * len(m.group()), folded)
+        folded, tokens = _prepared(text, self.allowed_phrases)
         hits: list[Hit] = []
         seen: set[tuple[str, int]] = set()
         primary: list[tuple[str, int]] = []
-        for cand, start, end, is_primary in _tokens(folded):
-            word = normal_word(cand)
+        for cand, start, end, is_primary, word in tokens:
             if is_primary:
                 primary.append((word, start))
             if not word:
@@ -222,6 +230,28 @@ class WordList:
         if hits:
             hits = [_with_cue(h, primary) for h in hits]
         return hits
+
+
+@lru_cache(maxsize=64)
+def _allowed_regex(phrases: tuple[str, ...]) -> re.Pattern[str] | None:
+    return re.compile(r"\b(?:" + "|".join(phrases) + r")\b") if phrases else None
+
+
+@lru_cache(maxsize=65536)
+def _word_form(cand: str) -> str:
+    return normal_word(cand)
+
+
+@lru_cache(maxsize=256)
+def _prepared(
+    text: str, allowed: re.Pattern[str] | None
+) -> tuple[str, tuple[tuple[str, int, int, bool, str], ...]]:
+    """Folded text and its tokens, shared by the banned and suspect lists of one review."""
+    folded = fold(text)
+    if allowed is not None:
+        folded = allowed.sub(lambda m: " " * len(m.group()), folded)
+    tokens = tuple((c, s, e, p, _word_form(c)) for c, s, e, p in _tokens(folded))
+    return folded, tokens
 
 
 def _is_quoted(folded: str, start: int, end: int) -> bool:

@@ -14,11 +14,12 @@ def toxicity(sub: Submission) -> Finding | None:
     rules = sub.rules
     if rules.toxicity_hold >= 1.0:  # the site switched the model off
         return None
-    prediction = load_model().predict(sub.body)
-    score = prediction.toxicity
+    model = load_model()
+    score, feats = model.toxicity(sub.body)
     if score < rules.toxicity_hold:
         return None
-    guideline = _guideline(sub, prediction.hate)
+    # The hate head only matters once the comment is being held anyway.
+    guideline = _guideline(sub, model.hate.probability(feats))
     reason = f"toxic language score {score:.2f}"
     if rules.toxicity_reject is not None and score >= rules.toxicity_reject:
         return Finding.reject(guideline, reason, score)
