@@ -50,5 +50,8 @@ fmt: $(TSTAMP) ## Format the code
 bench-moderation: $(STAMP) ## Score pre-moderation on the eval set vs alt-profanity-check
 	$(BIN)/python bench/moderation/bench.py
 
+bench-live: $(STAMP) ## Hold 10,000 live streams on one instance while posting; print latency and memory
+	ulimit -n $$(ulimit -Hn) 2>/dev/null; $(BIN)/python bench/live/bench.py $(BENCH_ARGS)
+
 clean: ## Remove caches and local databases
 	rm -rf .pytest_cache .ruff_cache test-results *.sqlite3*

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+
+from townhall.errors import TownhallError
+
+if TYPE_CHECKING:
+    from townhall.live.subscription import Subscription
+
+
+class LiveUnavailable(TownhallError):
+    """The broker cannot take subscribers right now (e.g. Redis is unreachable)."""
+
+    code, status, title = "live-unavailable", 503, "Live updates unavailable"
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +34,8 @@ class Broker(Protocol):
     ) -> Event: ...
 
     def subscribe(self, channel: str, last_event_id: str | None = None) -> AsyncIterator[Event]: ...
+
+    async def open(self, channel: str, last_event_id: str | None = None) -> Subscription: ...
 
     async def history(self, channel: str) -> list[Event]: ...
 

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
-import itertools
 from collections import deque
 from collections.abc import AsyncIterator
 from typing import Any
 
 from townhall.live.broker import Event
+from townhall.live.subscription import IdClock, Subscription, event_key
 
 HISTORY = 500
+IDLE_WAIT = 3600.0
 
 
 class MemoryBroker:
@@ -18,8 +18,8 @@ class MemoryBroker:
 
     def __init__(self, history: int = HISTORY) -> None:
         self._history: dict[str, deque[Event]] = {}
-        self._subs: dict[str, set[asyncio.Queue[Event | None]]] = {}
-        self._seq = itertools.count(1)
+        self._subs: dict[str, set[Subscription]] = {}
+        self._ids = IdClock()
         self._size = history
         self._closed = False
 
@@ -27,39 +27,54 @@ class MemoryBroker:
         self, channel: str, kind: str, data: dict[str, Any], audience: int | None = None
     ) -> Event:
         """Record and deliver an event."""
-        event = Event(id=str(next(self._seq)), kind=kind, data=data, audience=audience)
+        event = Event(id=self._ids.next(), kind=kind, data=data, audience=audience)
         self._history.setdefault(channel, deque(maxlen=self._size)).append(event)
-        for queue in list(self._subs.get(channel, ())):
-            if queue.qsize() < 1000:  # a stuck reader loses events, not the server's memory
-                queue.put_nowait(event)
+        for sub in list(self._subs.get(channel, ())):
+            sub.push(event)
         return event
 
     async def history(self, channel: str) -> list[Event]:
         """Events still in the replay buffer."""
         return list(self._history.get(channel, ()))
 
+    async def open(self, channel: str, last_event_id: str | None = None) -> Subscription:
+        """A mailbox for the channel, pre-filled with events after last_event_id."""
+        sub = Subscription(channel, self._release)
+        if self._closed:
+            sub.end()
+            return sub
+        self._subs.setdefault(channel, set()).add(sub)
+        if last_event_id is not None:
+            after = event_key(last_event_id)
+            missed = [e for e in self._history.get(channel, ()) if event_key(e.id) > after]
+            sub.merge_replay(last_event_id, missed)
+        return sub
+
     async def subscribe(
         self, channel: str, last_event_id: str | None = None
     ) -> AsyncIterator[Event]:
-        """Yield missed events after last_event_id, then live ones."""
-        queue: asyncio.Queue[Event | None] = asyncio.Queue()
-        self._subs.setdefault(channel, set()).add(queue)
+        """Yield missed events after last_event_id, then live ones, until closed."""
+        sub = await self.open(channel, last_event_id)
         try:
-            if last_event_id is not None:
-                for event in list(self._history.get(channel, ())):
-                    if int(event.id) > int(last_event_id or 0):
-                        yield event
-            while not self._closed:
-                event = await queue.get()
-                if event is None:
+            while True:
+                event = await sub.next(IDLE_WAIT)
+                if event is not None:
+                    yield event
+                elif sub.ended:
                     return
-                yield event
         finally:
-            self._subs.get(channel, set()).discard(queue)
+            sub.close()
+
+    def _release(self, sub: Subscription) -> None:
+        subs = self._subs.get(sub.channel)
+        if subs is not None:
+            subs.discard(sub)
+            if not subs:
+                del self._subs[sub.channel]
 
     async def close(self) -> None:
         """Wake every subscriber so streams end cleanly."""
         self._closed = True
-        for queues in self._subs.values():
-            for queue in queues:
-                queue.put_nowait(None)
+        for subs in list(self._subs.values()):
+            for sub in list(subs):
+                sub.end()

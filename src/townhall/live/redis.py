@@ -1,0 +1,276 @@
+"""Live fan-out and rate limits shared by every instance through Redis.
+
+Each event is appended to a capped Redis Stream per channel (its stream id becomes
+the SSE id, so reconnecting clients replay what they missed from any instance) and
+published on a pub/sub channel, both in one Lua call so ids and delivery order agree.
+Every process holds ONE pub/sub connection, pattern-subscribed to all live channels,
+and hands each message to the local subscribers of its channel.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import math
+from collections.abc import AsyncIterator
+from typing import Any
+
+import orjson
+import redis.asyncio as aioredis
+from redis.exceptions import RedisError
+
+from townhall.live.broker import Event, LiveUnavailable
+from townhall.live.subscription import Subscription
+
+log = logging.getLogger("townhall.live")
+
+PREFIX = "townhall:"
+HISTORY = 500
+HISTORY_TTL_MS = 24 * 3600 * 1000
+REPLAY_MAX = 1000
+READY_TIMEOUT = 5.0
+IDLE_WAIT = 3600.0
+
+_PUBLISH = """
+local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'e', ARGV[2])
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+redis.call('PUBLISH', ARGV[4], id .. ' ' .. ARGV[2])
+return id
+"""
+
+_HIT = """
+local n = redis.call('INCR', KEYS[1])
+if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1]) end
+return {n, ttl}
+"""
+
+
+def _encode(kind: str, data: dict[str, Any], audience: int | None) -> bytes:
+    body: dict[str, Any] = {"k": kind, "d": data}
+    if audience is not None:
+        body["a"] = audience
+    return orjson.dumps(body)
+
+
+def _decode(event_id: str, raw: bytes) -> Event:
+    body = orjson.loads(raw)
+    return Event(id=event_id, kind=body["k"], data=body["d"], audience=body.get("a"))
+
+
+class RedisBroker:
+    """Fan-out across instances via Redis pub/sub, with a replay log per channel."""
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        history: int = HISTORY,
+        prefix: str = PREFIX,
+        ready_timeout: float = READY_TIMEOUT,
+    ) -> None:
+        self._url = url
+        self._ready_timeout = ready_timeout
+        self._history = history
+        self._stream_prefix = f"{prefix}stream:"
+        self._live_prefix = f"{prefix}live:"
+        self._client: aioredis.Redis | None = None
+        self._publish_script = None
+        self._subs: dict[str, set[Subscription]] = {}
+        self._listener: asyncio.Task[None] | None = None
+        self._ready: asyncio.Event | None = None
+        self._closed = False
+
+    def _redis(self) -> aioredis.Redis:
+        if self._client is None:
+            self._client = aioredis.from_url(self._url, health_check_interval=30)
+            self._publish_script = self._client.register_script(_PUBLISH)
+        return self._client
+
+    async def ping(self) -> None:
+        """Raise when Redis does not answer."""
+        await self._redis().ping()
+
+    async def publish(
+        self, channel: str, kind: str, data: dict[str, Any], audience: int | None = None
+    ) -> Event:
+        """Append to the channel's log and announce to every instance.
+
+        Live updates are best effort: the change is already committed, so a Redis
+        failure is logged and readers see the change on their next load.
+        """
+        payload = _encode(kind, data, audience)
+        self._redis()
+        try:
+            raw_id = await self._publish_script(
+                keys=[self._stream_prefix + channel],
+                args=[self._history, payload, HISTORY_TTL_MS, self._live_prefix + channel],
+            )
+        except RedisError as exc:
+            log.warning("live event not published on %s: %s", channel, exc)
+            return Event(id="0-0", kind=kind, data=data, audience=audience)
+        event_id = raw_id.decode() if isinstance(raw_id, bytes) else str(raw_id)
+        return Event(id=event_id, kind=kind, data=data, audience=audience)
+
+    async def history(self, channel: str) -> list[Event]:
+        """Events still in the channel's replay log."""
+        return await self._range(channel, "-")
+
+    async def _range(self, channel: str, start: str) -> list[Event]:
+        rows = await self._redis().xrange(
+            self._stream_prefix + channel, min=start, max="+", count=REPLAY_MAX
+        )
+        return [_decode(rid.decode(), fields[b"e"]) for rid, fields in rows]
+
+    async def open(self, channel: str, last_event_id: str | None = None) -> Subscription:
+        """A mailbox for the channel, pre-filled with events after last_event_id."""
+        sub = Subscription(channel, self._release)
+        if self._closed:
+            sub.end()
+            return sub
+        try:
+            await self._wait_ready()
+        except TimeoutError:
+            raise LiveUnavailable("live updates are unavailable; try again shortly") from None
+        self._subs.setdefault(channel, set()).add(sub)
+        if last_event_id is not None:
+            try:
+                missed = await self._range(channel, "(" + last_event_id)
+            except (RedisError, OSError):
+                sub.close()
+                raise LiveUnavailable("live updates are unavailable; try again shortly") from None
+            except BaseException:
+                sub.close()
+                raise
+            sub.merge_replay(last_event_id, missed)
+        return sub
+
+    async def subscribe(
+        self, channel: str, last_event_id: str | None = None
+    ) -> AsyncIterator[Event]:
+        """Yield missed events after last_event_id, then live ones, until closed."""
+        sub = await self.open(channel, last_event_id)
+        try:
+            while True:
+                event = await sub.next(IDLE_WAIT)
+                if event is not None:
+                    yield event
+                elif sub.ended:
+                    return
+        finally:
+            sub.close()
+
+    def _release(self, sub: Subscription) -> None:
+        subs = self._subs.get(sub.channel)
+        if subs is not None:
+            subs.discard(sub)
+            if not subs:
+                del self._subs[sub.channel]
+
+    async def _wait_ready(self) -> None:
+        if self._listener is None or self._listener.done():
+            self._ready = asyncio.Event()
+            self._listener = asyncio.create_task(self._listen(), name="townhall-live-redis")
+        assert self._ready is not None
+        async with asyncio.timeout(self._ready_timeout):
+            await self._ready.wait()
+
+    async def _listen(self) -> None:
+        """Keep one pattern subscription; after a reconnect, backfill from the logs."""
+        delay = 0.2
+        reconnecting = False
+        while not self._closed:
+            pubsub = self._redis().pubsub()
+            try:
+                await pubsub.psubscribe(self._live_prefix + "*")
+                async for message in pubsub.listen():
+                    kind = message["type"]
+                    if kind == "pmessage":
+                        self._dispatch(message["channel"], message["data"])
+                    elif kind == "psubscribe":
+                        assert self._ready is not None
+                        self._ready.set()
+                        delay = 0.2
+                        if reconnecting:
+                            await self._backfill()
+            except asyncio.CancelledError:
+                raise
+            except (RedisError, OSError) as exc:
+                log.warning("live subscription to Redis lost (%s); retrying", exc)
+            finally:
+                with contextlib.suppress(Exception):
+                    await pubsub.aclose()
+            reconnecting = True
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 5.0)
+
+    def _dispatch(self, raw_channel: bytes, data: bytes) -> None:
+        channel = raw_channel.decode()[len(self._live_prefix) :]
+        subs = self._subs.get(channel)
+        if not subs:
+            return
+        raw_id, _, body = data.partition(b" ")
+        event = _decode(raw_id.decode(), body)
+        for sub in list(subs):
+            sub.push(event)
+
+    async def _backfill(self) -> None:
+        """Deliver what was published while the subscription was down."""
+        for channel, subs in list(self._subs.items()):
+            keys = [s.last_key for s in subs if s.last_key is not None]
+            if not keys:
+                continue
+            ms, seq = min(keys)
+            for event in await self._range(channel, f"({ms}-{seq}"):
+                for sub in list(subs):
+                    sub.push(event)
+
+    async def close(self) -> None:
+        """End every local stream, stop listening and drop the connections."""
+        self._closed = True
+        for subs in list(self._subs.values()):
+            for sub in list(subs):
+                sub.end()
+        if self._listener is not None:
+            self._listener.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._listener
+            self._listener = None
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
+
+
+class RedisRateLimiter:
+    """Fixed-window counters in Redis, so a limit holds across every instance."""
+
+    def __init__(self, url: str, *, prefix: str = PREFIX + "rl:") -> None:
+        self._url = url
+        self._prefix = prefix
+        self._client: aioredis.Redis | None = None
+        self._script = None
+
+    async def hit(self, key: str, *, limit: int, window: float) -> tuple[bool, int]:
+        """Count one hit atomically; return (allowed, seconds until the window resets).
+
+        When Redis is unreachable the hit is allowed (and logged): an outage of the
+        limiter must not stop every reader from commenting.
+        """
+        if self._client is None:
+            self._client = aioredis.from_url(self._url, health_check_interval=30)
+            self._script = self._client.register_script(_HIT)
+        window_ms = max(1, int(window * 1000))
+        try:
+            count, ttl_ms = await self._script(keys=[self._prefix + key], args=[window_ms])
+        except RedisError as exc:
+            log.warning("rate limit not checked for %s: %s", key.split(":", 1)[0], exc)
+            return True, 0
+        return int(count) <= limit, max(1, math.ceil(int(ttl_ms) / 1000))
+
+    async def close(self) -> None:
+        """Drop the connections."""
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
