@@ -1,0 +1,181 @@
+// Dashboard shell: sign-in, sections, queue counts kept fresh, keyboard shortcuts.
+import { ApiError, get, post, session } from './api.js';
+import { auditView } from './audit.js';
+import { QUEUES, queueView } from './queue.js';
+import { siteView, storiesView, storyView } from './settings.js';
+import { userView, usersView } from './users.js';
+
+const $ = (id) => document.getElementById(id);
+const POLL_MS = 10_000;
+const KEYS_PREF = 'townhall:admin:keys';
+let current = null; // the queue view on screen, if any
+let poll = null;
+let alertTimer = null;
+
+const ui = {
+  me: null,
+  announce(text) {
+    const el = $('status');
+    el.textContent = '';
+    setTimeout(() => { el.textContent = text; }, 50);
+  },
+  fail(err) {
+    if (err instanceof ApiError && err.status === 401) { signOut('Your session has ended. Sign in again.'); return; }
+    const el = $('alert');
+    el.textContent = err.message || String(err);
+    el.classList.add('shown');
+    clearTimeout(alertTimer);
+    alertTimer = setTimeout(() => el.classList.remove('shown'), 8000);
+  },
+  go(hash) {
+    if (location.hash === hash) route(); else location.hash = hash;
+  },
+  setCounts(counts) {
+    for (const [key] of QUEUES) {
+      for (const el of document.querySelectorAll(`[data-count="${key}"]`)) {
+        el.textContent = `(${counts[key]})`;
+      }
+    }
+    if (current) current.onCounts(counts);
+  },
+  async refreshCounts() {
+    if (!ui.me) return null;
+    try {
+      const params = current ? current.filters : {};
+      const q = new URLSearchParams(Object.entries(params).filter(([, v]) => v)).toString();
+      const counts = await get(`/api/v1/moderation/counts${q ? `?${q}` : ''}`);
+      ui.setCounts(counts);
+      return counts;
+    } catch (err) {
+      if (err.status === 401) ui.fail(err);
+      return null;
+    }
+  },
+};
+
+function show(id) {
+  for (const s of ['sign-in', 'denied', 'view']) $(s).hidden = s !== id;
+  const signedIn = id === 'view';
+  $('nav').hidden = !signedIn;
+  $('who').hidden = id === 'sign-in';
+}
+
+function signOut(message = '') {
+  const s = session.get();
+  if (s && s.token) post('/api/v1/auth/logout').catch(() => {});
+  session.clear();
+  ui.me = null;
+  clearInterval(poll);
+  current = null;
+  show('sign-in');
+  $('sign-in-error').textContent = message;
+  $('email').focus();
+}
+
+async function start() {
+  try {
+    ui.me = await get('/api/v1/me');
+  } catch (err) {
+    signOut(err.status === 401 ? '' : err.message);
+    return;
+  }
+  $('who-name').textContent = `${ui.me.name || ui.me.email} (${ui.me.role})`;
+  try {
+    await get('/api/v1/moderation/counts');
+  } catch (err) {
+    if (err.status === 403) { show('denied'); $('denied-title').focus(); return; }
+    ui.fail(err);
+  }
+  for (const el of document.querySelectorAll('[data-admin]')) el.hidden = ui.me.role !== 'admin';
+  show('view');
+  clearInterval(poll);
+  poll = setInterval(() => { if (!document.hidden) ui.refreshCounts(); }, POLL_MS);
+  await route();
+}
+
+function parseHash() {
+  const raw = location.hash.replace(/^#\/?/, '') || 'queue/pending';
+  const [path, qs] = raw.split('?');
+  const params = Object.fromEntries(new URLSearchParams(qs || ''));
+  return { parts: path.split('/').map(decodeURIComponent), params };
+}
+
+async function route() {
+  if (!ui.me || $('view').hidden) return;
+  const { parts, params } = parseHash();
+  const root = $('view');
+  current = null;
+  for (const a of document.querySelectorAll('#nav a')) {
+    if (a.dataset.view === parts[0]) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
+  }
+  if (parts[0] === 'queue') {
+    const queue = QUEUES.some(([k]) => k === parts[1]) ? parts[1] : 'pending';
+    document.title = `${QUEUES.find(([k]) => k === queue)[1]} – townhall moderation`;
+    current = queueView(ui, root, queue, params);
+    await current.load();
+  } else if (parts[0] === 'users' && parts[1]) {
+    document.title = 'User – townhall moderation';
+    await userView(ui, root, Number(parts[1]));
+  } else if (parts[0] === 'users') {
+    document.title = 'Users – townhall moderation';
+    await usersView(ui, root, params);
+  } else if (parts[0] === 'stories' && parts[1]) {
+    document.title = 'Story settings – townhall moderation';
+    await storyView(ui, root, parts[1]);
+  } else if (parts[0] === 'stories') {
+    document.title = 'Stories – townhall moderation';
+    await storiesView(ui, root, params);
+  } else if (parts[0] === 'site' && ui.me.role === 'admin') {
+    document.title = 'Site settings – townhall moderation';
+    await siteView(ui, root);
+  } else if (parts[0] === 'audit') {
+    document.title = 'Audit log – townhall moderation';
+    await auditView(ui, root, params);
+  } else {
+    ui.go('#/queue/pending');
+  }
+}
+
+function keysEnabled() { return localStorage.getItem(KEYS_PREF) !== 'off'; }
+
+function onKey(event) {
+  if (!ui.me || $('view').hidden || event.ctrlKey || event.metaKey || event.altKey) return;
+  if (document.querySelector('dialog[open]')) return;
+  const t = event.target;
+  if (t.closest('input, textarea, select, [contenteditable]')) return;
+  if (!keysEnabled()) return;
+  const k = event.key;
+  if (k === '?') { event.preventDefault(); $('help').showModal(); return; }
+  if (k === '/') { event.preventDefault(); ui.go('#/users'); setTimeout(() => $('user-search')?.focus(), 100); return; }
+  const n = Number(k);
+  if (n >= 1 && n <= QUEUES.length) { ui.go(`#/queue/${QUEUES[n - 1][0]}`); return; }
+  if (current && current.key(k)) event.preventDefault();
+}
+
+$('sign-in-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const email = $('email').value.trim();
+  const password = $('password').value;
+  if (!email || !password) { $('sign-in-error').textContent = 'Enter your e-mail address and password.'; return; }
+  try {
+    const out = await post('/api/v1/auth/login', { email, password });
+    session.set({ token: out.token });
+    $('password').value = '';
+    $('sign-in-error').textContent = '';
+    await start();
+  } catch (err) {
+    $('sign-in-error').textContent = err.status === 401 ? 'Wrong e-mail address or password.' : err.message;
+  }
+});
+$('sign-out').addEventListener('click', () => signOut());
+$('denied-sign-out').addEventListener('click', () => signOut());
+$('help-button').addEventListener('click', () => $('help').showModal());
+$('keys-enabled').checked = keysEnabled();
+$('keys-enabled').addEventListener('change', (e) => {
+  localStorage.setItem(KEYS_PREF, e.target.checked ? 'on' : 'off');
+});
+window.addEventListener('hashchange', route);
+document.addEventListener('keydown', onKey);
+
+if (session.get()) start(); else signOut();

@@ -1,0 +1,303 @@
+"""The moderator's journey in real Chromium: dashboard at /admin, effects seen in the widget."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.e2e.conftest import SSO_SECRET, _chromium, _free_port, _townhall_executable
+from tests.e2e.widget_helpers import (
+    DEMO_PASSWORD,
+    SAM,
+    axe_violations,
+    comment_by_text,
+    open_demo,
+    post_comment,
+    sso_jwt,
+    sso_session,
+    unique,
+    use_session,
+)
+
+HELEN = "helen.ward@example.org"  # the demo's moderator
+VIKRAM = "vikram.rao@example.org"  # the demo's admin
+TOXIC = "You are a pathetic idiot and a moron, nobody wants you here {}."
+
+
+@pytest.fixture(scope="module")
+def dash_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A private `townhall demo`: these tests change settings other widget tests rely on."""
+    _chromium()
+    tmp = tmp_path_factory.mktemp("dash")
+    port = _free_port()
+    env = {
+        **os.environ,
+        "TOWNHALL_RATE_LIMITS": "off",
+        "TOWNHALL_SSO_SECRET": SSO_SECRET,
+        "TOWNHALL_LOG_JSON": "false",
+    }
+    cmd = [_townhall_executable(), "demo", "--host", "127.0.0.1", "--port", str(port)]
+    log_path = tmp / "server.log"
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen(
+            [*cmd, "--db", str(tmp / "demo.sqlite3")],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            cwd=tmp,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"townhall demo exited early:\n{log_path.read_text(errors='replace')}")
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"townhall demo did not start:\n{log_path.read_text(errors='replace')}")
+            time.sleep(0.2)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def dashboard(page: Page, base: str, email: str = HELEN) -> None:
+    """Sign in to /admin with the local form and wait for the Pending queue."""
+    page.goto(f"{base}/admin")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Pending comments")).to_be_visible()
+
+
+def card(page: Page, text: str):
+    """The dashboard card whose comment contains `text`."""
+    return page.locator("article.card", has_text=text)
+
+
+def audit_actors(base: str, action: str) -> list[str]:
+    """Actor names of the audit entries for one action (read as the admin)."""
+    token = httpx.post(
+        f"{base}/api/v1/auth/login", json={"email": VIKRAM, "password": DEMO_PASSWORD}
+    ).json()["token"]
+    res = httpx.get(
+        f"{base}/api/v1/moderation/audit",
+        params={"action": action},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    return [e["actor_name"] for e in res.json()["entries"]]
+
+
+def reader_page(browser: Browser, base: str, session: dict | None = None) -> Page:
+    """A separate browser context (own storage) for a reader, optionally signed in."""
+    page = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
+    if session:
+        use_session(page, base, session)
+    return page
+
+
+def test_commenter_is_told_moderators_only_and_pages_pass_axe(
+    page: Page, dash_server: str, screens: Path
+) -> None:
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(f"{dash_server}/admin")
+    assert axe_violations(page) == []
+    page.get_by_label("Email address").fill(SAM[0])
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Moderators only")).to_be_visible()
+    expect(page.get_by_role("navigation", name="Dashboard sections")).to_be_hidden()
+    page.get_by_role("button", name="Sign out").first.click()
+    dashboard(page, dash_server)
+    for view in ("#/queue/all", "#/users", "#/stories/demo-article", "#/audit"):
+        page.goto(f"{dash_server}/admin{view}")
+        page.wait_for_load_state("networkidle")
+        assert axe_violations(page) == [], view
+    page.goto(f"{dash_server}/admin#/queue/all")
+    expect(page.locator("article.card").first).to_be_visible()
+    page.screenshot(path=str(screens / "dashboard-all.png"))
+    assert all(u.startswith(dash_server) or u.startswith("data:") for u in requests), requests
+
+
+def test_held_comment_is_approved_with_the_keyboard_and_appears_in_the_widget(
+    page: Page, browser: Browser, dash_server: str, screens: Path
+) -> None:
+    author = sso_session(dash_server, name=unique("Held"))
+    text = TOXIC.format(unique())
+    held = post_comment(dash_server, author["token"], text)
+    assert held["status"] == "pending"
+
+    reader = reader_page(browser, dash_server)
+    w = open_demo(reader, dash_server)
+    expect(w.get_by_text(text)).to_have_count(0)
+
+    dashboard(page, dash_server)
+    c = card(page, text)
+    expect(c.get_by_role("heading", name=re.compile(r"^Comment by Held"))).to_be_visible()
+    expect(c.get_by_text(re.compile(r"Held: contains"))).to_be_visible()
+    expect(c.get_by_text("⚑ Abuse")).to_be_visible()
+    expect(page.get_by_role("tab", name=re.compile(r"Pending \(\d+\)"))).to_be_visible()
+    page.screenshot(path=str(screens / "dashboard-pending.png"))
+
+    page.keyboard.press("?")
+    expect(page.get_by_role("dialog", name="Keyboard shortcuts")).to_be_visible()
+    page.keyboard.press("Escape")
+    while not c.evaluate("el => el === document.activeElement"):
+        page.keyboard.press("j")
+    page.keyboard.press("a")
+    expect(c).to_have_count(0)
+    expect(page.get_by_role("status")).to_contain_text("Approved.")
+
+    w = open_demo(reader, dash_server)
+    expect(comment_by_text(w, text)).to_be_visible()
+    assert "HelenWard" in audit_actors(dash_server, "comment.approve")
+    reader.context.close()
+
+
+def test_reported_comment_is_rejected_and_its_author_suspended_from_the_card(
+    page: Page, browser: Browser, dash_server: str
+) -> None:
+    author = sso_session(dash_server, name=unique("Rep"))
+    text = f"The council should sell the car park {unique()}."
+    comment = post_comment(dash_server, author["token"], text)
+    flagger = sso_session(dash_server, name=unique("Flag"))
+    res = httpx.post(
+        f"{dash_server}/api/v1/comments/{comment['id']}/reports",
+        json={"reason": "spam", "note": "advert for a car park"},
+        headers={"Authorization": f"Bearer {flagger['token']}"},
+    )
+    assert res.status_code == 201
+    reader = reader_page(browser, dash_server)
+    expect(comment_by_text(open_demo(reader, dash_server), text)).to_be_visible()
+
+    dashboard(page, dash_server)
+    page.get_by_role("tab", name=re.compile("^Reported")).click()
+    c = card(page, text)
+    expect(c.get_by_text("advert for a car park")).to_be_visible()
+    c.get_by_role("button", name=re.compile("^Reject comment by Rep")).click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label("Reason").select_option("Spam or advertising")
+    dialog.get_by_role("button", name="Reject").click()
+    expect(c).to_have_count(0)
+
+    w = open_demo(reader, dash_server)
+    expect(w.get_by_text(text)).to_have_count(0)
+    assert "HelenWard" in audit_actors(dash_server, "comment.reject")
+
+    page.get_by_role("tab", name=re.compile("^Rejected")).click()
+    c = card(page, text)
+    expect(c.get_by_text("Rejected: Spam or advertising")).to_be_visible()
+    c.get_by_role("button", name=re.compile("^Suspend Rep")).click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label("Duration").select_option("72")
+    dialog.get_by_role("button", name="Suspend").click()
+    expect(page.get_by_role("status")).to_contain_text("suspended until")
+
+    # The author signs in again through the publisher (the demo page's ?sso= token).
+    sub = author["user"]["email"].split("@")[0]
+    own = reader_page(browser, dash_server)
+    w = open_demo(own, dash_server, f"/?sso={sso_jwt(name=None, sub=sub)}")
+    expect(
+        w.get_by_text("Your account has been temporarily suspended from commenting.")
+    ).to_be_visible()
+    expect(w.get_by_text(re.compile("Please rejoin the conversation on"))).to_be_visible()
+    expect(w.get_by_label("Add your comment")).to_have_count(0)
+    assert "HelenWard" in audit_actors(dash_server, "user.suspend")
+    reader.context.close()
+    own.context.close()
+
+
+def test_shadow_banned_users_comment_is_seen_by_them_only(
+    page: Page, browser: Browser, dash_server: str
+) -> None:
+    author = sso_session(dash_server, name=unique("Shade"))
+    dashboard(page, dash_server)
+    page.keyboard.press("/")
+    search = page.get_by_label("Name or e-mail")
+    expect(search).to_be_focused()
+    search.fill(author["user"]["name"])
+    search.press("Enter")
+    page.get_by_role("link", name=author["user"]["name"]).click()
+    page.get_by_role("button", name="Shadow-ban").click()
+    page.get_by_role("dialog").get_by_role("button", name="Shadow-ban").click()
+    expect(page.get_by_text("Shadow-banned", exact=False).first).to_be_visible()
+
+    text = f"Nobody will read this {unique()}."
+    assert post_comment(dash_server, author["token"], text)["status"] == "published"
+    own = reader_page(browser, dash_server, author)
+    expect(comment_by_text(open_demo(own, dash_server), text)).to_be_visible()
+    other = reader_page(browser, dash_server, sso_session(dash_server, name=unique("Other")))
+    expect(open_demo(other, dash_server).get_by_text(text)).to_have_count(0)
+    anonymous = reader_page(browser, dash_server)
+    expect(open_demo(anonymous, dash_server).get_by_text(text)).to_have_count(0)
+    assert "HelenWard" in audit_actors(dash_server, "user.shadowban")
+    for p in (own, other, anonymous):
+        p.context.close()
+
+
+def test_bulk_selection_approves_several_comments(page: Page, dash_server: str) -> None:
+    author = sso_session(dash_server, name=unique("Bulk"))
+    texts = [f"wtf bulk {unique()}" for _ in range(2)]
+    for text in texts:
+        post_comment(dash_server, author["token"], text)
+    dashboard(page, dash_server)
+    for text in texts:
+        card(page, text).get_by_role("checkbox").check()
+    expect(page.get_by_text("2 selected")).to_be_visible()
+    page.get_by_role("button", name="Approve selected").click()
+    expect(page.get_by_role("status")).to_contain_text("Approved 2.")
+    for text in texts:
+        expect(card(page, text)).to_have_count(0)
+
+
+def test_story_and_site_settings_take_effect_without_restart(
+    page: Page, browser: Browser, dash_server: str
+) -> None:
+    dashboard(page, dash_server, VIKRAM)
+    page.get_by_role("link", name="Site settings").click()
+    label = page.get_by_label("Premium label")
+    label.fill("Ledger Plus")
+    page.get_by_role("button", name="Save site settings").click()
+    expect(page.get_by_role("status")).to_contain_text("Site settings saved")
+
+    page.get_by_role("link", name="Stories").click()
+    page.get_by_role("link", name=re.compile("^Four-day school week")).click()
+    page.get_by_label("Closed for comments").check()
+    page.get_by_role("button", name="Save story settings").click()
+    expect(page.get_by_role("status")).to_contain_text("is closed")
+
+    reader = reader_page(browser, dash_server, sso_session(dash_server, name=unique("Late")))
+    w = open_demo(reader, dash_server)
+    expect(w.get_by_role("tab", name="Ledger Plus")).to_be_visible()
+    expect(w.get_by_text("Comments are closed on this story.")).to_be_visible()
+    expect(w.get_by_label("Add your comment")).to_have_count(0)
+
+    page.get_by_label("Closed for comments").uncheck()
+    page.get_by_role("button", name="Save story settings").click()
+    expect(page.get_by_role("status")).to_contain_text("is open")
+    w = open_demo(reader, dash_server)
+    expect(w.get_by_label("Add your comment")).to_be_visible()
+    assert "VikramRao" in audit_actors(dash_server, "site.settings")
+    assert audit_actors(dash_server, "story.settings")[:2] == ["VikramRao", "VikramRao"]
+
+    page.get_by_role("link", name="Audit log").click()
+    expect(page.get_by_role("cell", name="story.settings").first).to_be_visible()
+    reader.context.close()
