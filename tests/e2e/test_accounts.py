@@ -16,6 +16,7 @@ from tests.e2e.widget_helpers import (
     sign_in_with_form,
     sso_jwt,
     unique,
+    widget,
 )
 
 pytestmark = pytest.mark.browser
@@ -102,13 +103,17 @@ def test_sso_token_attribute_signs_in_and_removing_it_signs_out(
     expect(w.get_by_text("Sign in and Join the Conversation", exact=True)).to_be_visible()
 
 
-def test_sso_token_present_at_load_signs_in(page: Page, live_server: str) -> None:
+def test_sso_token_present_at_load_signs_in_with_one_list_request(
+    page: Page, live_server: str
+) -> None:
     name = unique("Pub")
-    token = sso_jwt(name=name)
-    page.add_init_script(
-        "document.addEventListener('DOMContentLoaded', () => document.querySelector("
-        f"'townhall-comments').setAttribute('sso-token', '{token}'))"
-    )
-    w = open_demo(page, live_server)
+    lists: list[str] = []
+    page.on("request", lambda r: lists.append(r.url) if "/comments?" in r.url else None)
+    page.goto(f"{live_server}/?sso={sso_jwt(name=name)}")
+    w = widget(page)
+    w.scroll_into_view_if_needed()
     expect(w.locator(".who-am-i")).to_have_text(re.compile(rf"^Signed in as {name}"))
     expect(w.get_by_role("button", name="Sign out")).to_have_count(0)
+    expect(w.locator("ol.list")).to_have_attribute("aria-busy", "false")
+    page.wait_for_timeout(300)
+    assert len(lists) == 1

@@ -192,8 +192,13 @@
       this.build();
       document.addEventListener(SESSION_EVENT, this.onSession);
       const sso = this.getAttribute('sso-token');
-      if (sso) this.exchange(sso);
-      else if (this.session && this.session.via === 'sso') { this.session = null; writeSession(null); }
+      if (sso) this.pendingAuth = this.exchange(sso);
+      else if (this.session && this.session.via === 'sso' &&
+        !document.querySelector('townhall-comments[sso-token]:not([sso-token=""])')) {
+        // The publisher no longer vouches for this reader: drop the session it gave us.
+        this.session = null;
+        writeSession(null);
+      }
       const permalink = /^#comment-\d+$/.test(location.hash);
       if (permalink || !('IntersectionObserver' in window)) { this.start(); return; }
       this.io = new IntersectionObserver((entries) => {
@@ -208,6 +213,9 @@
       document.removeEventListener(SESSION_EVENT, this.onSession);
       this.built = false;
       this.started = false;
+      this.site = null;
+      this.story = null;
+      this.seq++;
       this.root.replaceChildren();
     }
 
@@ -220,7 +228,8 @@
     start() {
       if (this.started) return;
       this.started = true;
-      this.load();
+      // Read the list once, as the signed-in reader when a publisher token is being exchanged.
+      Promise.resolve(this.pendingAuth).then(() => this.load());
     }
 
     /* ---------- network ---------- */
@@ -257,9 +266,10 @@
     }
 
     async exchange(jwt) {
+      if (this.session && this.session.via === 'sso' && this.session.sso === jwt) return;
       try {
         const out = await this.call('/auth/sso', { method: 'POST', body: { token: jwt } });
-        this.setSession({ token: out.token, user: out.user, via: 'sso' });
+        this.setSession({ token: out.token, user: out.user, via: 'sso', sso: jwt });
       } catch (err) {
         console.warn('townhall: SSO sign-in failed', err.code);
         if (this.session && this.session.via === 'sso') this.setSession(null);
