@@ -44,6 +44,7 @@ CHECKS: tuple[Check, ...] = (
 )
 
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_TRAILING_DIGITS = re.compile(r"(?<=[A-Za-z])\d+\b")
 
 
 def review(sub: Submission) -> Review:
@@ -56,8 +57,10 @@ def name_problem(name: str, rules: Rules) -> str | None:
     """Why a commenting name is unacceptable (profane, or posing as staff), else None."""
     banned, suspect = lists(rules)
     spaced = _CAMEL.sub(" ", name).replace("_", " ")
-    if banned.find(spaced) or suspect.find(spaced):
-        return "the name contains a word that is not allowed"
+    # Trailing numbers are usually decoration ("Idiot99"), not leetspeak.
+    for variant in (spaced, _TRAILING_DIGITS.sub(" ", spaced)):
+        if banned.find(variant) or suspect.find(variant):
+            return "the name contains a word that is not allowed"
     # Names are often run together ("xXslurXx"), so long banned entries also match inside.
     squashed = normal_word(re.sub(r"[\W_]+", "", name))
     for raw in rules.banned_words:

@@ -100,7 +100,7 @@ class Rules:
         return rules
 
     def validate(self) -> None:
-        """Raise ValidationFailed when a value is out of range."""
+        """Raise InvalidRules (a ValidationFailed and a ValueError) when a value is out of range."""
         for name in ("toxicity_hold", "repeat_threshold"):
             _check(0.0 <= getattr(self, name) <= 1.0, name, "range", "must be between 0 and 1")
         if self.toxicity_reject is not None:
@@ -126,9 +126,13 @@ class Rules:
         )
 
 
+class InvalidRules(ValidationFailed, ValueError):
+    """A moderation setting has the wrong type or is out of range."""
+
+
 def _check(ok: bool, field: str, rule: str, message: str) -> None:
     if not ok:
-        raise ValidationFailed(f"{field} {message}", field=field, rule=rule)
+        raise InvalidRules(f"{field} {message}", field=field, rule=rule)
 
 
 def _coerce(name: str, hint: Any, value: Any) -> Any:

@@ -14,7 +14,7 @@ from townhall.moderation.rules import Rules
 ROLES = (
     r"(?:site\s+|community\s+|comments?\s+|chief\s+|deputy\s+|managing\s+|news\s+)?"
     r"(?:moderator|mod|admin|administrator|editor|sub-?editor|staff(?:\s+member)?|"
-    r"journalist|reporter|moderation\s+team|community\s+team|comments\s+team)s?"
+    r"journalist|reporter|employee|moderation\s+team|community\s+team|comments\s+team)s?"
 )
 # "I am the moderator", "speaking as an editor here", "this is the comments team".
 CLAIM = re.compile(
@@ -30,6 +30,20 @@ NOTICE = re.compile(
 )
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _LOOKALIKE_ASCII = str.maketrans({"0": "o", "1": "i", "l": "i", "|": "i", "5": "s", "3": "e"})
+
+
+@lru_cache(maxsize=64)
+def _publisher_claim(publisher: str) -> re.Pattern[str] | None:
+    """'I'm a <publisher> journalist', 'I work for <publisher>', 'on behalf of <publisher>'."""
+    words = re.sub(r"(?i)^the\s+", "", publisher).split()
+    if not words:
+        return None
+    name = r"(?:the\s+)?" + r"\s+".join(re.escape(w) for w in words)
+    return re.compile(
+        rf"\b(?:(?:i\s*am|i'?m|im|we\s+are|we'?re|as)\s+(?:(?:a|an|the|one\s+of\s+the)\s+)?"
+        rf"{name}\s+{ROLES}|i\s+work\s+(?:for|at)\s+{name}|on\s+behalf\s+of\s+{name})\b",
+        re.IGNORECASE,
+    )
 
 
 @cache
@@ -88,7 +102,11 @@ def impersonation(sub: Submission) -> Finding | None:
     """Hold comments that claim a staff role or come from a look-alike of someone else's name."""
     if sub.author_is_staff:
         return None
-    if CLAIM.search(sub.body) or NOTICE.search(sub.body):
+    if (
+        CLAIM.search(sub.body)
+        or NOTICE.search(sub.body)
+        or ((pattern := _publisher_claim(sub.rules.publisher_name)) and pattern.search(sub.body))
+    ):
         return Finding.hold("impersonation", "claims to speak as staff")
     name = sub.author_name
     if not name:

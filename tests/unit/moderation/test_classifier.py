@@ -1,0 +1,43 @@
+"""The shipped classifier: loads offline, scores in pure Python, picks a guideline."""
+
+from __future__ import annotations
+
+from townhall.moderation.classifier import features, load_model
+from townhall.moderation.pipeline import Action, Rules, Submission, review
+
+
+def test_model_loads_from_the_package():
+    model = load_model()
+    assert model.toxic.weights and model.hate.weights
+    assert model.meta["trained_on"] == "train.csv"
+
+
+def test_scores_are_probabilities_and_rank_sensibly():
+    model = load_model()
+    rude = model.predict("shut up you stupid fucking bitch").toxicity
+    polite = model.predict("Thank you for the thoughtful article about the bus routes.").toxicity
+    assert 0.0 <= polite < rude <= 1.0
+
+
+def test_features_fold_case_and_accents():
+    assert features("CAFÉ") == features("cafe")
+    assert features("") == set()
+
+
+def test_model_finding_carries_a_score_and_a_list_guideline():
+    rules = Rules(toxicity_hold=0.5, suspect_words=(), banned_words=())
+    result = review(Submission("shut up you stupid fucking bitch", rules))
+    finding = next(f for f in result.findings if f.score is not None)
+    assert finding.guideline in {"swearing", "abuse", "discrimination"}
+    assert finding.action is Action.HOLD
+    assert 0.5 <= finding.score <= 1.0
+
+
+def test_reject_threshold_rejects_on_score():
+    rules = Rules(toxicity_hold=0.5, toxicity_reject=0.6, suspect_words=(), banned_words=())
+    assert review(Submission("shut up you stupid fucking bitch", rules)).action is Action.REJECT
+
+
+def test_threshold_of_one_switches_the_model_off():
+    rules = Rules(toxicity_hold=1.0, suspect_words=(), banned_words=())
+    assert review(Submission("shut up you stupid fucking bitch", rules)).findings == ()
