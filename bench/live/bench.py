@@ -227,8 +227,11 @@ async def run(args) -> dict:
             held = len(streams)
             await asyncio.sleep(2)
             rss_open = server.memory_info().rss
+            load_before = os.getloadavg()[0]
+            cpu_before = sum(server.cpu_times()[:2])
             sent = await post_comments(base, args.posts, args.interval)
             await asyncio.sleep(args.drain_seconds)
+            server_cpu = sum(server.cpu_times()[:2]) - cpu_before
             rss_after = server.memory_info().rss
             for transport in streams:
                 transport.close()
@@ -255,9 +258,12 @@ async def run(args) -> dict:
         "server_rss_streams_mb": round(rss_open / 2**20, 1),
         "server_rss_end_mb": round(rss_after / 2**20, 1),
         "kib_per_stream": round((rss_open - rss_before) / max(1, held) / 1024, 1),
+        "server_cpu_s_while_posting": round(server_cpu, 2),
+        "server_cpu_us_per_comment_delivered": round(server_cpu / max(1, len(latencies)) * 1e6, 1),
         "broker": "redis" if args.redis else "memory",
         "cpus": os.cpu_count(),
-        "load_avg_1m": round(os.getloadavg()[0], 2),
+        "load_avg_1m_before_posting": round(load_before, 2),
+        "load_avg_1m_end": round(os.getloadavg()[0], 2),
     }
 
 
@@ -266,7 +272,7 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--streams", type=int, default=10_000)
     p.add_argument("--posts", type=int, default=20)
-    p.add_argument("--interval", type=float, default=1.0, help="seconds between posts")
+    p.add_argument("--interval", type=float, default=2.0, help="seconds between posts")
     p.add_argument("--batch", type=int, default=250, help="streams opened concurrently")
     p.add_argument("--connect-seconds", type=float, default=180)
     p.add_argument("--drain-seconds", type=float, default=5)
@@ -285,7 +291,9 @@ def main() -> None:
         f"\n{result['streams_held']} streams held, {result['posts']} comments: "
         f"delivery p50 {result['latency_p50_ms']} ms, p99 {result['latency_p99_ms']} ms "
         f"({result['delivery_ratio']:.2%} delivered); "
-        f"server memory {result['kib_per_stream']} KiB per stream"
+        f"server memory {result['kib_per_stream']} KiB per stream, "
+        f"{result['server_cpu_us_per_comment_delivered']} us of server CPU per comment "
+        "delivered (plus its count event)"
     )
 
 

@@ -185,14 +185,25 @@ class EventStream(Response):
                     if sub.ended or loop.time() > deadline:
                         break
                     await _body(send, KEEPALIVE_FRAME)
-                elif visible(event, viewer_id=self.viewer_id, stream=self.stream):
-                    await _body(send, frame_for(sub.channel, event))
+                else:
+                    chunk = self._frames(event)
+                    if chunk:
+                        await _body(send, chunk)
             await _body(send, b"retry: %d\n\n" % retry_ms(), more=False)
         finally:
             watcher.cancel()
             streams.open.discard(sub)
             sub.close()
             streams.release(self.address)
+
+    def _frames(self, event: Event) -> bytes:
+        """This event and any queued behind it that the viewer may see, as one chunk."""
+        frames = []
+        while event is not None:
+            if visible(event, viewer_id=self.viewer_id, stream=self.stream):
+                frames.append(frame_for(self.sub.channel, event))
+            event = self.sub.pop_nowait()
+        return b"".join(frames)
 
 
 async def _body(send, chunk: bytes, *, more: bool = True) -> None:

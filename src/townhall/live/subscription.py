@@ -112,6 +112,10 @@ class Subscription:
             self._waiter = None
         return self._items.popleft() if self._items else None
 
+    def pop_nowait(self) -> Event | None:
+        """The next queued event without waiting, if any."""
+        return self._items.popleft() if self._items else None
+
     def close(self) -> None:
         """Stop receiving events and unregister from the broker."""
         self.ended = True
