@@ -16,6 +16,7 @@ DEMO_PASSWORD = "ledger-demo-2026"
 SAM = ("sam.reader@example.org", "SamTheReader")
 MARGARET = ("margaret.hughes@example.org", "MargaretH")
 NEWCOMER = "newcomer@example.org"
+MODERATOR = "helen.ward@example.org"
 STORY = "demo-article"
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 
@@ -55,17 +56,23 @@ def login(base: str, email: str, password: str = DEMO_PASSWORD) -> dict:
 
 
 def post_comment(
-    base: str, token: str, body: str, *, parent_id: int | None = None, stream: str = "open"
+    base: str,
+    token: str,
+    body: str,
+    *,
+    parent_id: int | None = None,
+    stream: str = "open",
+    story: str = STORY,
 ) -> dict:
     """Post a comment through the API as the session's user."""
     r = httpx.post(
-        f"{base}/api/v1/stories/{STORY}/comments",
+        f"{base}/api/v1/stories/{story}/comments",
         json={
             "body": body,
             "stream": stream,
             "parent_id": parent_id,
-            "story_url": f"{base}/",
-            "story_title": "Demo",
+            "story_url": f"{base}/{story}" if story != STORY else f"{base}/",
+            "story_title": f"Story {story}",
         },
         headers={"Authorization": f"Bearer {token}"},
     )
@@ -122,3 +129,35 @@ def axe_violations(page: Page) -> list[dict]:
                 n.failureSummary)}))"""
     )
     return [v for v in found if v["impact"] in ("serious", "critical")]
+
+
+def moderate(base: str, method: str, path: str, payload: dict | None = None) -> dict:
+    """Call the moderation API as the demo moderator."""
+    token = login(base, MODERATOR)["token"]
+    r = httpx.request(
+        method,
+        f"{base}/api/v1/moderation{path}",
+        json=payload,
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert r.status_code < 300, r.text
+    return r.json()
+
+
+def add_widget(page: Page, story: str, element_id: str = "extra") -> Locator:
+    """Append another comment section for `story` to the open page and scroll to it."""
+    page.evaluate(
+        """([story, id]) => {
+            const el = document.createElement('townhall-comments');
+            el.setAttribute('story-id', story);
+            el.setAttribute('story-url', location.origin + '/' + story);
+            el.setAttribute('story-title', 'Story ' + story);
+            el.id = id;
+            document.querySelector('main').append(el);
+        }""",
+        [story, element_id],
+    )
+    w = page.locator(f"#{element_id}")
+    w.scroll_into_view_if_needed()
+    expect(w.locator("ol.list")).to_have_attribute("aria-busy", "false")
+    return w

@@ -230,6 +230,8 @@
       this.started = true;
       // Read the list once, as the signed-in reader when a publisher token is being exchanged.
       Promise.resolve(this.pendingAuth).then(() => this.load());
+      // A stored session may be stale (banned, suspended, renamed since): ask who we are.
+      if (!this.pendingAuth && this.session && this.session.token) this.refreshMe();
     }
 
     /* ---------- network ---------- */
@@ -303,6 +305,7 @@
     async refreshMe() {
       try {
         const user = await this.call('/me');
+        if (!this.session || JSON.stringify(user) === JSON.stringify(this.session.user)) return;
         this.setSession({ ...this.session, user });
       } catch { /* keep what we have */ }
     }
@@ -1303,7 +1306,7 @@ textarea{width:100%;resize:vertical;display:block;margin-bottom:.5em}
 .c{border-top:1px solid var(--th-color-border);padding:1em 0 0;margin:0 0 .25em}
 .replies{margin-left:1.25em;border-left:2px solid var(--th-color-border);padding-left:1em}
 .replies .c{border-top:0;padding-top:.5em}
-article.muted{opacity:.85}article.muted .body{color:var(--th-color-muted)}
+article.muted{border-left:3px dashed var(--th-color-border);padding-left:.75em}article.muted .body{color:var(--th-color-muted)}
 .meta{display:flex;align-items:center;gap:.6em}
 .av{flex:none;width:2.25em;height:2.25em;border-radius:50%;display:inline-grid;place-items:center;font-weight:700;
 color:#fff;background:hsl(var(--h,0) var(--th-av-s) var(--th-av-l))}
