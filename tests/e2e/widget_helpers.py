@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 import time
 import uuid
 from pathlib import Path
 
 import httpx
 import jwt
+import pytest
 from playwright.sync_api import Locator, Page, expect
 
 SSO_SECRET = "demo-secret-for-tests-only-0123456789"
@@ -119,6 +121,11 @@ def sign_in_with_form(w: Locator, email: str, password: str = DEMO_PASSWORD) -> 
 
 def axe_violations(page: Page) -> list[dict]:
     """Serious and critical WCAG 2.1 A/AA violations reported by axe-core."""
+    if not AXE.exists():
+        reason = "axe-core missing: run `npm install --no-save axe-core@4` in the repository"
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
     # The demo page's CSP forbids inline scripts, so evaluate axe through the driver instead.
     page.evaluate(AXE.read_text(encoding="utf-8") + "\n;0")
     found = page.evaluate(

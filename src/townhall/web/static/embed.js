@@ -1348,7 +1348,8 @@ dialog::backdrop{background:rgba(0,0,0,.55)}
 dialog h2{font-size:1.3em;margin:0 0 .5em}dialog p{margin:0 0 1em}
 dialog fieldset{border:0;padding:0;margin:0 0 1em}dialog legend{font-weight:700;margin-bottom:.25em;padding:0}
 dialog .opt{display:flex;align-items:center;gap:.5em;min-height:44px}
-dialog .opt input{width:1.2em;height:1.2em;accent-color:var(--th-color-accent)}
+dialog .opt input{flex:none;width:1.2em;height:1.2em;margin:0 .25em;accent-color:var(--th-color-accent)}
+dialog .note-label{display:block;font-weight:700;margin-bottom:.25em}
 dialog .btns{display:flex;justify-content:flex-end;flex-wrap:wrap;gap:.5em;margin-top:1em}
 dialog .danger-btn{background:var(--th-color-danger);color:var(--th-color-bg);font-weight:700}
 @media (max-width:480px){[role=tab]{padding:.5em .4em;font-size:.95em}.tabs{gap:0 .75em}.replies{margin-left:.25em;padding-left:.6em}.replies .replies{margin-left:0}
