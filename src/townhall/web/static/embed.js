@@ -438,7 +438,7 @@
       if (append && this.cursor) q.set('cursor', this.cursor);
       if (append) { this.moreBtn.disabled = true; this.moreBtn.textContent = 'Loading…'; }
       else if (!this.site) this.skeleton();
-      else this.list.setAttribute('aria-busy', 'true');
+      else { this.list.setAttribute('aria-busy', 'true'); this.moreBtn.disabled = true; }
       // Subscribe before reading so nothing posted in between is missed.
       if (!append && this.liveFor !== this.stream) this.startLive();
       let page;
@@ -938,7 +938,9 @@
           return x.message;
         case 'unauthenticated':
           return 'Please sign in again to post.';
-        case 'validation': case 'edit-window-closed':
+        case 'edit-window-closed':
+          return 'Edit time has expired. You can no longer edit this comment.';
+        case 'validation':
           return fieldError(x);
         default:
           return TEXT.postError;
