@@ -5,10 +5,19 @@ from __future__ import annotations
 import csv
 import io
 
+import pytest
+
 from tests.factories import make_staff, post, sign_in, sso_token
+from townhall.services import comments as comment_service
 
 TOXIC = "You are a pathetic idiot and a moron, nobody wants you here."
 MOD = "/api/v1/moderation"
+
+
+@pytest.fixture(autouse=True)
+def fresh_rules_cache():
+    """Parsed rules are cached per (site, settings version), which repeats across test databases."""
+    comment_service._RULES.clear()
 
 
 async def staff(client, sub: str = "mod", name: str = "Helen Ward", role: str = "moderator"):
