@@ -11,6 +11,7 @@ from playwright.sync_api import Page, expect
 from tests.e2e.widget_helpers import (
     MARGARET,
     SAM,
+    axe_violations,
     comment_by_text,
     login,
     open_demo,
@@ -233,3 +234,28 @@ def test_edit_within_the_window(page: Page, live_server: str) -> None:
     updated = w.locator(f"#comment-{posted['id']} > article")
     expect(updated).to_contain_text("Second draft of my thoughts.")
     expect(updated).to_be_focused()
+
+
+def test_share_copies_the_permalink(page: Page, live_server: str) -> None:
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server)
+    w = open_demo(page, live_server)
+    first = w.locator("ol.list > li").first
+    comment_id = first.get_attribute("data-id")
+    first.locator(":scope > article").get_by_role(
+        "button", name=re.compile("^Share comment by")
+    ).click()
+    expect(w.get_by_role("status")).to_have_text("Link copied")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied == f"{live_server}/#comment-{comment_id}"
+
+
+def test_signed_in_page_has_no_serious_accessibility_violations(
+    page: Page, live_server: str
+) -> None:
+    use_session(page, live_server, login(live_server, SAM[0]))
+    w = open_demo(page, live_server)
+    expect(w.get_by_label("Add your comment")).to_be_visible()
+    assert axe_violations(page) == []
+    w.get_by_role("button", name=re.compile("^Report comment by")).first.click()
+    expect(page.get_by_role("dialog", name="Report Comment")).to_be_visible()
+    assert axe_violations(page) == []

@@ -253,6 +253,15 @@ def test_empty_premium_stream_and_two_independent_widgets(page: Page, live_serve
     expect(first.get_by_role("tab", name="All comments")).to_have_attribute("aria-selected", "true")
     assert first.locator("ol.list > li").count() >= 20
 
+    # Signing in through one section signs the reader in everywhere on the page.
+    second.get_by_role("button", name="Sign in", exact=True).click()
+    form = second.get_by_role("form", name="Sign in")
+    form.get_by_label("Email address").fill(SAM[0])
+    form.get_by_label("Password").fill("ledger-demo-2026")
+    form.get_by_role("button", name="Sign in", exact=True).click()
+    expect(second.locator(".who-am-i")).to_contain_text(f"Signed in as {SAM[1]}")
+    expect(first.locator(".who-am-i")).to_contain_text(f"Signed in as {SAM[1]}")
+
 
 def test_permalink_opens_and_focuses_the_comment(page: Page, live_server: str) -> None:
     session = sso_session(live_server, name=unique("Lnk"))
