@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import random
 
 import httpx
 
@@ -24,9 +25,18 @@ async def sign_in(
     return headers
 
 
+_WORDS = (
+    "council budget transport housing schools library parks rates bypass river bridge"
+    " hospital nurses teachers buses trains cycling parking market harbour museum theatre"
+    " festival farmers weather flooding planning heritage football cricket election mayor"
+    " taxes pensions students rents energy recycling broadband tourism airport village"
+    " orchestra bakery allotments footpath lighthouse ferry tramway canal reservoir"
+).split()
+
+
 def plain_body(tag: str) -> str:
-    """A unique, harmless comment body that passes pre-moderation."""
+    """A unique, harmless comment body that passes pre-moderation (no repeated text)."""
     n = next(_seq)
-    words = ["council", "budget", "transport", "housing", "schools", "library", "parks", "rates"]
-    picked = " ".join(words[(n + i) % len(words)] for i in range(4))
-    return f"Reader note {tag}-{n}: I think the {picked} plan deserves a closer look."
+    rng = random.Random(f"{tag}-{n}")
+    picked = ", ".join(rng.sample(_WORDS, 6))
+    return f"Reader note {tag} {n}: thinking about {picked}; worth a closer look."
