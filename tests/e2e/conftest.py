@@ -12,10 +12,14 @@ from pathlib import Path
 
 import httpx
 import pytest
+from playwright.sync_api import expect
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENS = Path(os.environ.get("TOWNHALL_SCREENS", ROOT / "test-results" / "screens"))
 SSO_SECRET = "demo-secret-for-tests-only-0123456789"
+# A busy CI machine runs the server and the browser side by side: allow for slow answers.
+expect.set_options(timeout=10_000)
+
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
