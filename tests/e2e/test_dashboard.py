@@ -166,6 +166,9 @@ def test_held_comment_is_approved_with_the_keyboard_and_appears_in_the_widget(
     expect(c).to_have_count(0)
     expect(page.get_by_role("status")).to_contain_text("Approved.")
 
+    # The reader's open widget learns of it live and offers it behind a button.
+    w.get_by_role("button", name=re.compile(r"^View \d+ new comments?$")).click(timeout=15_000)
+    expect(comment_by_text(w, text)).to_be_visible()
     w = open_demo(reader, dash_server)
     expect(comment_by_text(w, text)).to_be_visible()
     assert "HelenWard" in audit_actors(dash_server, "comment.approve")
@@ -194,6 +197,8 @@ def test_reported_comment_is_rejected_and_its_author_suspended_from_the_card(
     expect(c.get_by_text("advert for a car park")).to_be_visible()
     c.get_by_role("button", name=re.compile("^Reject comment by Rep")).click()
     dialog = page.get_by_role("dialog")
+    expect(dialog.get_by_label("Reason")).to_be_focused()
+    assert axe_violations(page) == []
     dialog.get_by_label("Reason").select_option("Spam or advertising")
     dialog.get_by_role("button", name="Reject").click()
     expect(c).to_have_count(0)
@@ -274,6 +279,8 @@ def test_story_and_site_settings_take_effect_without_restart(
     dashboard(page, dash_server, VIKRAM)
     page.get_by_role("link", name="Site settings").click()
     label = page.get_by_label("Premium label")
+    expect(label).to_be_visible()
+    assert axe_violations(page) == []
     label.fill("Ledger Plus")
     page.get_by_role("button", name="Save site settings").click()
     expect(page.get_by_role("status")).to_contain_text("Site settings saved")
