@@ -200,6 +200,20 @@ def test_the_matrix_lists_every_moderation_and_admin_route():
     assert found | {("GET", "/admin")} == set(ROUTES)
 
 
+async def test_the_served_openapi_documents_every_route_with_schemas(sqlite_client):
+    doc = (await sqlite_client.get("/api/openapi.json")).json()
+    for method, path in ROUTES:
+        if path == "/admin":
+            continue
+        op = doc["paths"][path][method.lower()]
+        assert op["tags"][0] in ("moderation", "admin") and op["summary"]
+        assert "401" in op["responses"] and "403" in op["responses"]
+    queue = doc["paths"]["/api/v1/moderation/queue"]["get"]
+    assert {p["name"] for p in queue["parameters"]} >= {"queue", "story_id", "sort", "cursor"}
+    body = doc["paths"]["/api/v1/moderation/comments/{comment_id}/reject"]["post"]["requestBody"]
+    assert body["content"]["application/json"]["schema"]["$ref"].endswith("/RejectIn")
+
+
 @pytest.mark.parametrize("route", list(ROUTES), ids=lambda r: f"{r[0]} {r[1]}")
 async def test_route_answers_each_role_as_expected(world, route):
     make, expected, action = ROUTES[route]

@@ -48,8 +48,12 @@ export function queueView(ui, root, queue, params) {
     h('option', { value: 'newest', text: 'Newest first' }),
     h('option', { value: 'oldest', text: 'Oldest first' }));
   sort.value = f.sort || 'newest';
+  const storyIds = h('datalist', { id: 'story-ids' });
+  get('/api/v1/moderation/stories').then(({ stories }) => {
+    for (const s of stories) storyIds.append(h('option', { value: s.id, label: s.title || s.id }));
+  }).catch(() => {});
   const filters = h('form', { class: 'filters', 'aria-label': 'Filter the queue' },
-    field('Story id', story), field('Stream', stream), field('Guideline', guideline),
+    field('Story id', story), storyIds, field('Stream', stream), field('Guideline', guideline),
     field('User id', user), field('Order', sort),
     h('div', { class: 'buttons' }, h('button', { type: 'submit', text: 'Apply filters' }),
       h('a', { href: `#/queue/${queue}`, class: 'link', text: 'Clear' })));
