@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from importlib import resources
 
 from alembic import command
@@ -18,8 +19,13 @@ def alembic_config(url: str) -> Config:
 
 
 def upgrade(url: str, revision: str = "head") -> None:
-    """Bring the database schema up to date."""
-    command.upgrade(alembic_config(url), revision)
+    """Bring the database schema up to date.
+
+    Alembic's env starts its own event loop, which fails inside a thread that
+    already runs one (an async server, a test harness), so it gets a thread of its own.
+    """
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(command.upgrade, alembic_config(url), revision).result()
 
 
 async def upgrade_async(url: str) -> None:
