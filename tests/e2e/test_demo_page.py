@@ -186,3 +186,20 @@ def test_replies_nest_three_levels_then_flatten_with_the_parent_name(
     expect(deepest.locator(".inreply")).to_have_text("Replying to RuralTeacher")
     expect(deepest.locator("article")).to_be_focused()
     expect(more).to_have_count(0)
+
+
+def test_a_thread_can_be_folded_and_unfolded(page: Page, live_server: str) -> None:
+    w = open_demo(page, live_server)
+    w.get_by_label("Sort by").select_option(label="Oldest first")
+    thread = w.locator("ol.list > li").filter(has_text="Nobody at the ministry").first
+    own = thread.locator(":scope > article")
+    hide = own.get_by_role("button", name="Hide comment by ShiftWorkerDad and its replies")
+    expect(hide).to_have_attribute("aria-expanded", "true")
+    hide.click()
+    show = own.get_by_role("button", name="Show comment by ShiftWorkerDad and its replies")
+    expect(show).to_have_attribute("aria-expanded", "false")
+    expect(show).to_be_focused()
+    expect(thread.get_by_text("Nobody at the ministry")).to_be_hidden()
+    expect(thread.get_by_text("I teach in one of the pilot schools")).to_be_hidden()
+    show.click()
+    expect(thread.get_by_text("I teach in one of the pilot schools")).to_be_visible()

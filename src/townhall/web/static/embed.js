@@ -627,7 +627,8 @@
           h('time', { datetime: c.created_at, title: fullDate(c.created_at) }, when),
           c.edited ? h('span', { class: 'edited' }, 'Edited') : null),
         h('span', { id: lid, class: 'sr-only' },
-          `${c.parent_id ? 'Reply' : 'Comment'} from ${name}, ${when}`)));
+          `${c.parent_id ? 'Reply' : 'Comment'} from ${name}, ${when}`),
+        this.collapser(name)));
       const av = art.querySelector('.av');
       av.style.setProperty('--h', av.dataset.h);
       if ((flat || c.depth > 3) && c.in_reply_to) {
@@ -644,6 +645,18 @@
       if (c.status === 'published') art.append(this.actions(c, name));
       else if (c.is_mine) art.append(h('div', { class: 'actions' }, this.deleteBtn(c)));
       return art;
+    }
+
+    collapser(name) {
+      const b = btn('', { class: 'fold', 'aria-expanded': 'true',
+        'aria-label': `Hide comment by ${name} and its replies`, onclick: () => {
+          const li = b.closest('li.c');
+          const fold = li.classList.toggle('folded');
+          b.setAttribute('aria-expanded', String(!fold));
+          b.setAttribute('aria-label', `${fold ? 'Show' : 'Hide'} comment by ${name} and its replies`);
+        } });
+      b.append(h('span', { class: 'fold-ic', 'aria-hidden': 'true' }));
+      return b;
     }
 
     actions(c, name) {
@@ -1314,6 +1327,11 @@ article.muted{border-left:3px dashed var(--th-color-border);padding-left:.75em}a
 color:#fff;background:hsl(var(--h,0) var(--th-av-s) var(--th-av-l))}
 :host([theme=dark]) .av{color:#111}
 @media (prefers-color-scheme:dark){:host(:not([theme=light])) .av{color:#111}}
+.fold{margin-left:auto;min-width:44px;padding:0;color:var(--th-color-muted)}
+.fold-ic{display:inline-block;width:.7em;height:.7em;border-right:2px solid;border-bottom:2px solid;transform:translateY(-25%) rotate(45deg)}
+.folded>article .fold-ic{transform:translateY(25%) rotate(-135deg)}
+.folded>article>:not(header),.folded>ol.replies,.folded>.more-replies{display:none}
+.folded>article .meta{opacity:.75}
 .who{display:flex;flex-wrap:wrap;align-items:baseline;gap:.15em .6em;min-width:0}
 .name{font-weight:700;overflow-wrap:anywhere}
 time,.edited{color:var(--th-color-muted);font-size:.875em}
