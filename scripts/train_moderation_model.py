@@ -73,7 +73,9 @@ def make_vocab(feats: list[set[str]]) -> dict[str, int]:
 
 def fit(x: csr_matrix, y: np.ndarray, c: float, weight: np.ndarray) -> LogisticRegression:
     """Balanced L2 logistic regression with per-row weights."""
-    model = LogisticRegression(C=c, class_weight="balanced", max_iter=2000, solver="liblinear")
+    model = LogisticRegression(
+        C=c, class_weight="balanced", max_iter=2000, solver="liblinear", random_state=0
+    )
     model.fit(x, y, sample_weight=weight)
     return model
 
@@ -189,7 +191,7 @@ def main() -> None:
             "trained_on": args.data.name,
             "rows": len(rows),
             "hold_threshold": round(threshold, 3),
-            "features": "word 1-2-grams + in-word char 3-5-grams, binary, 1/sqrt(n) scaled",
+            "features": "word 1-2-grams + in-word char 3-4-grams, binary, 1/sqrt(n) scaled",
         },
         "heads": {"toxic": export_head(tox, vocab), "hate": export_head(hate, vocab)},
         "length_shift": round(shift, 3),

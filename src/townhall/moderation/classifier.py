@@ -41,7 +41,7 @@ def length_shift(words: int, full: float) -> float:
 
 
 def features(text: str) -> set[str]:
-    """Word unigrams, word bigrams and in-word character 3-5-grams of folded text."""
+    """Word unigrams, word bigrams and in-word character 3-4-grams of folded text."""
     folded = squeeze(strip_urls(fold(text[:MAX_CHARS]))).replace("'", "").replace("’", "")
     words = _WORD.findall(folded)
     out: set[str] = set()
@@ -54,7 +54,7 @@ def features(text: str) -> set[str]:
         prev = word
         padded = " " + word + " "
         size = len(padded)
-        for n in (3, 4, 5):
+        for n in (3, 4):
             for i in range(size - n + 1):
                 add("c" + padded[i : i + n])
     return out

@@ -158,6 +158,9 @@ class WordList:
             if re.search(r"\w[\s\-]+\w", a)
         ]
         self.allowed_phrases = _allowed_regex(tuple(phrases))
+        self.phrase_starts: dict[str, list[Entry]] = {}
+        for entry in self.phrases:
+            self.phrase_starts.setdefault(entry.key.split(" ", 1)[0], []).append(entry)
         self._memo: dict[str, Entry | None] = {}
 
     def _match(self, word: str) -> Entry | None:
@@ -222,11 +225,15 @@ class WordList:
                 seen.add((entry.text, start))
                 hits.append(Hit(entry.text, entry.guideline, cand, _is_quoted(folded, start, end)))
         if self.phrases:
-            stream = " " + " ".join(_runs(w)[0] for w, _ in primary) + " "
-            for entry in self.phrases:
-                at = stream.find(" " + entry.key + " ")
-                if at >= 0:
-                    hits.append(Hit(entry.text, entry.guideline, entry.text, False))
+            keys = [_runs(w)[0] for w, _ in primary]
+            # Only phrases whose first word occurs in the text are worth searching for.
+            starts = dict.fromkeys(k for k in keys if k in self.phrase_starts)
+            if starts:
+                stream = " " + " ".join(keys) + " "
+                for first in starts:
+                    for entry in self.phrase_starts[first]:
+                        if " " + entry.key + " " in stream:
+                            hits.append(Hit(entry.text, entry.guideline, entry.text, False))
         if hits:
             hits = [_with_cue(h, primary) for h in hits]
         return hits
