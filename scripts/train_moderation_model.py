@@ -123,7 +123,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
-    parser.add_argument("--c", type=float, default=4.0)
+    parser.add_argument("--c", type=float, default=16.0)
     parser.add_argument("--discussion-weight", type=float, default=10.0)
     args = parser.parse_args()
     if args.data.name == "real_eval.csv":
