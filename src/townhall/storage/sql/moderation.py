@@ -100,17 +100,22 @@ class SqlModerationStore:
         self, f: QueueFilter, *, sort: Sort, limit: int, cursor: str | None
     ) -> tuple[list[dict[str, Any]], str | None]:
         """A page of queue rows (comment, author, story, decider), keyset-paginated."""
-        q = _card_select().where(queue_condition(f.queue), *_filters(f))
+        # Pick the page's ids on the comments table alone, then join the few rows found.
+        page = select(c.c.id).where(queue_condition(f.queue), *_filters(f))
         key = tuple_(c.c.created_at, c.c.id)
         if cursor:
             after = tuple_(*decode_cursor(cursor, Sort.OLDEST))
-            q = q.where(key > after if sort is Sort.OLDEST else key < after)
+            page = page.where(key > after if sort is Sort.OLDEST else key < after)
         order = (
             [c.c.created_at.asc(), c.c.id.asc()]
             if sort is Sort.OLDEST
             else [c.c.created_at.desc(), c.c.id.desc()]
         )
-        rows = (await self.conn.execute(q.order_by(*order).limit(limit + 1))).all()
+        ids = list((await self.conn.execute(page.order_by(*order).limit(limit + 1))).scalars())
+        rows = []
+        if ids:
+            q = _card_select().where(c.c.id.in_(ids)).order_by(*order)
+            rows = (await self.conn.execute(q)).all()
         items = [self._card(r) for r in rows[:limit]]
         nxt = None
         if len(rows) > limit:
