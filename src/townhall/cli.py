@@ -45,6 +45,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     """Run the HTTP server (uvicorn)."""
     import uvicorn
 
+    from townhall.http_guard import guarded_protocol
     from townhall.logs import setup_logging
     from townhall.storage.migrate import upgrade
 
@@ -70,6 +71,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         forwarded_allow_ips=args.forwarded_allow_ips,
         timeout_graceful_shutdown=5,
         limit_concurrency=args.limit_concurrency,
+        http=guarded_protocol(header_timeout=settings.header_timeout_seconds),
     )
     return 0
 

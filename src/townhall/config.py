@@ -29,6 +29,7 @@ class Settings:
     max_request_bytes: int = 64 * 1024
     sse_max_per_client: int = 20
     sse_keepalive_seconds: float = 15.0
+    header_timeout_seconds: float = 10.0
     log_level: str = "info"
     log_json: bool = True
     site_name: str = "The Daily Ledger"

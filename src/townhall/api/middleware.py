@@ -123,6 +123,17 @@ class EdgeMiddleware:
                 )
                 await self._send(send, 413, hdrs, body)
                 return
+        elif method in _UNSAFE:
+            # A chunked body has no declared size: read it (bounded) before routing,
+            # since an error raised while the app parses it would turn into a 400.
+            first = await _read_bounded(receive, self.max_body)
+            if first is None:
+                hdrs, body = _problem(
+                    413, "payload-too-large", f"request body over {self.max_body} bytes"
+                )
+                await self._send(send, 413, hdrs, body)
+                return
+            receive = _replay(first, receive)
         received = 0
         limit = self.max_body
 
@@ -184,3 +195,32 @@ class EdgeMiddleware:
 
 class _TooLarge(Exception):
     pass
+
+
+async def _read_bounded(receive, limit: int) -> dict | None:
+    """The whole request body as one message, or None when it exceeds the limit."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            return message
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            return {"type": "http.request", "body": b"".join(chunks), "more_body": False}
+
+
+def _replay(first: dict, receive):
+    """A receive callable that hands out the buffered message, then the real stream."""
+    pending = [first]
+
+    async def replayed():
+        if pending:
+            return pending.pop()
+        return await receive()
+
+    return replayed
