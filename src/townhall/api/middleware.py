@@ -188,7 +188,11 @@ class EdgeMiddleware:
     @staticmethod
     async def _send(send, status: int, headers, body: bytes) -> None:
         await send(
-            {"type": "http.response.start", "status": status, "headers": [*_COMMON, *headers]}
+            {
+                "type": "http.response.start",
+                "status": status,
+                "headers": [*_COMMON, (b"content-security-policy", API_CSP.encode()), *headers],
+            }
         )
         await send({"type": "http.response.body", "body": body})
 
