@@ -64,6 +64,21 @@ export async function storyView(ui, root, key) {
 
 const lines = (v) => v.split('\n').map((x) => x.trim()).filter(Boolean);
 
+// Only rules the admin changed are stored, so untouched lists keep following the defaults.
+function changedRules(m, f) {
+  const out = {};
+  const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+  for (const key of ['banned_words', 'suspect_words']) {
+    const value = lines(f[key].value);
+    if (!same(value, m[key])) out[key] = value;
+  }
+  for (const key of ['toxicity_hold', 'max_links']) {
+    const value = Number(f[key].value);
+    if (value !== m[key]) out[key] = value;
+  }
+  return out;
+}
+
 export async function siteView(ui, root) {
   let s;
   try { s = await get('/api/v1/admin/site'); } catch (err) { ui.fail(err); return; }
@@ -111,12 +126,7 @@ export async function siteView(ui, root) {
         report_threshold: Number(f.report_threshold.value),
         edit_window_seconds: Number(f.edit_window_seconds.value),
         allowed_origins: lines(f.allowed_origins.value),
-        moderation: {
-          banned_words: lines(f.banned_words.value),
-          suspect_words: lines(f.suspect_words.value),
-          toxicity_hold: Number(f.toxicity_hold.value),
-          max_links: Number(f.max_links.value),
-        },
+        moderation: changedRules(m, f),
       });
       ui.announce('Site settings saved. They apply to readers within seconds.');
     } catch (err) { ui.fail(err); }
