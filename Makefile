@@ -47,6 +47,9 @@ fmt: $(TSTAMP) ## Format the code
 	$(BIN)/ruff format src tests bench
 	$(BIN)/ruff check --fix src tests bench
 
+bench: $(TSTAMP) ## HTTP benchmark vs Isso and a bare ASGI ceiling with wrk (DB=sqlite|postgres)
+	$(BIN)/python bench/http/run.py --db $(DB) $(BENCH_ARGS)
+
 bench-moderation: $(STAMP) ## Score pre-moderation on the eval set vs alt-profanity-check
 	$(BIN)/python bench/moderation/bench.py
 

@@ -138,5 +138,7 @@ class _client:
 
     async def __aexit__(self, *exc):
         await self.client.aclose()
+        if self.app.state.ctx.cache is not None:
+            await self.app.state.ctx.cache.close()
         await self.app.state.ctx.live.close()
         await self.app.state.ctx.db.dispose()

@@ -13,8 +13,10 @@ from starlette.staticfiles import StaticFiles
 
 from townhall import __version__
 from townhall.api import errors
+from townhall.api.fastpath import FastPath
 from townhall.api.middleware import EdgeMiddleware
 from townhall.api.routes import auth, ops, public
+from townhall.cache import build_cache
 from townhall.config import Settings, load_settings
 from townhall.live.memory import MemoryBroker
 from townhall.ratelimit import MemoryRateLimiter, NoRateLimiter
@@ -36,7 +38,11 @@ def build_context(settings: Settings) -> Context:
         if settings.rate_limits:
             limiter = RedisRateLimiter(settings.redis_url, prefix=settings.redis_prefix + "rl:")
     return Context(
-        settings=settings, db=Database(settings.database_url), live=live, limiter=limiter
+        settings=settings,
+        db=Database(settings.database_url),
+        live=live,
+        limiter=limiter,
+        cache=build_cache(settings),
     )
 
 
@@ -91,6 +97,7 @@ def create_app(settings: Settings | None = None, *, demo: bool = False) -> FastA
             html = html.replace("{{ORIGIN}}", origin).replace("{{SSO_TOKEN}}", token)
             return HTMLResponse(html)
 
+    app.add_middleware(FastPath, cache=ctx.cache)
     app.add_middleware(EdgeMiddleware, ctx=ctx)
     return app
 

@@ -25,6 +25,7 @@ class Settings:
     allowed_origins: tuple[str, ...] = ()
     public_url: str | None = None
     rate_limits: bool = True
+    response_cache: bool = True
     session_days: int = 30
     max_request_bytes: int = 64 * 1024
     sse_max_per_client: int = 20
@@ -42,7 +43,7 @@ class Settings:
 
 
 def _coerce(name: str, raw: Any, current: Any) -> Any:
-    if isinstance(current, bool) or name == "rate_limits":
+    if isinstance(current, bool) or name in ("rate_limits", "response_cache"):
         if isinstance(raw, bool):
             return raw
         text = str(raw).strip().lower()

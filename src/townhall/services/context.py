@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from townhall.config import Settings
 from townhall.domain.models import utcnow
@@ -30,6 +31,7 @@ class Context:
     live: Broker
     limiter: RateLimiter
     clock: Callable[[], datetime] = utcnow
+    cache: Any = None  # townhall.cache.ResponseCache, when enabled
     _sites: dict[str, tuple[float, SiteConfig]] = field(default_factory=dict)
 
     @asynccontextmanager
@@ -41,7 +43,7 @@ class Context:
     @asynccontextmanager
     async def read(self) -> AsyncIterator[Tx]:
         """A read snapshot's stores."""
-        async with self.db.read() as conn:
+        async with self.db.snapshot() as conn:
             yield Tx(conn)
 
     async def site(self, site_id: str = DEFAULT_SITE) -> SiteConfig:
@@ -61,3 +63,5 @@ class Context:
     def forget_site(self, site_id: str) -> None:
         """Drop the cached settings after a change."""
         self._sites.pop(site_id, None)
+        if self.cache is not None:
+            self.cache.invalidate_all_soon()

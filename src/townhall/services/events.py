@@ -11,6 +11,7 @@ async def comment_changed(
     ctx: Context, story: Story, comment: Comment, *, before: Comment | None = None
 ) -> None:
     """Announce a new, edited, approved, hidden or deleted comment to the right audience."""
+    await invalidate(ctx, story)
     was_public = before.is_public if before else False
     if comment.is_public:
         kind = "updated" if was_public else "comment"
@@ -50,11 +51,18 @@ async def _count_changed(ctx: Context, story: Story, comment: Comment) -> None:
 
 async def likes_changed(ctx: Context, story: Story, comment: Comment, count: int) -> None:
     """Announce a like count change."""
+    await invalidate(ctx, story)
     await ctx.live.publish(
         story.channel,
         "likes",
         {"id": comment.id, "like_count": count, "stream": comment.stream.value},
     )
+
+
+async def invalidate(ctx: Context, story: Story) -> None:
+    """Drop cached pages of this story (after commit) on every worker and instance."""
+    if ctx.cache is not None:
+        await ctx.cache.invalidate(story.key)
 
 
 async def _payload(ctx: Context, story: Story, comment: Comment) -> dict:

@@ -331,6 +331,7 @@ async def update_story(
             after=clean,
             now=now,
         )
+    await events.invalidate(ctx, after)
     return story_json(after, now)
 
 

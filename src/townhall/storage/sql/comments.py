@@ -5,10 +5,11 @@ from __future__ import annotations
 import base64
 import binascii
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 import orjson
-from sqlalchemy import and_, func, or_, select, tuple_, update
+from sqlalchemy import and_, bindparam, func, or_, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql import Select
@@ -76,6 +77,67 @@ def _view_select() -> Select:
         .outerjoin(_parent, _parent.c.id == c.c.parent_id)
         .outerjoin(_parent_author, _parent_author.c.id == _parent.c.author_id)
     )
+
+
+@cache
+def _anon_top_level(sort: Sort) -> Select:
+    """First page of top-level comments for anonymous readers, built once per sort."""
+    if sort is Sort.MOST_LIKED:
+        order = [c.c.like_count.desc(), c.c.created_at.desc(), c.c.id.desc()]
+    elif sort is Sort.OLDEST:
+        order = [c.c.created_at.asc(), c.c.id.asc()]
+    else:
+        order = [c.c.created_at.desc(), c.c.id.desc()]
+    return (
+        _view_select()
+        .where(
+            c.c.story_id == bindparam("story_id"),
+            c.c.stream == bindparam("stream"),
+            c.c.depth == 0,
+            visible(None),
+        )
+        .order_by(*order)
+        .limit(bindparam("limit"))
+    )
+
+
+@cache
+def _anon_first_replies() -> Select:
+    """The first replies of many threads for anonymous readers, built once."""
+    inner = (
+        _view_select()
+        .add_columns(
+            func.row_number()
+            .over(partition_by=c.c.root_id, order_by=(c.c.created_at, c.c.id))
+            .label("rn"),
+            func.count().over(partition_by=c.c.root_id).label("thread_total"),
+        )
+        .where(
+            c.c.root_id.in_(bindparam("root_ids", expanding=True)),
+            c.c.depth > 0,
+            visible(None),
+        )
+        .subquery()
+    )
+    return (
+        select(inner)
+        .where(inner.c.rn <= bindparam("per_thread"))
+        .order_by(inner.c.root_id, inner.c.rn)
+    )
+
+
+@cache
+def _count_public(by_stream: bool) -> Select:
+    q = (
+        select(func.count())
+        .select_from(c)
+        .where(
+            c.c.story_id == bindparam("story_id"),
+            c.c.status == Status.PUBLISHED.value,
+            c.c.is_shadowed.is_(False),
+        )
+    )
+    return q.where(c.c.stream == bindparam("stream")) if by_stream else q
 
 
 def _to_view(row: Any) -> CommentView:
@@ -163,6 +225,14 @@ class SqlCommentStore:
         viewer_id: int | None,
     ) -> tuple[list[CommentView], str | None]:
         """A page of top-level comments in sort order, keyset-paginated."""
+        if viewer_id is None and not cursor:
+            rows = (
+                await self.conn.execute(
+                    _anon_top_level(sort),
+                    {"story_id": story_id, "stream": stream.value, "limit": limit + 1},
+                )
+            ).all()
+            return self._page(rows, limit, sort)
         q = _view_select().where(
             c.c.story_id == story_id, c.c.stream == stream.value, c.c.depth == 0, visible(viewer_id)
         )
@@ -184,6 +254,10 @@ class SqlCommentStore:
             )
             q = q.where(cmp)
         rows = (await self.conn.execute(q.order_by(*order).limit(limit + 1))).all()
+        return self._page(rows, limit, sort)
+
+    @staticmethod
+    def _page(rows: list[Any], limit: int, sort: Sort) -> tuple[list[CommentView], str | None]:
         views = [_to_view(r) for r in rows[:limit]]
         next_cursor = None
         if len(rows) > limit:
@@ -200,6 +274,22 @@ class SqlCommentStore:
         """The first replies of many threads and each thread's size, in one query."""
         if not root_ids:
             return {}, {}
+        if viewer_id is None:
+            q = _anon_first_replies()
+            params = {"root_ids": root_ids, "per_thread": per_thread}
+        else:
+            q, params = self._first_replies_query(root_ids, viewer_id, per_thread), None
+        replies: dict[int, list[CommentView]] = {}
+        totals: dict[int, int] = {}
+        for row in (await self.conn.execute(q, params)).all():
+            view = _to_view(row)
+            root = view.comment.root_id
+            replies.setdefault(root, []).append(view)
+            totals[root] = int(row._mapping["thread_total"])
+        return replies, totals
+
+    @staticmethod
+    def _first_replies_query(root_ids: list[int], viewer_id: int, per_thread: int) -> Select:
         inner = (
             _view_select()
             .add_columns(
@@ -211,15 +301,7 @@ class SqlCommentStore:
             .where(c.c.root_id.in_(root_ids), c.c.depth > 0, visible(viewer_id))
             .subquery()
         )
-        q = select(inner).where(inner.c.rn <= per_thread).order_by(inner.c.root_id, inner.c.rn)
-        replies: dict[int, list[CommentView]] = {}
-        totals: dict[int, int] = {}
-        for row in (await self.conn.execute(q)).all():
-            view = _to_view(row)
-            root = view.comment.root_id
-            replies.setdefault(root, []).append(view)
-            totals[root] = int(row._mapping["thread_total"])
-        return replies, totals
+        return select(inner).where(inner.c.rn <= per_thread).order_by(inner.c.root_id, inner.c.rn)
 
     async def thread(
         self, *, root_id: int, limit: int, cursor: str | None, viewer_id: int | None
@@ -243,18 +325,11 @@ class SqlCommentStore:
 
     async def count_public(self, story_id: int, stream: Stream | None = None) -> int:
         """Published, non-shadowed comments of a story (optionally one stream)."""
-        q = (
-            select(func.count())
-            .select_from(c)
-            .where(
-                c.c.story_id == story_id,
-                c.c.status == Status.PUBLISHED.value,
-                c.c.is_shadowed.is_(False),
-            )
-        )
+        params = {"story_id": story_id}
         if stream is not None:
-            q = q.where(c.c.stream == stream.value)
-        return int((await self.conn.execute(q)).scalar_one())
+            params["stream"] = stream.value
+        q = _count_public(stream is not None)
+        return int((await self.conn.execute(q, params)).scalar_one())
 
     async def counts_public(self, story_ids: list[int]) -> dict[int, int]:
         """Published, non-shadowed counts for many stories in one query."""

@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from sqlalchemy import event
+from sqlalchemy import Connection, create_engine, event
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 
@@ -24,27 +24,76 @@ def make_engine(url: str) -> AsyncEngine:
     url = normalize_url(url)
     if url.startswith("sqlite"):
         engine = create_async_engine(url, connect_args={"timeout": 30})
-        sync = engine.sync_engine
-
-        @event.listens_for(sync, "connect")
-        def _on_connect(dbapi_conn, _record):
-            # Let SQLAlchemy, not the driver, decide when transactions begin, so
-            # writers can take the lock up front (BEGIN IMMEDIATE) and never
-            # fail to upgrade a read lock under concurrency.
-            dbapi_conn.isolation_level = None
-            cur = dbapi_conn.cursor()
-            cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute("PRAGMA foreign_keys=ON")
-            cur.execute("PRAGMA synchronous=NORMAL")
-            cur.execute("PRAGMA busy_timeout=30000")
-            cur.close()
-
-        @event.listens_for(sync, "begin")
-        def _on_begin(conn):
-            conn.exec_driver_sql(conn.get_execution_options().get("sqlite_begin", "BEGIN"))
-
+        _sqlite_setup(engine.sync_engine)
         return engine
     return create_async_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+
+
+def _sqlite_setup(sync) -> None:
+    """Per-connection PRAGMAs and explicit BEGIN control for a SQLite engine."""
+
+    @event.listens_for(sync, "connect")
+    def _on_connect(dbapi_conn, _record):
+        # Let SQLAlchemy, not the driver, decide when transactions begin, so
+        # writers can take the lock up front (BEGIN IMMEDIATE) and never
+        # fail to upgrade a read lock under concurrency.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute("PRAGMA busy_timeout=30000")
+        cur.close()
+
+    @event.listens_for(sync, "begin")
+    def _on_begin(conn):
+        conn.exec_driver_sql(conn.get_execution_options().get("sqlite_begin", "BEGIN"))
+
+
+def make_inline_engine(url: str):
+    """A synchronous engine on the same SQLite file, for reads run on the event loop.
+
+    WAL readers never wait for locks, so a read costs only the query itself, without
+    the thread hand-offs of the async driver (several per statement). The pool may
+    grow without bound, so a nested read can never block the loop waiting for a slot.
+    """
+    url = normalize_url(url)
+    path = url.split(":///", 1)[1] if ":///" in url else ""
+    if not url.startswith("sqlite") or not path or ":memory:" in path or "mode=memory" in path:
+        return None
+    engine = create_engine(
+        "sqlite:///" + path,
+        connect_args={"timeout": 30, "check_same_thread": False},
+        pool_size=5,
+        max_overflow=-1,
+    )
+    _sqlite_setup(engine)
+    return engine
+
+
+def _close_quietly(conn: Connection) -> None:
+    try:
+        conn.close()  # rolls back whatever the connection had begun
+    except Exception:  # noqa: S110 - nothing more can be done for an abandoned connection
+        pass
+
+
+class InlineConnection:
+    """The part of AsyncConnection the stores use, over a sync connection (no thread hop)."""
+
+    __slots__ = ("dialect", "sync_connection")
+
+    def __init__(self, conn: Connection) -> None:
+        self.sync_connection = conn
+        self.dialect = conn.dialect
+
+    async def execute(self, statement, parameters=None, **kwargs):
+        """Run a statement now, on this thread."""
+        return self.sync_connection.execute(statement, parameters, **kwargs)
+
+    async def scalar(self, statement, parameters=None, **kwargs):
+        """The first column of the first row."""
+        return self.sync_connection.scalar(statement, parameters, **kwargs)
 
 
 class Database:
@@ -57,6 +106,7 @@ class Database:
         # One writer at a time per process on SQLite: waiting on an asyncio lock
         # is cheaper than spinning on SQLITE_BUSY in worker threads.
         self._write_lock = asyncio.Lock() if self.is_sqlite else None
+        self.inline = make_inline_engine(self.url) if self.is_sqlite else None
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncConnection]:
@@ -66,6 +116,16 @@ class Database:
                 yield conn
 
     @asynccontextmanager
+    async def snapshot(self) -> AsyncIterator[AsyncConnection | InlineConnection]:
+        """A read snapshot for the stores: inline on SQLite files, else like read()."""
+        if self.inline is None:
+            async with self.read() as conn:
+                yield conn
+            return
+        with self.inline.connect() as conn, conn.begin():
+            yield InlineConnection(conn)
+
+    @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncConnection]:
         """A write transaction, committed on success and rolled back on error."""
         if self._write_lock is None:
@@ -73,11 +133,41 @@ class Database:
                 yield conn
             return
         async with self._write_lock:
+            if self.inline is not None:
+                async with self._inline_write() as conn:
+                    yield conn
+                return
             async with self.engine.connect() as conn:
                 conn = await conn.execution_options(sqlite_begin="BEGIN IMMEDIATE")
                 async with conn.begin():
                     yield conn
 
+    @asynccontextmanager
+    async def _inline_write(self) -> AsyncIterator[InlineConnection]:
+        """Take the file's write lock in a thread (it may wait for another process), then
+        run the statements and the commit on the loop: nothing in them waits in WAL mode."""
+        assert self.inline is not None
+        conn = self.inline.connect()
+        conn.execution_options(sqlite_begin="BEGIN IMMEDIATE")
+        begun = asyncio.ensure_future(asyncio.to_thread(conn.begin))
+        try:
+            trans = await asyncio.shield(begun)
+        except BaseException:
+            # The thread may still take the lock: give it back once it has.
+            begun.add_done_callback(lambda _f: _close_quietly(conn))
+            raise
+        try:
+            yield InlineConnection(conn)
+        except BaseException:
+            trans.rollback()
+            raise
+        else:
+            trans.commit()
+        finally:
+            conn.close()
+
     async def dispose(self) -> None:
         """Close every pooled connection."""
         await self.engine.dispose()
+        if self.inline is not None:
+            self.inline.dispose()

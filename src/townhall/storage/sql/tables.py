@@ -152,6 +152,8 @@ comments = Table(
     Index("ix_comments_author", "author_id", "created_at"),
     Index("ix_comments_queue", "site_id", "status", "created_at"),
     Index("ix_comments_import_key", "site_id", "import_key", unique=True),
+    # Counts of public comments per story answered from the index alone.
+    Index("ix_comments_public", "story_id", "stream", "status", "is_shadowed"),
 )
 
 likes = Table(

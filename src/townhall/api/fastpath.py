@@ -1,0 +1,191 @@
+"""Pure-ASGI layer that answers anonymous comment pages, threads and counts from the cache.
+
+It sits inside the edge middleware (which still adds CORS and security headers)
+and in front of FastAPI routing. A hit costs a dict lookup and a few memory reads;
+a miss goes through the normal route, and a public 200 answer is kept. Requests
+with credentials, other methods and other paths pass straight through.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+from collections.abc import Awaitable, Callable
+from urllib.parse import parse_qsl
+
+import orjson
+
+from townhall.cache import SITE_EPOCH, WRITE_SEQ, Entry, ResponseCache, story_slot
+
+ASGIApp = Callable[..., Awaitable[None]]
+
+_PAGE = re.compile(r"/api/v1/stories/([^/]+)/comments")
+_REPLIES = re.compile(r"/api/v1/comments/[0-9]+/replies")
+_COUNTS = "/api/v1/counts"
+_MAX_COUNT_KEYS = 100
+_KEEP = {b"content-type", b"etag", b"cache-control", b"vary"}
+
+
+def _tags(header: bytes) -> set[bytes]:
+    return {t.strip().removeprefix(b"W/") for t in header.split(b",")}
+
+
+class FastPath:
+    """Serve cached anonymous reads before routing; fill the cache on misses."""
+
+    def __init__(self, app: ASGIApp, cache: ResponseCache | None) -> None:
+        self.app = app
+        self.cache = cache
+        self._started = False
+        self._inflight: dict[str, asyncio.Future] = {}
+
+    async def __call__(self, scope, receive, send) -> None:
+        cache = self.cache
+        kind = scope["type"]
+        if cache is None or kind != "http":
+            if cache is not None and kind == "lifespan":
+                await self.app(scope, self._lifespan_receive(receive), send)
+                return
+            await self.app(scope, receive, send)
+            return
+        if scope["method"] != "GET":
+            await self.app(scope, receive, send)
+            return
+        path: str = scope["path"]
+        if not path.startswith("/api/v1/"):
+            await self.app(scope, receive, send)
+            return
+        slots = self._slots(path, scope["query_string"])
+        if slots is None:
+            await self.app(scope, receive, send)
+            return
+        inm = None
+        for name, value in scope["headers"]:
+            if name == b"authorization":
+                await self.app(scope, receive, send)
+                return
+            if name == b"if-none-match":
+                inm = value
+        if not self._started:
+            self._started = True
+            await cache.start()
+        key = path + "?" + scope["query_string"].decode("latin-1")
+        entry = cache.get(key)
+        if entry is None and (leader := self._inflight.get(key)) is not None:
+            # One render per key at a time: the others wait for it, then share it.
+            await asyncio.shield(leader)
+            entry = cache.get(key)
+        if entry is not None:
+            await self._serve(send, entry, inm)
+            return
+        done = asyncio.get_running_loop().create_future()
+        self._inflight[key] = done
+        try:
+            await self._fill(scope, receive, send, key, slots)
+        finally:
+            if self._inflight.get(key) is done:
+                del self._inflight[key]
+            done.set_result(None)
+
+    @staticmethod
+    def _slots(path: str, query: bytes) -> tuple[int, ...] | None:
+        """The version slots a response depends on (WRITE_SEQ when not known yet)."""
+        m = _PAGE.fullmatch(path)
+        if m:
+            return (SITE_EPOCH, story_slot(m.group(1)))
+        if path == _COUNTS:
+            keys = [v for k, v in parse_qsl(query.decode("latin-1")) if k == "story_id"]
+            if not keys or len(keys) > _MAX_COUNT_KEYS:
+                return None
+            return (SITE_EPOCH, *sorted({story_slot(k) for k in keys}))
+        if _REPLIES.fullmatch(path):
+            return (SITE_EPOCH, WRITE_SEQ)
+        return None
+
+    @staticmethod
+    async def _serve(send, entry: Entry, inm: bytes | None) -> None:
+        if inm is not None and entry.etag in _tags(inm):
+            headers = [(k, v) for k, v in entry.headers if k != b"content-type"]
+            await send({"type": "http.response.start", "status": 304, "headers": headers})
+            await send({"type": "http.response.body", "body": b""})
+            return
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [
+                    *entry.headers,
+                    (b"content-length", str(len(entry.body)).encode()),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": entry.body})
+
+    async def _fill(self, scope, receive, send, key: str, slots: tuple[int, ...]) -> None:
+        cache = self.cache
+        assert cache is not None
+        before = cache.snapshot(slots)
+        status = 0
+        headers: list[tuple[bytes, bytes]] = []
+        chunks: list[bytes] = []
+
+        async def capture(message) -> None:
+            nonlocal status, headers
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                headers = list(message.get("headers", []))
+            elif message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+            await send(message)
+
+        await self.app(scope, receive, capture)
+        if status != 200:
+            return
+        kept = [(k.lower(), v) for k, v in headers if k.lower() in _KEEP]
+        found = dict(kept)
+        etag = found.get(b"etag")
+        if etag is None or b"public" not in found.get(b"cache-control", b""):
+            return
+        body = b"".join(chunks)
+        if slots[-1] == WRITE_SEQ:
+            slots, before = self._thread_slots(cache, body, before)
+            if not slots:
+                return
+        cache.put(
+            key,
+            Entry(
+                body=body,
+                headers=kept,
+                etag=etag,
+                slots=slots,
+                versions=before,
+                expires=time.monotonic() + cache.ttl,
+            ),
+        )
+
+    @staticmethod
+    def _thread_slots(
+        cache: ResponseCache, body: bytes, before: tuple[int, ...]
+    ) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        """For a thread: its story's slot, valid only if nothing was written meanwhile."""
+        if cache.snapshot((SITE_EPOCH, WRITE_SEQ)) != before:
+            return (), ()
+        try:
+            comments = orjson.loads(body).get("comments") or []
+            story_key = comments[0]["story_id"]
+        except (orjson.JSONDecodeError, AttributeError, IndexError, KeyError, TypeError):
+            return (), ()
+        slots = (SITE_EPOCH, story_slot(story_key))
+        return slots, cache.snapshot(slots)
+
+    def _lifespan_receive(self, receive):
+        cache = self.cache
+
+        async def wrapped():
+            message = await receive()
+            if message["type"] == "lifespan.shutdown" and cache is not None:
+                await cache.close()
+            return message
+
+        return wrapped
