@@ -142,3 +142,22 @@ class _client:
             await self.app.state.ctx.cache.close()
         await self.app.state.ctx.live.close()
         await self.app.state.ctx.db.dispose()
+
+
+_BROWSER_FIXTURES = {"page", "browser", "context", "browser_context_args", "browser_type"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Run browser tests last.
+
+    Playwright's sync API keeps an event loop running in the main thread for as long
+    as its session-scoped browser lives; asyncio tests scheduled after the first
+    browser test would then fail to start their own loop.
+    """
+
+    def is_browser(item) -> bool:
+        return bool(item.get_closest_marker("browser")) or bool(
+            _BROWSER_FIXTURES & set(getattr(item, "fixturenames", ()))
+        )
+
+    items[:] = [i for i in items if not is_browser(i)] + [i for i in items if is_browser(i)]
