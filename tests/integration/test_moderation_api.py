@@ -366,3 +366,24 @@ async def test_audit_log_filters_pages_and_exports_csv(app_client):
     assert all(not r["after"].startswith("=") for r in rows)
     res = await app_client.get(f"{MOD}/audit?cursor=abc", headers=mod)
     assert res.status_code == 422 and res.json()["errors"][0]["field"] == "cursor"
+
+
+async def test_two_moderators_deciding_at_once_get_one_decision(app_client):
+    import asyncio
+
+    mod, _ = await staff(app_client)
+    other, _ = await staff(app_client, "mod2", "Priya Shah")
+    alice = await sign_in(app_client, "alice", name="Alice")
+    held = (await post(app_client, alice, TOXIC))["id"]
+    seen = {"expected_status": "pending"}
+    results = await asyncio.gather(
+        app_client.post(f"{MOD}/comments/{held}/approve", json=seen, headers=mod),
+        app_client.post(
+            f"{MOD}/comments/{held}/reject", json={"reason": "abuse", **seen}, headers=other
+        ),
+    )
+    assert sorted(r.status_code for r in results) == [200, 409]
+    [refused] = [r.json() for r in results if r.status_code == 409]
+    assert refused["code"] == "already-decided" and "another moderator" in refused["detail"]
+    decisions = await audit_entries(app_client, mod, target_id=str(held))
+    assert len([e for e in decisions if e["action"] in ("comment.approve", "comment.reject")]) == 1

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -11,12 +11,21 @@ class _In(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
 
+Seen = Literal["published", "pending", "rejected"]
+SEEN_DOC = "The status the moderator saw; another one answers 409 already-decided"
+
+
+class ApproveIn(_In):
+    expected_status: Seen | None = Field(default=None, description=SEEN_DOC)
+
+
 class RejectIn(_In):
     reason: str = Field(min_length=1, max_length=500, description="Why it was rejected")
+    expected_status: Seen | None = Field(default=None, description=SEEN_DOC)
 
 
 class BulkIn(_In):
-    ids: list[int] = Field(min_length=1, max_length=100)
+    ids: list[Annotated[int, Field(ge=1, le=2**63 - 1)]] = Field(min_length=1, max_length=100)
     action: Literal["approve", "reject"]
     reason: str | None = Field(default=None, max_length=500, description="Required to reject")
 

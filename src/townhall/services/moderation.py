@@ -174,13 +174,24 @@ def _check_reason(reason: Any, *, required: bool) -> str | None:
 
 
 async def _decide(
-    ctx: Context, staff: User, comment_id: int, *, approve: bool, reason: str | None
+    ctx: Context,
+    staff: User,
+    comment_id: int,
+    *,
+    approve: bool,
+    reason: str | None,
+    expected: str | None = None,
 ) -> dict[str, Any]:
     now = ctx.clock()
     async with ctx.write() as tx:
         before = await tx.comments.by_id(staff.site_id, comment_id, for_update=True)
         if before is None or before.status is Status.DELETED:
             raise NotFound("comment not found")
+        if expected is not None and before.status.value != expected:
+            raise AlreadyDecided(
+                f"this comment is {before.status.value} now; another moderator decided it",
+                current_status=before.status.value,
+            )
         if approve:
             if before.status is Status.PUBLISHED and before.report_count == 0:
                 raise AlreadyDecided("this comment is already approved")
@@ -224,15 +235,22 @@ async def _decide(
     return card_json(card)
 
 
-async def approve_comment(ctx: Context, staff: User, comment_id: int) -> dict[str, Any]:
-    """Publish a held or rejected comment, or keep a reported one and clear its reports."""
-    return await _decide(ctx, staff, comment_id, approve=True, reason=None)
+async def approve_comment(
+    ctx: Context, staff: User, comment_id: int, *, expected: str | None = None
+) -> dict[str, Any]:
+    """Publish a held or rejected comment, or keep a reported one and clear its reports.
+
+    `expected` is the status the moderator saw; a different one means someone else decided.
+    """
+    return await _decide(ctx, staff, comment_id, approve=True, reason=None, expected=expected)
 
 
-async def reject_comment(ctx: Context, staff: User, comment_id: int, reason: Any) -> dict[str, Any]:
-    """Take a comment down for good, saying why."""
+async def reject_comment(
+    ctx: Context, staff: User, comment_id: int, reason: Any, *, expected: str | None = None
+) -> dict[str, Any]:
+    """Take a comment down for good, saying why (see approve_comment for `expected`)."""
     text = _check_reason(reason, required=True)
-    return await _decide(ctx, staff, comment_id, approve=False, reason=text)
+    return await _decide(ctx, staff, comment_id, approve=False, reason=text, expected=expected)
 
 
 async def bulk_decide(

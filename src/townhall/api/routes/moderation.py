@@ -9,6 +9,7 @@ from starlette.responses import Response
 
 from townhall.api.deps import admin_user, get_ctx, staff_user
 from townhall.api.moderation_schemas import (
+    ApproveIn,
     AuditOut,
     BanIn,
     BulkIn,
@@ -39,7 +40,7 @@ from townhall.services.context import Context
 mod = APIRouter(prefix="/api/v1/moderation", tags=["moderation"], responses=PROBLEMS)
 admin = APIRouter(prefix="/api/v1/admin", tags=["admin"], responses=PROBLEMS)
 
-Id = Annotated[int, Path(ge=1)]
+Id = Annotated[int, Path(ge=1, le=2**63 - 1)]  # a database id, never wider
 StoryKey = Annotated[str, Path(min_length=1, max_length=255, description="Publisher's story id")]
 Staff = Annotated[User, Depends(staff_user)]
 Admin = Annotated[User, Depends(admin_user)]
@@ -89,15 +90,22 @@ async def queue_counts(q: QueueParams, ctx: Ctx, staff: Staff) -> Response:
 
 
 @mod.post("/comments/{comment_id}/approve", response_model=CardOut)
-async def approve_comment(comment_id: Id, ctx: Ctx, staff: Staff) -> Response:
+async def approve_comment(
+    comment_id: Id, ctx: Ctx, staff: Staff, payload: ApproveIn | None = None
+) -> Response:
     """Publish a held comment, or keep a reported one and clear its reports."""
-    return _json(await svc.approve_comment(ctx, staff, comment_id))
+    expected = payload.expected_status if payload else None
+    return _json(await svc.approve_comment(ctx, staff, comment_id, expected=expected))
 
 
 @mod.post("/comments/{comment_id}/reject", response_model=CardOut)
 async def reject_comment(comment_id: Id, payload: RejectIn, ctx: Ctx, staff: Staff) -> Response:
     """Reject a comment with a reason; readers stop seeing it at once."""
-    return _json(await svc.reject_comment(ctx, staff, comment_id, payload.reason))
+    return _json(
+        await svc.reject_comment(
+            ctx, staff, comment_id, payload.reason, expected=payload.expected_status
+        )
+    )
 
 
 @mod.post("/comments/bulk", response_model=BulkOut)

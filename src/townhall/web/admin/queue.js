@@ -152,8 +152,10 @@ export function queueView(ui, root, queue, params) {
     }
     const index = state.cards.findIndex((c) => c.id === card.id);
     try {
+      // The status this moderator saw: if someone else decided meanwhile the server says 409.
+      const seen = { expected_status: card.status };
       const updated = await post(`/api/v1/moderation/comments/${card.id}/${action}`,
-        action === 'reject' ? { reason } : undefined);
+        action === 'reject' ? { reason, ...seen } : seen);
       state.selected.delete(card.id);
       if (stays(updated)) state.cards[index] = { ...card, ...updated, author: card.author };
       else state.cards.splice(index, 1);
