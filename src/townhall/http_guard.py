@@ -9,6 +9,8 @@ connection slot (slowloris), and megabytes of headers would be parsed and kept.
 from __future__ import annotations
 
 import asyncio
+import functools
+from collections.abc import Callable
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
@@ -105,6 +107,15 @@ class GuardedHttpProtocol(HttpToolsProtocol):
             super().send_400_response(msg)
 
 
-def guarded_protocol(*, header_timeout: float) -> type[GuardedHttpProtocol]:
-    """The protocol class for uvicorn with this site's header timeout."""
-    return type("TownhallHttpProtocol", (GuardedHttpProtocol,), {"header_timeout": header_timeout})
+def guarded_protocol(*, header_timeout: float) -> Callable[..., GuardedHttpProtocol]:
+    """The protocol factory for uvicorn with this site's header timeout.
+
+    A partial of a module-level function, so it pickles into `--workers N` processes.
+    """
+    return functools.partial(_guarded, header_timeout)
+
+
+def _guarded(header_timeout: float, *args, **kwargs) -> GuardedHttpProtocol:
+    protocol = GuardedHttpProtocol(*args, **kwargs)
+    protocol.header_timeout = header_timeout
+    return protocol
