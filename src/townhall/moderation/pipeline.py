@@ -9,6 +9,7 @@ from townhall.moderation.checks.group_attacks import group_attacks
 from townhall.moderation.checks.impersonation import impersonation, poses_as
 from townhall.moderation.checks.private_info import private_info
 from townhall.moderation.checks.spam import burst_posting, link_limit, repeated_text
+from townhall.moderation.checks.threats import threats
 from townhall.moderation.checks.toxicity import toxicity
 from townhall.moderation.checks.trust import new_user, premoderated_story
 from townhall.moderation.checks.word_lists import banned_words, lists, suspect_words
@@ -33,6 +34,7 @@ CHECKS: tuple[Check, ...] = (
     banned_words,
     suspect_words,  # cheapest first
     group_attacks,
+    threats,
     toxicity,
     private_info,
     impersonation,

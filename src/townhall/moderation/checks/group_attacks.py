@@ -6,6 +6,7 @@ import re
 from functools import cache
 from importlib import resources
 
+from townhall.moderation.checks.threats import VIOLENT
 from townhall.moderation.findings import Finding, Submission
 from townhall.moderation.text import fold
 
@@ -32,16 +33,22 @@ def patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
         groups, _, insults = rest.partition(" | ")
 
         who, what = _alternatives(groups), _alternatives(insults)
-        pattern = rf"\b{_DETERMINER}(?:{who})\s+{_LINK}(?:{what})\b"
-        out.append((guideline.strip(), re.compile(pattern)))
+        branded = rf"\b{_DETERMINER}(?:{who})\s+{_LINK}(?:{what})\b"
+        hated = (
+            rf"\b(?:i|we)\s+(?:really\s+)?(?:hate|despise|detest|loathe)\s+(?:all\s+)?(?:{who})\b"
+        )
+        # "<group> should all be shot": violence wished on a whole group.
+        doomed = (
+            rf"\b{_DETERMINER}(?:{who})\s+(?:should|must|need\s+to|deserve\s+to|ought\s+to)"
+            rf"\s+(?:all\s+)?(?:be|get)\s+{VIOLENT}\b"
+        )
+        out.append((guideline.strip(), re.compile(f"{branded}|{hated}|{doomed}")))
     return tuple(out)
 
 
 def group_attacks(sub: Submission) -> Finding | None:
     """Hold a comment that brands a whole group with a dehumanising or insulting term."""
     text = fold(sub.body)
-    if " are " not in text and " is " not in text and " r " not in text:
-        return None
     for guideline, pattern in patterns():
         found = pattern.search(text)
         if found:
