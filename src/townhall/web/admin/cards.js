@@ -86,7 +86,7 @@ export function renderCard(card, { selectable = true, actions = {}, selected = f
     buttons.push(btn('Reject', `Reject comment by ${name}`, actions.reject, 'reject'));
   }
   if (actions.ban && !card.author.is_banned && card.author.role === 'commenter') {
-    buttons.push(btn('Ban user', `Ban ${name}`, actions.ban, 'secondary'));
+    buttons.push(btn('Ban user', `Ban user ${name}`, actions.ban, 'secondary'));
   }
   if (actions.suspend && card.author.role === 'commenter') {
     buttons.push(btn('Suspend', `Suspend ${name}`, actions.suspend, 'secondary'));
@@ -113,6 +113,10 @@ export function renderCard(card, { selectable = true, actions = {}, selected = f
     history(card.author) ? ` (${history(card.author)})` : '',
     ' · ', storyLink, ' · ', h('time', { datetime: card.created_at, text: when(card.created_at) }),
     card.in_reply_to ? ` · in reply to ${card.in_reply_to}` : '',
+    card.status === 'published' && card.story_url && /^(https?:\/\/|\/)/.test(card.story_url)
+      ? [' · ', h('a', { href: `${card.story_url.split('#')[0]}#comment-${card.id}`,
+        target: '_blank', rel: 'noopener noreferrer', text: 'View in story',
+        'aria-label': `View in story: comment by ${name}` })] : null,
     ` · ${card.like_count} likes`),
   h('p', { class: 'chips' }, ...chips),
   trustedBody(card.body_html),
