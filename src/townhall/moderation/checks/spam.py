@@ -10,7 +10,7 @@ from townhall.moderation.text import fold
 # Explicit URLs, plus bare domains with a common top-level domain ("cheap-pills.biz/x").
 LINK = re.compile(
     r"(?:https?://|www\.)[^\s<>\"']+"
-    r"|\b(?:[a-z0-9-]+\.)+(?:com|net|org|info|biz|io|co|uk|ru|xyz|top|online|site|shop|club"
+    r"|\b(?:[a-z0-9-]{1,63}\.){1,6}(?:com|net|org|info|biz|io|co|uk|ru|xyz|top|online|site|shop|club"
     r"|ly|me|tk|cn|de|fr|eu|us|ca|au|in|app|link|live)\b(?:/[^\s<>\"']*)?",
     re.IGNORECASE,
 )
