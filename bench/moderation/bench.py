@@ -89,6 +89,7 @@ def main() -> None:
     decided: Counter[str] = Counter()
 
     def ours(text: str) -> bool:
+        """Flag one comment with the full pipeline, counting the deciding guideline."""
         result = review(Submission(body=text, rules=rules))
         decided[result.guideline or "publish"] += 1
         return result.action is not Action.PUBLISH

@@ -26,6 +26,7 @@ __all__ = [
     "Submission",
     "name_problem",
     "review",
+    "warm_up",
 ]
 
 Check = Callable[[Submission], Finding | None]
@@ -47,6 +48,11 @@ CHECKS: tuple[Check, ...] = (
 
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _TRAILING_DIGITS = re.compile(r"(?<=[A-Za-z])\d+\b")
+
+
+def warm_up(rules: Rules | None = None) -> None:
+    """Load the model and compile the word lists now, so the first comment is not slow."""
+    review(Submission(body="warm-up", rules=rules or Rules()))
 
 
 def review(sub: Submission) -> Review:

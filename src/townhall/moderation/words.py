@@ -34,6 +34,7 @@ _MENTION_CUES = frozenset(
     "word words term slur slurs called calling call label labelled labeled "
     "says said saying use using used yelled shouted wrote".split()
 )
+_AFTER_CUES = frozenset("word words slur slurs term insult epithet".split())
 _QUOTES = str.maketrans({"“": '"', "”": '"', "«": '"', "»": '"', "„": '"'})
 
 
@@ -272,14 +273,19 @@ def _is_quoted(folded: str, start: int, end: int) -> bool:
 
 
 def _with_cue(hit: Hit, primary: list[tuple[str, int]]) -> Hit:
-    """Mark a hit as quoted when a cue word ("the word", "called me") comes just before."""
+    """Mark a hit as quoted when cue words show it is discussed, not used.
+
+    Before it: "the word ...", "called me a ..."; after it: "... is a slur".
+    """
     if hit.is_quoted:
         return hit
     words = [w for w, _ in primary]
     target = normal_word(hit.found)
     for i, word in enumerate(words):
-        if word == target or target.startswith(word):
-            if any(w in _MENTION_CUES for w in words[max(0, i - 4) : i]):
+        if word and (word == target or target.startswith(word)):
+            before = words[max(0, i - 4) : i]
+            after = words[i + 1 : i + 5]
+            if any(w in _MENTION_CUES for w in before) or any(w in _AFTER_CUES for w in after):
                 return Hit(hit.entry, hit.guideline, hit.found, True)
             break
     return hit

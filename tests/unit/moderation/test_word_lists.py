@@ -99,7 +99,9 @@ def test_quoted_or_discussed_words_are_marked():
     words = WordList(("discrimination:paki",))
     assert words.find('He shouted "paki" at me')[0].is_quoted
     assert words.find("He called me a paki")[0].is_quoted
+    assert words.find("Paki is a racist slur and nothing else")[0].is_quoted
     assert not words.find("you paki")[0].is_quoted
+    assert not words.find("!!! you paki")[0].is_quoted
 
 
 def test_suspect_word_holds_with_its_guideline(check):
