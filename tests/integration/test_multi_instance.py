@@ -16,7 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import REDIS_URL, need
+from tests.conftest import PG_URL, REDIS_URL, need, pg_execute
 from tests.factories import SSO_SECRET, sso_token
 from tests.integration.sse_helpers import SseParser, read_http_stream
 from townhall.live.subscription import event_key
@@ -75,12 +75,22 @@ class Instance:
 
 
 @pytest.fixture(scope="module")
-def cluster_env(pg_database, tmp_path_factory) -> dict[str, str]:
+def empty_database() -> Iterator[str]:
+    """A new PostgreSQL database with no schema: the instances migrate it as they start."""
+    base = need(PG_URL, "TOWNHALL_TEST_DATABASE_URL (PostgreSQL)")
+    name = f"townhall_multi_{uuid.uuid4().hex[:10]}"
+    pg_execute(base, f'CREATE DATABASE "{name}"')
+    yield base.rsplit("/", 1)[0] + "/" + name
+    pg_execute(base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="module")
+def cluster_env(empty_database) -> dict[str, str]:
     """Environment shared by every instance: one database, one Redis namespace, rate limits on."""
     redis_url = need(REDIS_URL, "TOWNHALL_TEST_REDIS_URL (Redis)")
     return {
         **os.environ,
-        "TOWNHALL_DATABASE_URL": pg_database,
+        "TOWNHALL_DATABASE_URL": empty_database,
         "TOWNHALL_REDIS_URL": redis_url,
         "TOWNHALL_REDIS_PREFIX": f"townhall-test-{uuid.uuid4().hex[:10]}:",
         "TOWNHALL_SSO_SECRET": SSO_SECRET,
@@ -92,7 +102,11 @@ def cluster_env(pg_database, tmp_path_factory) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def cluster(cluster_env, tmp_path_factory) -> Iterator[tuple[str, str]]:
-    """Instances A and B, started together (both migrate at start-up)."""
+    """Instances A and B, started together on the empty database.
+
+    Both run the migrations at start-up; the advisory lock lets one migrate while
+    the other waits, so both must come up ready.
+    """
     logs = tmp_path_factory.mktemp("cluster")
     a = Instance(cluster_env, logs / "a.log")
     b = Instance(cluster_env, logs / "b.log")
