@@ -1,15 +1,11 @@
-"""Moderators' work on comments: queues, counts, approve, reject, story settings, audit log."""
+"""Moderators' work on comments: queues, counts, approve, reject, bulk decisions."""
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from typing import Any
 
-import orjson
-
-from townhall.domain.models import Comment, Sort, Status, Story, User
+from townhall.domain.models import Comment, Sort, Status, User
 from townhall.errors import NotFound, TownhallError, ValidationFailed
 from townhall.presenter import iso
 from townhall.render import render_body
@@ -21,10 +17,6 @@ from townhall.storage.sql.moderation import QUEUES, QueueFilter
 MAX_LIMIT = 100
 MAX_BULK = 100
 MAX_REASON = 500
-MAX_AUTO_CLOSE_DAYS = 3650
-AUDIT_PAGE = 50
-AUDIT_CSV_MAX = 10_000
-STORY_FIELDS = ("is_closed", "premoderate", "premium_enabled", "auto_close_days")
 
 
 class AlreadyDecided(TownhallError):
@@ -273,149 +265,3 @@ async def bulk_decide(
         except (NotFound, AlreadyDecided) as exc:
             failed.append({"id": comment_id, "code": exc.code, "detail": exc.detail})
     return {"done": done, "failed": failed}
-
-
-def story_json(story: Story, now) -> dict[str, Any]:
-    """A story's settings as the dashboard shows them."""
-    return {
-        "id": story.key,
-        "title": story.title,
-        "url": story.url,
-        "created_at": iso(story.created_at),
-        "is_closed": story.is_closed,
-        "is_closed_now": story.is_closed_at(now),
-        "premoderate": story.premoderate,
-        "premium_enabled": story.premium_enabled,
-        "auto_close_days": story.auto_close_days,
-    }
-
-
-async def list_stories(ctx: Context, staff: User, text: str | None) -> list[dict[str, Any]]:
-    """Stories of the site, newest first, optionally matching a title or id."""
-    async with ctx.read() as tx:
-        found = await tx.stories.search(staff.site_id, text, limit=50)
-    return [story_json(s, ctx.clock()) for s in found]
-
-
-async def get_story(ctx: Context, staff: User, story_key: str) -> dict[str, Any]:
-    """One story's settings."""
-    async with ctx.read() as tx:
-        story = await tx.stories.by_key(staff.site_id, story_key)
-    if story is None:
-        raise NotFound("story not found")
-    return story_json(story, ctx.clock())
-
-
-def _check_story_changes(changes: dict[str, Any]) -> dict[str, Any]:
-    for key, value in changes.items():
-        if key not in STORY_FIELDS:
-            raise ValidationFailed(f"unknown story setting '{key}'", field=key, rule="unknown")
-        if key == "auto_close_days":
-            if value is not None and (
-                isinstance(value, bool)
-                or not isinstance(value, int)
-                or not 1 <= value <= MAX_AUTO_CLOSE_DAYS
-            ):
-                raise ValidationFailed(
-                    f"auto_close_days must be null or 1-{MAX_AUTO_CLOSE_DAYS}",
-                    field=key,
-                    rule="range",
-                )
-        elif not isinstance(value, bool):
-            raise ValidationFailed(f"{key} must be true or false", field=key, rule="type")
-    if not changes:
-        raise ValidationFailed("nothing to change", field="body", rule="required")
-    return changes
-
-
-async def update_story(
-    ctx: Context, staff: User, story_key: str, changes: dict[str, Any]
-) -> dict[str, Any]:
-    """Open or close a story, pre-moderate it, toggle Premium, set auto-close; audited."""
-    clean = _check_story_changes(changes)
-    now = ctx.clock()
-    async with ctx.write() as tx:
-        story = await tx.stories.by_key(staff.site_id, story_key)
-        if story is None:
-            raise NotFound("story not found")
-        after = await tx.stories.update(story.id, **clean)
-        await tx.audit.add(
-            site_id=staff.site_id,
-            actor=staff,
-            action="story.settings",
-            target_type="story",
-            target_id=story.key,
-            before={k: getattr(story, k) for k in clean},
-            after=clean,
-            now=now,
-        )
-    await events.invalidate(ctx, after)
-    return story_json(after, now)
-
-
-def audit_json(row: dict[str, Any]) -> dict[str, Any]:
-    """One audit entry for the API."""
-    return {
-        "id": row["id"],
-        "created_at": iso(row["created_at"]),
-        "actor_id": row["actor_id"],
-        "actor_name": row["actor_name"],
-        "action": row["action"],
-        "target_type": row["target_type"],
-        "target_id": row["target_id"],
-        "before": row["before"],
-        "after": row["after"],
-    }
-
-
-def _cursor_id(cursor: str | None) -> int | None:
-    if not cursor:
-        return None
-    if not cursor.isdigit() or len(cursor) > 18:
-        raise ValidationFailed(
-            "cursor is not valid for this listing", field="cursor", rule="format"
-        )
-    return int(cursor)
-
-
-async def list_audit(
-    ctx: Context, staff: User, *, cursor: str | None = None, limit: int = AUDIT_PAGE, **filters
-) -> dict[str, Any]:
-    """Audit entries newest first, filtered, paginated by entry id."""
-    if not 1 <= limit <= MAX_LIMIT:
-        raise ValidationFailed(
-            f"limit must be between 1 and {MAX_LIMIT}", field="limit", rule="range"
-        )
-    async with ctx.read() as tx:
-        rows = await tx.audit.list(
-            staff.site_id, before_id=_cursor_id(cursor), limit=limit + 1, **filters
-        )
-    entries = [audit_json(r) for r in rows[:limit]]
-    nxt = str(entries[-1]["id"]) if len(rows) > limit else None
-    return {"entries": entries, "next_cursor": nxt}
-
-
-def _cell(value: Any) -> str:
-    text = value if isinstance(value, str) else orjson.dumps(value).decode()
-    # Spreadsheets run cells starting with these as formulas.
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-async def audit_csv(ctx: Context, staff: User, **filters) -> str:
-    """The filtered audit log as CSV (newest first, at most AUDIT_CSV_MAX rows)."""
-    async with ctx.read() as tx:
-        rows = await tx.audit.list(staff.site_id, limit=AUDIT_CSV_MAX, **filters)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    cols = ["id", "created_at", "actor_id", "actor_name", "action", "target_type", "target_id"]
-    writer.writerow([*cols, "before", "after"])
-    for row in rows:
-        entry = audit_json(row)
-        writer.writerow(
-            [
-                *["" if entry[k] is None else _cell(str(entry[k])) for k in cols],
-                "" if entry["before"] is None else _cell(entry["before"]),
-                "" if entry["after"] is None else _cell(entry["after"]),
-            ]
-        )
-    return out.getvalue()

@@ -12,9 +12,10 @@ from townhall.domain.site import SiteConfig
 from townhall.errors import Forbidden, NotFound, ValidationFailed
 from townhall.presenter import iso
 from townhall.services import events, sites
+from townhall.services.audit import audit_json
 from townhall.services.comments import _adjust_parent
 from townhall.services.context import Context
-from townhall.services.moderation import QueueQuery, audit_json, list_queue
+from townhall.services.moderation import QueueQuery, list_queue
 from townhall.storage.sql.tx import Tx
 
 MAX_SUSPEND_HOURS = 24 * 365

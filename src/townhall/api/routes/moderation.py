@@ -33,8 +33,8 @@ from townhall.api.moderation_schemas import (
 from townhall.api.responses import json_response
 from townhall.api.schemas import PROBLEMS
 from townhall.domain.models import Sort, User
+from townhall.services import audit, story_settings, users_admin
 from townhall.services import moderation as svc
-from townhall.services import users_admin
 from townhall.services.context import Context
 
 mod = APIRouter(prefix="/api/v1/moderation", tags=["moderation"], responses=PROBLEMS)
@@ -175,13 +175,13 @@ async def list_stories(
     ctx: Ctx, staff: Staff, q: Annotated[str | None, Query(max_length=200)] = None
 ) -> Response:
     """Stories, newest first, optionally matching a title or id."""
-    return _json({"stories": await svc.list_stories(ctx, staff, q)})
+    return _json({"stories": await story_settings.list_stories(ctx, staff, q)})
 
 
 @mod.get("/stories/{story_id}", response_model=StorySettingsOut)
 async def get_story(story_id: StoryKey, ctx: Ctx, staff: Staff) -> Response:
     """A story's settings."""
-    return _json(await svc.get_story(ctx, staff, story_id))
+    return _json(await story_settings.get_story(ctx, staff, story_id))
 
 
 @mod.patch("/stories/{story_id}", response_model=StorySettingsOut)
@@ -190,7 +190,7 @@ async def update_story(
 ) -> Response:
     """Open or close a story, pre-moderate it, toggle Premium, set auto-close days."""
     changes = payload.model_dump(exclude_unset=True)
-    return _json(await svc.update_story(ctx, staff, story_id, changes))
+    return _json(await story_settings.update_story(ctx, staff, story_id, changes))
 
 
 def _audit_filters(
@@ -219,7 +219,7 @@ async def list_audit(
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
 ) -> Response:
     """The audit log, newest first, filtered by action, actor or target."""
-    return _json(await svc.list_audit(ctx, staff, cursor=cursor, limit=limit, **filters))
+    return _json(await audit.list_audit(ctx, staff, cursor=cursor, limit=limit, **filters))
 
 
 @mod.get(
@@ -230,7 +230,7 @@ async def list_audit(
 async def audit_csv(filters: AuditFilters, ctx: Ctx, staff: Staff) -> Response:
     """The filtered audit log as a CSV download."""
     return Response(
-        await svc.audit_csv(ctx, staff, **filters),
+        await audit.audit_csv(ctx, staff, **filters),
         media_type="text/csv; charset=utf-8",
         headers={**NO_STORE, "Content-Disposition": 'attachment; filename="audit-log.csv"'},
     )
