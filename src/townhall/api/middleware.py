@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Awaitable, Callable
 
@@ -123,15 +124,23 @@ class EdgeMiddleware:
                 )
                 await self._send(send, 413, hdrs, body)
                 return
-        elif method in _UNSAFE:
-            # A chunked body has no declared size: read it (bounded) before routing,
-            # since an error raised while the app parses it would turn into a 400.
+        if _has_nul(scope):
+            await self._refuse_nul(
+                send, "path" if b"%00" in scope.get("raw_path", b"") else "query"
+            )
+            return
+        if method in _UNSAFE:
+            # Read the body (bounded) before routing: a chunked one has no declared size,
+            # and an error raised while the app parses it would turn into a 400.
             first = await _read_bounded(receive, self.max_body)
             if first is None:
                 hdrs, body = _problem(
                     413, "payload-too-large", f"request body over {self.max_body} bytes"
                 )
                 await self._send(send, 413, hdrs, body)
+                return
+            if _NUL_ESCAPE.search(first.get("body", b"")):
+                await self._refuse_nul(send, "body")
                 return
             receive = _replay(first, receive)
         received = 0
@@ -185,6 +194,19 @@ class EdgeMiddleware:
                 )
                 await self._send(send, 413, hdrs, body)
 
+    async def _refuse_nul(self, send, where: str) -> None:
+        """PostgreSQL cannot store NUL characters; refuse them wherever they come."""
+        detail = f"{where} contains a NUL character"
+        hdrs, body = _problem(422, "validation", detail)
+        payload = orjson.loads(body)
+        payload["errors"] = [{"field": where, "rule": "characters", "message": detail}]
+        body = orjson.dumps(payload)
+        hdrs = [
+            (b"content-type", b"application/problem+json"),
+            (b"content-length", str(len(body)).encode()),
+        ]
+        await self._send(send, 422, hdrs, body)
+
     @staticmethod
     async def _send(send, status: int, headers, body: bytes) -> None:
         await send(
@@ -199,6 +221,17 @@ class EdgeMiddleware:
 
 class _TooLarge(Exception):
     pass
+
+
+# A JSON \u0000 escape: preceded by an even number of backslashes (an odd one is text).
+_NUL_ESCAPE = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000|\x00")
+
+
+def _has_nul(scope) -> bool:
+    """Whether the path or query carries a NUL, raw or percent-encoded."""
+    raw = scope.get("raw_path") or scope["path"].encode()
+    query = scope.get("query_string", b"")
+    return any(b"%00" in part or b"\x00" in part for part in (raw, query))
 
 
 async def _read_bounded(receive, limit: int) -> dict | None:

@@ -33,7 +33,7 @@ class NameIn(_In):
 class CommentIn(_In):
     body: str = Field(min_length=1, max_length=20_000)
     stream: Literal["open", "premium"] = "open"
-    parent_id: int | None = Field(default=None, ge=1)
+    parent_id: int | None = Field(default=None, ge=1, le=2**63 - 1)
     story_url: str | None = Field(default=None, max_length=2000)
     story_title: str | None = Field(default=None, max_length=500)
 

@@ -45,7 +45,11 @@ async def readyz(ctx: Context = Depends(get_ctx)) -> Response:
     )
 
 
-@router.get("/metrics")
+@router.get(
+    "/metrics",
+    response_class=Response,
+    responses={200: {"content": {"text/plain": {}}, "description": "Prometheus text format"}},
+)
 async def prometheus() -> Response:
     """Prometheus exposition."""
     return Response(metrics.render(), media_type="text/plain; version=0.0.4")

@@ -30,7 +30,7 @@ from townhall.services.events import view_json
 
 router = APIRouter(prefix="/api/v1", tags=["comments"], responses=PROBLEMS)
 StoryKey = Annotated[str, Path(min_length=1, max_length=255, description="Publisher's story id")]
-CommentId = Annotated[int, Path(ge=1)]
+CommentId = Annotated[int, Path(ge=1, le=2**63 - 1)]  # a database id, never wider
 
 
 @router.get("/stories/{story_id:path}/comments", response_model=CommentPageOut)
