@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.widget_helpers import (
     comment_by_text,
+    login,
     open_demo,
     post_comment,
     sso_session,
@@ -71,3 +73,23 @@ def test_new_comments_are_counted_not_inserted_while_reading(page: Page, live_se
         post_comment(live_server, poster["token"], f"Live update: {label}. {unique()}")
         expect(w.get_by_role("button", name=label, exact=True)).to_be_visible(timeout=10_000)
     expect(w.locator("ol.list > li").first).to_have_attribute("data-id", top)
+
+
+def test_a_comment_removed_by_a_moderator_leaves_open_pages(page: Page, live_server: str) -> None:
+    w = open_demo(page, live_server)
+    poster = sso_session(live_server, name=unique("Poster"))
+    body = f"This one will not stay up for long. {unique()}"
+    sent = post_comment(live_server, poster["token"], body)
+    w.get_by_role("button", name="View 1 new comment", exact=True).click()
+    expect(comment_by_text(w, body)).to_be_visible()
+    # The widget keeps a comment that holds the focus; a reader who moved on has not.
+    page.evaluate("document.activeElement && document.activeElement.blur()")
+
+    moderator = login(live_server, "helen.ward@example.org")
+    res = httpx.post(
+        f"{live_server}/api/v1/moderation/comments/{sent['id']}/reject",
+        json={"reason": "Personal abuse"},
+        headers={"Authorization": f"Bearer {moderator['token']}"},
+    )
+    assert res.status_code == 200, res.text
+    expect(w.locator("article", has_text=body)).to_have_count(0, timeout=10_000)

@@ -1164,6 +1164,8 @@
           this.replace({ ...c, deleted: true, status: 'deleted', body_html: '', author: null });
         } else if (!li.contains(this.root.activeElement)) li.remove();
       }));
+      // A comment hidden by moderation leaves open pages the way a deleted one does.
+      es.addEventListener('removed', (e) => es.dispatchEvent(new MessageEvent('deleted', { data: e.data })));
       es.addEventListener('count', (e) => this.onLive(() => {
         this.total = JSON.parse(e.data).total;
         this.countEl.textContent = ` (${this.total})`;
