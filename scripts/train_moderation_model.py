@@ -15,6 +15,7 @@ import gzip
 import html
 import json
 import random
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -49,24 +50,23 @@ def load_rows(path: Path) -> list[dict[str, str]]:
     return rows
 
 
-def build_matrix(feats: list[set[str]], vocab: dict[str, int]) -> csr_matrix:
-    """Binary features scaled by 1/sqrt(feature count), as the runtime scorer does."""
+def build_matrix(feats: list[list[str]], vocab: dict[str, int]) -> csr_matrix:
+    """Feature counts scaled by 1/sqrt(total feature count), as the runtime scorer does."""
     indptr, indices, data = [0], [], []
     for fs in feats:
         scale = 1.0 / np.sqrt(len(fs)) if fs else 0.0
-        cols = [vocab[f] for f in fs if f in vocab]
-        indices.extend(cols)
-        data.extend([scale] * len(cols))
+        counts = Counter(f for f in fs if f in vocab)
+        indices.extend(vocab[f] for f in counts)
+        data.extend(n * scale for n in counts.values())
         indptr.append(len(indices))
     return csr_matrix((data, indices, indptr), shape=(len(feats), len(vocab)), dtype=np.float64)
 
 
-def make_vocab(feats: list[set[str]]) -> dict[str, int]:
+def make_vocab(feats: list[list[str]]) -> dict[str, int]:
     """Features seen in at least MIN_DF training comments."""
-    df: dict[str, int] = {}
+    df: Counter[str] = Counter()
     for fs in feats:
-        for f in fs:
-            df[f] = df.get(f, 0) + 1
+        df.update(set(fs))
     kept = sorted(f for f, n in df.items() if n >= MIN_DF)
     return {f: i for i, f in enumerate(kept)}
 
@@ -191,7 +191,7 @@ def main() -> None:
             "trained_on": args.data.name,
             "rows": len(rows),
             "hold_threshold": round(threshold, 3),
-            "features": "word 1-2-grams + in-word char 3-4-grams, binary, 1/sqrt(n) scaled",
+            "features": "word 1-2-grams + in-word char 3-4-grams, counts, 1/sqrt(n) scaled",
         },
         "heads": {"toxic": export_head(tox, vocab), "hate": export_head(hate, vocab)},
         "length_shift": round(shift, 3),

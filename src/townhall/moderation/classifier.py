@@ -3,6 +3,12 @@
 The weights are learned offline by ``scripts/train_moderation_model.py`` and
 shipped as gzip-compressed JSON in ``moderation/data``; nothing is downloaded
 and scikit-learn is not needed at run time.
+
+Features are counted per occurrence: each word contributes its unigram and its
+in-word character 3-4-grams, each adjacent pair a bigram, and the sum of
+weights is divided by the square root of the feature count. Because a word's
+own features never depend on its neighbours, its weight sum is cached, so a
+comment costs about one dictionary lookup per word and one per word pair.
 """
 
 from __future__ import annotations
@@ -11,21 +17,21 @@ import gzip
 import json
 import math
 import re
-from dataclasses import dataclass
-from functools import cache
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
 from importlib import resources
-from itertools import repeat
+from itertools import pairwise
 
 from townhall.moderation.text import fold, squeeze, strip_urls
 
 MODEL_FILE = "toxicity_model.json.gz"
 _WORD = re.compile(r"[a-z0-9]+")
 # Long comments are scored on their head: enough to judge tone, and it keeps a
-# 5,000-character post from costing more than a short one by orders of magnitude.
+# 5,000-character post from costing far more than a short one.
 MAX_CHARS = 2000
-
-
 SHORT_WORDS, LONG_WORDS = 25, 50
+_CACHE_SIZE = 50_000
 
 
 def word_count(text: str) -> int:
@@ -40,23 +46,31 @@ def length_shift(words: int, full: float) -> float:
     return full * min(1.0, (words - SHORT_WORDS) / (LONG_WORDS - SHORT_WORDS))
 
 
-def features(text: str) -> set[str]:
-    """Word unigrams, word bigrams and in-word character 3-4-grams of folded text."""
+def words_of(text: str) -> list[str]:
+    """The folded words the model sees."""
     folded = squeeze(strip_urls(fold(text[:MAX_CHARS]))).replace("'", "").replace("’", "")
-    words = _WORD.findall(folded)
-    out: set[str] = set()
-    add = out.add
-    prev = ""
-    for word in words:
-        add("w" + word)
-        if prev:
-            add("b" + prev + " " + word)
-        prev = word
-        padded = " " + word + " "
-        size = len(padded)
-        for n in (3, 4):
-            for i in range(size - n + 1):
-                add("c" + padded[i : i + n])
+    return _WORD.findall(folded)
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def word_features(word: str) -> tuple[str, ...]:
+    """A word's unigram and its character 3-4-grams (with word-boundary padding)."""
+    padded = " " + word + " "
+    grams = ["c" + padded[i : i + n] for n in (3, 4) for i in range(len(padded) - n + 1)]
+    return ("w" + word, *grams)
+
+
+def pair_features(words: list[str]) -> Iterator[str]:
+    """Bigram features of adjacent words."""
+    for prev, word in pairwise(words):
+        yield "b" + prev + " " + word
+
+
+def features(text: str) -> list[str]:
+    """Every feature occurrence of a text (the training script counts them)."""
+    words = words_of(text)
+    out = [f for word in words for f in word_features(word)]
+    out.extend(pair_features(words))
     return out
 
 
@@ -66,13 +80,36 @@ class LinearHead:
 
     bias: float
     weights: dict[str, float]
+    _per_word: dict[str, tuple[float, int]] = field(default_factory=dict, compare=False)
 
-    def probability(self, feats: set[str], shift: float = 0.0) -> float:
-        """Probability of the positive class for a feature set, logit shifted by ``shift``."""
-        if not feats:
-            return 1.0 / (1.0 + math.exp(-self.bias))
-        total = sum(map(self.weights.get, feats, repeat(0.0)))
-        z = self.bias + total / math.sqrt(len(feats)) + shift
+    def _word(self, word: str) -> tuple[float, int]:
+        """(weight sum, feature count) of one word, cached."""
+        found = self._per_word.get(word)
+        if found is None:
+            feats = word_features(word)
+            get = self.weights.get
+            found = (sum(get(f, 0.0) for f in feats), len(feats))
+            if len(self._per_word) > _CACHE_SIZE:
+                self._per_word.clear()
+            self._per_word[word] = found
+        return found
+
+    def logit(self, words: list[str]) -> float:
+        """Raw score of a word sequence."""
+        total, count = 0.0, 0
+        for word in words:
+            s, n = self._word(word)
+            total += s
+            count += n
+        get = self.weights.get
+        for pair in pair_features(words):
+            total += get(pair, 0.0)
+            count += 1
+        return self.bias + (total / math.sqrt(count) if count else 0.0)
+
+    def probability(self, words: list[str], shift: float = 0.0) -> float:
+        """Probability of the positive class, logit shifted by ``shift``."""
+        z = self.logit(words) + shift
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
@@ -94,15 +131,15 @@ class ToxicityModel:
     shift: float = 0.0
 
     def predict(self, text: str) -> Prediction:
-        """Score one comment."""
-        feats = features(text)
-        tox = self.toxic.probability(feats, length_shift(word_count(text), self.shift))
-        return Prediction(toxicity=tox, hate=self.hate.probability(feats))
+        """Score one comment with both heads."""
+        score, words = self.toxicity(text)
+        return Prediction(toxicity=score, hate=self.hate.probability(words))
 
-    def toxicity(self, text: str) -> tuple[float, set[str]]:
-        """Toxicity alone, plus the features so the hate head can reuse them."""
-        feats = features(text)
-        return self.toxic.probability(feats, length_shift(word_count(text), self.shift)), feats
+    def toxicity(self, text: str) -> tuple[float, list[str]]:
+        """Toxicity alone, plus the words so the hate head can reuse them."""
+        words = words_of(text)
+        shift = length_shift(word_count(text), self.shift)
+        return self.toxic.probability(words, shift), words
 
     @classmethod
     def from_dict(cls, data: dict) -> ToxicityModel:

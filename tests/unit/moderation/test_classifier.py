@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from townhall.moderation.classifier import features, load_model
+import pytest
+
+from townhall.moderation.classifier import features, load_model, words_of
 from townhall.moderation.pipeline import Action, Rules, Submission, review
 
 
@@ -21,7 +23,16 @@ def test_scores_are_probabilities_and_rank_sensibly():
 
 def test_features_fold_case_and_accents():
     assert features("CAFÉ") == features("cafe")
-    assert features("") == set()
+    assert features("") == []
+    assert "wfuuck" in features("FUUUUCK")  # long runs squeezed to two
+
+
+def test_cached_word_scores_match_a_direct_sum():
+    model = load_model()
+    text = "the council's plan is a total joke and a disgrace"
+    direct = sum(model.toxic.weights.get(f, 0.0) for f in features(text))
+    n = len(features(text))
+    assert model.toxic.logit(words_of(text)) == pytest.approx(model.toxic.bias + direct / n**0.5)
 
 
 def test_model_finding_carries_a_score_and_a_list_guideline():

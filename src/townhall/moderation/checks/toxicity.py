@@ -15,11 +15,11 @@ def toxicity(sub: Submission) -> Finding | None:
     if rules.toxicity_hold >= 1.0:  # the site switched the model off
         return None
     model = load_model()
-    score, feats = model.toxicity(sub.body)
+    score, words = model.toxicity(sub.body)
     if score < rules.toxicity_hold:
         return None
     # The hate head only matters once the comment is being held anyway.
-    guideline = _guideline(sub, model.hate.probability(feats))
+    guideline = _guideline(sub, model.hate.probability(words))
     reason = f"toxic language score {score:.2f}"
     if rules.toxicity_reject is not None and score >= rules.toxicity_reject:
         return Finding.reject(guideline, reason, score)
