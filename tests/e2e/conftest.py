@@ -33,6 +33,16 @@ CHROMIUM_ARGS = [
 ]
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Run browser tests last.
+
+    Sync Playwright keeps its event loop running for the whole session once started, and
+    pytest-asyncio cannot start its own loop while it does; async tests must come first.
+    """
+    here = Path(__file__).resolve().parent
+    items.sort(key=lambda item: here in Path(item.path).resolve().parents)
+
+
 def _chromium() -> str:
     path = os.environ.get("CHROMIUM", "/usr/bin/chromium")
     if not Path(path).exists():
