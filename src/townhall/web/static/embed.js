@@ -1153,7 +1153,7 @@
         const el = this.root.getElementById(`th-lc-${d.id}`);
         if (el) el.textContent = plural(d.like_count, 'like', 'likes');
       }));
-      es.addEventListener('deleted', (e) => this.onLive(() => {
+      const leave = (removed) => (e) => this.onLive(() => {
         const d = JSON.parse(e.data);
         const c = this.comments && this.comments.get(d.id);
         const li = this.root.getElementById(`comment-${d.id}`);
@@ -1161,11 +1161,13 @@
         this.updateNewBtn();
         if (!c || c.deleted || !li) return;
         if (li.querySelector('ol.replies li')) {
-          this.replace({ ...c, deleted: true, status: 'deleted', body_html: '', author: null });
+          this.replace({ ...c, deleted: !removed, status: removed ? 'rejected' : 'deleted',
+            is_mine: false, body_html: '', author: null });
         } else if (!li.contains(this.root.activeElement)) li.remove();
-      }));
-      // A comment hidden by moderation leaves open pages the way a deleted one does.
-      es.addEventListener('removed', (e) => es.dispatchEvent(new MessageEvent('deleted', { data: e.data })));
+      });
+      es.addEventListener('deleted', leave(false));
+      // A comment hidden by moderation leaves open pages too, with the moderator's tombstone.
+      es.addEventListener('removed', leave(true));
       es.addEventListener('count', (e) => this.onLive(() => {
         this.total = JSON.parse(e.data).total;
         this.countEl.textContent = ` (${this.total})`;
