@@ -181,3 +181,44 @@ async def test_admins_change_roles_and_premium(app_client):
     assert entry["actor_id"] == admin_id
     assert entry["before"] == {"role": "commenter", "premium": False}
     assert entry["after"] == {"role": "moderator", "premium": True}
+
+
+def test_moderation_indexes_migrate_both_ways(db_url):
+    from concurrent.futures import ThreadPoolExecutor
+
+    import sqlalchemy as sa
+    from alembic import command
+
+    from townhall.storage.migrate import alembic_config, upgrade
+
+    def indexes() -> set[str]:
+        sync_url = db_url.replace("+aiosqlite", "").replace("+asyncpg", "+psycopg")
+        if "postgresql" in db_url:
+            import asyncio
+
+            import asyncpg
+
+            async def names():
+                conn = await asyncpg.connect(db_url.replace("postgresql+asyncpg", "postgresql"))
+                try:
+                    rows = await conn.fetch(
+                        "SELECT indexname FROM pg_indexes WHERE tablename = 'comments'"
+                    )
+                finally:
+                    await conn.close()
+                return {r["indexname"] for r in rows}
+
+            return asyncio.run(names())
+        engine = sa.create_engine(sync_url)
+        try:
+            return {i["name"] for i in sa.inspect(engine).get_indexes("comments")}
+        finally:
+            engine.dispose()
+
+    wanted = {"ix_comments_site_time", "ix_comments_reported"}
+    assert wanted <= indexes()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(command.downgrade, alembic_config(db_url), "0003").result()
+    assert not wanted & indexes()
+    upgrade(db_url)
+    assert wanted <= indexes()

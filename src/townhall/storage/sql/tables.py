@@ -151,6 +151,9 @@ comments = Table(
     Index("ix_comments_thread", "root_id", "created_at", "id"),
     Index("ix_comments_author", "author_id", "created_at"),
     Index("ix_comments_queue", "site_id", "status", "created_at"),
+    # Moderation queues: all recent comments, and the reported ones.
+    Index("ix_comments_site_time", "site_id", "created_at", "id"),
+    Index("ix_comments_reported", "site_id", "report_count", "created_at"),
     Index("ix_comments_import_key", "site_id", "import_key", unique=True),
     # Counts of public comments per story answered from the index alone.
     Index("ix_comments_public", "story_id", "stream", "status", "is_shadowed"),
