@@ -144,7 +144,10 @@ def live_server(tmp_path_factory: pytest.TempPathFactory, publisher_origin: str)
 
 PUBLISHER_PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Publisher page</title>
-<meta name="viewport" content="width=device-width, initial-scale=1"></head>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src {server};
+ style-src 'self'; connect-src {server}; img-src 'self'; base-uri 'none'; form-action 'none'">
+</head>
 <body><main><h1>{title}</h1><p>An article on the publisher's own site.</p>
 <townhall-comments story-id="{story}" story-url="{origin}/{name}" story-title="{title}">
 </townhall-comments></main>

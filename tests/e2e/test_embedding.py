@@ -18,6 +18,10 @@ def test_allowed_publisher_origin_reads_signs_in_and_posts(
 ) -> None:
     seen: list[str] = []
     page.on("request", lambda r: seen.append(r.url))
+    page.add_init_script(
+        "window.__csp = []; document.addEventListener('securitypolicyviolation',"
+        " e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI), true);"
+    )
     page.goto(f"{publisher_site}/index.html")
     w = widget(page)
     w.scroll_into_view_if_needed()
@@ -32,6 +36,15 @@ def test_allowed_publisher_origin_reads_signs_in_and_posts(
     expect(mine).to_be_focused()
     expect(w.get_by_role("heading", name="Comments (1)")).to_be_visible()
     w.screenshot(path=str(screens / "publisher-embed.png"))
+    mine.get_by_role("button", name="Delete your comment").click()
+    dialog = page.get_by_role("dialog", name="Delete Comment")
+    expect(dialog).to_be_visible()
+    dialog.get_by_role("button", name="Cancel").click()
+    assert page.evaluate("window.__csp") == [], "works under a strict CSP"
+    page.evaluate(
+        "document.head.append(Object.assign(document.createElement('style'), {textContent: 'p{}'}))"
+    )
+    page.wait_for_function("window.__csp.length > 0")  # the policy is really in force
     stray = [u for u in seen if not u.startswith((publisher_site, live_server))]
     assert stray == []
     page_requests = [u for u in seen if u.startswith(publisher_site)]
