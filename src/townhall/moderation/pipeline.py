@@ -1,4 +1,19 @@
-"""The pre-moderation pipeline: run every check, keep every finding, strictest wins."""
+"""The pre-moderation pipeline: run every check, keep every finding, strictest wins.
+
+Policy decisions worth knowing:
+
+* Only the banned word list rejects by default. Suspect words, the classifier,
+  private information, impersonation, spam and trust hold for a moderator.
+  The classifier rejects only if a site sets ``toxicity_reject``.
+* A banned word that is quoted or plainly discussed ("he called me a ...",
+  '"..." is a slur') is held, never rejected: condemning a slur is not using
+  it, but a person should look.
+* Staff are exempt from impersonation, trust and burst checks, not from the
+  language checks.
+* Word-list entries are "word", "word*" / "*word" (compounds) or multi-word
+  phrases, optionally prefixed with a guideline ("discrimination:word");
+  untagged entries count as swearing.
+"""
 
 from __future__ import annotations
 
