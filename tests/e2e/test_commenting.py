@@ -259,3 +259,20 @@ def test_signed_in_page_has_no_serious_accessibility_violations(
     w.get_by_role("button", name=re.compile("^Report comment by")).first.click()
     expect(page.get_by_role("dialog", name="Report Comment")).to_be_visible()
     assert axe_violations(page) == []
+
+
+def test_server_refuses_a_premium_post_from_a_non_subscriber_with_learn_more(
+    page: Page, live_server: str
+) -> None:
+    session = sso_session(live_server, name=unique("Lapsed"), premium=False)
+    stale = {**session, "user": {**session["user"], "premium": True}}
+    use_session(page, live_server, stale)
+    # The reader's subscription lapsed after the page cached them as premium.
+    page.route(re.compile(r"/api/v1/me$"), lambda route: route.fulfill(json=stale["user"]))
+    w = open_demo(page, live_server)
+    w.get_by_role("tab", name=re.compile("Premium$")).click()
+    w.get_by_label("Add your comment").fill(f"Still a subscriber, surely? {unique()}")
+    w.get_by_role("button", name="Post comment").click()
+    error = w.locator(".composer .err")
+    expect(error).to_contain_text("Premium subscribers can comment here.")
+    expect(error.get_by_role("link", name="Learn more")).to_be_visible()

@@ -919,6 +919,9 @@
           send.disabled = false;
         } catch (x) {
           err.textContent = this.postError(x);
+          if (x.code === 'premium-required' && this.site.learn_more_url) {
+            err.append(' ', h('a', { href: this.site.learn_more_url, target: '_blank', rel: 'noopener' }, 'Learn more'));
+          }
           if (x.code === 'rate-limited') {
             setTimeout(() => { send.disabled = false; }, Math.max(1, x.retryAfter || 30) * 1000);
           } else send.disabled = false;
@@ -940,6 +943,7 @@
           return `You're commenting too fast. Try again in ${plural(Math.max(1, x.retryAfter || 30), 'second', 'seconds')}.`;
         case 'premium-required': {
           const l = (this.site && this.site.premium_label) || 'Premium';
+          this.refreshMe();
           return `Only ${l} subscribers can comment here.`;
         }
         case 'story-closed':
