@@ -208,6 +208,7 @@ async def test_queue_filters_sorts_and_pages(app_client):
     assert await ids(user_id=bob_id) == [b2["id"], b1["id"]]
     assert await ids(guideline="abuse") == [b2["id"]]
     assert await ids(story_id="unknown-story") == []
+    assert await ids(user_id=987654) == []
 
     seen, cursor = [], None
     while True:

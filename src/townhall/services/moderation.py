@@ -104,6 +104,10 @@ async def _filter(ctx: Context, tx, staff: User, q: QueueQuery) -> QueueFilter |
         if story is None:
             return None
         story_id = story.id
+    if q.user_id is not None:
+        author = await tx.users.by_id(q.user_id)
+        if author is None or author.site_id != staff.site_id:
+            return None
     return QueueFilter(
         site_id=staff.site_id,
         queue=q.queue,

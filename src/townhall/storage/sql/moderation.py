@@ -26,7 +26,7 @@ QUEUES = ("pending", "reported", "rejected", "all")
 
 @dataclass(frozen=True, slots=True)
 class QueueFilter:
-    """Which comments a queue listing covers."""
+    """Which comments a queue listing covers (story and author must belong to the site)."""
 
     site_id: str
     queue: str = "pending"
@@ -53,7 +53,7 @@ def queue_condition(queue: str) -> Any:
 
 
 def _filters(f: QueueFilter) -> list[Any]:
-    cond: list[Any] = [c.c.site_id == f.site_id]
+    cond: list[Any] = []
     if f.story_id is not None:
         cond.append(c.c.story_id == f.story_id)
     if f.stream:
@@ -62,6 +62,10 @@ def _filters(f: QueueFilter) -> list[Any]:
         cond.append(c.c.guideline == f.guideline)
     if f.author_id is not None:
         cond.append(c.c.author_id == f.author_id)
+    if f.story_id is None and f.author_id is None:
+        # Story and author ids are checked against the site by the caller; leaving the
+        # site out then lets SQLite pick the story or author index.
+        cond.append(c.c.site_id == f.site_id)
     return cond
 
 
