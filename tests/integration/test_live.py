@@ -265,3 +265,27 @@ async def test_the_stream_is_documented_in_openapi(sqlite_client):
     op = spec["paths"]["/api/v1/stories/{story_id}/events"]["get"]
     assert "text/event-stream" in op["responses"]["200"]["content"]
     assert {p["name"] for p in op["parameters"]} >= {"stream", "last_event_id", "token"}
+
+
+async def test_restricted_premium_stream_is_only_for_subscribers_and_staff(app_client):
+    from tests.factories import make_staff
+
+    admin = await sign_in(app_client, "admin", name="Vikram Rao")
+    await make_staff(app_client, admin, "admin")
+    res = await app_client.patch(
+        "/api/v1/admin/site", json={"premium_read_restricted": True}, headers=admin
+    )
+    assert res.status_code == 200, res.text
+    app_client.ctx.forget_site("default")
+    reader = await sign_in(app_client, "reader", name="Plain Reader")
+    subscriber = await sign_in(app_client, "sub", name="Paying Reader", premium=True)
+    url = EVENTS + "?stream=premium"
+    for headers in (None, reader):
+        async with AsgiStream(app_client.app, url, headers=headers) as refused:
+            assert refused.status == 403
+        assert b'"code":"premium-required"' in refused.body
+    for headers in (subscriber, admin):
+        async with AsgiStream(app_client.app, url, headers=headers) as allowed:
+            assert allowed.status == 200
+    async with AsgiStream(app_client.app, EVENTS) as open_stream:
+        assert open_stream.status == 200

@@ -33,7 +33,7 @@ HEADERS = [
     (b"x-accel-buffering", b"no"),
 ]
 
-_frames: dict[tuple[str, str], bytes] = {}
+_frames: dict[tuple[str, str, int], bytes] = {}
 
 
 class TooManyStreams(RateLimited):
@@ -59,7 +59,8 @@ def frame_for(channel: str, event: Event) -> bytes:
     """The event's frame, encoded once for all streams of this process that show it."""
     if event.audience is not None:
         return encode(event)
-    key = (channel, event.id)
+    # The object's identity too: two brokers in one process may issue the same id.
+    key = (channel, event.id, id(event))
     frame = _frames.get(key)
     if frame is None:
         frame = _frames[key] = encode(event)

@@ -13,9 +13,13 @@ async def comment_changed(
     """Announce a new, edited, approved, hidden or deleted comment to the right audience."""
     await invalidate(ctx, story)
     was_public = before.is_public if before else False
+    # Read the new total first so the change and the count go out back to back
+    # (open streams then wake and write once for both).
+    count = await _count(ctx, story, comment) if comment.is_public != was_public else None
     if comment.is_public:
         kind = "updated" if was_public else "comment"
-        await ctx.live.publish(story.channel, kind, await _payload(ctx, story, comment))
+        payload = await _payload(ctx, story, comment)
+        await ctx.live.publish(story.channel, kind, payload)
     elif comment.status is Status.DELETED:
         await ctx.live.publish(
             story.channel,
@@ -38,15 +42,15 @@ async def comment_changed(
             await _payload(ctx, story, comment),
             audience=comment.author_id,
         )
-    if comment.is_public != was_public:
-        await _count_changed(ctx, story, comment)
+    if count is not None:
+        await ctx.live.publish(story.channel, "count", count)
 
 
-async def _count_changed(ctx: Context, story: Story, comment: Comment) -> None:
-    """Announce the stream's new total of visible comments."""
+async def _count(ctx: Context, story: Story, comment: Comment) -> dict:
+    """The stream's total of visible comments, as a `count` event."""
     async with ctx.read() as tx:
         total = await tx.comments.count_public(story.id, comment.stream)
-    await ctx.live.publish(story.channel, "count", {"total": total, "stream": comment.stream.value})
+    return {"total": total, "stream": comment.stream.value}
 
 
 async def likes_changed(ctx: Context, story: Story, comment: Comment, count: int) -> None:
