@@ -10,4 +10,9 @@ from tests.e2e.conftest import (  # noqa: F401
 
 def pytest_collection_modifyitems(config, items) -> None:
     """Run browser tests after every async test (sync Playwright keeps its loop running)."""
-    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+    items.sort(
+        key=lambda item: (
+            item.get_closest_marker("browser") is not None
+            or "page" in getattr(item, "fixturenames", ())
+        )
+    )
