@@ -58,6 +58,8 @@ def _fits(runs: tuple[int, ...], wanted: tuple[int, ...]) -> bool:
 def normal_word(word: str) -> str:
     """Fold and decode leetspeak in one list entry or token."""
     core = word.strip(_EDGE) if word.strip(_EDGE) else word
+    if core.isdigit():
+        return core  # a number is a number: "455" is a vote count, not leetspeak
     return _INNER.sub("", fold(core).translate(LEET))
 
 

@@ -153,3 +153,11 @@ def test_group_attack_is_held_as_discrimination(check):
 
 def test_talking_about_a_group_is_fine(check):
     assert check("Immigrants are arriving in greater numbers this year.").action is Action.PUBLISH
+
+
+def test_plain_numbers_are_not_read_as_leetspeak():
+    from townhall.moderation.pipeline import Rules, Submission, review
+
+    rules = Rules.from_settings({})
+    for text in ("The vote was 455 to 12", "rail matter too (85).", "Turnout hit 55%"):
+        assert review(Submission(body=text, rules=rules)).findings == (), text
