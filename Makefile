@@ -9,7 +9,7 @@ PORT    ?= 8000
 DB      ?= sqlite
 
 .DEFAULT_GOAL := help
-.PHONY: help run serve migrate test test-unit test-integration test-e2e lint fmt bench bench-moderation bench-live clean
+.PHONY: help run serve migrate test lint fmt bench bench-moderation bench-live clean
 
 help: ## List the commands
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -50,7 +50,11 @@ fmt: $(TSTAMP) ## Format the code
 bench: $(TSTAMP) ## HTTP benchmark vs Isso and a bare ASGI ceiling with wrk (DB=sqlite|postgres)
 	$(BIN)/python bench/http/run.py --db $(DB) $(BENCH_ARGS)
 
-bench-moderation: $(STAMP) ## Score pre-moderation on the eval set vs alt-profanity-check
+$(VENV)/.installed-train: pyproject.toml $(STAMP)
+	$(BIN)/pip install -q -e '.[train]'
+	@touch $@
+
+bench-moderation: $(VENV)/.installed-train ## Score pre-moderation on the eval set vs alt-profanity-check
 	$(BIN)/python bench/moderation/bench.py
 
 bench-live: $(STAMP) ## Hold 10,000 live streams on one instance while posting; print latency and memory
