@@ -189,7 +189,8 @@ def test_reported_comment_is_rejected_and_its_author_suspended_from_the_card(
     )
     assert res.status_code == 201
     reader = reader_page(browser, dash_server)
-    expect(comment_by_text(open_demo(reader, dash_server), text)).to_be_visible()
+    open_widget = open_demo(reader, dash_server)
+    expect(comment_by_text(open_widget, text)).to_be_visible()
 
     dashboard(page, dash_server)
     page.get_by_role("tab", name=re.compile("^Reported")).click()
@@ -203,6 +204,8 @@ def test_reported_comment_is_rejected_and_its_author_suspended_from_the_card(
     dialog.get_by_role("button", name="Reject").click()
     expect(c).to_have_count(0)
 
+    # Gone from the reader's open page at once, and after a reload.
+    expect(open_widget.get_by_text(text)).to_have_count(0, timeout=15_000)
     w = open_demo(reader, dash_server)
     expect(w.get_by_text(text)).to_have_count(0)
     assert "HelenWard" in audit_actors(dash_server, "comment.reject")
