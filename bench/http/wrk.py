@@ -43,7 +43,7 @@ function request()
   local text = string.format(
     "About %%s and %%s: %%s, %%s and %%s %%s, while %%s and %%s %%s (%%d.%%d).",
     w(), w(), w(), w(), w(), v(), w(), w(), v(), thread_no, counter)
-  local headers = {}
+  local headers = {["Content-Type"] = "application/json"}
   if #tokens > 0 then
     headers["Authorization"] = "Bearer " .. tokens[(counter + thread_no) %% #tokens + 1]
   end

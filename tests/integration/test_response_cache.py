@@ -194,3 +194,27 @@ async def _eventually(client, check, within: float = 3.0) -> None:
         if asyncio.get_running_loop().time() > deadline:
             pytest.fail(f"change not visible on the other instance: {data['comments'][:2]}")
         await asyncio.sleep(0.02)
+
+
+async def test_sqlite_writer_waits_for_an_outside_lock_without_stalling_readers(sqlite_client):
+    import sqlite3
+
+    alice = await sign_in(sqlite_client, "alice", name="Alice")
+    await post(sqlite_client, alice, "Before the outside writer.")
+    path = sqlite_client.ctx.settings.database_url.split(":///", 1)[1]
+    outside = sqlite3.connect(path, isolation_level=None)
+    outside.execute("BEGIN IMMEDIATE")  # e.g. an import run holding the file
+    try:
+        writing = asyncio.create_task(
+            sqlite_client.post(PAGE, json={"body": "Posted while locked."}, headers=alice)
+        )
+        await asyncio.sleep(0.3)
+        assert not writing.done()  # waiting for the lock ...
+        res = await sqlite_client.get("/api/v1/counts?story_id=story-1")
+        assert res.json()["counts"]["story-1"] == 1  # ... while reads go on
+    finally:
+        outside.execute("COMMIT")
+        outside.close()
+    res = await asyncio.wait_for(writing, 10)
+    assert res.status_code == 201, res.text
+    assert (await page(sqlite_client))["total"] == 2

@@ -53,11 +53,7 @@ class FastPath:
             await self.app(scope, receive, send)
             return
         path: str = scope["path"]
-        if not path.startswith("/api/v1/"):
-            await self.app(scope, receive, send)
-            return
-        slots = self._slots(path, scope["query_string"])
-        if slots is None:
+        if not (path == _COUNTS or _PAGE.fullmatch(path) or _REPLIES.fullmatch(path)):
             await self.app(scope, receive, send)
             return
         inm = None
@@ -78,6 +74,10 @@ class FastPath:
             entry = cache.get(key)
         if entry is not None:
             await self._serve(send, entry, inm)
+            return
+        slots = self._slots(path, scope["query_string"])
+        if slots is None:
+            await self.app(scope, receive, send)
             return
         done = asyncio.get_running_loop().create_future()
         self._inflight[key] = done

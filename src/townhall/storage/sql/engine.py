@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import fcntl
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from sqlalchemy import Connection, create_engine, event
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+
+BUSY_TIMEOUT_MS = 30000
 
 
 def normalize_url(url: str) -> str:
@@ -42,7 +47,7 @@ def _sqlite_setup(sync) -> None:
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA synchronous=NORMAL")
-        cur.execute("PRAGMA busy_timeout=30000")
+        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cur.close()
 
     @event.listens_for(sync, "begin")
@@ -71,6 +76,20 @@ def make_inline_engine(url: str):
     return engine
 
 
+def _begin_now(conn: Connection):
+    """BEGIN IMMEDIATE without waiting: the transaction, or None if the file is locked."""
+    raw = conn.connection.dbapi_connection
+    raw.execute("PRAGMA busy_timeout=0")
+    try:
+        return conn.begin()
+    except OperationalError as exc:
+        if "locked" not in str(exc.orig) and "busy" not in str(exc.orig):
+            raise
+        return None
+    finally:
+        raw.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+
+
 def _close_quietly(conn: Connection) -> None:
     try:
         conn.close()  # rolls back whatever the connection had begun
@@ -96,6 +115,36 @@ class InlineConnection:
         return self.sync_connection.scalar(statement, parameters, **kwargs)
 
 
+class FileLock:
+    """Writers of every process on one SQLite file queue here, and a release wakes the next
+    at once; SQLite's own busy handler instead polls with sleeps of up to 100 ms."""
+
+    def __init__(self, path: str) -> None:
+        self.fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+
+    async def acquire(self) -> None:
+        """Take the lock: inline when free, else wait for it in a thread."""
+        try:
+            fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            pass
+        waiting = asyncio.ensure_future(asyncio.to_thread(fcntl.flock, self.fd, fcntl.LOCK_EX))
+        try:
+            await asyncio.shield(waiting)
+        except BaseException:
+            waiting.add_done_callback(lambda f: f.cancelled() or f.exception() or self.release())
+            raise
+
+    def release(self) -> None:
+        """Let the next writer in."""
+        fcntl.flock(self.fd, fcntl.LOCK_UN)
+
+    def close(self) -> None:
+        """Close the lock file."""
+        os.close(self.fd)
+
+
 class Database:
     """Owns the engine; hands out read connections and write transactions."""
 
@@ -107,6 +156,9 @@ class Database:
         # is cheaper than spinning on SQLITE_BUSY in worker threads.
         self._write_lock = asyncio.Lock() if self.is_sqlite else None
         self.inline = make_inline_engine(self.url) if self.is_sqlite else None
+        self._file_lock = (
+            FileLock(self.url.split(":///", 1)[1] + "-writelock") if self.inline else None
+        )
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncConnection]:
@@ -146,28 +198,37 @@ class Database:
     async def _inline_write(self) -> AsyncIterator[InlineConnection]:
         """Take the file's write lock in a thread (it may wait for another process), then
         run the statements and the commit on the loop: nothing in them waits in WAL mode."""
-        assert self.inline is not None
-        conn = self.inline.connect()
-        conn.execution_options(sqlite_begin="BEGIN IMMEDIATE")
-        begun = asyncio.ensure_future(asyncio.to_thread(conn.begin))
+        assert self.inline is not None and self._file_lock is not None
+        await self._file_lock.acquire()
         try:
-            trans = await asyncio.shield(begun)
-        except BaseException:
-            # The thread may still take the lock: give it back once it has.
-            begun.add_done_callback(lambda _f: _close_quietly(conn))
-            raise
-        try:
-            yield InlineConnection(conn)
-        except BaseException:
-            trans.rollback()
-            raise
-        else:
-            trans.commit()
+            conn = self.inline.connect()
+            conn.execution_options(sqlite_begin="BEGIN IMMEDIATE")
+            trans = _begin_now(conn)
+            if trans is None:  # a writer outside townhall's queue holds the file
+                begun = asyncio.ensure_future(asyncio.to_thread(conn.begin))
+                try:
+                    trans = await asyncio.shield(begun)
+                except BaseException:
+                    # The thread may still take the lock: give it back once it has.
+                    begun.add_done_callback(lambda _f: _close_quietly(conn))
+                    raise
+            try:
+                yield InlineConnection(conn)
+            except BaseException:
+                trans.rollback()
+                raise
+            else:
+                trans.commit()
+            finally:
+                conn.close()
         finally:
-            conn.close()
+            self._file_lock.release()
 
     async def dispose(self) -> None:
         """Close every pooled connection."""
         await self.engine.dispose()
         if self.inline is not None:
             self.inline.dispose()
+        if self._file_lock is not None:
+            self._file_lock.close()
+            self._file_lock = None
