@@ -94,6 +94,7 @@ async def open_streams(port: int, count: int, arrived, *, batch: int, deadline: 
     failures = 0
 
     async def one() -> None:
+        """Open one stream and wait for its 200."""
         nonlocal failures
         opened = loop.create_future()
         try:
@@ -228,10 +229,13 @@ async def run(args) -> dict:
             await asyncio.sleep(2)
             rss_open = server.memory_info().rss
             load_before = os.getloadavg()[0]
-            cpu_before = sum(server.cpu_times()[:2])
+            cpu_before = server.cpu_times()
             sent = await post_comments(base, args.posts, args.interval)
             await asyncio.sleep(args.drain_seconds)
-            server_cpu = sum(server.cpu_times()[:2]) - cpu_before
+            cpu_after = server.cpu_times()
+            user_cpu = cpu_after.user - cpu_before.user
+            system_cpu = cpu_after.system - cpu_before.system
+            server_cpu = user_cpu + system_cpu
             rss_after = server.memory_info().rss
             for transport in streams:
                 transport.close()
@@ -259,6 +263,7 @@ async def run(args) -> dict:
         "server_rss_end_mb": round(rss_after / 2**20, 1),
         "kib_per_stream": round((rss_open - rss_before) / max(1, held) / 1024, 1),
         "server_cpu_s_while_posting": round(server_cpu, 2),
+        "server_user_cpu_share": round(user_cpu / server_cpu, 2) if server_cpu else None,
         "server_cpu_us_per_comment_delivered": round(server_cpu / max(1, len(latencies)) * 1e6, 1),
         "broker": "redis" if args.redis else "memory",
         "cpus": os.cpu_count(),

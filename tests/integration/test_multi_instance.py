@@ -156,6 +156,7 @@ async def subscribed(task: asyncio.Task, opened: asyncio.Event) -> None:
 
 
 async def test_comment_posted_on_a_reaches_a_reader_on_b(cluster):
+    """Fan-out crosses instances through Redis."""
     a_url, b_url = cluster
     story = f"multi-{uuid.uuid4().hex[:8]}"
     async with httpx.AsyncClient(base_url=a_url) as a, httpx.AsyncClient(base_url=b_url) as b:
@@ -171,6 +172,7 @@ async def test_comment_posted_on_a_reaches_a_reader_on_b(cluster):
 
 
 async def test_reconnect_with_last_event_id_on_either_instance_gets_what_was_missed(cluster):
+    """The replay log is shared: any instance resumes a stream from its last id."""
     a_url, b_url = cluster
     story = f"resume-{uuid.uuid4().hex[:8]}"
     async with httpx.AsyncClient(base_url=a_url) as a, httpx.AsyncClient(base_url=b_url) as b:
@@ -198,6 +200,7 @@ async def test_reconnect_with_last_event_id_on_either_instance_gets_what_was_mis
 
 
 async def test_a_rate_limit_hit_on_a_counts_on_b(cluster):
+    """Posting limits are counted in Redis, not per instance."""
     a_url, b_url = cluster
     story = f"limits-{uuid.uuid4().hex[:8]}"
     async with httpx.AsyncClient(base_url=a_url) as a, httpx.AsyncClient(base_url=b_url) as b:

@@ -37,10 +37,14 @@ _frames: dict[tuple[str, str, int], bytes] = {}
 
 
 class TooManyStreams(RateLimited):
+    """More open streams from one client address than the cap allows."""
+
     code, title = "too-many-streams", "Too many live streams"
 
 
 class ShuttingDown(TownhallError):
+    """The instance is draining for shutdown; the client should reconnect elsewhere."""
+
     code, status, title = "shutting-down", 503, "Server restarting"
 
 
@@ -138,6 +142,7 @@ class LiveStreams:
                 continue
 
             def handler(signum: int, frame: Any, previous: Any = previous) -> None:
+                """Drain the streams, then let the server's own handler run."""
                 loop.call_soon_threadsafe(self.drain)
                 previous(signum, frame)
 
