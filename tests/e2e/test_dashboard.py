@@ -228,6 +228,13 @@ def test_reported_comment_is_rejected_and_its_author_suspended_from_the_card(
     ).to_be_visible()
     expect(w.get_by_text(re.compile("Please rejoin the conversation on"))).to_be_visible()
     expect(w.get_by_label("Add your comment")).to_have_count(0)
+    # Already signed in before the suspension: the widget re-reads the account on load.
+    signed_in = reader_page(browser, dash_server, author)
+    w = open_demo(signed_in, dash_server)
+    expect(
+        w.get_by_text("Your account has been temporarily suspended from commenting.")
+    ).to_be_visible()
+    signed_in.context.close()
     assert "HelenWard" in audit_actors(dash_server, "user.suspend")
     reader.context.close()
     own.context.close()
