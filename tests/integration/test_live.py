@@ -289,3 +289,13 @@ async def test_restricted_premium_stream_is_only_for_subscribers_and_staff(app_c
             assert allowed.status == 200
     async with AsgiStream(app_client.app, EVENTS) as open_stream:
         assert open_stream.status == 200
+
+
+async def test_an_allowed_embedding_origin_may_read_the_stream(sqlite_url, make_settings):
+    allowed = "https://news.example"
+    async with app_with(sqlite_url, make_settings, allowed_origins=allowed) as client:
+        async with AsgiStream(client.app, EVENTS, headers={"Origin": allowed}) as ok:
+            assert ok.status == 200
+            assert ok.headers["access-control-allow-origin"] == allowed
+        async with AsgiStream(client.app, EVENTS, headers={"Origin": "https://evil.example"}) as no:
+            assert "access-control-allow-origin" not in no.headers
