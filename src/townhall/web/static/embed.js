@@ -184,6 +184,11 @@
     get api() { return `${(this.getAttribute('server') || ORIGIN).replace(/\/$/, '')}/api/v1`; }
     get pageSize() { return Math.min(100, Math.max(1, Number(this.getAttribute('page-size')) || 20)); }
     get user() { return this.session && this.session.user; }
+    readerKey() {
+      const s = this.session;
+      const u = (s && s.user) || {};
+      return s ? `${s.token}|${u.status}|${u.premium}|${u.name}` : '';
+    }
     draftKey(suffix) { return `townhall:${ORIGIN}:draft:${this.storyId}:${suffix}`; }
 
     connectedCallback() {
@@ -287,8 +292,9 @@
       this.session = readSession();
       if (!this.site) return;
       this.renderAccount();
-      // Flags such as is_mine and liked_by_me depend on who asks: reload the list for a new user.
-      if (((this.session && this.session.token) || '') !== this.listToken) this.load();
+      // Flags such as is_mine and liked_by_me, and which actions show, depend on who asks and
+      // on their standing: reload the list when either changes.
+      if (this.readerKey() !== this.listToken) this.load();
     }
 
     async signOut() {
@@ -443,7 +449,7 @@
       if (!append && this.liveFor !== this.stream) this.startLive();
       let page;
       try {
-        const token = (this.session && this.session.token) || '';
+        const token = this.readerKey();
         page = await this.call(`/stories/${encodeURIComponent(this.storyId)}/comments?${q}`);
         if (!append) this.listToken = token;
       } catch (err) {
