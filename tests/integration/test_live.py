@@ -299,3 +299,26 @@ async def test_an_allowed_embedding_origin_may_read_the_stream(sqlite_url, make_
             assert ok.headers["access-control-allow-origin"] == allowed
         async with AsgiStream(client.app, EVENTS, headers={"Origin": "https://evil.example"}) as no:
             assert "access-control-allow-origin" not in no.headers
+
+
+async def test_redis_fan_out_survives_a_dropped_subscription():
+    from townhall.live.redis import RedisBroker
+
+    url = need(REDIS_URL, "TOWNHALL_TEST_REDIS_URL (Redis)")
+    prefix = f"townhall-test-{uuid.uuid4().hex[:8]}:"
+    a, b = RedisBroker(url, prefix=prefix), RedisBroker(url, prefix=prefix)
+    channel = "story:default:drop"
+    try:
+        sub = await b.open(channel)
+        first = await a.publish(channel, "comment", {"id": 1})
+        assert (await sub.next(5)).id == first.id
+        await b._pubsub.connection.disconnect()  # the network drops the subscriber
+        missed = await a.publish(channel, "comment", {"id": 2})
+        got = await sub.next(10)
+        assert got is not None and got.id == missed.id and got.data == {"id": 2}
+        later = await a.publish(channel, "likes", {"id": 2, "like_count": 1})
+        assert (await sub.next(5)).id == later.id
+        sub.close()
+    finally:
+        await a.close()
+        await b.close()

@@ -80,6 +80,7 @@ class RedisBroker:
         self._publish_script = None
         self._subs: dict[str, set[Subscription]] = {}
         self._listener: asyncio.Task[None] | None = None
+        self._pubsub: Any = None
         self._ready: asyncio.Event | None = None
         self._closed = False
 
@@ -178,11 +179,16 @@ class RedisBroker:
             await self._ready.wait()
 
     async def _listen(self) -> None:
-        """Keep one pattern subscription; after a reconnect, backfill from the logs."""
+        """Keep one pattern subscription; after any re-subscription, backfill from the logs.
+
+        A confirmation after the first one means the connection was re-established
+        (by us after an error, or by the client library itself), so events published
+        meanwhile are read back from the replay logs of the channels followed here.
+        """
         delay = 0.2
-        reconnecting = False
+        confirmed = False
         while not self._closed:
-            pubsub = self._redis().pubsub()
+            pubsub = self._pubsub = self._redis().pubsub()
             try:
                 await pubsub.psubscribe(self._live_prefix + "*")
                 async for message in pubsub.listen():
@@ -193,8 +199,9 @@ class RedisBroker:
                         assert self._ready is not None
                         self._ready.set()
                         delay = 0.2
-                        if reconnecting:
+                        if confirmed:
                             await self._backfill()
+                        confirmed = True
             except asyncio.CancelledError:
                 raise
             except (RedisError, OSError) as exc:
@@ -202,7 +209,6 @@ class RedisBroker:
             finally:
                 with contextlib.suppress(Exception):
                     await pubsub.aclose()
-            reconnecting = True
             await asyncio.sleep(delay)
             delay = min(delay * 2, 5.0)
 
