@@ -310,12 +310,17 @@ async def test_redis_fan_out_survives_a_dropped_subscription():
     channel = "story:default:drop"
     try:
         sub = await b.open(channel)
+        quiet = await b.open("story:default:quiet")  # has not received anything yet
         first = await a.publish(channel, "comment", {"id": 1})
         assert (await sub.next(5)).id == first.id
         await b._pubsub.connection.disconnect()  # the network drops the subscriber
         missed = await a.publish(channel, "comment", {"id": 2})
+        missed_quiet = await a.publish("story:default:quiet", "comment", {"id": 3})
         got = await sub.next(10)
         assert got is not None and got.id == missed.id and got.data == {"id": 2}
+        got = await quiet.next(5)
+        assert got is not None and got.id == missed_quiet.id
+        quiet.close()
         later = await a.publish(channel, "likes", {"id": 2, "like_count": 1})
         assert (await sub.next(5)).id == later.id
         sub.close()

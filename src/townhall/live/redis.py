@@ -21,7 +21,7 @@ import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
 from townhall.live.broker import Event, LiveUnavailable
-from townhall.live.subscription import Subscription
+from townhall.live.subscription import Subscription, event_key
 
 log = logging.getLogger("townhall.live")
 
@@ -81,6 +81,7 @@ class RedisBroker:
         self._subs: dict[str, set[Subscription]] = {}
         self._listener: asyncio.Task[None] | None = None
         self._pubsub: Any = None
+        self._watermark: str | None = None
         self._ready: asyncio.Event | None = None
         self._closed = False
 
@@ -213,19 +214,27 @@ class RedisBroker:
             delay = min(delay * 2, 5.0)
 
     def _dispatch(self, raw_channel: bytes, data: bytes) -> None:
+        raw_id, _, body = data.partition(b" ")
+        event_id = raw_id.decode()
+        self._watermark = event_id
         channel = raw_channel.decode()[len(self._live_prefix) :]
         subs = self._subs.get(channel)
         if not subs:
             return
-        raw_id, _, body = data.partition(b" ")
-        event = _decode(raw_id.decode(), body)
+        event = _decode(event_id, body)
         for sub in list(subs):
             sub.push(event)
 
     async def _backfill(self) -> None:
-        """Deliver what was published while the subscription was down."""
+        """Deliver what was published while the subscription was down.
+
+        Each channel resumes from its subscribers' last event; a subscriber that had
+        none yet resumes from the last event this process saw on any channel (stream
+        ids are Redis server time, so they compare across channels).
+        """
+        mark = event_key(self._watermark) if self._watermark else None
         for channel, subs in list(self._subs.items()):
-            keys = [s.last_key for s in subs if s.last_key is not None]
+            keys = [k for k in (s.last_key or mark for s in subs) if k is not None]
             if not keys:
                 continue
             ms, seq = min(keys)
