@@ -14,7 +14,7 @@ from tests.reliability.server import fresh_database, running, sql_rows
 
 pytestmark = pytest.mark.slow
 
-CROWD = 24
+CROWD = 16
 STORY = "/api/v1/stories/busy/comments"
 FLAG_STORY = "/api/v1/stories/flagged/comments"
 

@@ -60,7 +60,7 @@ async def _round(server: Server, users: list[tuple[str, dict]], ledger: Ledger, 
         asyncio.create_task(_writer(server.base, h, sub, ledger, random.Random(seed * 10 + i)))
         for i, (sub, h) in enumerate(users)
     ]
-    await asyncio.sleep(1.0 + rng.random() * 2.0)
+    await asyncio.sleep(0.8 + rng.random() * 1.2)
     await asyncio.to_thread(server.kill)
     await asyncio.wait_for(asyncio.gather(*tasks), timeout=30)
 
