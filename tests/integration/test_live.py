@@ -327,3 +327,26 @@ async def test_redis_fan_out_survives_a_dropped_subscription():
     finally:
         await a.close()
         await b.close()
+
+
+async def test_a_malformed_message_on_the_live_channels_is_ignored():
+    import redis.asyncio as aioredis
+
+    from townhall.live.redis import RedisBroker
+
+    url = need(REDIS_URL, "TOWNHALL_TEST_REDIS_URL (Redis)")
+    prefix = f"townhall-test-{uuid.uuid4().hex[:8]}:"
+    broker = RedisBroker(url, prefix=prefix)
+    raw = aioredis.from_url(url)
+    channel = "story:default:noise"
+    try:
+        sub = await broker.open(channel)
+        for junk in (b"not json at all", b"12-0 {oops", b"x-y {}", b"\xff\xfe"):
+            await raw.publish(f"{prefix}live:{channel}", junk)
+        good = await broker.publish(channel, "comment", {"id": 7})
+        got = await sub.next(5)
+        assert got is not None and got.id == good.id
+        sub.close()
+    finally:
+        await raw.aclose()
+        await broker.close()

@@ -21,7 +21,7 @@ import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
 from townhall.live.broker import Event, LiveUnavailable
-from townhall.live.subscription import Subscription, event_key
+from townhall.live.subscription import Subscription, event_key, is_event_id
 
 log = logging.getLogger("townhall.live")
 
@@ -207,6 +207,8 @@ class RedisBroker:
                 raise
             except (RedisError, OSError) as exc:
                 log.warning("live subscription to Redis lost (%s); retrying", exc)
+            except Exception:  # never let one bad moment stop live updates for good
+                log.exception("live subscription failed; retrying")
             finally:
                 with contextlib.suppress(Exception):
                     await pubsub.aclose()
@@ -215,13 +217,19 @@ class RedisBroker:
 
     def _dispatch(self, raw_channel: bytes, data: bytes) -> None:
         raw_id, _, body = data.partition(b" ")
-        event_id = raw_id.decode()
-        self._watermark = event_id
-        channel = raw_channel.decode()[len(self._live_prefix) :]
+        event_id = raw_id.decode(errors="replace")
+        if is_event_id(event_id):
+            self._watermark = event_id
+        channel = raw_channel.decode(errors="replace")[len(self._live_prefix) :]
         subs = self._subs.get(channel)
         if not subs:
             return
-        event = _decode(event_id, body)
+        try:
+            event = _decode(event_id, body)
+            event_key(event_id)
+        except (ValueError, KeyError, TypeError):
+            log.warning("ignored a malformed live message on %s", channel)
+            return
         for sub in list(subs):
             sub.push(event)
 
