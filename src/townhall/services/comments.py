@@ -6,6 +6,8 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 
+import orjson
+
 from townhall import metrics
 from townhall.domain.models import (
     FLAG_REASONS,
@@ -86,12 +88,16 @@ def check_body(body: Any, site: SiteConfig) -> str:
     return body
 
 
-_RULES: dict[tuple[str, int], Rules] = {}
+_RULES: dict[tuple[str, bytes], Rules] = {}
 
 
 def site_rules(site: SiteConfig) -> Rules:
-    """The site's moderation rules, parsed once per settings version."""
-    key = (site.id, site.version)
+    """The site's moderation rules, parsed once per distinct settings.
+
+    Keyed by content, not by the settings version: two databases (or a restored
+    one) can share a version number while holding different rules.
+    """
+    key = (site.name, orjson.dumps(site.moderation, option=orjson.OPT_SORT_KEYS))
     rules = _RULES.get(key)
     if rules is None:
         rules = Rules.from_settings(site.moderation)
@@ -363,6 +369,9 @@ async def set_like(ctx: Context, user: User, comment_id: int, liked: bool) -> tu
         else:
             changed = await tx.comments.remove_like(comment_id, user.id)
         count = comment.like_count
+        if changed and user.is_shadowbanned:
+            # Recorded, never counted: the shadow-banned see their own like take effect.
+            return count + (1 if liked else 0), liked
         if changed:
             count = await tx.comments.bump(comment_id, "like_count", 1 if liked else -1)
         story = await tx.stories.by_id(comment.story_id)
@@ -394,7 +403,8 @@ async def report_comment(
         if not added:
             raise AlreadyReported("you have already reported this comment")
         after = comment
-        if reason in FLAG_REASONS:
+        # A shadow-banned reader's report is kept for moderators but never hides anything.
+        if reason in FLAG_REASONS and not user.is_shadowbanned:
             flags = await tx.comments.bump(comment_id, "report_count", 1)
             # Re-read under the row lock the bump holds: a concurrent report may have
             # hidden it already, and hiding twice would count the parent's reply down twice.
