@@ -1,7 +1,8 @@
 """uvicorn's HTTP/1.1 protocol, hardened: slow, idle and bloated clients are dropped early.
 
 uvicorn bounds the idle time between requests (keep-alive), but not the time a client
-takes to send its request headers, nor their size when httptools parses them. A few
+takes to send its request headers and body, nor the headers' size when httptools
+parses them. A few
 hundred sockets trickling one header line a minute would otherwise hold every
 connection slot (slowloris), and megabytes of headers would be parsed and kept.
 """
@@ -30,7 +31,7 @@ class _Refused(Exception):
 
 
 class GuardedHttpProtocol(HttpToolsProtocol):
-    """Closes a connection whose request headers are late or too big."""
+    """Closes a connection whose request headers or body are late, or headers too big."""
 
     header_timeout: float = 10.0
     max_header_bytes: int = MAX_HEADER_BYTES
@@ -92,9 +93,15 @@ class GuardedHttpProtocol(HttpToolsProtocol):
             raise _Refused  # stops the parser; nothing reaches the app
 
     def on_headers_complete(self) -> None:
-        """Headers are in: the app takes over, with its own limits."""
+        """Headers are in: the body (at most the app's size limit) gets the same time."""
         self._disarm()
         super().on_headers_complete()
+        self._arm()
+
+    def on_message_complete(self) -> None:
+        """The whole request is in; a long answer (an event stream) is not timed."""
+        self._disarm()
+        super().on_message_complete()
 
     def data_received(self, data: bytes) -> None:
         """Ignore whatever follows a refused request."""

@@ -28,6 +28,7 @@ def server(tmp_path_factory) -> Iterator[Server]:
             tmp,
             TOWNHALL_SSE_MAX_PER_CLIENT=str(SSE_PER_CLIENT),
             TOWNHALL_HEADER_TIMEOUT_SECONDS=str(HEADER_TIMEOUT),
+            TOWNHALL_SSE_KEEPALIVE_SECONDS="2",
         )
         srv.start()
         try:
@@ -112,6 +113,41 @@ def test_a_client_trickling_its_headers_is_dropped(server) -> None:
         assert dropped, "a slow client held its connection open"
         assert time.monotonic() - started < HEADER_TIMEOUT + 5
     _healthy(server)
+
+
+def test_a_client_trickling_its_body_is_dropped(server) -> None:
+    with socket.create_connection(("127.0.0.1", server.port), timeout=2) as s:
+        s.sendall(
+            b"POST /api/v1/auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            b"Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"
+        )
+        started = time.monotonic()
+        dropped = False
+        while time.monotonic() - started < HEADER_TIMEOUT + 10:
+            try:
+                s.sendall(b" ")
+                if s.recv(1024) == b"":
+                    dropped = True
+                    break
+            except TimeoutError:
+                continue
+            except (BrokenPipeError, ConnectionResetError):
+                dropped = True
+                break
+        assert dropped, "a slow body held its connection open"
+        assert time.monotonic() - started < HEADER_TIMEOUT + 5
+    _healthy(server)
+
+
+def test_a_live_stream_outlives_the_request_timeout(server) -> None:
+    url = f"{server.base}/api/v1/stories/long-lived/events"
+    with httpx.stream("GET", url, timeout=HEADER_TIMEOUT + 10) as res:
+        assert res.status_code == 200
+        started = time.monotonic()
+        for _ in res.iter_bytes():
+            if time.monotonic() - started > HEADER_TIMEOUT + 1:
+                break
+        assert time.monotonic() - started > HEADER_TIMEOUT + 1, "the stream was cut"
 
 
 def test_an_idle_connection_is_dropped(server) -> None:
