@@ -300,3 +300,18 @@ def test_new_comments_wait_behind_a_button(page: Page, live_server: str, screens
     assert w.locator("ol.list > li").first.get_attribute("id") == first_before
     button.click()
     expect(comment_by_text(w, body)).to_be_focused()
+
+
+def test_permalink_to_a_reply_behind_show_more_replies(page: Page, live_server: str) -> None:
+    api = f"{live_server}/api/v1"
+    oldest = httpx.get(f"{api}/stories/{STORY}/comments?sort=oldest&limit=1").json()
+    root = oldest["comments"][0]
+    replies = httpx.get(f"{api}/comments/{root['id']}/replies").json()["comments"]
+    shown = {r["id"] for r in root["replies"]}
+    hidden = [r for r in replies if r["id"] not in shown]
+    assert hidden, "the seeded thread has more replies than the first page shows"
+    target = hidden[-1]["id"]
+    page.goto(f"{live_server}/#comment-{target}")
+    article = widget(page).locator(f"#comment-{target} > article")
+    expect(article).to_be_focused()
+    expect(article).to_be_in_viewport()

@@ -527,12 +527,15 @@
     async followPermalink() {
       const m = /^#comment-(\d+)$/.exec(location.hash);
       if (!m) return;
-      for (let i = 0; i < 5; i++) {
-        const el = this.root.getElementById(`comment-${m[1]}`);
-        if (el) { this.focusComment(el, true); return; }
-        if (!this.cursor) break;
-        await this.load({ append: true });
+      const find = () => this.root.getElementById(`comment-${m[1]}`);
+      for (let i = 0; i < 5 && !find() && this.cursor; i++) await this.load({ append: true });
+      // A reply may sit behind "Show more replies": open those threads until it turns up.
+      for (const b of [...this.list.querySelectorAll('.more-replies')].slice(0, 20)) {
+        if (find()) break;
+        await b.open(false);
       }
+      const el = find();
+      if (el) { this.focusComment(el, true); return; }
       this.notice.replaceChildren(h('div', { class: 'info', part: 'notice' }, h('p', null, TEXT.missing),
         btn('View all comments', { class: 'link', onclick: () => { this.notice.replaceChildren(); this.listHead.focus(); } })));
     }
@@ -557,7 +560,9 @@
     }
 
     moreReplies(li, c, more) {
-      const b = btn(`Show more replies (${more})`, { class: 'link more-replies', onclick: async () => {
+      const b = btn(`Show more replies (${more})`, { class: 'link more-replies' });
+      // Kept on the button so a permalink search can open hidden replies too.
+      b.open = async (focus = true) => {
         b.disabled = true;
         try {
           let cursor = '';
@@ -574,12 +579,13 @@
             cursor = page.next_cursor;
           } while (cursor);
           b.remove();
-          if (firstNew) this.focusComment(firstNew);
+          if (firstNew && focus) this.focusComment(firstNew);
         } catch {
           b.disabled = false;
           this.announce('Replies could not be loaded.');
         }
-      } });
+      };
+      b.addEventListener('click', () => b.open());
       return b;
     }
 
