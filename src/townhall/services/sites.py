@@ -10,14 +10,23 @@ from townhall.services.context import DEFAULT_SITE, Context
 
 
 async def bootstrap_site(ctx: Context, site_id: str = DEFAULT_SITE) -> None:
-    """Create the default site on first start; the env's SSO secret wins over the stored one."""
+    """Create the default site on first start; a new SSO secret in the environment rotates in."""
     now = ctx.clock()
     async with ctx.write() as tx:
         await tx.sites.ensure(site_id, ctx.settings.site_name, now, ctx.settings.sso_secret)
         row = await tx.sites.get(site_id)
         assert row is not None
-        if ctx.settings.sso_secret and row["sso_secret"] != ctx.settings.sso_secret:
-            await tx.sites.update(site_id, sso_secret=ctx.settings.sso_secret)
+        if ctx.settings.sso_secret and ctx.settings.sso_secret not in (
+            row["sso_secret"],
+            row["previous_sso_secret"],
+        ):
+            # A new secret in the environment is a rotation: the stored one keeps
+            # working until the next rotation, so tokens already signed still pass.
+            await tx.sites.update(
+                site_id,
+                sso_secret=ctx.settings.sso_secret,
+                previous_sso_secret=row["sso_secret"],
+            )
     ctx.forget_site(site_id)
 
 
