@@ -31,6 +31,7 @@ async def _crowd(client: httpx.AsyncClient, tag: str) -> list[dict]:
 async def test_a_crowd_acting_at_once_leaves_exact_counts(backend, tmp_path):
     with fresh_database(backend, tmp_path) as db_url, running(db_url, tmp_path) as server:
         await _likes_reports_and_replies(server, db_url)
+        await _like_and_unlike_flurry(server, db_url)
         await _flags_hide_a_reply_once(server, db_url)
 
 
@@ -71,6 +72,28 @@ async def _likes_reports_and_replies(server, db_url):
         db_url, "SELECT count(*) FROM reports WHERE comment_id = :id", id=target
     )
     assert likes == [(CROWD,)] and reports == [(CROWD,)]
+    assert await broken_invariants(db_url) == []
+
+
+async def _like_and_unlike_flurry(server, db_url):
+    async with httpx.AsyncClient(base_url=server.base, timeout=60) as client:
+        author = await sign_in(client, "flurry-author", name="Flurry Author")
+        res = await client.post(STORY, json={"body": plain_body("flurry")}, headers=author)
+        target = res.json()["id"]
+        crowd = await _crowd(client, "l")
+        url = f"/api/v1/comments/{target}/like"
+        calls = [
+            client.request(verb, url, headers=h)
+            for h in crowd
+            for verb in ("PUT", "DELETE", "PUT", "DELETE", "PUT")
+        ]
+        results = await asyncio.gather(*calls)
+        assert {r.status_code for r in results} == {200}
+        page = await client.get(f"/api/v1/comments/{target}/replies")
+        assert page.status_code == 200
+    rows = await sql_rows(db_url, "SELECT count(*) FROM likes WHERE comment_id = :id", id=target)
+    count = await sql_rows(db_url, "SELECT like_count FROM comments WHERE id = :id", id=target)
+    assert rows == count
     assert await broken_invariants(db_url) == []
 
 
