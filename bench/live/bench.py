@@ -17,6 +17,7 @@ import json
 import os
 import re
 import resource
+import signal
 import socket
 import statistics
 import subprocess
@@ -54,12 +55,14 @@ def free_port() -> int:
 class Stream(asyncio.Protocol):
     """One SSE connection that only notes when each marked comment arrived."""
 
-    __slots__ = ("arrived", "opened", "transport")
+    __slots__ = ("arrived", "ended", "lost", "opened", "transport")
 
     def __init__(self, opened: asyncio.Future, arrived: dict[int, list[float]]) -> None:
         self.opened = opened
         self.arrived = arrived
         self.transport = None
+        self.ended = False
+        self.lost = False
 
     def connection_made(self, transport) -> None:
         """Send the request."""
@@ -80,9 +83,12 @@ class Stream(asyncio.Protocol):
                 return
         for m in MARK.finditer(data):
             self.arrived.setdefault(int(m.group(1)), []).append(now)
+        if data.endswith(b"\r\n0\r\n\r\n"):  # the chunked body's proper end
+            self.ended = True
 
     def connection_lost(self, exc) -> None:
-        """Note a stream the server closed before it was ready."""
+        """Note the end of the connection (and a stream closed before it was ready)."""
+        self.lost = True
         if not self.opened.done():
             self.opened.set_exception(ConnectionError("closed before the stream opened"))
 
@@ -90,7 +96,7 @@ class Stream(asyncio.Protocol):
 async def open_streams(port: int, count: int, arrived, *, batch: int, deadline: float):
     """Open `count` streams, `batch` at a time, until the deadline; return (held, failed, s)."""
     loop = asyncio.get_running_loop()
-    held: list[asyncio.BaseTransport] = []
+    held: list[Stream] = []
     failures = 0
 
     async def one() -> None:
@@ -98,12 +104,12 @@ async def open_streams(port: int, count: int, arrived, *, batch: int, deadline: 
         nonlocal failures
         opened = loop.create_future()
         try:
-            transport, _ = await loop.create_connection(
+            _, stream = await loop.create_connection(
                 lambda: Stream(opened, arrived), "127.0.0.1", port
             )
             async with asyncio.timeout(30):
                 await opened
-            held.append(transport)
+            held.append(stream)
         except (OSError, RuntimeError, TimeoutError, ConnectionError) as exc:
             failures += 1
             if failures <= 3:
@@ -198,6 +204,29 @@ def wait_ready(base: str, proc: subprocess.Popen, within: float = 60) -> None:
     raise SystemExit("server did not start")
 
 
+async def stop_server(proc: subprocess.Popen, streams: list[Stream]) -> dict:
+    """SIGTERM with every stream open: how fast and how cleanly do they end?"""
+    started = time.perf_counter()
+    proc.send_signal(signal.SIGTERM)
+    for _ in range(400):  # 20 s at most
+        if all(s.lost for s in streams):
+            break
+        await asyncio.sleep(0.05)
+    closed_s = time.perf_counter() - started
+    for _ in range(400):
+        if proc.poll() is not None:
+            break
+        await asyncio.sleep(0.05)
+    for stream in streams:
+        if stream.transport is not None:
+            stream.transport.close()
+    return {
+        "shutdown_streams_closed_s": round(closed_s, 2),
+        "shutdown_streams_ended_cleanly": sum(s.ended for s in streams),
+        "shutdown_process_exit_s": round(time.perf_counter() - started, 2),
+    }
+
+
 def pct(values: list[float], p: float) -> float:
     """The p-th percentile (nearest rank)."""
     ordered = sorted(values)
@@ -237,8 +266,7 @@ async def run(args) -> dict:
             system_cpu = cpu_after.system - cpu_before.system
             server_cpu = user_cpu + system_cpu
             rss_after = server.memory_info().rss
-            for transport in streams:
-                transport.close()
+            shutdown = await stop_server(proc, streams)
         finally:
             proc.terminate()
             try:
@@ -265,6 +293,7 @@ async def run(args) -> dict:
         "server_cpu_s_while_posting": round(server_cpu, 2),
         "server_user_cpu_share": round(user_cpu / server_cpu, 2) if server_cpu else None,
         "server_cpu_us_per_comment_delivered": round(server_cpu / max(1, len(latencies)) * 1e6, 1),
+        **shutdown,
         "broker": "redis" if args.redis else "memory",
         "cpus": os.cpu_count(),
         "load_avg_1m_before_posting": round(load_before, 2),
@@ -298,7 +327,9 @@ def main() -> None:
         f"({result['delivery_ratio']:.2%} delivered); "
         f"server memory {result['kib_per_stream']} KiB per stream, "
         f"{result['server_cpu_us_per_comment_delivered']} us of server CPU per comment "
-        "delivered (plus its count event)"
+        "delivered (plus its count event); on SIGTERM "
+        f"{result['shutdown_streams_ended_cleanly']} streams ended cleanly within "
+        f"{result['shutdown_streams_closed_s']} s"
     )
 
 
