@@ -127,6 +127,35 @@ def _anon_first_replies() -> Select:
 
 
 @cache
+def _view_by_id() -> Select:
+    return _view_select().where(
+        c.c.id == bindparam("comment_id"), c.c.site_id == bindparam("site_id")
+    )
+
+
+_BY_ID = select(c).where(c.c.id == bindparam("comment_id"), c.c.site_id == bindparam("site_id"))
+_LIKED = select(likes.c.comment_id).where(
+    likes.c.user_id == bindparam("user_id"),
+    likes.c.comment_id.in_(bindparam("ids", expanding=True)),
+)
+_REPORTED = select(reports.c.comment_id).where(
+    reports.c.user_id == bindparam("user_id"),
+    reports.c.comment_id.in_(bindparam("ids", expanding=True)),
+)
+_RECENT_BY_AUTHOR = (
+    select(c.c.body, c.c.created_at)
+    .where(c.c.author_id == bindparam("author_id"), c.c.created_at >= bindparam("since"))
+    .order_by(c.c.created_at.desc())
+    .limit(bindparam("limit"))
+)
+_PUBLISHED_BY_AUTHOR = (
+    select(func.count())
+    .select_from(c)
+    .where(c.c.author_id == bindparam("author_id"), c.c.status == Status.PUBLISHED.value)
+)
+
+
+@cache
 def _count_public(by_stream: bool) -> Select:
     q = (
         select(func.count())
@@ -167,10 +196,11 @@ class SqlCommentStore:
         self, site_id: str, comment_id: int, *, for_update: bool = False
     ) -> Comment | None:
         """One comment of a site, or None."""
-        q = select(c).where(c.c.id == comment_id, c.c.site_id == site_id)
+        params = {"comment_id": comment_id, "site_id": site_id}
+        q = _BY_ID
         if for_update and self.conn.dialect.name == "postgresql":
             q = q.with_for_update()
-        row = (await self.conn.execute(q)).first()
+        row = (await self.conn.execute(q, params)).first()
         return to_comment(row) if row else None
 
     async def by_import_key(self, site_id: str, key: str) -> Comment | None:
@@ -181,8 +211,8 @@ class SqlCommentStore:
 
     async def view(self, site_id: str, comment_id: int) -> CommentView | None:
         """One comment with author facts."""
-        q = _view_select().where(c.c.id == comment_id, c.c.site_id == site_id)
-        row = (await self.conn.execute(q)).first()
+        params = {"comment_id": comment_id, "site_id": site_id}
+        row = (await self.conn.execute(_view_by_id(), params)).first()
         return _to_view(row) if row else None
 
     async def update(self, comment_id: int, **values: Any) -> Comment:
@@ -350,20 +380,9 @@ class SqlCommentStore:
         """Which of these comments the user liked, and which they reported."""
         if not comment_ids:
             return set(), set()
-        liked = (
-            await self.conn.execute(
-                select(likes.c.comment_id).where(
-                    likes.c.user_id == user_id, likes.c.comment_id.in_(comment_ids)
-                )
-            )
-        ).scalars()
-        reported = (
-            await self.conn.execute(
-                select(reports.c.comment_id).where(
-                    reports.c.user_id == user_id, reports.c.comment_id.in_(comment_ids)
-                )
-            )
-        ).scalars()
+        params = {"user_id": user_id, "ids": list(comment_ids)}
+        liked = (await self.conn.execute(_LIKED, params)).scalars()
+        reported = (await self.conn.execute(_REPORTED, params)).scalars()
         return set(liked), set(reported)
 
     async def add_like(self, comment_id: int, user_id: int, now: datetime) -> bool:
@@ -403,22 +422,11 @@ class SqlCommentStore:
         self, author_id: int, since: datetime, limit: int = 20
     ) -> list[tuple[str, datetime]]:
         """The author's latest bodies and times since a moment, newest first."""
-        q = (
-            select(c.c.body, c.c.created_at)
-            .where(
-                c.c.author_id == author_id,
-                c.c.created_at >= since,
-            )
-            .order_by(c.c.created_at.desc())
-            .limit(limit)
-        )
-        return [(r.body, r.created_at) for r in (await self.conn.execute(q)).all()]
+        params = {"author_id": author_id, "since": since, "limit": limit}
+        rows = (await self.conn.execute(_RECENT_BY_AUTHOR, params)).all()
+        return [(r.body, r.created_at) for r in rows]
 
     async def published_count_by_author(self, author_id: int) -> int:
         """How many of the author's comments are published (trust signal)."""
-        q = (
-            select(func.count())
-            .select_from(c)
-            .where(c.c.author_id == author_id, c.c.status == Status.PUBLISHED.value)
-        )
-        return int((await self.conn.execute(q)).scalar_one())
+        params = {"author_id": author_id}
+        return int((await self.conn.execute(_PUBLISHED_BY_AUTHOR, params)).scalar_one())

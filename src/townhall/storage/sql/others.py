@@ -5,13 +5,28 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from townhall.domain.models import Story, User
 from townhall.storage.sql.rows import to_story, to_user
 from townhall.storage.sql.tables import audit_log, sessions, sites, stories, users
+
+# Statements of the hot paths, built once: building a select costs more than running it.
+_STORY_BY_KEY = select(stories).where(
+    stories.c.site_id == bindparam("site_id"), stories.c.key == bindparam("key")
+)
+_STORY_BY_ID = select(stories).where(stories.c.id == bindparam("story_id"))
+_USER_BY_SESSION = (
+    select(users)
+    .join(sessions, sessions.c.user_id == users.c.id)
+    .where(
+        sessions.c.token_hash == bindparam("token_hash"),
+        sessions.c.revoked_at.is_(None),
+        sessions.c.expires_at > bindparam("now"),
+    )
+)
 
 
 def _insert_for(conn: AsyncConnection):
@@ -71,22 +86,21 @@ class SqlStoryStore:
 
     async def by_key(self, site_id: str, key: str) -> Story | None:
         """A story by the publisher's story id."""
-        row = (
-            await self.conn.execute(
-                select(stories).where(stories.c.site_id == site_id, stories.c.key == key)
-            )
-        ).first()
+        row = (await self.conn.execute(_STORY_BY_KEY, {"site_id": site_id, "key": key})).first()
         return to_story(row) if row else None
 
     async def by_id(self, story_id: int) -> Story | None:
         """A story by its row id."""
-        row = (await self.conn.execute(select(stories).where(stories.c.id == story_id))).first()
+        row = (await self.conn.execute(_STORY_BY_ID, {"story_id": story_id})).first()
         return to_story(row) if row else None
 
     async def get_or_create(
         self, site_id: str, key: str, *, url: str | None, title: str | None, now: datetime
     ) -> Story:
         """The story, created on first use (race-safe)."""
+        story = await self.by_key(site_id, key)
+        if story is not None and (story.url or not url) and (story.title or not title):
+            return story
         stmt = (
             _insert_for(self.conn)(stories)
             .values(
@@ -235,16 +249,9 @@ class SqlUserStore:
 
     async def by_session(self, token_hash: str, now: datetime) -> User | None:
         """The user of a live session."""
-        q = (
-            select(users)
-            .join(sessions, sessions.c.user_id == users.c.id)
-            .where(
-                sessions.c.token_hash == token_hash,
-                sessions.c.revoked_at.is_(None),
-                sessions.c.expires_at > now,
-            )
-        )
-        row = (await self.conn.execute(q)).first()
+        row = (
+            await self.conn.execute(_USER_BY_SESSION, {"token_hash": token_hash, "now": now})
+        ).first()
         return to_user(row) if row else None
 
     async def revoke_session(self, token_hash: str, now: datetime) -> None:
