@@ -241,3 +241,27 @@ def test_sigterm_ends_open_streams_cleanly(cluster_env, tmp_path):
         assert parser.retry is not None and parser.retry >= 1000
     finally:
         inst.stop()
+
+
+def open_streams_gauge(base: str) -> float:
+    """The instance's `townhall_sse_connections` metric."""
+    text = httpx.get(f"{base}/metrics", timeout=5).text
+    line = next(x for x in text.splitlines() if x.startswith("townhall_sse_connections "))
+    return float(line.split()[1])
+
+
+def test_a_reader_who_leaves_is_noticed_at_once(cluster):
+    """Disconnects are detected without waiting for a keep-alive write to fail."""
+    a_url, _ = cluster
+    before = open_streams_gauge(a_url)
+    with httpx.Client(base_url=a_url, timeout=10) as client:
+        with client.stream("GET", "/api/v1/stories/leaving/events") as res:
+            assert res.status_code == 200
+            chunks = res.iter_raw()  # keep it: dropping the iterator closes the response
+            assert b"connected" in next(chunks)
+            assert open_streams_gauge(a_url) == before + 1
+    for _ in range(20):  # well inside the 2 s keep-alive of these instances
+        if open_streams_gauge(a_url) == before:
+            break
+        time.sleep(0.05)
+    assert open_streams_gauge(a_url) == before
