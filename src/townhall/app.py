@@ -18,6 +18,7 @@ from townhall.api.middleware import EdgeMiddleware
 from townhall.api.routes import auth, ops, public
 from townhall.cache import build_cache
 from townhall.config import Settings, load_settings
+from townhall.demo_pages import install_demo_pages
 from townhall.live.memory import MemoryBroker
 from townhall.ratelimit import MemoryRateLimiter, NoRateLimiter
 from townhall.services.context import Context
@@ -78,7 +79,7 @@ def create_app(settings: Settings | None = None, *, demo: bool = False) -> FastA
     _install_optional_routers(app)
     app.mount("/static", StaticFiles(directory=WEB / "static"), name="static")
 
-    @app.get("/embed.js", include_in_schema=False)
+    @app.api_route("/embed.js", methods=["GET", "HEAD"], include_in_schema=False)
     async def embed_js() -> Response:
         return FileResponse(
             WEB / "static" / "embed.js",
@@ -87,8 +88,9 @@ def create_app(settings: Settings | None = None, *, demo: bool = False) -> FastA
         )
 
     if demo:
+        install_demo_pages(app, ctx)
 
-        @app.get("/", include_in_schema=False)
+        @app.api_route("/", methods=["GET", "HEAD"], include_in_schema=False)
         async def demo_page(request: Request) -> Response:
             origin = str(request.base_url).rstrip("/")
             html = (WEB / "demo" / "article.html").read_text(encoding="utf-8")

@@ -41,8 +41,15 @@ class SiteConfig:
 
     @property
     def premium_name(self) -> str:
-        """Label of the Premium stream ("<Publisher> Premium" unless set)."""
-        return self.premium_label or f"{self.name} Premium"
+        """Label of the Premium stream ("<Publisher> Premium" unless set).
+
+        A leading "The" is dropped so the label reads in running text:
+        "There are no Daily Ledger Premium comments yet".
+        """
+        if self.premium_label:
+            return self.premium_label
+        name = self.name[4:] if self.name.lower().startswith("the ") else self.name
+        return f"{name} Premium"
 
 
 # Keys admins may set through the API, with their type and bounds.
