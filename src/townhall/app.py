@@ -15,7 +15,7 @@ from townhall import __version__
 from townhall.api import errors
 from townhall.api.fastpath import FastPath
 from townhall.api.middleware import EdgeMiddleware
-from townhall.api.routes import auth, ops, public
+from townhall.api.routes import admin_pages, auth, live, moderation, ops, public
 from townhall.cache import build_cache
 from townhall.config import Settings, load_settings
 from townhall.demo_pages import install_demo_pages
@@ -76,7 +76,9 @@ def create_app(settings: Settings | None = None, *, demo: bool = False) -> FastA
     app.include_router(public.router)
     app.include_router(auth.router)
     app.include_router(ops.router)
-    _install_optional_routers(app)
+    app.include_router(moderation.router)
+    app.include_router(live.router)
+    app.include_router(admin_pages.router)
     app.mount("/static", StaticFiles(directory=WEB / "static"), name="static")
 
     @app.api_route("/embed.js", methods=["GET", "HEAD"], include_in_schema=False)
@@ -102,21 +104,3 @@ def create_app(settings: Settings | None = None, *, demo: bool = False) -> FastA
     app.add_middleware(FastPath, cache=ctx.cache)
     app.add_middleware(EdgeMiddleware, ctx=ctx)
     return app
-
-
-def _install_optional_routers(app: FastAPI) -> None:
-    """Routers of the dashboard and live updates, when their modules are present."""
-    import importlib
-
-    for name in (
-        "townhall.api.routes.moderation",
-        "townhall.api.routes.live",
-        "townhall.api.routes.admin_pages",
-    ):
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
-        app.include_router(module.router)

@@ -9,7 +9,7 @@ import secrets
 import sys
 from pathlib import Path
 
-from townhall import __version__
+from townhall import __version__, porting
 from townhall.config import Settings, load_settings
 from townhall.errors import TownhallError
 
@@ -215,23 +215,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--db", help="database URL or SQLite file path")
     p.set_defaults(func=cmd_moderate)
 
-    _add_optional_commands(sub)
+    porting.add_commands(sub)
     args = parser.parse_args(argv)
     try:
         return args.func(args)
     except TownhallError as exc:
         print(f"townhall: {exc.detail}", file=sys.stderr)
         return 2
-
-
-def _add_optional_commands(sub) -> None:
-    """import/export, when present."""
-    import importlib
-    import importlib.util
-
-    if importlib.util.find_spec("townhall.porting") is None:
-        return
-    importlib.import_module("townhall.porting").add_commands(sub)
 
 
 if __name__ == "__main__":
