@@ -67,11 +67,15 @@ async def _enforce(
     """Change an account's standing, shadow its comments if needed, audit, announce."""
     now = ctx.clock()
     changed: list = []
+    recount: list = []
     async with ctx.write() as tx:
         before = await _target(tx, staff, user_id)
         after = await tx.users.update(user_id, **values)
         if before.is_shadowbanned != after.is_shadowbanned:
             hidden = after.is_shadowbanned
+            # A shadow-banned reader's likes stop counting, and count again on restore.
+            for liked in await tx.comments.shift_likes_of(user_id, -1 if hidden else 1):
+                recount.append((await tx.stories.by_id(liked.story_id), liked))
             for old in await tx.moderation.set_shadowed(staff.site_id, user_id, hidden):
                 new = replace(old, is_shadowed=hidden)
                 await _adjust_parent(tx, old, new)
@@ -89,6 +93,9 @@ async def _enforce(
         )
     for story, old, new in changed:
         await events.comment_changed(ctx, story, new, before=old)
+    for story, liked in recount:
+        if story is not None:
+            await events.likes_changed(ctx, story, liked, liked.like_count)
     return user_admin_json(after, now)
 
 

@@ -222,6 +222,17 @@ class SqlCommentStore:
         )
         return to_comment(res.one())
 
+    async def shift_likes_of(self, user_id: int, delta: int) -> list[Comment]:
+        """Add delta to the like count of every comment the user likes; those comments."""
+        liked = select(likes.c.comment_id).where(likes.c.user_id == user_id)
+        res = await self.conn.execute(
+            update(c)
+            .where(c.c.id.in_(liked))
+            .values(like_count=c.c.like_count + delta)
+            .returning(*c.c)
+        )
+        return [to_comment(row) for row in res.all()]
+
     async def bump(self, comment_id: int, column: str, delta: int) -> int:
         """Atomically add delta to a counter column; returns the new value."""
         col = c.c[column]
