@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import AsyncIterator
 from typing import Any
 
 from townhall.live.broker import Event
-from townhall.live.subscription import IdClock, Subscription, event_key
+from townhall.live.subscription import IdClock, LocalSubscribers, Subscription, event_key
 
 HISTORY = 500
-IDLE_WAIT = 3600.0
 
 
-class MemoryBroker:
+class MemoryBroker(LocalSubscribers):
     """Fan-out to this process's subscribers, with a replay buffer per channel."""
 
     def __init__(self, history: int = HISTORY) -> None:
@@ -49,28 +47,6 @@ class MemoryBroker:
             missed = [e for e in self._history.get(channel, ()) if event_key(e.id) > after]
             sub.merge_replay(last_event_id, missed)
         return sub
-
-    async def subscribe(
-        self, channel: str, last_event_id: str | None = None
-    ) -> AsyncIterator[Event]:
-        """Yield missed events after last_event_id, then live ones, until closed."""
-        sub = await self.open(channel, last_event_id)
-        try:
-            while True:
-                event = await sub.next(IDLE_WAIT)
-                if event is not None:
-                    yield event
-                elif sub.ended:
-                    return
-        finally:
-            sub.close()
-
-    def _release(self, sub: Subscription) -> None:
-        subs = self._subs.get(sub.channel)
-        if subs is not None:
-            subs.discard(sub)
-            if not subs:
-                del self._subs[sub.channel]
 
     async def close(self) -> None:
         """Wake every subscriber so streams end cleanly."""

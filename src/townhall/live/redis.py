@@ -13,7 +13,6 @@ import asyncio
 import contextlib
 import logging
 import math
-from collections.abc import AsyncIterator
 from typing import Any
 
 import orjson
@@ -21,7 +20,7 @@ import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
 from townhall.live.broker import Event, LiveUnavailable
-from townhall.live.subscription import Subscription, event_key, is_event_id
+from townhall.live.subscription import LocalSubscribers, Subscription, event_key, is_event_id
 
 log = logging.getLogger("townhall.live")
 
@@ -30,7 +29,6 @@ HISTORY = 500
 HISTORY_TTL_MS = 24 * 3600 * 1000
 REPLAY_MAX = 1000
 READY_TIMEOUT = 5.0
-IDLE_WAIT = 3600.0
 
 _PUBLISH = """
 local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'e', ARGV[2])
@@ -60,7 +58,7 @@ def _decode(event_id: str, raw: bytes) -> Event:
     return Event(id=event_id, kind=body["k"], data=body["d"], audience=body.get("a"))
 
 
-class RedisBroker:
+class RedisBroker(LocalSubscribers):
     """Fan-out across instances via Redis pub/sub, with a replay log per channel."""
 
     def __init__(
@@ -148,28 +146,6 @@ class RedisBroker:
                 raise
             sub.merge_replay(last_event_id, missed)
         return sub
-
-    async def subscribe(
-        self, channel: str, last_event_id: str | None = None
-    ) -> AsyncIterator[Event]:
-        """Yield missed events after last_event_id, then live ones, until closed."""
-        sub = await self.open(channel, last_event_id)
-        try:
-            while True:
-                event = await sub.next(IDLE_WAIT)
-                if event is not None:
-                    yield event
-                elif sub.ended:
-                    return
-        finally:
-            sub.close()
-
-    def _release(self, sub: Subscription) -> None:
-        subs = self._subs.get(sub.channel)
-        if subs is not None:
-            subs.discard(sub)
-            if not subs:
-                del self._subs[sub.channel]
 
     async def _wait_ready(self) -> None:
         if self._listener is None or self._listener.done():

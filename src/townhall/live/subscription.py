@@ -10,7 +10,7 @@ import asyncio
 import re
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 
 from townhall.live.broker import Event
 
@@ -126,3 +126,41 @@ class Subscription:
 def _resolve(waiter: asyncio.Future[None]) -> None:
     if not waiter.done():
         waiter.set_result(None)
+
+
+IDLE_WAIT = 3600.0
+
+
+class LocalSubscribers:
+    """This process's open mailboxes per channel; shared by both brokers.
+
+    A subclass sets ``self._subs = {}`` and provides ``open(channel, last_event_id)``.
+    """
+
+    _subs: dict[str, set[Subscription]]
+
+    async def open(self, channel: str, last_event_id: str | None = None) -> Subscription:
+        """A mailbox for the channel (the broker fills it)."""
+        raise NotImplementedError
+
+    async def subscribe(
+        self, channel: str, last_event_id: str | None = None
+    ) -> AsyncIterator[Event]:
+        """Yield missed events after last_event_id, then live ones, until closed."""
+        sub = await self.open(channel, last_event_id)
+        try:
+            while True:
+                event = await sub.next(IDLE_WAIT)
+                if event is not None:
+                    yield event
+                elif sub.ended:
+                    return
+        finally:
+            sub.close()
+
+    def _release(self, sub: Subscription) -> None:
+        subs = self._subs.get(sub.channel)
+        if subs is not None:
+            subs.discard(sub)
+            if not subs:
+                del self._subs[sub.channel]
