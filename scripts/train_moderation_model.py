@@ -32,7 +32,7 @@ from townhall.moderation.classifier import (
 from townhall.moderation.pipeline import Rules, Submission, review
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_DATA = Path("/work/shared/data/moderation/train.csv")
+DEFAULT_DATA = ROOT.parent / "shared" / "data" / "moderation" / "train.csv"
 DEFAULT_OUT = ROOT / "src" / "townhall" / "moderation" / "data" / MODEL_FILE
 MIN_DF = 3
 PRUNE = 0.02  # weights this small barely move a score; dropping them keeps the file small

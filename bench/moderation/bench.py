@@ -16,7 +16,10 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from pathlib import Path
 
-DEFAULT_EVAL = "/work/shared/data/moderation/real_eval.csv"
+# The shared data folder sits beside the repository checkout.
+DEFAULT_EVAL = str(
+    Path(__file__).resolve().parents[2].parent / "shared" / "data" / "moderation" / "real_eval.csv"
+)
 NEWS = "civil_comments_toxicspans"
 
 
