@@ -205,8 +205,9 @@ class SqlCommentStore:
 
     async def by_import_key(self, site_id: str, key: str) -> Comment | None:
         """A comment brought in by an earlier import."""
-        row = (await self.conn.execute(
-            select(c).where(c.c.site_id == site_id, c.c.import_key == key))).first()
+        row = (
+            await self.conn.execute(select(c).where(c.c.site_id == site_id, c.c.import_key == key))
+        ).first()
         return to_comment(row) if row else None
 
     async def view(self, site_id: str, comment_id: int) -> CommentView | None:
