@@ -120,6 +120,8 @@ def test_commenter_is_told_moderators_only_and_pages_pass_axe(
     page.on("request", lambda r: requests.append(r.url))
     page.goto(f"{dash_server}/admin")
     assert axe_violations(page) == []
+    # Signed out: no account controls in the top bar.
+    expect(page.locator("#who")).to_be_hidden()
     page.get_by_label("Email address").fill(SAM[0])
     page.get_by_label("Password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
