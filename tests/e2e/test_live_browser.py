@@ -93,3 +93,24 @@ def test_a_comment_removed_by_a_moderator_leaves_open_pages(page: Page, live_ser
     )
     assert res.status_code == 200, res.text
     expect(w.locator("article", has_text=body)).to_have_count(0, timeout=10_000)
+
+
+def test_an_edit_shows_in_place_on_open_pages(page: Page, live_server: str) -> None:
+    w = open_demo(page, live_server)
+    poster = sso_session(live_server, name=unique("Ferrywatcher"))
+    body = f"The depot closes at nine. {unique()}"
+    sent = post_comment(live_server, poster["token"], body)
+    w.get_by_role("button", name="View 1 new comment", exact=True).click()
+    expect(comment_by_text(w, body)).to_be_visible()
+    page.evaluate("document.activeElement && document.activeElement.blur()")
+
+    corrected = f"Correction: the depot closes at ten. {unique()}"
+    res = httpx.patch(
+        f"{live_server}/api/v1/comments/{sent['id']}",
+        json={"body": corrected},
+        headers={"Authorization": f"Bearer {poster['token']}"},
+    )
+    assert res.status_code == 200, res.text
+    article = w.locator(f"#comment-{sent['id']} > article")
+    expect(article).to_contain_text(corrected, timeout=10_000)
+    expect(article).not_to_contain_text(body)

@@ -1169,6 +1169,15 @@
         const el = this.root.getElementById(`th-lc-${d.id}`);
         if (el) el.textContent = plural(d.like_count, 'like', 'likes');
       }));
+      // An edit (or a re-approval) of a comment already on the page: new text in place,
+      // keeping what only this reader knows (liked, reported, mine). Never under their focus.
+      es.addEventListener('updated', (e) => this.onLive(() => {
+        const d = JSON.parse(e.data);
+        const c = this.comments && this.comments.get(d.id);
+        const li = this.root.getElementById(`comment-${d.id}`);
+        if (!c || !li || li.contains(this.root.activeElement)) return;
+        this.replace({ ...c, body_html: d.body_html, edited: d.edited, edited_at: d.edited_at });
+      }));
       const leave = (removed) => (e) => this.onLive(() => {
         const d = JSON.parse(e.data);
         const c = this.comments && this.comments.get(d.id);
