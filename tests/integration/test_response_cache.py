@@ -218,3 +218,16 @@ async def test_sqlite_writer_waits_for_an_outside_lock_without_stalling_readers(
     res = await asyncio.wait_for(writing, 10)
     assert res.status_code == 201, res.text
     assert (await page(sqlite_client))["total"] == 2
+
+
+async def test_a_renamed_author_shows_on_the_next_anonymous_read(app_client):
+    from tests.factories import post, sign_in
+
+    author = await sign_in(app_client, "renamer", name="Oldname")
+    await post(app_client, author, "a comment under the old name", story="renamed")
+    first = (await app_client.get("/api/v1/stories/renamed/comments")).json()
+    assert first["comments"][0]["author"]["name"] == "Oldname"
+    res = await app_client.put("/api/v1/me/name", json={"name": "Newname"}, headers=author)
+    assert res.status_code == 200
+    again = (await app_client.get("/api/v1/stories/renamed/comments")).json()
+    assert again["comments"][0]["author"]["name"] == "Newname"

@@ -223,6 +223,9 @@ async def set_name(ctx: Context, user: User, raw: str) -> User:
             after={"name": name},
             now=ctx.clock(),
         )
+    if user.name and ctx.cache is not None:
+        # A renamed author appears on cached pages of any story.
+        ctx.cache.invalidate_all_soon()
     return updated
 
 
