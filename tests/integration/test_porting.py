@@ -88,3 +88,12 @@ def test_hostile_xml_is_refused(tmp_path):
     )
     with pytest.raises(Exception, match=r"(?i)entit"):
         list(READERS["disqus"](bomb))
+
+
+async def test_an_import_into_a_read_story_shows_on_the_next_read(app_client):
+    items = list(READERS["disqus"](DATA / "disqus.xml"))
+    before = await app_client.get("/api/v1/stories/bridge-story/comments")
+    assert before.json()["total"] == 0
+    await import_comments(app_client.ctx, items, "disqus")
+    after = await app_client.get("/api/v1/stories/bridge-story/comments")
+    assert after.json()["total"] == 2

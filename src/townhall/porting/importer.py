@@ -145,4 +145,6 @@ async def import_comments(
             },
             now=ctx.clock(),
         )
+    if ctx.cache is not None:
+        ctx.cache.invalidate_all_soon()  # imported comments may land on cached stories
     return report
