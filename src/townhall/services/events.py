@@ -90,9 +90,7 @@ async def view_json(ctx: Context, comment: Comment, *, viewer) -> dict:
         view = await tx.comments.view(comment.site_id, comment.id)
         story = await tx.stories.by_id(comment.story_id)
         if viewer is not None:
-            liked, reported = await tx.comments.mine(viewer.id, [comment.id])
-            view.liked_by_me = comment.id in liked
-            view.reported_by_me = comment.id in reported
+            await tx.comments.mark_mine(viewer.id, [view])
     assert view is not None and story is not None
     if comment.depth == 0:
         view.thread_total = comment.reply_count

@@ -102,14 +102,7 @@ async def list_comments(
                 v.thread_total = totals.get(v.comment.id, 0)
             total = await tx.comments.count_public(story.id, q.stream)
             if viewer_id is not None:
-                ids = [v.comment.id for v in items] + [
-                    r.comment.id for v in items for r in v.replies
-                ]
-                liked, reported = await tx.comments.mine(viewer_id, ids)
-                for v in items:
-                    for x in (v, *v.replies):
-                        x.liked_by_me = x.comment.id in liked
-                        x.reported_by_me = x.comment.id in reported
+                await tx.comments.mark_mine(viewer_id, items)
     return {
         "comments": [
             present(
@@ -165,10 +158,7 @@ async def list_replies(
             root_id=root.id, limit=limit, cursor=cursor, viewer_id=viewer_id
         )
         if viewer_id is not None:
-            liked, reported = await tx.comments.mine(viewer_id, [v.comment.id for v in items])
-            for v in items:
-                v.liked_by_me = v.comment.id in liked
-                v.reported_by_me = v.comment.id in reported
+            await tx.comments.mark_mine(viewer_id, items)
     assert story is not None
     now = ctx.clock()
     return {

@@ -388,6 +388,14 @@ class SqlCommentStore:
         )
         return {sid: int(n) for sid, n in (await self.conn.execute(q)).all()}
 
+    async def mark_mine(self, user_id: int, views: list[CommentView]) -> None:
+        """Set liked_by_me and reported_by_me on views and their replies, in two queries."""
+        every = [x for v in views for x in (v, *v.replies)]
+        liked, reported = await self.mine(user_id, [x.comment.id for x in every])
+        for x in every:
+            x.liked_by_me = x.comment.id in liked
+            x.reported_by_me = x.comment.id in reported
+
     async def mine(self, user_id: int, comment_ids: list[int]) -> tuple[set[int], set[int]]:
         """Which of these comments the user liked, and which they reported."""
         if not comment_ids:
