@@ -64,6 +64,21 @@ def _check_limit(limit: int) -> None:
         )
 
 
+def _present_all(
+    views: list, viewer_id: int | None, story_key: str, site: SiteConfig, now
+) -> list[dict[str, Any]]:
+    return [
+        present(
+            v,
+            viewer_id=viewer_id,
+            story_key=story_key,
+            edit_window=site.edit_window_seconds,
+            now=now,
+        )
+        for v in views
+    ]
+
+
 async def list_comments(
     ctx: Context, viewer: User | None, q: PageQuery, site_id: str = DEFAULT_SITE
 ) -> dict[str, Any]:
@@ -104,16 +119,7 @@ async def list_comments(
             if viewer_id is not None:
                 await tx.comments.mark_mine(viewer_id, items)
     return {
-        "comments": [
-            present(
-                v,
-                viewer_id=viewer_id,
-                story_key=q.story_key,
-                edit_window=site.edit_window_seconds,
-                now=now,
-            )
-            for v in items
-        ],
+        "comments": _present_all(items, viewer_id, q.story_key, site, now),
         "next_cursor": next_cursor,
         "total": total,
         "story": story_public(story, q.story_key, site, now),
@@ -162,16 +168,7 @@ async def list_replies(
     assert story is not None
     now = ctx.clock()
     return {
-        "comments": [
-            present(
-                v,
-                viewer_id=viewer_id,
-                story_key=story.key,
-                edit_window=site.edit_window_seconds,
-                now=now,
-            )
-            for v in items
-        ],
+        "comments": _present_all(items, viewer_id, story.key, site, now),
         "next_cursor": nxt,
         "total": total,
     }
