@@ -39,6 +39,7 @@ DEFAULT_ALLOWED = (
     "pussyfoot",
     "pussyfooting",
     "pussy footing",
+    "pussy footin",
     "cock-up",
     "cock up",
     "cocked up",
@@ -47,6 +48,9 @@ DEFAULT_ALLOWED = (
     "gobbledygook",
     "knee-jerk",
     "jerk chicken",
+    "april fool",
+    "fool's gold",
+    "fools gold",
 )
 # Tuned on a held-out split of train.csv; see scripts/train_moderation_model.py.
 DEFAULT_TOXICITY_HOLD = 0.979

@@ -26,6 +26,7 @@ _TOKEN = re.compile(r"[\w$@!|*]+(?:[.\-_'’][\w$@!|*]+)*")
 # Three or more single characters separated by spaces or punctuation: "f u c k".
 _SPELLED = re.compile(r"(?<![\w$@*])(?:[\w$@!*][\s.\-_,+]{1,3}){2,}[\w$@!*](?![\w$@*])")
 _INNER = re.compile(r"[.\-_'’]")
+_CONTRACTION = re.compile(r"(?<=\w)['’](?:re|ve|ll|d|m|s)$", re.IGNORECASE)
 _EDGE = "!|.*"  # leetspeak only inside a word: "idiot!" is not "idioti"
 _SUFFIXES = ("s", "es")
 _MEMO_SIZE = 50_000
@@ -58,6 +59,8 @@ def _fits(runs: tuple[int, ...], wanted: tuple[int, ...]) -> bool:
 def normal_word(word: str) -> str:
     """Fold and decode leetspeak in one list entry or token."""
     core = word.strip(_EDGE) if word.strip(_EDGE) else word
+    # A contraction ending is not part of the word: "who're" is not "whore".
+    core = _CONTRACTION.sub("", core)
     if core.isdigit():
         return core  # a number is a number: "455" is a vote count, not leetspeak
     return _INNER.sub("", fold(core).translate(LEET))
@@ -188,8 +191,12 @@ class WordList:
         for suf in _SUFFIXES:
             base = key[: -len(suf)]
             if key.endswith(suf) and base in self.exact and base not in self.allowed:
+                # The ending must be a plain ending: "asses" is "ass" + "es", "assess" is not.
+                head, tail = runs[: -len(suf)], runs[-len(suf) :]
+                if any(r != 1 for r in tail):
+                    continue
                 for entry in self.exact[base]:
-                    if _fits(runs, entry.runs):
+                    if len(head) == len(entry.runs) and _fits(head, entry.runs):
                         return entry
         for entry in self.affixed:
             if entry.prefix and key.startswith(entry.key) and _fits(runs, entry.runs):
@@ -244,7 +251,8 @@ class WordList:
 
 @lru_cache(maxsize=64)
 def _allowed_regex(phrases: tuple[str, ...]) -> re.Pattern[str] | None:
-    return re.compile(r"\b(?:" + "|".join(phrases) + r")\b") if phrases else None
+    # A plural still counts as the allowed phrase: "pussy cats", "cock-ups".
+    return re.compile(r"\b(?:" + "|".join(phrases) + r")(?:s|es)?\b") if phrases else None
 
 
 @lru_cache(maxsize=65536)

@@ -82,6 +82,24 @@ def test_plural_of_a_listed_word_matches():
     assert entries(WordList(("abuse:idiot",)), "idiots everywhere") == {"idiot"}
 
 
+def test_a_plural_ending_must_be_a_plain_ending():
+    words = WordList(("swearing:ass",))
+    assert entries(words, "kiss my asses") == {"ass"}
+    assert words.find("the panel will assess the bid") == []
+    assert words.find("they re-assess the articles each year") == []
+
+
+@pytest.mark.parametrize(
+    "text", ["the ones who're already admins", "who’re you to say", "who'd have thought"]
+)
+def test_a_contraction_does_not_join_into_a_listed_word(text):
+    assert WordList(("swearing:whore",)).find(text) == []
+
+
+def test_a_listed_word_with_a_contraction_still_matches():
+    assert entries(WordList(("abuse:idiot",)), "that idiot's latest column") == {"idiot"}
+
+
 def test_phrases_match_across_words():
     words = WordList(("abuse:go back to your country",))
     assert entries(words, "Go back to your COUNTRY!") == {"go back to your country"}
@@ -93,6 +111,30 @@ def test_allowed_words_and_phrases_are_exceptions():
     assert words.find("a cock-up by the council") == []
     assert words.find("pussy willow in bloom") == []
     assert entries(words, "pussy") == {"pussy"}
+
+
+def test_an_allowed_phrase_covers_its_plural():
+    words = WordList(("swearing:cock", "swearing:pussy"), allowed=("cock-up", "pussy cat"))
+    assert words.find("a series of cock-ups") == []
+    assert words.find("no pussy cats in the house") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Attorney General Loretta Lynch said on Tuesday",
+        "a David Lynch film",
+        "Besides, it's not April Fools yet.",
+        "It turned out to be fool's gold.",
+        "Stop pussy footin' around and decide.",
+    ],
+)
+def test_default_lists_pass_innocent_names_and_phrases(check, text):
+    assert check(text, rules=Rules(toxicity_hold=1.0)).action is Action.PUBLISH
+
+
+def test_lynching_someone_is_still_held(check):
+    assert check("Lynch him.", rules=Rules(toxicity_hold=1.0)).action is Action.HOLD
 
 
 def test_quoted_or_discussed_words_are_marked():
