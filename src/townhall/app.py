@@ -101,6 +101,6 @@ def create_app(settings: Settings | None = None, *, demo: bool = False) -> FastA
             html = html.replace("{{ORIGIN}}", origin).replace("{{SSO_TOKEN}}", token)
             return HTMLResponse(html)
 
-    app.add_middleware(FastPath, cache=ctx.cache)
+    app.add_middleware(FastPath, cache=ctx.cache, ctx=ctx)
     app.add_middleware(EdgeMiddleware, ctx=ctx)
     return app

@@ -41,6 +41,19 @@ async def broken_invariants(db_url: str) -> list[str]:
         for i, n, low, high in rows
         if not low <= n <= high
     ]
+    rows = await sql_rows(
+        db_url,
+        "SELECT s.key, s.published_open, s.published_premium,"
+        " (SELECT count(*) FROM comments c WHERE c.story_id = s.id AND c.stream = 'open'"
+        " AND c.status = 'published' AND c.is_shadowed = false),"
+        " (SELECT count(*) FROM comments c WHERE c.story_id = s.id AND c.stream = 'premium'"
+        " AND c.status = 'published' AND c.is_shadowed = false) FROM stories s",
+    )
+    problems += [
+        f"story {key}: counts {o}/{p} but {ro}/{rp} public comments"
+        for key, o, p, ro, rp in rows
+        if (o, p) != (ro, rp)
+    ]
     for (cid,) in await sql_rows(
         db_url,
         "SELECT ch.id FROM comments ch LEFT JOIN comments p ON p.id = ch.parent_id"

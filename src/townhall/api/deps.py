@@ -10,8 +10,14 @@ from townhall.services import accounts
 from townhall.services.context import Context
 
 
-def get_ctx(request: Request) -> Context:
+def ctx_of(request: Request) -> Context:
     """The process's service context."""
+    return request.app.state.ctx
+
+
+async def get_ctx(request: Request) -> Context:
+    """The service context as a dependency (async: FastAPI would run a plain function
+    in its thread pool, a thread hand-off per request)."""
     return request.app.state.ctx
 
 
@@ -37,7 +43,7 @@ async def optional_user(request: Request) -> User | None:
         if request.headers.get("authorization"):
             raise Unauthenticated("authorization header must be 'Bearer <token>'")
         return None
-    user = await accounts.authenticate(get_ctx(request), token)
+    user = await accounts.authenticate(ctx_of(request), token)
     if user is None:
         raise Unauthenticated("session is invalid or has expired; sign in again")
     return user

@@ -1,28 +1,31 @@
-"""Pure-ASGI layer that answers anonymous comment pages, threads and counts from the cache.
+"""Pure-ASGI layer that answers anonymous comment pages, threads and counts.
 
 It sits inside the edge middleware (which still adds CORS and security headers)
-and in front of FastAPI routing. A hit costs a dict lookup and a few memory reads;
-a miss goes through the normal route, and a public 200 answer is kept. Requests
-with credentials, other methods and other paths pass straight through.
+and in front of FastAPI routing. A cache hit costs a dict lookup and a few memory
+reads. A miss is rendered by `anonymous.answer` without FastAPI routing, and a
+public 200 answer is kept; requests that module does not recognise go through the
+normal route (and are kept too). Requests with credentials, other methods and
+other paths pass straight through.
 """
 
 from __future__ import annotations
 
 import asyncio
-import re
 import time
 from collections.abc import Awaitable, Callable
 from urllib.parse import parse_qsl
 
 import orjson
 
+from townhall.api import anonymous
 from townhall.cache import SITE_EPOCH, WRITE_SEQ, Entry, ResponseCache, story_slot
+from townhall.services.context import Context
 
 ASGIApp = Callable[..., Awaitable[None]]
 
-_PAGE = re.compile(r"/api/v1/stories/([^/]+)/comments")
-_REPLIES = re.compile(r"/api/v1/comments/[0-9]+/replies")
-_COUNTS = "/api/v1/counts"
+_PAGE = anonymous.PAGE
+_REPLIES = anonymous.REPLIES
+_COUNTS = anonymous.COUNTS
 _MAX_COUNT_KEYS = 100
 _KEEP = {b"content-type", b"etag", b"cache-control", b"vary"}
 
@@ -32,18 +35,19 @@ def _tags(header: bytes) -> set[bytes]:
 
 
 class FastPath:
-    """Serve cached anonymous reads before routing; fill the cache on misses."""
+    """Serve anonymous reads before routing, from the cache when it is on."""
 
-    def __init__(self, app: ASGIApp, cache: ResponseCache | None) -> None:
+    def __init__(self, app: ASGIApp, cache: ResponseCache | None, ctx: Context) -> None:
         self.app = app
         self.cache = cache
+        self.ctx = ctx
         self._started = False
         self._inflight: dict[str, asyncio.Future] = {}
 
     async def __call__(self, scope, receive, send) -> None:
         cache = self.cache
         kind = scope["type"]
-        if cache is None or kind != "http":
+        if kind != "http":
             if cache is not None and kind == "lifespan":
                 await self.app(scope, self._lifespan_receive(receive), send)
                 return
@@ -63,6 +67,14 @@ class FastPath:
                 return
             if name == b"if-none-match":
                 inm = value
+        if cache is None:
+            data = await anonymous.answer(self.ctx, path, scope["query_string"])
+            if data is None:
+                await self.app(scope, receive, send)
+                return
+            body, headers, etag = anonymous.encode(data)
+            await self._serve(send, Entry(body, headers, etag, (), (), 0.0), inm)
+            return
         if not self._started:
             self._started = True
             await cache.start()
@@ -82,7 +94,7 @@ class FastPath:
         done = asyncio.get_running_loop().create_future()
         self._inflight[key] = done
         try:
-            await self._fill(scope, receive, send, key, slots)
+            await self._fill(scope, receive, send, key, slots, inm)
         finally:
             if self._inflight.get(key) is done:
                 del self._inflight[key]
@@ -122,32 +134,21 @@ class FastPath:
         )
         await send({"type": "http.response.body", "body": entry.body})
 
-    async def _fill(self, scope, receive, send, key: str, slots: tuple[int, ...]) -> None:
+    async def _fill(
+        self, scope, receive, send, key: str, slots: tuple[int, ...], inm: bytes | None
+    ) -> None:
         cache = self.cache
         assert cache is not None
         before = cache.snapshot(slots)
-        status = 0
-        headers: list[tuple[bytes, bytes]] = []
-        chunks: list[bytes] = []
-
-        async def capture(message) -> None:
-            nonlocal status, headers
-            if message["type"] == "http.response.start":
-                status = message["status"]
-                headers = list(message.get("headers", []))
-            elif message["type"] == "http.response.body":
-                chunks.append(message.get("body", b""))
-            await send(message)
-
-        await self.app(scope, receive, capture)
-        if status != 200:
-            return
-        kept = [(k.lower(), v) for k, v in headers if k.lower() in _KEEP]
-        found = dict(kept)
-        etag = found.get(b"etag")
-        if etag is None or b"public" not in found.get(b"cache-control", b""):
-            return
-        body = b"".join(chunks)
+        data = await anonymous.answer(self.ctx, scope["path"], scope["query_string"])
+        if data is not None:
+            body, kept, etag = anonymous.encode(data)
+            await self._serve(send, Entry(body, kept, etag, (), (), 0.0), inm)
+        else:
+            captured = await self._through_app(scope, receive, send)
+            if captured is None:
+                return
+            body, kept, etag = captured
         if slots[-1] == WRITE_SEQ:
             slots, before = self._thread_slots(cache, body, before)
             if not slots:
@@ -163,6 +164,33 @@ class FastPath:
                 expires=time.monotonic() + cache.ttl,
             ),
         )
+
+    async def _through_app(
+        self, scope, receive, send
+    ) -> tuple[bytes, list[tuple[bytes, bytes]], bytes] | None:
+        """Let FastAPI answer; what to keep of a public 200 answer."""
+        status = 0
+        headers: list[tuple[bytes, bytes]] = []
+        chunks: list[bytes] = []
+
+        async def capture(message) -> None:
+            nonlocal status, headers
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                headers = list(message.get("headers", []))
+            elif message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+            await send(message)
+
+        await self.app(scope, receive, capture)
+        if status != 200:
+            return None
+        kept = [(k.lower(), v) for k, v in headers if k.lower() in _KEEP]
+        found = dict(kept)
+        etag = found.get(b"etag")
+        if etag is None or b"public" not in found.get(b"cache-control", b""):
+            return None
+        return b"".join(chunks), kept, etag
 
     @staticmethod
     def _thread_slots(

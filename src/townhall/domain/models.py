@@ -102,6 +102,14 @@ class Story:
     premium_enabled: bool
     auto_close_days: int | None
     created_at: datetime
+    published_open: int = 0
+    published_premium: int = 0
+
+    def public_count(self, stream: Stream | None = None) -> int:
+        """Published, non-shadowed comments (of one stream, or of both)."""
+        if stream is None:
+            return self.published_open + self.published_premium
+        return self.published_open if stream is Stream.OPEN else self.published_premium
 
     def is_closed_at(self, now: datetime) -> bool:
         """Closed by hand, or by age when auto-close is set."""

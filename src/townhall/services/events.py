@@ -49,7 +49,7 @@ async def comment_changed(
 async def _count(ctx: Context, story: Story, comment: Comment) -> dict:
     """The stream's total of visible comments, as a `count` event."""
     async with ctx.read() as tx:
-        total = await tx.comments.count_public(story.id, comment.stream)
+        total = await tx.stories.public_count(story.id, comment.stream)
     return {"total": total, "stream": comment.stream.value}
 
 

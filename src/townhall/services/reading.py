@@ -99,7 +99,8 @@ async def list_comments(
     viewer_id = viewer.id if viewer else None
     async with ctx.read() as tx:
         story = await tx.stories.by_key(site.id, q.story_key)
-        items, next_cursor, total = [], None, 0
+        items, next_cursor = [], None
+        total = story.public_count(q.stream) if story is not None else 0
         if story is not None:
             items, next_cursor = await tx.comments.top_level(
                 story_id=story.id,
@@ -115,7 +116,6 @@ async def list_comments(
             for v in items:
                 v.replies = replies.get(v.comment.id, [])
                 v.thread_total = totals.get(v.comment.id, 0)
-            total = await tx.comments.count_public(story.id, q.stream)
             if viewer_id is not None:
                 await tx.comments.mark_mine(viewer_id, items)
     return {
@@ -185,8 +185,5 @@ async def counts(ctx: Context, keys: list[str], site_id: str = DEFAULT_SITE) -> 
     site = await ctx.site(site_id)
     out = dict.fromkeys(keys, 0)
     async with ctx.read() as tx:
-        ids = await tx.stories.keys_to_ids(site.id, keys)
-        totals = await tx.comments.counts_public(list(ids.values()))
-    for key, story_id in ids.items():
-        out[key] = totals.get(story_id, 0)
+        out.update(await tx.stories.public_counts(site.id, keys))
     return out

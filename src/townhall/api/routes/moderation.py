@@ -52,7 +52,7 @@ def _json(data, status: int = 200) -> Response:
     return json_response(data, status=status, headers=NO_STORE)
 
 
-def _queue_query(
+async def _queue_query(
     queue: Literal["pending", "reported", "rejected", "all"] = "pending",
     story_id: Annotated[str | None, Query(min_length=1, max_length=255)] = None,
     stream: Literal["open", "premium"] | None = None,
@@ -193,7 +193,7 @@ async def update_story(
     return _json(await story_settings.update_story(ctx, staff, story_id, changes))
 
 
-def _audit_filters(
+async def _audit_filters(
     action: Annotated[str | None, Query(max_length=64)] = None,
     actor_id: Annotated[int | None, Query(ge=1)] = None,
     target_type: Annotated[str | None, Query(max_length=32)] = None,

@@ -9,7 +9,7 @@ from functools import cache
 from typing import Any
 
 import orjson
-from sqlalchemy import and_, bindparam, func, or_, select, tuple_, update
+from sqlalchemy import and_, bindparam, func, or_, select, tuple_, union_all, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql import Select
@@ -22,6 +22,8 @@ from townhall.storage.sql.tables import comments as c
 from townhall.storage.sql.tables import likes, reports, users
 
 FIRST_REPLIES = 3
+# Up to this many replies in total, a page reads all replies of its threads at once.
+SMALL_THREADS_ROWS = 200
 _author = users.alias("author")
 _parent = c.alias("parent")
 _parent_author = users.alias("parent_author")
@@ -64,15 +66,39 @@ def visible(viewer_id: int | None, *, tombstones: bool = True) -> Any:
     return or_(*cond)
 
 
+# What a reader's view of a comment needs, in this order (no moderation internals:
+# findings, hashes and decisions stay out of listings, and decoding them cost time).
+_VIEW_COLUMNS = (
+    c.c.id,
+    c.c.site_id,
+    c.c.story_id,
+    c.c.stream,
+    c.c.parent_id,
+    c.c.root_id,
+    c.c.depth,
+    c.c.author_id,
+    c.c.body,
+    c.c.status,
+    c.c.created_at,
+    c.c.edited_at,
+    c.c.deleted_at,
+    c.c.like_count,
+    c.c.reply_count,
+    c.c.report_count,
+    c.c.is_shadowed,
+    _author.c.name,
+    _author.c.is_premium,
+    _author.c.role,
+    _parent_author.c.name,
+)
+_STREAMS = {s.value: s for s in Stream}
+_STATUSES = {s.value: s for s in Status}
+_ROLES = {r.value: r for r in Role}
+
+
 def _view_select() -> Select:
     return (
-        select(
-            c,
-            _author.c.name.label("a_name"),
-            _author.c.is_premium.label("a_premium"),
-            _author.c.role.label("a_role"),
-            _parent_author.c.name.label("p_name"),
-        )
+        select(*_VIEW_COLUMNS)
         .join(_author, _author.c.id == c.c.author_id)
         .outerjoin(_parent, _parent.c.id == c.c.parent_id)
         .outerjoin(_parent_author, _parent_author.c.id == _parent.c.author_id)
@@ -102,28 +128,43 @@ def _anon_top_level(sort: Sort) -> Select:
 
 
 @cache
-def _anon_first_replies() -> Select:
-    """The first replies of many threads for anonymous readers, built once."""
-    inner = (
-        _view_select()
-        .add_columns(
-            func.row_number()
-            .over(partition_by=c.c.root_id, order_by=(c.c.created_at, c.c.id))
-            .label("rn"),
-            func.count().over(partition_by=c.c.root_id).label("thread_total"),
-        )
+def _anon_thread_sizes() -> Select:
+    """Visible replies per thread for anonymous readers, built once."""
+    return (
+        select(c.c.root_id, func.count())
         .where(
             c.c.root_id.in_(bindparam("root_ids", expanding=True)),
             c.c.depth > 0,
             visible(None),
         )
-        .subquery()
+        .group_by(c.c.root_id)
     )
+
+
+@cache
+def _anon_all_replies() -> Select:
+    """Every visible reply of some threads, oldest first per thread, built once."""
     return (
-        select(inner)
-        .where(inner.c.rn <= bindparam("per_thread"))
-        .order_by(inner.c.root_id, inner.c.rn)
+        _view_select()
+        .where(c.c.root_id.in_(bindparam("root_ids", expanding=True)), c.c.depth > 0, visible(None))
+        .order_by(c.c.root_id, c.c.created_at, c.c.id)
     )
+
+
+def _first_of_each(root_ids: list[int], viewer_id: int | None, per_thread: int) -> Select:
+    """The first replies of each thread, one index range per thread (for big threads)."""
+    parts = [
+        select(
+            *_view_select()
+            .where(c.c.root_id == root, c.c.depth > 0, visible(viewer_id))
+            .order_by(c.c.created_at, c.c.id)
+            .limit(per_thread)
+            .subquery()
+            .c
+        )
+        for root in root_ids
+    ]
+    return union_all(*parts) if len(parts) > 1 else parts[0]
 
 
 @cache
@@ -155,28 +196,35 @@ _PUBLISHED_BY_AUTHOR = (
 )
 
 
-@cache
-def _count_public(by_stream: bool) -> Select:
-    q = (
-        select(func.count())
-        .select_from(c)
-        .where(
-            c.c.story_id == bindparam("story_id"),
-            c.c.status == Status.PUBLISHED.value,
-            c.c.is_shadowed.is_(False),
-        )
-    )
-    return q.where(c.c.stream == bindparam("stream")) if by_stream else q
-
-
 def _to_view(row: Any) -> CommentView:
-    m = row._mapping
+    """A row of _view_select, read by position (the hot path of every listing)."""
+    (ident, site_id, story_id, stream, parent_id, root_id, depth, author_id, body, status,
+     created_at, edited_at, deleted_at, like_count, reply_count, report_count, is_shadowed,
+     a_name, a_premium, a_role, p_name) = row[:21]  # fmt: skip
     return CommentView(
-        comment=to_comment(row),
-        author_name=m["a_name"],
-        author_premium=bool(m["a_premium"]),
-        author_role=Role(m["a_role"]),
-        in_reply_to=m["p_name"],
+        comment=Comment(
+            id=ident,
+            site_id=site_id,
+            story_id=story_id,
+            stream=_STREAMS[stream],
+            parent_id=parent_id,
+            root_id=root_id,
+            depth=depth,
+            author_id=author_id,
+            body=body,
+            status=_STATUSES[status],
+            created_at=created_at,
+            edited_at=edited_at,
+            deleted_at=deleted_at,
+            like_count=like_count,
+            reply_count=reply_count,
+            report_count=report_count,
+            is_shadowed=bool(is_shadowed),
+        ),
+        author_name=a_name,
+        author_premium=bool(a_premium),
+        author_role=_ROLES[a_role],
+        in_reply_to=p_name,
     )
 
 
@@ -313,37 +361,45 @@ class SqlCommentStore:
     async def first_replies(
         self, root_ids: list[int], viewer_id: int | None, per_thread: int = FIRST_REPLIES
     ) -> tuple[dict[int, list[CommentView]], dict[int, int]]:
-        """The first replies of many threads and each thread's size, in one query."""
+        """The first replies of many threads and each thread's size.
+
+        Sizes come first (one grouped count). When the threads are small, all their
+        replies come in one query; otherwise each thread reads only its first few.
+        """
         if not root_ids:
             return {}, {}
         if viewer_id is None:
-            q = _anon_first_replies()
-            params = {"root_ids": root_ids, "per_thread": per_thread}
+            sizes_q = _anon_thread_sizes()
+            params: dict[str, Any] | None = {"root_ids": root_ids}
         else:
-            q, params = self._first_replies_query(root_ids, viewer_id, per_thread), None
-        replies: dict[int, list[CommentView]] = {}
-        totals: dict[int, int] = {}
-        for row in (await self.conn.execute(q, params)).all():
-            view = _to_view(row)
-            root = view.comment.root_id
-            replies.setdefault(root, []).append(view)
-            totals[root] = int(row._mapping["thread_total"])
-        return replies, totals
-
-    @staticmethod
-    def _first_replies_query(root_ids: list[int], viewer_id: int, per_thread: int) -> Select:
-        inner = (
-            _view_select()
-            .add_columns(
-                func.row_number()
-                .over(partition_by=c.c.root_id, order_by=(c.c.created_at, c.c.id))
-                .label("rn"),
-                func.count().over(partition_by=c.c.root_id).label("thread_total"),
+            sizes_q = (
+                select(c.c.root_id, func.count())
+                .where(c.c.root_id.in_(root_ids), c.c.depth > 0, visible(viewer_id))
+                .group_by(c.c.root_id)
             )
-            .where(c.c.root_id.in_(root_ids), c.c.depth > 0, visible(viewer_id))
-            .subquery()
-        )
-        return select(inner).where(inner.c.rn <= per_thread).order_by(inner.c.root_id, inner.c.rn)
+            params = None
+        totals = {root: int(n) for root, n in (await self.conn.execute(sizes_q, params)).all()}
+        if not totals:
+            return {}, totals
+        if sum(totals.values()) <= SMALL_THREADS_ROWS:
+            if viewer_id is None:
+                q, params = _anon_all_replies(), {"root_ids": list(totals)}
+            else:
+                q = (
+                    _view_select()
+                    .where(c.c.root_id.in_(list(totals)), c.c.depth > 0, visible(viewer_id))
+                    .order_by(c.c.root_id, c.c.created_at, c.c.id)
+                )
+                params = None
+        else:
+            q, params = _first_of_each(list(totals), viewer_id, per_thread), None
+        replies: dict[int, list[CommentView]] = {}
+        for row in (await self.conn.execute(q, params)).all():
+            root = row[5]
+            got = replies.setdefault(root, [])
+            if len(got) < per_thread:
+                got.append(_to_view(row))
+        return replies, totals
 
     async def thread(
         self, *, root_id: int, limit: int, cursor: str | None, viewer_id: int | None
@@ -364,29 +420,6 @@ class SqlCommentStore:
         if len(rows) > limit:
             nxt = encode_cursor([views[-1].comment.created_at, views[-1].comment.id])
         return views, nxt, int(total)
-
-    async def count_public(self, story_id: int, stream: Stream | None = None) -> int:
-        """Published, non-shadowed comments of a story (optionally one stream)."""
-        params = {"story_id": story_id}
-        if stream is not None:
-            params["stream"] = stream.value
-        q = _count_public(stream is not None)
-        return int((await self.conn.execute(q, params)).scalar_one())
-
-    async def counts_public(self, story_ids: list[int]) -> dict[int, int]:
-        """Published, non-shadowed counts for many stories in one query."""
-        if not story_ids:
-            return {}
-        q = (
-            select(c.c.story_id, func.count())
-            .where(
-                c.c.story_id.in_(story_ids),
-                c.c.status == Status.PUBLISHED.value,
-                c.c.is_shadowed.is_(False),
-            )
-            .group_by(c.c.story_id)
-        )
-        return {sid: int(n) for sid, n in (await self.conn.execute(q)).all()}
 
     async def mark_mine(self, user_id: int, views: list[CommentView]) -> None:
         """Set liked_by_me and reported_by_me on views and their replies, in two queries."""

@@ -9,7 +9,7 @@ from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from townhall.domain.models import Story, User
+from townhall.domain.models import Story, Stream, User
 from townhall.storage.sql.rows import to_story, to_user
 from townhall.storage.sql.tables import audit_log, sessions, sites, stories, users
 
@@ -18,6 +18,15 @@ _STORY_BY_KEY = select(stories).where(
     stories.c.site_id == bindparam("site_id"), stories.c.key == bindparam("key")
 )
 _STORY_BY_ID = select(stories).where(stories.c.id == bindparam("story_id"))
+_COUNTS_BY_ID = select(stories.c.published_open, stories.c.published_premium).where(
+    stories.c.id == bindparam("story_id")
+)
+_PUBLIC_COUNTS = select(
+    stories.c.key, stories.c.published_open + stories.c.published_premium
+).where(
+    stories.c.site_id == bindparam("site_id"),
+    stories.c.key.in_(bindparam("keys", expanding=True)),
+)
 _USER_BY_SESSION = (
     select(users)
     .join(sessions, sessions.c.user_id == users.c.id)
@@ -132,14 +141,19 @@ class SqlStoryStore:
         )
         return to_story(res.one())
 
-    async def keys_to_ids(self, site_id: str, keys: list[str]) -> dict[str, int]:
-        """Map publisher story ids to row ids (unknown keys left out)."""
-        rows = await self.conn.execute(
-            select(stories.c.key, stories.c.id).where(
-                stories.c.site_id == site_id, stories.c.key.in_(keys)
-            )
-        )
-        return {r.key: r.id for r in rows}
+    async def public_counts(self, site_id: str, keys: list[str]) -> dict[str, int]:
+        """Public comment counts of stories by publisher id (unknown keys left out)."""
+        rows = await self.conn.execute(_PUBLIC_COUNTS, {"site_id": site_id, "keys": list(keys)})
+        return {key: int(n) for key, n in rows}
+
+    async def public_count(self, story_id: int, stream: Stream | None = None) -> int:
+        """A story's public comments (one stream, or both), as the triggers keep them."""
+        row = (await self.conn.execute(_COUNTS_BY_ID, {"story_id": story_id})).first()
+        if row is None:
+            return 0
+        if stream is None:
+            return int(row[0] + row[1])
+        return int(row[0] if stream is Stream.OPEN else row[1])
 
     async def search(self, site_id: str, text: str | None, limit: int = 50) -> list[Story]:
         """Stories of a site, newest first, optionally matching a title or key."""

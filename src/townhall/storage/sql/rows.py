@@ -39,6 +39,8 @@ def to_story(row: Any) -> Story:
         premium_enabled=bool(m["premium_enabled"]),
         auto_close_days=m["auto_close_days"],
         created_at=m["created_at"],
+        published_open=m["published_open"],
+        published_premium=m["published_premium"],
     )
 
 

@@ -115,6 +115,9 @@ stories = Table(
     Column("premium_enabled", Boolean, nullable=False, server_default=text("true")),
     Column("auto_close_days", Integer, nullable=True),
     Column("created_at", UTCDateTime, nullable=False),
+    # Public (published, not shadowed) comments per stream, kept by triggers (0005).
+    Column("published_open", Integer, nullable=False, server_default=text("0")),
+    Column("published_premium", Integer, nullable=False, server_default=text("0")),
     UniqueConstraint("site_id", "key"),
 )
 
