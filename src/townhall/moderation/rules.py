@@ -51,6 +51,7 @@ DEFAULT_ALLOWED = (
     "april fool",
     "fool's gold",
     "fools gold",
+    "homo sapiens",
 )
 # Tuned on a held-out split of train.csv; see scripts/train_moderation_model.py.
 DEFAULT_TOXICITY_HOLD = 0.979

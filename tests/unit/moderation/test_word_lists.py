@@ -203,3 +203,23 @@ def test_plain_numbers_are_not_read_as_leetspeak():
     rules = Rules.from_settings({})
     for text in ("The vote was 455 to 12", "rail matter too (85).", "Turnout hit 55%"):
         assert review(Submission(body=text, rules=rules)).findings == (), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "What a nincompoop.",
+        "Only a bonehead would vote for this.",
+        "The blowhard in chief strikes again.",
+        "Typical rethuglican logic.",
+        "The demonrats did it again.",
+    ],
+)
+def test_news_comment_insults_are_held(check, text):
+    result = check(text, rules=Rules(toxicity_hold=1.0))
+    assert result.action is Action.HOLD
+    assert result.guideline == "abuse"
+
+
+def test_homo_sapiens_is_not_a_slur(check):
+    assert check("Homo sapiens left Africa.", rules=Rules(toxicity_hold=1.0)).findings == ()
