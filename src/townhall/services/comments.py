@@ -20,6 +20,7 @@ from townhall.domain.models import (
     UserState,
 )
 from townhall.domain.site import SiteConfig
+from townhall.domain.views import CommentView
 from townhall.errors import (
     AlreadyReported,
     Banned,
@@ -109,27 +110,28 @@ def site_rules(site: SiteConfig) -> Rules:
     return rules
 
 
-async def _moderate(
+async def _submission(
     ctx: Context,
     tx: Tx,
     *,
     user: User,
     body: str,
-    story: Story,
+    story: Story | None,
     site: SiteConfig,
     is_edit: bool,
     old_body: str | None = None,
-) -> Review:
+) -> Submission:
+    """What the pipeline needs to judge a text: the site's rules and the author's history."""
     now = ctx.clock()
     rules = site_rules(site)
     recent = await tx.comments.recent_by_author(user.id, now - BURST_WINDOW)
     burst_since = now - timedelta(seconds=rules.burst_window_seconds)
     burst = sum(1 for _, when in recent if when >= burst_since) if ctx.settings.rate_limits else 0
-    published = await tx.comments.published_count_by_author(user.id)
+    published = await tx.comments.published_count_by_author(user.id, rules.new_user_hold_count)
     staff = tuple(await tx.users.staff_names(site.id))
     if staff:
         rules = replace(rules, staff_names=(*rules.staff_names, *staff))
-    sub = Submission(
+    return Submission(
         body=body,
         rules=rules,
         author_name=user.name,
@@ -139,10 +141,13 @@ async def _moderate(
         recent_bodies=tuple(b for b, _ in recent if b != old_body)[:10],
         recent_post_count=burst,
         other_names=staff,
-        story_premoderate=story.premoderate,
+        story_premoderate=story.premoderate if story else False,
         is_edit=is_edit,
     )
-    return review(sub)
+
+
+async def _moderate(ctx: Context, tx: Tx, **kwargs: Any) -> Review:
+    return review(await _submission(ctx, tx, **kwargs))
 
 
 def _status_for(result: Review) -> Status:
@@ -162,8 +167,30 @@ async def _adjust_parent(tx: Tx, before: Comment | None, after: Comment) -> None
         await tx.comments.bump(after.parent_id, "reply_count", 1 if after.is_public else -1)
 
 
-async def post_comment(ctx: Context, user: User, draft: Draft) -> Comment:
-    """Check, moderate, store and announce a new comment."""
+def _replyable(parent: Comment | None, story: Story | None, user: User, stream: Stream) -> bool:
+    return not (
+        parent is None
+        or story is None
+        or parent.story_id != story.id
+        or parent.stream is not stream
+        or parent.status is not Status.PUBLISHED
+        or (parent.is_shadowed and parent.author_id != user.id)
+    )
+
+
+def _bad_parent() -> ValidationFailed:
+    return ValidationFailed(
+        "parent_id is not a comment you can reply to here", field="parent_id", rule="exists"
+    )
+
+
+async def post_comment(ctx: Context, user: User, draft: Draft) -> CommentView:
+    """Check, moderate, store and announce a new comment; the author's view of it.
+
+    The text is judged before the write transaction, from a read snapshot of the
+    author's history, so writers (one at a time on SQLite) never wait for the
+    pipeline; the transaction then checks again what may have changed meanwhile.
+    """
     now = ctx.clock()
     site = await ctx.site(user.site_id)
     ensure_can_act(user, now=now, action="post comments")
@@ -180,6 +207,20 @@ async def post_comment(ctx: Context, user: User, draft: Draft) -> Comment:
             window=60,
             message="You're commenting too fast. Try again in {seconds} seconds.",
         )
+    in_reply_to = None
+    async with ctx.read() as tx:
+        known = await tx.stories.by_key(site.id, draft.story_key)
+        if draft.parent_id is not None:
+            parent_view = await tx.comments.view(site.id, draft.parent_id)
+            if parent_view is None or not _replyable(
+                parent_view.comment, known, user, draft.stream
+            ):
+                raise _bad_parent()
+            in_reply_to = parent_view.author_name
+        sub = await _submission(
+            ctx, tx, user=user, body=body, story=known, site=site, is_edit=False
+        )
+    result = review(sub)
     async with ctx.write() as tx:
         story = await tx.stories.get_or_create(
             site.id, draft.story_key, url=draft.story_url, title=draft.story_title, now=now
@@ -199,21 +240,11 @@ async def post_comment(ctx: Context, user: User, draft: Draft) -> Comment:
         parent = None
         if draft.parent_id is not None:
             parent = await tx.comments.by_id(site.id, draft.parent_id)
-            if (
-                parent is None
-                or parent.story_id != story.id
-                or parent.stream is not draft.stream
-                or parent.status not in (Status.PUBLISHED,)
-                or (parent.is_shadowed and parent.author_id != user.id)
-            ):
-                raise ValidationFailed(
-                    "parent_id is not a comment you can reply to here",
-                    field="parent_id",
-                    rule="exists",
-                )
-        result = await _moderate(
-            ctx, tx, user=user, body=body, story=story, site=site, is_edit=False
-        )
+            if not _replyable(parent, story, user, draft.stream):
+                raise _bad_parent()
+            assert parent is not None
+        if story.premoderate != sub.story_premoderate:  # changed since the read
+            result = review(replace(sub, story_premoderate=story.premoderate))
         status = _status_for(result)
         comment = await tx.comments.add(
             {
@@ -233,7 +264,8 @@ async def post_comment(ctx: Context, user: User, draft: Draft) -> Comment:
             }
         )
         if parent is None:
-            comment = await tx.comments.update(comment.id, root_id=comment.id)
+            await tx.comments.set_root(comment.id)
+            comment = replace(comment, root_id=comment.id)
         await _adjust_parent(tx, None, comment)
         if status is not Status.PUBLISHED:
             await tx.audit.add(
@@ -254,8 +286,15 @@ async def post_comment(ctx: Context, user: User, draft: Draft) -> Comment:
             reason=result.reason,
             comment_id=comment.id,
         )
-    await events.comment_changed(ctx, story, comment)
-    return comment
+    view = CommentView(
+        comment=comment,
+        author_name=user.name,
+        author_premium=user.is_premium,
+        author_role=user.role,
+        in_reply_to=in_reply_to,
+    )
+    await events.comment_changed(ctx, story, comment, view=view)
+    return view
 
 
 async def edit_comment(ctx: Context, user: User, comment_id: int, body: Any) -> Comment:

@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 from townhall.domain.models import Comment, Status, Story
+from townhall.domain.views import CommentView
 from townhall.presenter import present
 from townhall.services.context import Context
 
 
 async def comment_changed(
-    ctx: Context, story: Story, comment: Comment, *, before: Comment | None = None
+    ctx: Context,
+    story: Story,
+    comment: Comment,
+    *,
+    before: Comment | None = None,
+    view: CommentView | None = None,
 ) -> None:
-    """Announce a new, edited, approved, hidden or deleted comment to the right audience."""
+    """Announce a new, edited, approved, hidden or deleted comment to the right audience.
+
+    `view` saves reading the comment back when the caller already holds its view.
+    """
     await invalidate(ctx, story)
     was_public = before.is_public if before else False
     # Read the new total first so the change and the count go out back to back
@@ -18,7 +27,7 @@ async def comment_changed(
     count = await _count(ctx, story, comment) if comment.is_public != was_public else None
     if comment.is_public:
         kind = "updated" if was_public else "comment"
-        payload = await _payload(ctx, story, comment)
+        payload = await _payload(ctx, story, comment, view)
         await ctx.live.publish(story.channel, kind, payload)
     elif comment.status is Status.DELETED:
         await ctx.live.publish(
@@ -39,7 +48,7 @@ async def comment_changed(
         await ctx.live.publish(
             story.channel,
             "comment",
-            await _payload(ctx, story, comment),
+            await _payload(ctx, story, comment, view),
             audience=comment.author_id,
         )
     if count is not None:
@@ -69,10 +78,13 @@ async def invalidate(ctx: Context, story: Story) -> None:
         await ctx.cache.invalidate(story.key)
 
 
-async def _payload(ctx: Context, story: Story, comment: Comment) -> dict:
+async def _payload(
+    ctx: Context, story: Story, comment: Comment, view: CommentView | None = None
+) -> dict:
     site = await ctx.site(story.site_id)
-    async with ctx.read() as tx:
-        view = await tx.comments.view(story.site_id, comment.id)
+    if view is None:
+        async with ctx.read() as tx:
+            view = await tx.comments.view(story.site_id, comment.id)
     assert view is not None
     return present(
         view,

@@ -23,6 +23,7 @@ from townhall.api.schemas import (
 )
 from townhall.domain.models import Sort, Stream, User
 from townhall.errors import ValidationFailed
+from townhall.presenter import present
 from townhall.services import comments as svc
 from townhall.services import reading
 from townhall.services.context import Context
@@ -100,11 +101,17 @@ async def post_comment(
         story_title=payload.story_title,
         client=client_address(request),
     )
-    comment = await svc.post_comment(ctx, user, draft)
+    view = await svc.post_comment(ctx, user, draft)
+    site = await ctx.site(user.site_id)
+    data = present(
+        view,
+        viewer_id=user.id,
+        story_key=story_id,
+        edit_window=site.edit_window_seconds,
+        now=ctx.clock(),
+    )
     return json_response(
-        await view_json(ctx, comment, viewer=user),
-        status=201,
-        headers={"Location": f"/api/v1/comments/{comment.id}"},
+        data, status=201, headers={"Location": f"/api/v1/comments/{view.comment.id}"}
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from townhall.moderation.findings import Finding, Submission
 from townhall.moderation.text import fold
@@ -43,11 +44,14 @@ def link_limit(sub: Submission) -> Finding | None:
     return None
 
 
-def _shingles(text: str) -> set[str]:
+@lru_cache(maxsize=4096)
+def _shingles(text: str) -> frozenset[str]:
+    # Cached: each new comment is compared with the author's recent ones, which
+    # were themselves new a moment ago.
     flat = " ".join(re.findall(r"\w+", fold(text)))
     if len(flat) < 5:
-        return {flat}
-    return {flat[i : i + 5] for i in range(len(flat) - 4)}
+        return frozenset((flat,))
+    return frozenset(flat[i : i + 5] for i in range(len(flat) - 4))
 
 
 def similarity(a: str, b: str) -> float:

@@ -174,6 +174,9 @@ def _view_by_id() -> Select:
     )
 
 
+_SET_ROOT = (
+    update(c).where(c.c.id == bindparam("comment_id")).values(root_id=bindparam("comment_id"))
+)
 _BY_ID = select(c).where(c.c.id == bindparam("comment_id"), c.c.site_id == bindparam("site_id"))
 _LIKED = select(likes.c.comment_id).where(
     likes.c.user_id == bindparam("user_id"),
@@ -189,11 +192,13 @@ _RECENT_BY_AUTHOR = (
     .order_by(c.c.created_at.desc())
     .limit(bindparam("limit"))
 )
-_PUBLISHED_BY_AUTHOR = (
-    select(func.count())
-    .select_from(c)
+_PUBLISHED_BY_AUTHOR = select(func.count()).select_from(
+    select(c.c.id)
     .where(c.c.author_id == bindparam("author_id"), c.c.status == Status.PUBLISHED.value)
+    .limit(bindparam("at_most"))
+    .subquery()
 )
+_INSERT = c.insert().returning(*c.c)
 
 
 def _to_view(row: Any) -> CommentView:
@@ -237,8 +242,7 @@ class SqlCommentStore:
 
     async def add(self, values: dict[str, Any]) -> Comment:
         """Insert a comment row and return it."""
-        res = await self.conn.execute(c.insert().values(**values).returning(*c.c))
-        return to_comment(res.one())
+        return to_comment((await self.conn.execute(_INSERT, values)).one())
 
     async def by_id(
         self, site_id: str, comment_id: int, *, for_update: bool = False
@@ -263,6 +267,10 @@ class SqlCommentStore:
         params = {"comment_id": comment_id, "site_id": site_id}
         row = (await self.conn.execute(_view_by_id(), params)).first()
         return _to_view(row) if row else None
+
+    async def set_root(self, comment_id: int) -> None:
+        """Make a new top-level comment the root of its own thread."""
+        await self.conn.execute(_SET_ROOT, {"comment_id": comment_id})
 
     async def update(self, comment_id: int, **values: Any) -> Comment:
         """Change columns of one comment and return the new row."""
@@ -479,7 +487,10 @@ class SqlCommentStore:
         rows = (await self.conn.execute(_RECENT_BY_AUTHOR, params)).all()
         return [(r.body, r.created_at) for r in rows]
 
-    async def published_count_by_author(self, author_id: int) -> int:
-        """How many of the author's comments are published (trust signal)."""
-        params = {"author_id": author_id}
+    async def published_count_by_author(self, author_id: int, at_most: int) -> int:
+        """How many of the author's comments are published, counting no further than
+        at_most (the trust check only asks whether a threshold is reached)."""
+        if at_most <= 0:
+            return 0
+        params = {"author_id": author_id, "at_most": at_most}
         return int((await self.conn.execute(_PUBLISHED_BY_AUTHOR, params)).scalar_one())

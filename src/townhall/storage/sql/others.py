@@ -27,6 +27,11 @@ _PUBLIC_COUNTS = select(
     stories.c.site_id == bindparam("site_id"),
     stories.c.key.in_(bindparam("keys", expanding=True)),
 )
+_STAFF_NAMES = select(users.c.name).where(
+    users.c.site_id == bindparam("site_id"),
+    users.c.role.in_(["moderator", "admin"]),
+    users.c.name.is_not(None),
+)
 _USER_BY_SESSION = (
     select(users)
     .join(sessions, sessions.c.user_id == users.c.id)
@@ -235,12 +240,8 @@ class SqlUserStore:
 
     async def staff_names(self, site_id: str) -> list[str]:
         """Commenting names of moderators and admins."""
-        rows = await self.conn.execute(
-            select(users.c.name).where(
-                users.c.site_id == site_id, users.c.role != "commenter", users.c.name.is_not(None)
-            )
-        )
-        return [r.name for r in rows]
+        rows = await self.conn.execute(_STAFF_NAMES, {"site_id": site_id})
+        return [name for (name,) in rows]
 
     async def search(self, site_id: str, text: str | None, limit: int = 50) -> list[User]:
         """Users matching a name or e-mail fragment."""

@@ -89,6 +89,8 @@ users = Table(
     UniqueConstraint("site_id", "email_key"),
     UniqueConstraint("site_id", "sso_sub"),
     UniqueConstraint("site_id", "name_key"),
+    # Staff names are read for every post (impersonation check): no scan of all users.
+    Index("ix_users_role", "site_id", "role"),
 )
 
 sessions = Table(
