@@ -188,8 +188,9 @@ async def post_comment(ctx: Context, user: User, draft: Draft) -> CommentView:
     """Check, moderate, store and announce a new comment; the author's view of it.
 
     The text is judged before the write transaction, from a read snapshot of the
-    author's history, so writers (one at a time on SQLite) never wait for the
-    pipeline; the transaction then checks again what may have changed meanwhile.
+    story and the author's history, so writers (one at a time on SQLite) never wait
+    for the pipeline. The transaction checks the parent again; the story's settings
+    are those of the snapshot, taken a moment before.
     """
     now = ctx.clock()
     site = await ctx.site(user.site_id)
@@ -222,9 +223,15 @@ async def post_comment(ctx: Context, user: User, draft: Draft) -> CommentView:
         )
     result = review(sub)
     async with ctx.write() as tx:
-        story = await tx.stories.get_or_create(
-            site.id, draft.story_key, url=draft.story_url, title=draft.story_title, now=now
-        )
+        story = known
+        if (
+            story is None
+            or (draft.story_url and not story.url)
+            or (draft.story_title and not story.title)
+        ):
+            story = await tx.stories.get_or_create(
+                site.id, draft.story_key, url=draft.story_url, title=draft.story_title, now=now
+            )
         if story.is_closed_at(now):
             raise StoryClosed("this story is closed for comments")
         if draft.stream is Stream.PREMIUM:
@@ -267,6 +274,9 @@ async def post_comment(ctx: Context, user: User, draft: Draft) -> CommentView:
             await tx.comments.set_root(comment.id)
             comment = replace(comment, root_id=comment.id)
         await _adjust_parent(tx, None, comment)
+        # The new total, read on the writer's own connection (a fresh snapshot
+        # would first reload the pages this transaction just changed).
+        count = await tx.stories.public_count(story.id, draft.stream) if comment.is_public else None
         if status is not Status.PUBLISHED:
             await tx.audit.add(
                 site_id=site.id,
@@ -293,7 +303,7 @@ async def post_comment(ctx: Context, user: User, draft: Draft) -> CommentView:
         author_role=user.role,
         in_reply_to=in_reply_to,
     )
-    await events.comment_changed(ctx, story, comment, view=view)
+    await events.comment_changed(ctx, story, comment, view=view, count=count)
     return view
 
 

@@ -15,16 +15,22 @@ async def comment_changed(
     *,
     before: Comment | None = None,
     view: CommentView | None = None,
+    count: int | None = None,
 ) -> None:
     """Announce a new, edited, approved, hidden or deleted comment to the right audience.
 
-    `view` saves reading the comment back when the caller already holds its view.
+    `view` and `count` (the stream's new public total) save reading them back when
+    the caller already holds them.
     """
     await invalidate(ctx, story)
     was_public = before.is_public if before else False
     # Read the new total first so the change and the count go out back to back
     # (open streams then wake and write once for both).
-    count = await _count(ctx, story, comment) if comment.is_public != was_public else None
+    changed = comment.is_public != was_public
+    if changed and count is not None:
+        total: dict | None = {"total": count, "stream": comment.stream.value}
+    else:
+        total = await _count(ctx, story, comment) if changed else None
     if comment.is_public:
         kind = "updated" if was_public else "comment"
         payload = await _payload(ctx, story, comment, view)
@@ -51,8 +57,8 @@ async def comment_changed(
             await _payload(ctx, story, comment, view),
             audience=comment.author_id,
         )
-    if count is not None:
-        await ctx.live.publish(story.channel, "count", count)
+    if total is not None:
+        await ctx.live.publish(story.channel, "count", total)
 
 
 async def _count(ctx: Context, story: Story, comment: Comment) -> dict:
