@@ -22,6 +22,7 @@ from collections.abc import Callable
 
 from townhall.moderation.checks.group_attacks import group_attacks
 from townhall.moderation.checks.impersonation import impersonation, poses_as
+from townhall.moderation.checks.insults import insults
 from townhall.moderation.checks.private_info import private_info
 from townhall.moderation.checks.spam import burst_posting, link_limit, repeated_text
 from townhall.moderation.checks.threats import threats
@@ -51,6 +52,7 @@ CHECKS: tuple[Check, ...] = (
     suspect_words,  # cheapest first
     group_attacks,
     threats,
+    insults,
     toxicity,
     private_info,
     impersonation,

@@ -1,0 +1,120 @@
+"""Personal insults that need a target to be insults (part of the abuse guideline).
+
+Words such as "crazy", "sick", "trash", "joke" or "racist" are ordinary in a
+news discussion ("a crazy week", "the joke fell flat", "a racist policy"), so
+they are not on the word lists. Aimed at a person they are abuse: "you are
+sick", "what a pathetic little man", "a complete fraud", "your ignorance",
+"this lying clown". The patterns below need that aim.
+"""
+
+from __future__ import annotations
+
+import re
+
+from townhall.moderation.findings import Finding, Submission
+from townhall.moderation.text import fold
+
+# What a person is called once the insult is aimed at them.
+_CALLED = (
+    r"(?:crazy|nuts|insane|sick(?!\s+(?:of|with|and|in|at|or|for|from|to|today|at\s+home))|disgusting|pathetic|delusional|deranged|evil|ignorant|clueless|"
+    r"dense|a\s+joke|a\s+disgrace|an\s+embarrassment|(?:a\s+)?racist|(?:a\s+)?bigot|a\s+fraud|"
+    r"a\s+hack|a\s+shill|a\s+troll|(?:a\s+)?liar|brainwashed|stupid|dumb|an?\s+idiot|"
+    r"(?:a\s+)?moron|(?:a\s+)?fool|(?:a\s+)?loser|(?:a\s+)?hypocrite|(?:a\s+)?coward|"
+    r"(?:a\s+)?traitor|scum|garbage|(?:a\s+)?pig|(?:a\s+)?creep|vile|despicable|hateful|"
+    r"unhinged|senile|demented|psychotic|(?:a\s+)?psycho|(?:a\s+)?sociopath|(?:a\s+)?psychopath|"
+    r"(?:a\s+)?narcissist|(?:a\s+)?bully|(?:a\s+)?puppet|(?:a\s+)?crybaby|(?:a\s+)?snowflake|"
+    r"a\s+waste\s+of|a\s+piece\s+of|mentally\s+ill|full\s+of\s+(?:it|crap|shit|bs|bull|hot\s+air))"
+)
+_SOFTENER = (
+    r"(?:(?:just|such|so|really|clearly|obviously|truly|being|totally|completely|absolutely|"
+    r"simply|seriously|very|pretty|nothing\s+but|one\s+sick|a\s+sick|a\s+complete|a\s+total|"
+    r"an\s+utter|an\s+absolute|a\s+real|the\s+real|the\s+biggest|the\s+worst|the\s+most|"
+    r"a\s+lying|a\s+pathetic|a\s+sad|a\s+sorry|an\s+ignorant|a\s+stupid|a\s+dumb)\s+){0,3}"
+)
+# Nouns that name a person, for "what a pathetic little man".
+_PERSON = (
+    r"(?:man|woman|person|people|creature|idiot|fool|twit|moron|jerk|liar|hypocrite|troll|"
+    r"clown|loser|bigot|racist|pig|cow|hag|witch|fraud|hack|coward|punk|bastard|boy|girl|child|"
+    r"soul|excuse|individual|sack|bag|sod|wretch|weasel|worm|snake|rat|windbag|blowhard|gasbag|"
+    r"charlatan|huckster|demagogue|buffoon|crook|thief|criminal|scumbag|traitor|psychopath|"
+    r"sociopath|narcissist|con\s+man|con\s+artist|tool|"
+    r"shill|puppet|stooge|grifter|bully|creep|freak|nut|nutcase|loon|kook|crackpot|lunatic)s?"
+)
+_NASTY = (
+    r"(?:complete|total|utter|absolute|certified|pathetic|sad|lying|ignorant|disgusting|"
+    r"spineless|gutless|miserable|worthless|vile|hateful|deranged|delusional|clueless|senile|"
+    r"crooked|corrupt|treasonous|traitorous|stupid|dumb|brainless|arrogant|narcissistic|"
+    r"pompous|smug|evil|sick|twisted|filthy|dirty|ugly|fat|nasty|despicable|contemptible|"
+    r"odious|repulsive|sniveling|snivelling|whiny|whining|lunatic|mentally\s+ill|bitter|"
+    r"demented|psychotic|sleazy|slimy|creepy|grubby|vicious|hypocritical)"
+)
+_FAULT = (
+    r"(?:stupidity|ignorance|idiocy|racism|bigotry|delusions|insanity|drivel|ravings|"
+    r"brainwashing|tiny\s+brain|small\s+brain|pea\s+brain|little\s+brain|lack\s+of\s+"
+    r"(?:intelligence|brains|a\s+brain|a\s+clue))"
+)
+
+INSULTS = re.compile(
+    "|".join(
+        [
+            # "you are sick", "you're a complete fraud", "u r pathetic"
+            # (not "if you are sick, stay at home")
+            rf"(?<!if\s)(?<!when\s)(?<!unless\s)(?<!whether\s)"
+            rf"\b(?:you|u)\s*(?:'re|’re|re|\s+are|\s+r)\s+{_SOFTENER}{_CALLED}\b",
+            # "you ignorant little man", "you pathetic fool"
+            rf"\b(?:you|u)\s+{_NASTY}\s+(?:\w+\s+)?{_PERSON}\b",
+            # "what a pathetic little man", "such a lying fraud"
+            rf"\b(?:what|such)\s+an?\s+{_NASTY}\s+(?:\w+\s+)?{_PERSON}\b",
+            # "a complete fraud", "this lying clown", "that sorry excuse for a senator"
+            rf"\b(?:an?|this|that|these|those|the)\s+{_NASTY}\s+(?:little\s+|old\s+|lying\s+)?"
+            r"(?:fraud|liar|liars|hypocrite|hypocrites|coward|"
+            r"cowards|fool|fools|loser|losers|psychopath|sociopath|narcissist|con\s+man|"
+            r"con\s+artist|buffoon|buffoons|clown|clowns|moron|morons|idiot|idiots|bigot|bigots|"
+            r"traitor|traitors|crook|crooks|scumbag|windbag|blowhard|charlatan|huckster|"
+            r"demagogue|shill|hack|hacks|puppet|stooge|grifter|bully|creep|pig|pigs|cow|hag|"
+            r"witch|bastard|bastards|excuse\s+for)\b",
+            r"\b(?:what|such)\s+an?\s+(?:\w+\s+)?(?:fraud|hack|shill|liar|hypocrite|coward|"
+            r"windbag|blowhard|gasbag|charlatan|nutcase|loon|crackpot|creep|pig|weasel|worm|"
+            r"tool|twit|dope|dolt|dunce|simpleton|sleazeball|scumbag|lowlife|bigot|psycho|sicko)\b",
+            # "your stupidity", "your tiny brain"
+            rf"\b(?:your|ur|yer)\s+(?:own\s+|obvious\s+|willful\s+|wilful\s+|usual\s+)?{_FAULT}\b",
+            r"\bpiece\s+of\s+(?:garbage|trash|crap|shit|filth|human\s+garbage|dung|excrement|"
+            r"scum|sh\*t|s\*\*t)\b",
+            r"\bwaste\s+of\s+(?:space|skin|oxygen|air|a\s+human|human|flesh|carbon|a\s+uterus|sperm)\b",
+            r"\b(?:sorry|poor|pathetic|pitiful)?\s*excuse\s+(?:for|of)\s+an?\s+(?:\w+\s+)?"
+            r"(?:human|man|woman|person|president|journalist|reporter|writer|leader|politician|"
+            r"mayor|governor|senator|parent|mother|father|adult|human\s+being|columnist|"
+            r"prime\s+minister|premier|judge|officer|cop|commenter|christian|american)\b",
+            r"\bscum\s+of\s+the\s+earth\b|\blowest\s+of\s+the\s+low\b|\bbottom[- ]feeders?\b",
+            r"\bhuman\s+(?:garbage|trash|filth|debris|scum)\b",
+            r"\bshut\s+(?:your|ur|yer|the\s+fuck|the\s+hell)\s+(?:pie\s*hole|trap|face|mouth|gob|"
+            r"yap|cake\s*hole|up)\b",
+            r"\b(?:get|grow)\s+a\s+(?:brain|clue|life)\b(?!\s+(?:insurance|sentence|policy|term|jail|in\s+prison))",
+            r"\bcrawl\s+back\s+(?:under|into)\s+(?:your|ur|the|that|whatever)\b",
+            r"\b(?:go\s+back\s+to|get\s+out\s+of|from)\s+(?:your|ur|yer)\s+"
+            r"(?:mom'?s|mother'?s|mommy'?s|momma'?s|parents'?)\s+basement\b",
+            r"\b(?:nobody|no\s+one|noone)\s+cares\s+what\s+you\b|\bwho\s+cares\s+what\s+you\s+think\b",
+            r"\b(?:you|u)\s+(?:libs|libtards|lefties|leftists|trumpers|trumpsters|repubs|trolls|"
+            r"idiots|morons|clowns|fools|losers|hypocrites|racists|bigots|snowflakes|nutters|"
+            r"sheep|zealots|fanatics|zombies|degenerates|animals|pigs)\b",
+            r"\b(?:mentally|morally|intellectually)\s+(?:deficient|defective|retarded|lazy|stunted)\b",
+            r"\b(?:kool[- ]?aid\s+drinkers?|(?:drank|drunk|drinking|drink)\s+(?:the|too\s+much)\s+"
+            r"kool[- ]?aid)\b",
+            r"\bsick\s+(?:bastard|bastards|puppy|puppies|fucks?|freaks?|minded|twisted|pervert|perverts)\b",
+        ]
+    )
+)
+
+
+def insult_in(text: str) -> str | None:
+    """The first targeted insult in folded text, else None."""
+    found = INSULTS.search(text)
+    return found.group() if found else None
+
+
+def insults(sub: Submission) -> Finding | None:
+    """Hold comments that call a person names the word lists cannot judge alone."""
+    phrase = insult_in(fold(sub.body))
+    if phrase:
+        return Finding.hold("abuse", f'personal insult: "{phrase}"')
+    return None

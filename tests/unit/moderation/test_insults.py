@@ -1,0 +1,66 @@
+"""Insults that are only insults when aimed at someone."""
+
+from __future__ import annotations
+
+import pytest
+
+from townhall.moderation.pipeline import Action, Rules, Submission, review
+
+PATTERNS_ONLY = Rules(toxicity_hold=1.0, suspect_words=(), banned_words=())
+
+
+def verdict(body: str):
+    return review(Submission(body=body, rules=PATTERNS_ONLY))
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "You are sick.",
+        "You're a complete fraud and everyone knows it.",
+        "u r pathetic",
+        "You are full of it.",
+        "What a pathetic little man.",
+        "You ignorant fool.",
+        "This lying clown has to go.",
+        "The senator is a spineless coward.",
+        "Your stupidity is astounding.",
+        "He is a waste of space.",
+        "What a sorry excuse for a journalist.",
+        "Human garbage, all of them.",
+        "Get a life.",
+        "Crawl back under your rock.",
+        "Written from your mom's basement, no doubt.",
+        "You libs never learn.",
+        "Nobody cares what you think.",
+        "He is a sick puppy.",
+        "Stop drinking the Kool-Aid.",
+    ],
+)
+def test_targeted_insults_are_held_as_abuse(body):
+    result = verdict(body)
+    assert result.action is Action.HOLD
+    assert result.guideline == "abuse"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "If you are sick, stay at home and call your doctor.",
+        "You're sick of hearing about it, I know.",
+        "It was a crazy week for the council.",
+        "The joke fell flat with the audience.",
+        "That is a racist policy and it should be repealed.",
+        "I think you are wrong about the budget, and here is why.",
+        "The minister's record on housing is a disgrace.",
+        "He should get a life sentence for this.",
+        "What a sad day for the town.",
+        "This is a fine piece of work by the reporter.",
+        "Sick people need a health service that works.",
+        "A mentally ill man was detained by police.",
+        "The plant treats human waste from three towns.",
+        "Thank you, you guys did a great job.",
+    ],
+)
+def test_heated_or_ordinary_language_passes(body):
+    assert verdict(body).action is Action.PUBLISH
