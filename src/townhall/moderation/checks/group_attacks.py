@@ -1,8 +1,15 @@
-"""Discrimination and abuse aimed at a whole group ("<group> are <insult>")."""
+"""Discrimination and abuse aimed at a whole group ("<group> are <insult>").
+
+The groups and what is said about them live in ``data/group_attacks.txt``.
+A generalisation that is reported, denied or discussed ("Trump said Mexicans
+are rapists", "the myth that immigrants are criminals", "no one thinks women
+are inferior") is not the commenter's own attack and passes.
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
@@ -11,46 +18,107 @@ from townhall.moderation.findings import Finding, Submission
 from townhall.moderation.text import fold
 
 # "are", "are all", "are nothing but", "are just a bunch of"...
-_FILLER = r"all|just|nothing\s+but|such|so|really|basically|simply|a\s+bunch\s+of|bunch\s+of|like"
-_LINK = rf"(?:are|r|is)\s+(?:(?:{_FILLER})\s+){{0,3}}"
-_DETERMINER = r"(?:all\s+|most\s+|these\s+|those\s+|the\s+)?"
+_FILLER = (
+    r"all|just|nothing\s+but|such|so|really|basically|simply|a\s+bunch\s+of|bunch\s+of|like|"
+    r"mostly|generally|naturally|inherently|always|clearly|obviously|truly|little\s+more\s+than|"
+    r"no\s+better\s+than|worse\s+than|the\s+most|more|too|born|by\s+nature|all\s+just"
+)
+_LINK = rf"(?:are|r|is|were)\s+(?:(?:{_FILLER})\s+){{0,3}}"
+_DETERMINER = r"(?:all\s+|most\s+|these\s+|those\s+|the\s+|all\s+the\s+|all\s+these\s+)?"
+# "Canadians are sick of waiting", "women are crazy about it": not a verdict on them.
+_NOT_A_VERDICT = r"(?!\s+(?:of|with|about|for|over|to\s+(?:be|have|get|see|hear|know)))"
+_WANT = (
+    r"(?:(?:all|just|only|really|secretly)\s+)?(?:want\s+to|wants\s+to|are\s+trying\s+to|"
+    r"try\s+to|plan\s+to|are\s+going\s+to|are\s+out\s+to|intend\s+to|are\s+here\s+to|will)"
+)
+# Before a match, these show it is reported, denied or discussed, not asserted.
+_DISTANCED = re.compile(
+    r"(?:\bsaid|\bsays|\bsaying|\bclaim(?:s|ed|ing)?|\bargue[sd]?|\bsuggest(?:s|ed)?|"
+    r"\bpropose[sd]?|\bcall(?:s|ed)?\s+for|\btweeted|\btold|\bwrote|\baccording\s+to|"
+    r"\bidea\s+that|\bnotion\s+that|\bmyth\s+that|\blie\s+that|\bstereotype\s+that|"
+    r"\bbelief\s+that|\bnot|n't|n’t|\bnever|\bno\s+one|\bnobody|\bnoone|\bwhy\s+(?:do|would)"
+    r"|\bif\s+you\s+think|\bstop\s+saying)\b"
+)
 
 
-def _alternatives(words: str) -> str:
-    return "|".join(re.escape(w.strip()).replace(r"\ ", r"\s+") for w in words.split("|"))
+@dataclass
+class _Section:
+    guideline: str
+    keys: dict[str, list[str]] = field(default_factory=dict)
+
+
+def _alternatives(words: list[str]) -> str:
+    return "|".join(re.escape(w.strip()).replace(r"\ ", r"\s+") for w in words if w.strip())
+
+
+def _sections(text: str) -> list[_Section]:
+    out: list[_Section] = []
+    for line in text.splitlines():
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            out.append(_Section(line[1:-1].strip()))
+            continue
+        key, _, rest = line.partition(":")
+        out[-1].keys.setdefault(key.strip(), []).extend(rest.split("|"))
+    return out
+
+
+def _compile(section: _Section) -> re.Pattern[str]:
+    keys = section.keys
+    who = _alternatives(keys["groups"])
+    parts = [
+        # "I hate <group>"
+        rf"\b(?:i|we)\s+(?:really\s+|just\s+)?(?:hate|despise|detest|loathe|can'?t\s+stand|"
+        rf"cannot\s+stand)\s+(?:all\s+)?(?:the\s+)?(?:{who})\b",
+        # "<group> should all be shot": violence wished on a whole group.
+        rf"\b{_DETERMINER}(?:{who})\s+(?:should|must|need\s+to|deserve\s+to|ought\s+to)"
+        rf"\s+(?:all\s+)?(?:be|get)\s+{VIOLENT}\b",
+    ]
+    if "are" in keys:
+        what = _alternatives(keys["are"])
+        parts.append(rf"\b{_DETERMINER}(?:{who})\s+{_LINK}(?:{what})\b{_NOT_A_VERDICT}")
+    if "adjective" in keys:
+        parts.append(rf"\b(?:{_alternatives(keys['adjective'])})\s+(?:{who})\b")
+    if "should" in keys:
+        parts.append(
+            rf"\b{_DETERMINER}(?:{who})\s+(?:all\s+)?(?:should|must|need\s+to|ought\s+to|"
+            rf"have\s+to)\s+(?:all\s+)?(?:{_alternatives(keys['should'])})\b"
+        )
+    if "want" in keys:
+        parts.append(rf"\b{_DETERMINER}(?:{who})\s+{_WANT}\s+(?:{_alternatives(keys['want'])})\b")
+    if "claim" in keys:
+        parts.append(rf"\b{_DETERMINER}(?:{who})\s+(?:\w+\s+)?(?:{_alternatives(keys['claim'])})\b")
+    return re.compile("|".join(parts))
 
 
 @cache
 def patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
     """Compiled (guideline, pattern) pairs from the shipped group_attacks.txt."""
     raw = resources.files("townhall.moderation").joinpath("data", "group_attacks.txt")
-    out = []
-    for line in raw.read_text("utf-8").splitlines():
-        line = line.split("#", 1)[0].strip()
-        if not line:
-            continue
-        guideline, _, rest = line.partition(":")
-        groups, _, insults = rest.partition(" | ")
+    return tuple((s.guideline, _compile(s)) for s in _sections(raw.read_text("utf-8")))
 
-        who, what = _alternatives(groups), _alternatives(insults)
-        branded = rf"\b{_DETERMINER}(?:{who})\s+{_LINK}(?:{what})\b"
-        hated = (
-            rf"\b(?:i|we)\s+(?:really\s+)?(?:hate|despise|detest|loathe)\s+(?:all\s+)?(?:{who})\b"
-        )
-        # "<group> should all be shot": violence wished on a whole group.
-        doomed = (
-            rf"\b{_DETERMINER}(?:{who})\s+(?:should|must|need\s+to|deserve\s+to|ought\s+to)"
-            rf"\s+(?:all\s+)?(?:be|get)\s+{VIOLENT}\b"
-        )
-        out.append((guideline.strip(), re.compile(f"{branded}|{hated}|{doomed}")))
-    return tuple(out)
+
+def _asserted(text: str, start: int) -> bool:
+    """Whether the generalisation starting at ``start`` is the commenter's own."""
+    sentence = re.split(r"[.!?;\n]", text[max(0, start - 60) : start])[-1]
+    return not _DISTANCED.search(sentence)
+
+
+def attack_in(text: str) -> tuple[str, str] | None:
+    """(guideline, phrase) of the first group attack in folded text, else None."""
+    for guideline, pattern in patterns():
+        for found in pattern.finditer(text):
+            if _asserted(text, found.start()):
+                return guideline, found.group()
+    return None
 
 
 def group_attacks(sub: Submission) -> Finding | None:
     """Hold a comment that brands a whole group with a dehumanising or insulting term."""
-    text = fold(sub.body)
-    for guideline, pattern in patterns():
-        found = pattern.search(text)
-        if found:
-            return Finding.hold(guideline, f'generalises about a group: "{found.group()}"')
+    found = attack_in(fold(sub.body))
+    if found:
+        guideline, phrase = found
+        return Finding.hold(guideline, f'generalises about a group: "{phrase}"')
     return None
