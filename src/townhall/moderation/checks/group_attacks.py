@@ -15,7 +15,7 @@ from importlib import resources
 
 from townhall.moderation.checks.threats import VIOLENT
 from townhall.moderation.findings import Finding, Submission
-from townhall.moderation.text import fold
+from townhall.moderation.text import Phrase, find_phrases, fold, trigger_words
 
 # "are", "are all", "are nothing but", "are just a bunch of"...
 _FILLER = (
@@ -65,7 +65,7 @@ def _sections(text: str) -> list[_Section]:
     return out
 
 
-def _compile(section: _Section) -> re.Pattern[str]:
+def _compile(section: _Section) -> Phrase:
     keys = section.keys
     who = _alternatives(keys["groups"])
     parts = [
@@ -90,11 +90,12 @@ def _compile(section: _Section) -> re.Pattern[str]:
         parts.append(rf"\b{_DETERMINER}(?:{who})\s+{_WANT}\s+(?:{_alternatives(keys['want'])})\b")
     if "claim" in keys:
         parts.append(rf"\b{_DETERMINER}(?:{who})\s+(?:\w+\s+)?(?:{_alternatives(keys['claim'])})\b")
-    return re.compile("|".join(parts))
+    # Every part names the group, so a text without any group word is skipped.
+    return Phrase(trigger_words(who), re.compile("|".join(parts)))
 
 
 @cache
-def patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+def patterns() -> tuple[tuple[str, Phrase], ...]:
     """Compiled (guideline, pattern) pairs from the shipped group_attacks.txt."""
     raw = resources.files("townhall.moderation").joinpath("data", "group_attacks.txt")
     return tuple((s.guideline, _compile(s)) for s in _sections(raw.read_text("utf-8")))
@@ -108,8 +109,8 @@ def _asserted(text: str, start: int) -> bool:
 
 def attack_in(text: str) -> tuple[str, str] | None:
     """(guideline, phrase) of the first group attack in folded text, else None."""
-    for guideline, pattern in patterns():
-        for found in pattern.finditer(text):
+    for guideline, phrase in patterns():
+        for found in find_phrases((phrase,), text):
             if _asserted(text, found.start()):
                 return guideline, found.group()
     return None

@@ -9,10 +9,8 @@ sick", "what a pathetic little man", "a complete fraud", "your ignorance",
 
 from __future__ import annotations
 
-import re
-
 from townhall.moderation.findings import Finding, Submission
-from townhall.moderation.text import fold
+from townhall.moderation.text import find_phrases, fold, phrases
 
 # What a person is called once the insult is aimed at them.
 _CALLED = (
@@ -54,62 +52,108 @@ _FAULT = (
     r"(?:intelligence|brains|a\s+brain|a\s+clue))"
 )
 
-INSULTS = re.compile(
-    "|".join(
-        [
-            # "you are sick", "you're a complete fraud", "u r pathetic"
-            # (not "if you are sick, stay at home")
-            rf"(?<!if\s)(?<!when\s)(?<!unless\s)(?<!whether\s)"
-            rf"\b(?:you|u)\s*(?:'re|’re|re|\s+are|\s+r)\s+{_SOFTENER}{_CALLED}\b",
-            # "you ignorant little man", "you pathetic fool"
-            rf"\b(?:you|u)\s+{_NASTY}\s+(?:\w+\s+)?{_PERSON}\b",
-            # "what a pathetic little man", "such a lying fraud"
-            rf"\b(?:what|such)\s+an?\s+{_NASTY}\s+(?:\w+\s+)?{_PERSON}\b",
-            # "a complete fraud", "this lying clown", "that sorry excuse for a senator"
-            rf"\b(?:an?|this|that|these|those|the)\s+{_NASTY}\s+(?:little\s+|old\s+|lying\s+)?"
-            r"(?:fraud|liar|liars|hypocrite|hypocrites|coward|"
-            r"cowards|fool|fools|loser|losers|psychopath|sociopath|narcissist|con\s+man|"
-            r"con\s+artist|buffoon|buffoons|clown|clowns|moron|morons|idiot|idiots|bigot|bigots|"
-            r"traitor|traitors|crook|crooks|scumbag|windbag|blowhard|charlatan|huckster|"
-            r"demagogue|shill|hack|hacks|puppet|stooge|grifter|bully|creep|pig|pigs|cow|hag|"
-            r"witch|bastard|bastards|excuse\s+for)\b",
-            r"\b(?:what|such)\s+an?\s+(?:\w+\s+)?(?:fraud|hack|shill|liar|hypocrite|coward|"
-            r"windbag|blowhard|gasbag|charlatan|nutcase|loon|crackpot|creep|pig|weasel|worm|"
-            r"tool|twit|dope|dolt|dunce|simpleton|sleazeball|scumbag|lowlife|bigot|psycho|sicko)\b",
-            # "your stupidity", "your tiny brain"
-            rf"\b(?:your|ur|yer)\s+(?:own\s+|obvious\s+|willful\s+|wilful\s+|usual\s+)?{_FAULT}\b",
-            r"\bpiece\s+of\s+(?:garbage|trash|crap|shit|filth|human\s+garbage|dung|excrement|"
-            r"scum|sh\*t|s\*\*t)\b",
-            r"\bwaste\s+of\s+(?:space|skin|oxygen|air|a\s+human|human|flesh|carbon|a\s+uterus|sperm)\b",
-            r"\b(?:sorry|poor|pathetic|pitiful)?\s*excuse\s+(?:for|of)\s+an?\s+(?:\w+\s+)?"
-            r"(?:human|man|woman|person|president|journalist|reporter|writer|leader|politician|"
-            r"mayor|governor|senator|parent|mother|father|adult|human\s+being|columnist|"
-            r"prime\s+minister|premier|judge|officer|cop|commenter|christian|american)\b",
-            r"\bscum\s+of\s+the\s+earth\b|\blowest\s+of\s+the\s+low\b|\bbottom[- ]feeders?\b",
-            r"\bhuman\s+(?:garbage|trash|filth|debris|scum)\b",
-            r"\bshut\s+(?:your|ur|yer|the\s+fuck|the\s+hell)\s+(?:pie\s*hole|trap|face|mouth|gob|"
-            r"yap|cake\s*hole|up)\b",
-            r"\b(?:get|grow)\s+a\s+(?:brain|clue|life)\b(?!\s+(?:insurance|sentence|policy|term|jail|in\s+prison))",
-            r"\bcrawl\s+back\s+(?:under|into)\s+(?:your|ur|the|that|whatever)\b",
-            r"\b(?:go\s+back\s+to|get\s+out\s+of|from)\s+(?:your|ur|yer)\s+"
-            r"(?:mom'?s|mother'?s|mommy'?s|momma'?s|parents'?)\s+basement\b",
-            r"\b(?:nobody|no\s+one|noone)\s+cares\s+what\s+you\b|\bwho\s+cares\s+what\s+you\s+think\b",
-            r"\b(?:you|u)\s+(?:libs|libtards|lefties|leftists|trumpers|trumpsters|repubs|trolls|"
-            r"idiots|morons|clowns|fools|losers|hypocrites|racists|bigots|snowflakes|nutters|"
-            r"sheep|zealots|fanatics|zombies|degenerates|animals|pigs)\b",
-            r"\b(?:mentally|morally|intellectually)\s+(?:deficient|defective|retarded|lazy|stunted)\b",
-            r"\b(?:kool[- ]?aid\s+drinkers?|(?:drank|drunk|drinking|drink)\s+(?:the|too\s+much)\s+"
-            r"kool[- ]?aid)\b",
-            r"\bsick\s+(?:bastard|bastards|puppy|puppies|fucks?|freaks?|minded|twisted|pervert|perverts)\b",
-        ]
-    )
+_WHAT_A = (
+    r"(?:fraud|hack|shill|liar|hypocrite|coward|windbag|blowhard|gasbag|charlatan|nutcase|loon|"
+    r"crackpot|creep|pig|weasel|worm|tool|twit|dope|dolt|dunce|simpleton|sleazeball|scumbag|"
+    r"lowlife|bigot|psycho|sicko)"
+)
+_YOU_LOT = (
+    r"(?:libs|libtards|lefties|leftists|trumpers|trumpsters|repubs|trolls|idiots|morons|clowns|"
+    r"fools|losers|hypocrites|racists|bigots|snowflakes|nutters|sheep|zealots|fanatics|zombies|"
+    r"degenerates|animals|pigs)"
+)
+# (key words, pattern): a pattern is only tried when one of its key words occurs.
+PHRASES = phrases(
+    # "you are sick", "you're a complete fraud", "u r pathetic"
+    # (not "if you are sick, stay at home")
+    (
+        _CALLED,
+        r"(?<!if\s)(?<!when\s)(?<!unless\s)(?<!whether\s)"
+        rf"\b(?:you|u)\s*(?:'re|’re|re|\s+are|\s+r)\s+{_SOFTENER}{_CALLED}\b",
+    ),
+    # "you ignorant little man", "you pathetic fool"
+    (_NASTY, rf"\b(?:you|u)\s+{_NASTY}\s+(?:\w+\s+)?{_PERSON}\b"),
+    # "what a pathetic little man", "such a lying fraud"
+    (_NASTY, rf"\b(?:what|such)\s+an?\s+{_NASTY}\s+(?:\w+\s+)?{_PERSON}\b"),
+    # "a complete fraud", "this lying clown", "that sorry excuse for a senator"
+    (
+        _NASTY,
+        rf"\b(?:an?|this|that|these|those|the)\s+{_NASTY}\s+(?:little\s+|old\s+|lying\s+)?"
+        r"(?:fraud|liar|liars|hypocrite|hypocrites|coward|cowards|fool|fools|loser|losers|"
+        r"psychopath|sociopath|narcissist|con\s+man|con\s+artist|buffoon|buffoons|clown|clowns|"
+        r"moron|morons|idiot|idiots|bigot|bigots|traitor|traitors|crook|crooks|scumbag|windbag|"
+        r"blowhard|charlatan|huckster|demagogue|shill|hack|hacks|puppet|stooge|grifter|bully|"
+        r"creep|pig|pigs|cow|hag|witch|bastard|bastards|excuse\s+for)\b",
+    ),
+    (_WHAT_A, rf"\b(?:what|such)\s+an?\s+(?:\w+\s+)?{_WHAT_A}\b"),
+    # "your stupidity", "your tiny brain"
+    (
+        _FAULT,
+        rf"\b(?:your|ur|yer)\s+(?:own\s+|obvious\s+|willful\s+|wilful\s+|usual\s+)?{_FAULT}\b",
+    ),
+    (
+        "piece",
+        r"\bpiece\s+of\s+(?:garbage|trash|crap|shit|filth|human\s+garbage|dung|excrement|"
+        r"scum|sh\*t|s\*\*t)\b",
+    ),
+    (
+        "waste",
+        r"\bwaste\s+of\s+(?:space|skin|oxygen|air|a\s+human|human|flesh|carbon|a\s+uterus|sperm)\b",
+    ),
+    (
+        "excuse",
+        r"\bexcuse\s+(?:for|of)\s+an?\s+(?:\w+\s+)?"
+        r"(?:human|man|woman|person|president|journalist|reporter|writer|leader|politician|"
+        r"mayor|governor|senator|parent|mother|father|adult|human\s+being|columnist|"
+        r"prime\s+minister|premier|judge|officer|cop|commenter|christian|american)\b",
+    ),
+    (
+        "scum|lowest|bottom",
+        r"\bscum\s+of\s+the\s+earth\b|\blowest\s+of\s+the\s+low\b|\bbottom[- ]feeders?\b",
+    ),
+    ("human", r"\bhuman\s+(?:garbage|trash|filth|debris|scum)\b"),
+    (
+        "shut",
+        r"\bshut\s+(?:your|ur|yer|the\s+fuck|the\s+hell)\s+(?:pie\s*hole|trap|face|mouth|gob|"
+        r"yap|cake\s*hole|up)\b",
+    ),
+    (
+        "brain|clue|life",
+        r"\b(?:get|grow)\s+a\s+(?:brain|clue|life)\b"
+        r"(?!\s+(?:insurance|sentence|policy|term|jail|in\s+prison))",
+    ),
+    ("crawl", r"\bcrawl\s+back\s+(?:under|into)\s+(?:your|ur|the|that|whatever)\b"),
+    (
+        "basement",
+        r"\b(?:go\s+back\s+to|get\s+out\s+of|from)\s+(?:your|ur|yer)\s+"
+        r"(?:mom'?s|mother'?s|mommy'?s|momma'?s|parents'?)\s+basement\b",
+    ),
+    (
+        "cares",
+        r"\b(?:nobody|no\s+one|noone)\s+cares\s+what\s+you\b|\bwho\s+cares\s+what\s+you\s+think\b",
+    ),
+    (_YOU_LOT, rf"\b(?:you|u)\s+{_YOU_LOT}\b"),
+    (
+        "mentally|morally|intellectually",
+        r"\b(?:mentally|morally|intellectually)\s+(?:deficient|defective|retarded|lazy|stunted)\b",
+    ),
+    (
+        "kool|koolaid",
+        r"\b(?:kool[- ]?aid\s+drinkers?|(?:drank|drunk|drinking|drink)\s+(?:the|too\s+much)\s+"
+        r"kool[- ]?aid)\b",
+    ),
+    (
+        "sick",
+        r"\bsick\s+(?:bastard|bastards|puppy|puppies|fucks?|freaks?|minded|twisted|pervert|perverts)\b",
+    ),
 )
 
 
 def insult_in(text: str) -> str | None:
     """The first targeted insult in folded text, else None."""
-    found = INSULTS.search(text)
-    return found.group() if found else None
+    for found in find_phrases(PHRASES, text):
+        return found.group()
+    return None
 
 
 def insults(sub: Submission) -> Finding | None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from townhall.moderation.findings import Finding, Submission
-from townhall.moderation.text import fold
+from townhall.moderation.text import find_phrases, fold, phrases
 
 # Past participles for "<someone> should be ...".
 VIOLENT = (
@@ -91,61 +91,106 @@ _SUBJECT_PASSIVE = (
     rf"looters|animals|criminals))"
 )
 
-THREATS = re.compile(
-    "|".join(
-        [
-            # "I will kill you", "someone should shoot him", "I'd love to punch that guy"
-            rf"\b(?:{_SPEAKER}|{_CALLER})\s+{_ADVERB}{_DO}\s+{_TARGET}\b{_HARMLESS_AFTER}",
-            # "he should be shot", "they all deserve to be hanged", "you will be killed"
-            rf"\b{_SUBJECT_PASSIVE}\s+(?:all\s+)?(?:should|must|need\s+to|needs\s+to|"
-            rf"ought\s+to|oughta|deserves?\s+to|has\s+to|have\s+to|better)\s+(?:all\s+)?"
-            rf"(?:be|get)\s+(?:publicly\s+|slowly\s+|just\s+)?{VIOLENT}\b",
-            # Any subject, when the punishment can only be done to a person:
-            # "Smith should be hanged", but not "the bill should be killed".
-            rf"\b\w+\s+(?:all\s+)?(?:should|must|needs?\s+to|ought\s+to|deserves?\s+to)\s+"
-            rf"(?:all\s+)?(?:be|get)\s+(?:publicly\s+)?{_HUMAN_ONLY}\b",
-            rf"\b(?:you|u)\s+(?:will|'ll|’ll|are\s+going\s+to|'re\s+going\s+to|gonna)\s+"
-            rf"(?:be|get)\s+{VIOLENT}\b",
-            # "he deserves to die", "she should hang", "they need to swing for it"
-            rf"\b(?:{_SUBJECT_PASSIVE}|\w+)\s+(?:all\s+)?(?:deserves?|deserved)\s+to\s+"
-            rf"(?:die|hang|swing|burn|fry|rot\s+in\s+hell|be\s+dead)\b",
-            r"\b(?:he|she|you|u)\s+(?:should|needs\s+to|ought\s+to|must)\s+"
-            r"(?:die|hang|swing|fry|be\s+dead)\b",
-            # "hope he dies", "hope you get cancer", "hope they burn in hell"
-            rf"\bhope\s+(?:that\s+)?(?:{_PRONOUN}|someone|somebody|that\s+\w+|this\s+\w+|"
-            rf"these\s+\w+|those\s+\w+)\s+(?:all\s+)?(?:dies?|(?:gets?\s+)?(?:shot|killed|"
-            rf"murdered|raped|stabbed|hit\s+by\s+a|run\s+over|cancer|aids|ebola|lynched|hanged|"
-            rf"beaten)|rots?\s+in\s+hell|burns?\s+in\s+hell|burns?\s+alive|chokes?\s+on|"
-            rf"chokes?\s+to\s+death|drowns?|suffers?\s*[.!]|suffers?\s*$)",
-            rf"\b(?:love|like|want|wanna|hope|wish)\s+to\s+see\s+{_TARGET}\s+(?:\w+\s+)?"
-            rf"(?:hang|hanged|hung|swing|shot|dead|die|killed|burn|fry|beaten|lynched|executed|"
-            rf"in\s+a\s+body\s+bag|six\s+feet\s+under)\b",
-            rf"\bwish\s+(?:{_PRONOUN}|someone|somebody)\s+(?:were|was|would)\s+"
-            rf"(?:dead|die|get\s+shot|get\s+killed|shoot|kill)\b",
-            # "deserves a bullet", "put a bullet in him", "needs a rope"
-            r"\b(?:deserves?|needs?|earned|should\s+get)\s+(?:a\s+)?"
-            r"(?:bullet|bullets|noose|rope|beating|good\s+beating|firing\s+squad)\b",
-            r"\bput\s+(?:a\s+)?(?:bullet|bullets|round|slug|cap)\s+(?:in|into|through|between)\b",
-            r"\b(?:a\s+)?bullets?\s+(?:in|to|through|between)\s+(?:the|your|his|her|their)\s+"
-            r"(?:head|heads|brain|brains|skull|face|eyes)\b",
-            r"\b(?:blow|blown)\s+(?:his|her|your|their)\s+(?:\w+\s+)?(?:head|brains?)\s+"
-            r"(?:off|out)\b",
-            # "kill them all", "line them up and shoot them", "string him up"
-            r"\b(?:kill|shoot|hang|gas|nuke|exterminate|eradicate)\s+(?:them|em|'em|’em)\s+all\b",
-            r"\bline\s+(?:them|em|'em|’em|him|her|you|\w+)\s+(?:all\s+)?up\s+(?:and\s+shoot|"
-            r"against\s+(?:a|the)\s+wall)",
-            r"\b(?:up\s+)?against\s+(?:a|the)\s+wall\s+and\s+shoot",
-            r"\bstring\s+(?:him|her|them|em|'em|’em|you)\s+up\b",
-            rf"\btake\s+{_TARGET}\s+out\s+(?:back|behind\s+the)\b",
-            r"\b(?:slit|cut)\s+(?:your|his|her|their)\s+(?:\w+\s+)?throats?\b",
-            r"\b(?:i|we)\s*(?:'ll|’ll|will|would|'d|’d)\s+(?:find|come\s+for|come\s+after|"
-            r"hunt\s+down|hunt)\s+(?:you|u|him|her|them)\b(?!\s+(?:a|an|the|some)\b)",
-            r"\byou(?:'re|’re|\s+are|re)\s+(?:a\s+)?dead\s+(?:man|meat|woman)\b",
-            r"\bi\s+know\s+where\s+you\s+live\b",
-            r"\bthe\s+only\s+good\s+\w+\s+is\s+a\s+dead\s+\w+",
-            r"\b(?:run|mow|gun)\s+(?:you|him|her|them|em|'em|’em)\s+(?:over|down)\b",
-        ]
-    )
+_DIE = r"(?:die|hang|swing|burn|fry|rot|dead)"
+_BULLET = r"(?:bullet|bullets|noose|rope|beating|squad)"
+# (key words, pattern): a pattern is only tried when one of its key words occurs.
+PHRASES = phrases(
+    # "I will kill you", "someone should shoot him", "I'd love to punch that guy"
+    (_DO, rf"\b(?:{_SPEAKER}|{_CALLER})\s+{_ADVERB}{_DO}\s+{_TARGET}\b{_HARMLESS_AFTER}"),
+    # "he should be shot", "they all deserve to be hanged"
+    (
+        VIOLENT,
+        rf"\b{_SUBJECT_PASSIVE}\s+(?:all\s+)?(?:should|must|need\s+to|needs\s+to|"
+        rf"ought\s+to|oughta|deserves?\s+to|has\s+to|have\s+to|better)\s+(?:all\s+)?"
+        rf"(?:be|get)\s+(?:publicly\s+|slowly\s+|just\s+)?{VIOLENT}\b",
+    ),
+    # Any subject, when the punishment can only be done to a person:
+    # "Smith should be hanged", but not "the bill should be killed".
+    (
+        _HUMAN_ONLY,
+        rf"\b\w+\s+(?:all\s+)?(?:should|must|needs?\s+to|ought\s+to|deserves?\s+to)\s+"
+        rf"(?:all\s+)?(?:be|get)\s+(?:publicly\s+)?{_HUMAN_ONLY}\b",
+    ),
+    # "you will be killed"
+    (
+        VIOLENT,
+        rf"\b(?:you|u)\s+(?:will|'ll|’ll|are\s+going\s+to|'re\s+going\s+to|gonna)\s+"
+        rf"(?:be|get)\s+{VIOLENT}\b",
+    ),
+    # "he deserves to die", "she should hang", "they need to swing for it"
+    (
+        _DIE,
+        rf"\b(?:{_SUBJECT_PASSIVE}|\w+)\s+(?:all\s+)?(?:deserves?|deserved)\s+to\s+"
+        rf"(?:die|hang|swing|burn|fry|rot\s+in\s+hell|be\s+dead)\b",
+    ),
+    (
+        _DIE,
+        r"\b(?:he|she|you|u)\s+(?:should|needs\s+to|ought\s+to|must)\s+"
+        r"(?:die|hang|swing|fry|be\s+dead)\b",
+    ),
+    # "hope he dies", "hope you get cancer", "hope they burn in hell"
+    (
+        "hope",
+        rf"\bhope\s+(?:that\s+)?(?:{_PRONOUN}|someone|somebody|that\s+\w+|this\s+\w+|"
+        rf"these\s+\w+|those\s+\w+)\s+(?:all\s+)?(?:dies?|(?:gets?\s+)?(?:shot|killed|"
+        rf"murdered|raped|stabbed|hit\s+by\s+a|run\s+over|cancer|aids|ebola|lynched|hanged|"
+        rf"beaten)|rots?\s+in\s+hell|burns?\s+in\s+hell|burns?\s+alive|chokes?\s+on|"
+        rf"chokes?\s+to\s+death|drowns?|suffers?\s*[.!]|suffers?\s*$)",
+    ),
+    (
+        "see",
+        rf"\b(?:love|like|want|wanna|hope|wish)\s+to\s+see\s+{_TARGET}\s+(?:\w+\s+)?"
+        rf"(?:hang|hanged|hung|swing|shot|dead|die|killed|burn|fry|beaten|lynched|executed|"
+        rf"in\s+a\s+body\s+bag|six\s+feet\s+under)\b",
+    ),
+    (
+        "wish",
+        rf"\bwish\s+(?:{_PRONOUN}|someone|somebody)\s+(?:were|was|would)\s+"
+        rf"(?:dead|die|get\s+shot|get\s+killed|shoot|kill)\b",
+    ),
+    # "deserves a bullet", "put a bullet in him", "needs a rope"
+    (
+        _BULLET,
+        rf"\b(?:deserves?|needs?|earned|should\s+get)\s+(?:a\s+)?(?:good\s+|firing\s+)?"
+        rf"{_BULLET}\b",
+    ),
+    (
+        "put",
+        r"\bput\s+(?:a\s+)?(?:bullet|bullets|round|slug|cap)\s+(?:in|into|through|between)\b",
+    ),
+    (
+        "bullet|bullets",
+        r"\b(?:a\s+)?bullets?\s+(?:in|to|through|between)\s+(?:the|your|his|her|their)\s+"
+        r"(?:head|heads|brain|brains|skull|face|eyes)\b",
+    ),
+    (
+        "blow|blown",
+        r"\b(?:blow|blown)\s+(?:his|her|your|their)\s+(?:\w+\s+)?(?:head|brains?)\s+"
+        r"(?:off|out)\b",
+    ),
+    # "kill them all", "line them up and shoot them", "string him up"
+    (
+        "kill|shoot|hang|gas|nuke|exterminate|eradicate",
+        r"\b(?:kill|shoot|hang|gas|nuke|exterminate|eradicate)\s+(?:them|em|'em|’em)\s+all\b",
+    ),
+    (
+        "line",
+        r"\bline\s+(?:them|em|'em|’em|him|her|you|\w+)\s+(?:all\s+)?up\s+(?:and\s+shoot|"
+        r"against\s+(?:a|the)\s+wall)",
+    ),
+    ("wall", r"\b(?:up\s+)?against\s+(?:a|the)\s+wall\s+and\s+shoot"),
+    ("string", r"\bstring\s+(?:him|her|them|em|'em|’em|you)\s+up\b"),
+    ("take", rf"\btake\s+{_TARGET}\s+out\s+(?:back|behind\s+the)\b"),
+    ("throat|throats", r"\b(?:slit|cut)\s+(?:your|his|her|their)\s+(?:\w+\s+)?throats?\b"),
+    (
+        "find|come|hunt",
+        r"\b(?:i|we)\s*(?:'ll|’ll|will|would|'d|’d)\s+(?:find|come\s+for|come\s+after|"
+        r"hunt\s+down|hunt)\s+(?:you|u|him|her|them)\b(?!\s+(?:a|an|the|some)\b)",
+    ),
+    ("dead", r"\byou(?:'re|’re|\s+are|re)\s+(?:a\s+)?dead\s+(?:man|meat|woman)\b"),
+    ("live", r"\bi\s+know\s+where\s+you\s+live\b"),
+    ("dead", r"\bthe\s+only\s+good\s+\w+\s+is\s+a\s+dead\s+\w+"),
+    ("run|mow|gun", r"\b(?:run|mow|gun)\s+(?:you|him|her|them|em|'em|’em)\s+(?:over|down)\b"),
 )
 # Words that, just before a match, turn it around ("no one deserves to die") or
 # make it a question ("do they deserve to die?").
@@ -157,7 +202,7 @@ _NEGATION = re.compile(
 
 def threat_in(text: str) -> str | None:
     """The first threatening phrase in folded text that is not negated, else None."""
-    for found in THREATS.finditer(text):
+    for found in find_phrases(PHRASES, text):
         before = text[max(0, found.start() - 30) : found.start()]
         sentence = re.split(r"[.!?;\n]", before)[-1]
         if _NEGATION.search(sentence + found.group().split()[0] + " "):
