@@ -46,6 +46,14 @@ def problem(
     )
 
 
+def domain_problem(exc: TownhallError, path: str) -> Response:
+    """The problem-details answer for a domain error raised while serving `path`."""
+    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
+    if exc.status >= 500:
+        log.error("server error %s: %s", exc.code, exc.detail)
+    return problem(exc.status, exc.code, exc.title, exc.detail, path, headers=headers, **exc.fields)
+
+
 def _field_name(loc: tuple[Any, ...]) -> str:
     parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
     return ".".join(parts) or str(loc[-1] if loc else "body")
@@ -56,18 +64,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(TownhallError)
     async def _townhall(request: Request, exc: TownhallError) -> Response:
-        headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
-        if exc.status >= 500:
-            log.error("server error %s: %s", exc.code, exc.detail)
-        return problem(
-            exc.status,
-            exc.code,
-            exc.title,
-            exc.detail,
-            request.url.path,
-            headers=headers,
-            **exc.fields,
-        )
+        return domain_problem(exc, request.url.path)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> Response:

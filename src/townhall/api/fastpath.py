@@ -17,7 +17,7 @@ from urllib.parse import parse_qsl
 
 import orjson
 
-from townhall.api import anonymous
+from townhall.api import anonymous, posting
 from townhall.cache import SITE_EPOCH, WRITE_SEQ, Entry, ResponseCache, story_slot
 from townhall.services.context import Context
 
@@ -53,10 +53,15 @@ class FastPath:
                 return
             await self.app(scope, receive, send)
             return
+        path: str = scope["path"]
+        if scope["method"] == "POST" and (m := _PAGE.fullmatch(path)):
+            body, replay = await posting.read_body(receive)
+            if not await posting.answer(self.ctx, scope, body, m.group(1), send):
+                await self.app(scope, replay, send)
+            return
         if scope["method"] != "GET":
             await self.app(scope, receive, send)
             return
-        path: str = scope["path"]
         if not (path == _COUNTS or _PAGE.fullmatch(path) or _REPLIES.fullmatch(path)):
             await self.app(scope, receive, send)
             return

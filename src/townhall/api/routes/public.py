@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Request
 from starlette.responses import Response
 
+from townhall.api import posting
 from townhall.api.deps import client_address, current_user, get_ctx, optional_user
 from townhall.api.responses import cacheable, json_response
 from townhall.api.schemas import (
@@ -23,7 +24,6 @@ from townhall.api.schemas import (
 )
 from townhall.domain.models import Sort, Stream, User
 from townhall.errors import ValidationFailed
-from townhall.presenter import present
 from townhall.services import comments as svc
 from townhall.services import reading
 from townhall.services.context import Context
@@ -92,27 +92,8 @@ async def post_comment(
     user: User = Depends(current_user),
 ) -> Response:
     """Post a comment or reply; 201 with its status (published or pending review)."""
-    draft = svc.Draft(
-        story_key=story_id,
-        body=payload.body,
-        stream=Stream(payload.stream),
-        parent_id=payload.parent_id,
-        story_url=payload.story_url,
-        story_title=payload.story_title,
-        client=client_address(request),
-    )
-    view = await svc.post_comment(ctx, user, draft)
-    site = await ctx.site(user.site_id)
-    data = present(
-        view,
-        viewer_id=user.id,
-        story_key=story_id,
-        edit_window=site.edit_window_seconds,
-        now=ctx.clock(),
-    )
-    return json_response(
-        data, status=201, headers={"Location": f"/api/v1/comments/{view.comment.id}"}
-    )
+    data, headers = await posting.create(ctx, user, story_id, payload, client_address(request))
+    return json_response(data, status=201, headers=headers)
 
 
 @router.patch("/comments/{comment_id}", response_model=CommentOut)
