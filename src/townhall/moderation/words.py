@@ -26,6 +26,7 @@ _TOKEN = re.compile(r"[\w$@!|*]+(?:[.\-_'’][\w$@!|*]+)*")
 # Three or more single characters separated by spaces or punctuation: "f u c k".
 _SPELLED = re.compile(r"(?<![\w$@*])(?:[\w$@!*][\s.\-_,+]{1,3}){2,}[\w$@!*](?![\w$@*])")
 _INNER = re.compile(r"[.\-_'’]")
+_CENSORED = re.compile(r"[a-z$@]\*{2,}", re.IGNORECASE)  # "f***", "$***"
 _CONTRACTION = re.compile(r"(?<=\w)['’](?:re|ve|ll|d|m|s)$", re.IGNORECASE)
 _EDGE = "!|.*"  # leetspeak only inside a word: "idiot!" is not "idioti"
 _SUFFIXES = ("s", "es")
@@ -56,8 +57,15 @@ def _fits(runs: tuple[int, ...], wanted: tuple[int, ...]) -> bool:
     return all(r == e or (r > e and r >= 3) for r, e in zip(runs, wanted, strict=False))
 
 
+def is_censored(word: str) -> bool:
+    """One letter followed only by stars ("f***"): a swear word the reader fills in."""
+    return bool(_CENSORED.fullmatch(word))
+
+
 def normal_word(word: str) -> str:
     """Fold and decode leetspeak in one list entry or token."""
+    if is_censored(word):
+        return fold(word).translate(LEET)  # the stars are the point: keep them
     core = word.strip(_EDGE) if word.strip(_EDGE) else word
     # A contraction ending is not part of the word: "who're" is not "whore".
     core = _CONTRACTION.sub("", core)
@@ -168,6 +176,12 @@ class WordList:
         for entry in self.phrases:
             self.phrase_starts.setdefault(entry.key.split(" ", 1)[0], []).append(entry)
         self._memo: dict[str, Entry | None] = {}
+        # Single-word entries as written (not run-collapsed), for "a**hole".
+        self.spelled = [
+            ("".join(normal_word(w) for w in entry.text.split()), entry)
+            for entries in self.exact.values()
+            for entry in entries
+        ]
 
     def _match(self, word: str) -> Entry | None:
         """The entry one normalised word matches, if any (memoised per list)."""
@@ -210,13 +224,23 @@ class WordList:
         return None
 
     def _masked(self, word: str) -> Entry | None:
-        """Match "f**k"-style words, where * stands for one hidden letter."""
-        if sum(c.isalpha() for c in word) < 2 or word[0] == "*" or word[-1] == "*":
+        """Match "f**k"-style words, where * stands for one hidden letter.
+
+        Two letters are needed ("f**k", "a**hole"), or one letter followed only
+        by stars ("f***", "s***"): that is a swear word left for the reader to
+        fill in.
+        """
+        if word[0] == "*":
+            return None
+        censored = is_censored(word)
+        if not censored and (sum(c.isalpha() for c in word) < 2 or word[-1] == "*"):
             return None
         pattern = re.compile(word.replace("*", "[a-z]"))
-        for key, entries in self.exact.items():
-            if len(key) == len(word) and pattern.fullmatch(key):
-                return entries[0]
+        for spelled, entry in self.spelled:
+            if censored and entry.guideline != DEFAULT_GUIDELINE:
+                continue  # one letter tells only that it is a swear word
+            if len(spelled) == len(word) and pattern.fullmatch(spelled):
+                return entry
         return None
 
     def find(self, text: str) -> list[Hit]:

@@ -223,3 +223,24 @@ def test_news_comment_insults_are_held(check, text):
 
 def test_homo_sapiens_is_not_a_slur(check):
     assert check("Homo sapiens left Africa.", rules=Rules(toxicity_hold=1.0)).findings == ()
+
+
+@pytest.mark.parametrize("text", ["What the f***", "That is s*** and you know it", "You a**"])
+def test_a_swear_word_left_for_the_reader_to_fill_in_is_held(check, text):
+    result = check(text, rules=Rules(toxicity_hold=1.0))
+    assert result.action is Action.HOLD
+    assert result.guideline == "swearing"
+
+
+def test_a_censored_word_is_never_rejected(check):
+    # "c***" could be a banned word or a milder one; a person decides.
+    assert check("what a c***", rules=Rules(toxicity_hold=1.0)).action is Action.HOLD
+
+
+@pytest.mark.parametrize("text", ["this is **not** fine", "a brownie* (and coffee)", "**** stars"])
+def test_stars_for_emphasis_are_not_censored_words(check, text):
+    assert check(text, rules=Rules(toxicity_hold=1.0)).findings == ()
+
+
+def test_a_masked_word_may_hide_a_doubled_letter():
+    assert entries(WordList(("swearing:asshole",)), "what an a**hole") == {"asshole"}

@@ -6,7 +6,7 @@ from functools import lru_cache
 
 from townhall.moderation.findings import Finding, Submission
 from townhall.moderation.rules import Rules
-from townhall.moderation.words import Hit, WordList, compile_list
+from townhall.moderation.words import Hit, WordList, compile_list, is_censored
 
 
 def mask(word: str) -> str:
@@ -51,9 +51,12 @@ def banned_words(sub: Submission) -> Finding | None:
     hits = banned_hits(sub)
     if not hits:
         return None
-    used = [h for h in hits if not h.is_quoted]
+    used = [h for h in hits if not h.is_quoted and not is_censored(h.found)]
     if used:
         return Finding.reject(used[0].guideline, f"banned word {_describe(tuple(used))}")
+    if all(is_censored(h.found) for h in hits):
+        # "c***" could be several words; a person decides.
+        return Finding.hold(hits[0].guideline, f"a censored swear word {_describe(hits)}")
     # Someone condemning a slur ("he called me a ...") is not using it; a person decides.
     return Finding.hold(hits[0].guideline, f"quotes a banned word {_describe(hits)}")
 
