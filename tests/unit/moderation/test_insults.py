@@ -64,3 +64,32 @@ def test_targeted_insults_are_held_as_abuse(body):
 )
 def test_heated_or_ordinary_language_passes(body):
     assert verdict(body).action is Action.PUBLISH
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "These people are animals.",
+        "You suck.",
+        "To hell with you.",
+        "What a load of BS.",
+        "Get lost.",
+        "Grow up!",
+    ],
+)
+def test_dehumanising_and_dismissive_phrases_are_held(body):
+    assert verdict(body).action is Action.HOLD
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "You suck at chess, admit it.",
+        "She has a BS in chemistry from a state college.",
+        "Tourists get lost in the old town every summer.",
+        "Children grow up fast these days.",
+        "They are animals that live in the forest.",
+    ],
+)
+def test_ordinary_uses_of_the_same_words_pass(body):
+    assert verdict(body).action is Action.PUBLISH

@@ -62,6 +62,10 @@ _YOU_LOT = (
     r"fools|losers|hypocrites|racists|bigots|snowflakes|nutters|sheep|zealots|fanatics|zombies|"
     r"degenerates|animals|pigs)"
 )
+_VERMIN = (
+    r"(?:animals|savages|vermin|subhuman|cockroaches|parasites|scum|filth|pigs|rats|monkeys|"
+    r"apes|maggots|trash|garbage|leeches)"
+)
 # (key words, pattern): a pattern is only tried when one of its key words occurs.
 PHRASES = phrases(
     # "you are sick", "you're a complete fraud", "u r pathetic"
@@ -146,6 +150,24 @@ PHRASES = phrases(
         "sick",
         r"\bsick\s+(?:bastard|bastards|puppy|puppies|fucks?|freaks?|minded|twisted|pervert|perverts)\b",
     ),
+    # "these people are animals": dehumanising, whoever "they" are
+    (
+        _VERMIN,
+        r"\b(?:they|these\s+people|those\s+people|you\s+people|these\s+\w+|those\s+\w+)\s+"
+        rf"(?:are|r)\s+(?:all\s+|just\s+|nothing\s+but\s+|such\s+)?{_VERMIN}\b"
+        # the verdict ends the sentence: not "they are animals that live in the forest"
+        r"(?=\s*(?:[.!?;]|$|and\s+(?:should|deserve|need)))",
+    ),
+    # "you suck" (not "you suck at chess"), "to hell with you", "total BS"
+    ("suck|sucks", r"\b(?:you|u)\s+(?:really\s+|just\s+|all\s+)?suck\b(?!\s+at\b)"),
+    ("hell", r"\bto\s+hell\s+with\s+(?:you|u|him|her|them|em|'em|all\s+of\s+you)\b"),
+    (
+        "bs",
+        r"\b(?:total|complete|pure|utter|such|more|typical|absolute|that'?s|thats|this\s+is|"
+        r"load\s+of|the\s+usual|full\s+of|bunch\s+of|cut\s+the)\s+b\.?s\b",
+    ),
+    # Dismissals on their own: "Get lost.", "Grow up!"
+    ("lost|grow", r"(?:^|[.!?,]\s*)(?:get\s+lost|grow\s+up)\s*(?:[.!,]|$)"),
 )
 
 

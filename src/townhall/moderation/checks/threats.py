@@ -25,7 +25,8 @@ VIOLENT = (
     r"gassed|exterminated|executed|put\s+down|put\s+to\s+death|strung\s+up|"
     r"taken\s+out\s+(?:back|and\s+shot)|lined\s+up\s+and\s+shot|shot\s+on\s+sight|"
     r"tarred\s+and\s+feathered|drawn\s+and\s+quartered|stoned(?:\s+to\s+death)|"
-    r"raped|torture(?:d)?|castrated|horse-?whipped|flogged|drowned|run\s+over|"
+    r"raped|torture(?:d)?|castrated|horse-?whipped|flogged|caned|whipped|neutered|drowned|"
+    r"run\s+over|"
     r"hanged\s+for\s+treason|thrown\s+off\s+a\s+(?:roof|bridge|building|cliff))"
 )
 # The same, for punishments only ever done to people.
@@ -125,7 +126,7 @@ PHRASES = phrases(
     ),
     (
         _DIE,
-        r"\b(?:he|she|you|u)\s+(?:should|needs\s+to|ought\s+to|must)\s+"
+        r"\b(?:he|she|you|u|they)\s+(?:should|needs?\s+to|ought\s+to|must)\s+"
         r"(?:die|hang|swing|fry|be\s+dead)\b",
     ),
     # "hope he dies", "hope you get cancer", "hope they burn in hell"
@@ -191,6 +192,48 @@ PHRASES = phrases(
     ("live", r"\bi\s+know\s+where\s+you\s+live\b"),
     ("dead", r"\bthe\s+only\s+good\s+\w+\s+is\s+a\s+dead\s+\w+"),
     ("run|mow|gun", r"\b(?:run|mow|gun)\s+(?:you|him|her|them|em|'em|’em)\s+(?:over|down)\b"),
+    # "someone should take him out", "we should put them down"
+    (
+        "take|put",
+        rf"\b(?:{_SPEAKER}|{_CALLER})\s+{_ADVERB}(?:take\s+{_TARGET}\s+out|put\s+{_TARGET}\s+down)"
+        r"\b(?!\s+(?:for|to|of|on|with|the|a|an|as|in|his|her|their|my)\b)",
+    ),
+    (
+        "kick|beat|whip|knock",
+        r"\b(?:kick|beat|whip|knock)\s+(?:your|his|her|their|yer|ur)\s+(?:\w+\s+)?"
+        r"(?:ass|asses|butt|teeth|face|head|skull)\b",
+    ),
+    ("coming", r"\bgets?\s+what(?:'s|’s|\s+is|s)\s+coming\b"),
+    (
+        "aborted|drowned|strangled|smothered",
+        r"\bshould(?:'ve|’ve|\s+have|\s+of)\s+been\s+(?:aborted|drowned|strangled|smothered)\b",
+    ),
+    ("fishes", r"\b(?:sleep|sleeping|swim|swimming)\s+with\s+the\s+fishes\b"),
+    ("dead|die", r"\bdrop\s+dead\b(?!\s+gorgeous)|\bgo\s+die\b"),
+    ("bullet|lead|gun", r"\beat\s+(?:a\s+)?(?:bullet|lead|a\s+gun)\b"),
+    ("favor|favour", r"\bdo\s+(?:the\s+world|us\s+all|us|everyone|humanity)\s+a\s+favou?r\s+and\b"),
+    ("jump", r"\bjump\s+off\s+a\s+(?:bridge|cliff|building|roof)\b"),
+    (
+        "ground|grave|bag|coffin|hospital|morgue",
+        r"\bput\s+(?:him|her|them|you|em)\s+(?:in|into)\s+(?:the|a)\s+"
+        r"(?:ground|grave|body\s+bag|coffin|hospital|morgue)\b",
+    ),
+    (
+        "end",
+        r"\b(?:you|he|she|they)(?:'ll|’ll|\s+will|\s+could|\s+might|\s+gonna)\s+end\s+up\s+"
+        r"(?:dead|in\s+a\s+body\s+bag|in\s+the\s+morgue|six\s+feet\s+under|in\s+a\s+ditch)\b",
+    ),
+    (
+        "mind|cry|tear|sleep",
+        r"\b(?:would(?:n'?t|\s+not)|won'?t)\s+(?:mind|cry|shed\s+a\s+tear|lose\s+sleep)\s+if\s+"
+        r"(?:he|she|they|you|someone|somebody)\s+(?:died|got\s+shot|was\s+killed|were\s+killed|"
+        r"got\s+killed|was\s+shot|were\s+shot|dropped\s+dead)\b",
+    ),
+    (
+        "burn|torch|firebomb|bomb",
+        r"\b(?:burn|torch|firebomb|bomb)\s+(?:down\s+)?(?:their|his|her|your|every|all\s+the|all)"
+        r"\s+(?:\w+\s+)?(?:houses?|homes?|mosques?|churches|church|synagogues?|temples?)\b",
+    ),
 )
 # Words that, just before a match, turn it around ("no one deserves to die") or
 # make it a question ("do they deserve to die?").
