@@ -33,6 +33,10 @@ def verdict(body: str):
         "Trans people are a mental disorder.",
         "Refugees are invaders.",
         "I hate Mexicans.",
+        "Ban all muslims.",
+        "Typical muslim scum.",
+        "If you don't like it, go back to Africa.",
+        "Send them back to where they came from.",
     ],
 )
 def test_attacks_on_protected_groups_are_held_as_discrimination(body):
@@ -71,6 +75,9 @@ def test_name_calling_of_political_camps_is_held_as_abuse(body):
         "Liberals are wrong about the budget.",
         "The Democrats' record on housing is a disgrace.",
         "The police are investigating the attack.",
+        "Many students go back to China after graduating.",
+        "He could go back to India to see his family.",
+        "White supremacists marched through the town.",
     ],
 )
 def test_reporting_denying_or_criticising_passes(body):
@@ -82,7 +89,7 @@ def test_every_section_names_groups_and_a_guideline():
 
     raw = resources.files("townhall.moderation").joinpath("data", "group_attacks.txt")
     sections = _sections(raw.read_text("utf-8"))
-    assert sections and len(patterns()) == len(sections)
+    assert sections and len(patterns()) >= len(sections)
     for section in sections:
         assert section.guideline in {"discrimination", "abuse"}
         assert section.keys.get("groups")

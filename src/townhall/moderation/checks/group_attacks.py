@@ -31,14 +31,15 @@ _WANT = (
     r"(?:(?:all|just|only|really|secretly)\s+)?(?:want\s+to|wants\s+to|are\s+trying\s+to|"
     r"try\s+to|plan\s+to|are\s+going\s+to|are\s+out\s+to|intend\s+to|are\s+here\s+to|will)"
 )
-# Before a match, these show it is reported, denied or discussed, not asserted.
-_DISTANCED = re.compile(
-    r"(?:\bsaid|\bsays|\bsaying|\bclaim(?:s|ed|ing)?|\bargue[sd]?|\bsuggest(?:s|ed)?|"
-    r"\bpropose[sd]?|\bcall(?:s|ed)?\s+for|\btweeted|\btold|\bwrote|\baccording\s+to|"
-    r"\bidea\s+that|\bnotion\s+that|\bmyth\s+that|\blie\s+that|\bstereotype\s+that|"
-    r"\bbelief\s+that|\bnot|n't|n’t|\bnever|\bno\s+one|\bnobody|\bnoone|\bwhy\s+(?:do|would)"
-    r"|\bif\s+you\s+think|\bstop\s+saying)\b"
+# Before a match in the same sentence, these show it is reported or discussed...
+_REPORTED = re.compile(
+    r"\b(?:said|says|saying|claim(?:s|ed|ing)?|argue[sd]?|suggest(?:s|ed)?|propose[sd]?|"
+    r"call(?:s|ed)?\s+for|tweeted|told|wrote|according\s+to|idea\s+that|notion\s+that|"
+    r"myth\s+that|lie\s+that|stereotype\s+that|belief\s+that|why\s+(?:do|would)|"
+    r"if\s+you\s+think|stop\s+saying)\b"
 )
+# ... and these, in the same clause, that it is denied.
+_DENIED = re.compile(r"\bnot\b|n't|n’t|\bnever\b|\bno\s+one\b|\bnobody\b|\bnoone\b")
 
 
 @dataclass
@@ -65,7 +66,7 @@ def _sections(text: str) -> list[_Section]:
     return out
 
 
-def _compile(section: _Section) -> Phrase:
+def _compile(section: _Section) -> list[Phrase]:
     keys = section.keys
     who = _alternatives(keys["groups"])
     parts = [
@@ -90,29 +91,58 @@ def _compile(section: _Section) -> Phrase:
         parts.append(rf"\b{_DETERMINER}(?:{who})\s+{_WANT}\s+(?:{_alternatives(keys['want'])})\b")
     if "claim" in keys:
         parts.append(rf"\b{_DETERMINER}(?:{who})\s+(?:\w+\s+)?(?:{_alternatives(keys['claim'])})\b")
+    if "against" in keys:
+        parts.append(
+            rf"\b(?:{_alternatives(keys['against'])})\s+(?:all\s+|every\s+|the\s+|these\s+|"
+            rf"those\s+|all\s+the\s+|all\s+these\s+)?(?:{who})\b"
+        )
     # Every part names the group, so a text without any group word is skipped.
-    return Phrase(trigger_words(who), re.compile("|".join(parts)))
+    out = [Phrase(trigger_words(who), re.compile("|".join(parts)))]
+    if "member" in keys and "noun" in keys:
+        member = _alternatives(keys["member"])
+        out.append(
+            Phrase(
+                trigger_words(member),
+                re.compile(rf"\b(?:{member})\s+(?:{_alternatives(keys['noun'])})\b"),
+            )
+        )
+    if "places" in keys:
+        out.append(
+            Phrase(
+                frozenset({"back"}),
+                re.compile(
+                    r"(?:^|[.!?,;]\s*|\b(?:just|then|so|and|please|should|can|must|"
+                    r"need\s+to|needs\s+to)\s+)(?:go|get|sent|send\s+them|ship\s+them)\s+back"
+                    rf"\s+to\s+(?:{_alternatives(keys['places'])})\b"
+                ),
+            )
+        )
+    return out
 
 
 @cache
 def patterns() -> tuple[tuple[str, Phrase], ...]:
-    """Compiled (guideline, pattern) pairs from the shipped group_attacks.txt."""
+    """Compiled (guideline, phrase) pairs from the shipped group_attacks.txt."""
     raw = resources.files("townhall.moderation").joinpath("data", "group_attacks.txt")
-    return tuple((s.guideline, _compile(s)) for s in _sections(raw.read_text("utf-8")))
+    return tuple(
+        (s.guideline, phrase) for s in _sections(raw.read_text("utf-8")) for phrase in _compile(s)
+    )
 
 
 def _asserted(text: str, start: int) -> bool:
     """Whether the generalisation starting at ``start`` is the commenter's own."""
     sentence = re.split(r"[.!?;\n]", text[max(0, start - 60) : start])[-1]
-    return not _DISTANCED.search(sentence)
+    clause = re.split(r"[,:]", sentence)[-1]
+    return not (_REPORTED.search(sentence) or _DENIED.search(clause))
 
 
 def attack_in(text: str) -> tuple[str, str] | None:
     """(guideline, phrase) of the first group attack in folded text, else None."""
     for guideline, phrase in patterns():
         for found in find_phrases((phrase,), text):
-            if _asserted(text, found.start()):
-                return guideline, found.group()
+            lead = len(found.group()) - len(found.group().lstrip(" .!?,;"))
+            if _asserted(text, found.start() + lead):
+                return guideline, found.group()[lead:]
     return None
 
 
