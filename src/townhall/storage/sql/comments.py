@@ -17,6 +17,7 @@ from sqlalchemy.sql import Select
 from townhall.domain.models import Comment, Role, Sort, Status, Stream
 from townhall.domain.views import CommentView
 from townhall.errors import ValidationFailed
+from townhall.storage.sql.raw import hot
 from townhall.storage.sql.rows import to_comment
 from townhall.storage.sql.tables import comments as c
 from townhall.storage.sql.tables import likes, reports, users
@@ -114,7 +115,7 @@ def _anon_top_level(sort: Sort) -> Select:
         order = [c.c.created_at.asc(), c.c.id.asc()]
     else:
         order = [c.c.created_at.desc(), c.c.id.desc()]
-    return (
+    return hot(
         _view_select()
         .where(
             c.c.story_id == bindparam("story_id"),
@@ -130,7 +131,7 @@ def _anon_top_level(sort: Sort) -> Select:
 @cache
 def _anon_thread_sizes() -> Select:
     """Visible replies per thread for anonymous readers, built once."""
-    return (
+    return hot(
         select(c.c.root_id, func.count())
         .where(
             c.c.root_id.in_(bindparam("root_ids", expanding=True)),
@@ -144,7 +145,7 @@ def _anon_thread_sizes() -> Select:
 @cache
 def _anon_all_replies() -> Select:
     """Every visible reply of some threads, oldest first per thread, built once."""
-    return (
+    return hot(
         _view_select()
         .where(c.c.root_id.in_(bindparam("root_ids", expanding=True)), c.c.depth > 0, visible(None))
         .order_by(c.c.root_id, c.c.created_at, c.c.id)
@@ -169,36 +170,44 @@ def _first_of_each(root_ids: list[int], viewer_id: int | None, per_thread: int) 
 
 @cache
 def _view_by_id() -> Select:
-    return _view_select().where(
-        c.c.id == bindparam("comment_id"), c.c.site_id == bindparam("site_id")
+    return hot(
+        _view_select().where(c.c.id == bindparam("comment_id"), c.c.site_id == bindparam("site_id"))
     )
 
 
-_SET_ROOT = (
+_SET_ROOT = hot(
     update(c).where(c.c.id == bindparam("comment_id")).values(root_id=bindparam("comment_id"))
 )
-_BY_ID = select(c).where(c.c.id == bindparam("comment_id"), c.c.site_id == bindparam("site_id"))
-_LIKED = select(likes.c.comment_id).where(
-    likes.c.user_id == bindparam("user_id"),
-    likes.c.comment_id.in_(bindparam("ids", expanding=True)),
+_BY_ID = hot(
+    select(c).where(c.c.id == bindparam("comment_id"), c.c.site_id == bindparam("site_id"))
 )
-_REPORTED = select(reports.c.comment_id).where(
-    reports.c.user_id == bindparam("user_id"),
-    reports.c.comment_id.in_(bindparam("ids", expanding=True)),
+_LIKED = hot(
+    select(likes.c.comment_id).where(
+        likes.c.user_id == bindparam("user_id"),
+        likes.c.comment_id.in_(bindparam("ids", expanding=True)),
+    )
 )
-_RECENT_BY_AUTHOR = (
+_REPORTED = hot(
+    select(reports.c.comment_id).where(
+        reports.c.user_id == bindparam("user_id"),
+        reports.c.comment_id.in_(bindparam("ids", expanding=True)),
+    )
+)
+_RECENT_BY_AUTHOR = hot(
     select(c.c.body, c.c.created_at)
     .where(c.c.author_id == bindparam("author_id"), c.c.created_at >= bindparam("since"))
     .order_by(c.c.created_at.desc())
     .limit(bindparam("limit"))
 )
-_PUBLISHED_BY_AUTHOR = select(func.count()).select_from(
-    select(c.c.id)
-    .where(c.c.author_id == bindparam("author_id"), c.c.status == Status.PUBLISHED.value)
-    .limit(bindparam("at_most"))
-    .subquery()
+_PUBLISHED_BY_AUTHOR = hot(
+    select(func.count()).select_from(
+        select(c.c.id)
+        .where(c.c.author_id == bindparam("author_id"), c.c.status == Status.PUBLISHED.value)
+        .limit(bindparam("at_most"))
+        .subquery()
+    )
 )
-_INSERT = c.insert().returning(*c.c)
+_INSERT = hot(c.insert().returning(*c.c))
 
 
 def _to_view(row: Any) -> CommentView:

@@ -5,12 +5,15 @@ from __future__ import annotations
 import asyncio
 import fcntl
 import os
+import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from sqlalchemy import Connection, create_engine, event
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+
+from townhall.storage.sql import raw
 
 BUSY_TIMEOUT_MS = 30000
 
@@ -34,7 +37,7 @@ def make_engine(url: str) -> AsyncEngine:
     return create_async_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
 
 
-def _sqlite_setup(sync) -> None:
+def _sqlite_setup(sync, *, driver_begin: bool = False) -> None:
     """Per-connection PRAGMAs and explicit BEGIN control for a SQLite engine."""
 
     @event.listens_for(sync, "connect")
@@ -52,7 +55,11 @@ def _sqlite_setup(sync) -> None:
 
     @event.listens_for(sync, "begin")
     def _on_begin(conn):
-        conn.exec_driver_sql(conn.get_execution_options().get("sqlite_begin", "BEGIN"))
+        begin = conn.get_execution_options().get("sqlite_begin", "BEGIN")
+        if driver_begin:  # the sqlite3 connection itself: no statement through SQLAlchemy
+            conn.connection.driver_connection.execute(begin)
+        else:
+            conn.exec_driver_sql(begin)
 
 
 def make_inline_engine(url: str):
@@ -72,7 +79,7 @@ def make_inline_engine(url: str):
         pool_size=5,
         max_overflow=-1,
     )
-    _sqlite_setup(engine)
+    _sqlite_setup(engine, driver_begin=True)
     return engine
 
 
@@ -82,8 +89,10 @@ def _begin_now(conn: Connection):
     raw.execute("PRAGMA busy_timeout=0")
     try:
         return conn.begin()
-    except OperationalError as exc:
-        if "locked" not in str(exc.orig) and "busy" not in str(exc.orig):
+    except (OperationalError, sqlite3.OperationalError) as exc:
+        # The driver's own error when BEGIN ran on the driver (the inline engine).
+        reason = str(getattr(exc, "orig", exc))
+        if "locked" not in reason and "busy" not in reason:
             raise
         return None
     finally:
@@ -98,16 +107,24 @@ def _close_quietly(conn: Connection) -> None:
 
 
 class InlineConnection:
-    """The part of AsyncConnection the stores use, over a sync connection (no thread hop)."""
+    """The part of AsyncConnection the stores use, over a sync connection (no thread hop).
 
-    __slots__ = ("dialect", "sync_connection")
+    Statements marked hot (storage/sql/raw.py) run straight on the sqlite3 driver.
+    """
+
+    __slots__ = ("dialect", "driver", "sync_connection")
 
     def __init__(self, conn: Connection) -> None:
         self.sync_connection = conn
         self.dialect = conn.dialect
+        self.driver = conn.connection.driver_connection
 
     async def execute(self, statement, parameters=None, **kwargs):
         """Run a statement now, on this thread."""
+        if parameters is not None and not kwargs and (plan := raw.plan_for(statement)):
+            result = plan.run(self.driver, self.dialect, parameters)
+            if result is not None:
+                return result
         return self.sync_connection.execute(statement, parameters, **kwargs)
 
     async def scalar(self, statement, parameters=None, **kwargs):

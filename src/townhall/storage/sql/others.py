@@ -10,29 +10,36 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from townhall.domain.models import Story, Stream, User
+from townhall.storage.sql.raw import hot
 from townhall.storage.sql.rows import to_story, to_user
 from townhall.storage.sql.tables import audit_log, sessions, sites, stories, users
 
 # Statements of the hot paths, built once: building a select costs more than running it.
-_STORY_BY_KEY = select(stories).where(
-    stories.c.site_id == bindparam("site_id"), stories.c.key == bindparam("key")
+_STORY_BY_KEY = hot(
+    select(stories).where(
+        stories.c.site_id == bindparam("site_id"), stories.c.key == bindparam("key")
+    )
 )
-_STORY_BY_ID = select(stories).where(stories.c.id == bindparam("story_id"))
-_COUNTS_BY_ID = select(stories.c.published_open, stories.c.published_premium).where(
-    stories.c.id == bindparam("story_id")
+_STORY_BY_ID = hot(select(stories).where(stories.c.id == bindparam("story_id")))
+_COUNTS_BY_ID = hot(
+    select(stories.c.published_open, stories.c.published_premium).where(
+        stories.c.id == bindparam("story_id")
+    )
 )
-_PUBLIC_COUNTS = select(
-    stories.c.key, stories.c.published_open + stories.c.published_premium
-).where(
-    stories.c.site_id == bindparam("site_id"),
-    stories.c.key.in_(bindparam("keys", expanding=True)),
+_PUBLIC_COUNTS = hot(
+    select(stories.c.key, stories.c.published_open + stories.c.published_premium).where(
+        stories.c.site_id == bindparam("site_id"),
+        stories.c.key.in_(bindparam("keys", expanding=True)),
+    )
 )
-_STAFF_NAMES = select(users.c.name).where(
-    users.c.site_id == bindparam("site_id"),
-    users.c.role.in_(["moderator", "admin"]),
-    users.c.name.is_not(None),
+_STAFF_NAMES = hot(
+    select(users.c.name).where(
+        users.c.site_id == bindparam("site_id"),
+        users.c.role.in_(["moderator", "admin"]),
+        users.c.name.is_not(None),
+    )
 )
-_USER_BY_SESSION = (
+_USER_BY_SESSION = hot(
     select(users)
     .join(sessions, sessions.c.user_id == users.c.id)
     .where(
