@@ -52,9 +52,23 @@ DEFAULT_ALLOWED = (
     "fool's gold",
     "fools gold",
     "homo sapiens",
+    # "fool" as a verb or in a saying, and the British cigarette.
+    "fool around",
+    "fooled around",
+    "fooling around",
+    "fool's errand",
+    "fools errand",
+    "fool's paradise",
+    "fool me once",
+    "nobody's fool",
+    "no fool",
+    "pack of fags",
+    "packet of fags",
+    "fag end",
+    "fag break",
 )
 # Tuned on a held-out split of train.csv; see scripts/train_moderation_model.py.
-DEFAULT_TOXICITY_HOLD = 0.979
+DEFAULT_TOXICITY_HOLD = 0.994
 
 
 @dataclass(frozen=True, slots=True)

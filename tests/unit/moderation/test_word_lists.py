@@ -244,3 +244,23 @@ def test_stars_for_emphasis_are_not_censored_words(check, text):
 
 def test_a_masked_word_may_hide_a_doubled_letter():
     assert entries(WordList(("swearing:asshole",)), "what an a**hole") == {"asshole"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Teenagers fool around with the radio.",
+        "He is no fool, whatever you think of him.",
+        "That is a fool's errand.",
+        "He bought a packet of fags and a paper.",
+    ],
+)
+def test_fool_as_a_verb_or_a_saying_and_cigarettes_pass(check, text):
+    assert check(text, rules=Rules(toxicity_hold=1.0)).action is Action.PUBLISH
+
+
+@pytest.mark.parametrize(
+    "text", ["You knuckle-dragging troglodyte.", "Obummer strikes again.", "What a mouth breather."]
+)
+def test_more_news_comment_insults_are_held(check, text):
+    assert check(text, rules=Rules(toxicity_hold=1.0)).action is Action.HOLD
