@@ -38,7 +38,10 @@ MIN_DF = 3
 PRUNE = 0.02  # weights this small barely move a score; dropping them keeps the file small
 FOLDS = 5
 MAX_SHIFT = 8.0  # cap on the long-text logit boost
-TARGET_FPR = 0.045  # civil false-positive rate of the whole pipeline on the held-out split
+# Civil false-positive rate of the whole pipeline on the held-out split. The goal
+# is under 5% on a sample of ~1,200 civil comments, where the standard error is
+# ~0.6 points; 4.2% + 1.28 standard errors stays under 5% (90% one-sided).
+TARGET_FPR = 0.042
 
 
 def load_rows(path: Path) -> list[dict[str, str]]:

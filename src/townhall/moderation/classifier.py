@@ -27,6 +27,8 @@ from townhall.moderation.text import fold, squeeze, strip_urls
 
 MODEL_FILE = "toxicity_model.json.gz"
 _WORD = re.compile(r"[a-z0-9]+")
+# Santa's laugh ("ho ho ho") is not a slur.
+_LAUGH = re.compile(r"\bho(?:\W+ho){2,}\b")
 # Long comments are scored on their head: enough to judge tone, and it keeps a
 # 5,000-character post from costing far more than a short one.
 MAX_CHARS = 2000
@@ -49,7 +51,7 @@ def length_shift(words: int, full: float) -> float:
 def words_of(text: str) -> list[str]:
     """The folded words the model sees."""
     folded = squeeze(strip_urls(fold(text[:MAX_CHARS]))).replace("'", "").replace("’", "")
-    return _WORD.findall(folded)
+    return _WORD.findall(_LAUGH.sub(" ", folded))
 
 
 @lru_cache(maxsize=_CACHE_SIZE)

@@ -37,7 +37,7 @@ def test_word_lists_may_be_pasted_one_per_line():
 
 
 def test_reject_threshold_can_be_switched_on():
-    assert Rules.from_settings({"toxicity_reject": 0.99}).toxicity_reject == 0.99
+    assert Rules.from_settings({"toxicity_reject": 0.999}).toxicity_reject == 0.999
     assert Rules.from_settings({"toxicity_reject": None}).toxicity_reject is None
 
 
