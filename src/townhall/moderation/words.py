@@ -11,7 +11,7 @@ letter ("f**k").
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 
@@ -37,6 +37,15 @@ _MENTION_CUES = frozenset(
     "says said saying use using used yelled shouted wrote".split()
 )
 _AFTER_CUES = frozenset("word words slur slurs term insult epithet".split())
+# Just before a word, these make it the writer's word about themselves ("I feel so
+# dumb", "blame my stupidity") or a report of being called it ("he called me a liar").
+_ABOUT_SELF = re.compile(
+    r"(?:\b(?:i'?m|i\s+am|i\s+feel|i\s+felt|i\s+look|i\s+looked|i\s+was|me\s+feel|blame\s+my|"
+    r"my\s+own)\s+(?:(?:so|such|a|an|really|pretty|kinda|kind\s+of|a\s+bit|bit|total|"
+    r"complete|very|just)\s+){0,3}"
+    r"|\b(?:call(?:ed|ing|s)?|label(?:l?ed)?|brand(?:ed)?)\s+(?:me|us|myself)\s+"
+    r"(?:an?\s+|such\s+an?\s+)?(?:\w+\s+)?)$"
+)
 _QUOTES = str.maketrans({"“": '"', "”": '"', "«": '"', "»": '"', "„": '"'})
 
 
@@ -94,6 +103,8 @@ class Hit:
     guideline: str
     found: str
     is_quoted: bool
+    # Said of the writer ("I feel dumb") or reported ("he called me a liar").
+    about_self: bool = False
 
 
 def parse_entry(raw: str, default: str = DEFAULT_GUIDELINE) -> Entry | None:
@@ -257,7 +268,15 @@ class WordList:
             entry = self._match(word)
             if entry is not None and (entry.text, start) not in seen:
                 seen.add((entry.text, start))
-                hits.append(Hit(entry.text, entry.guideline, cand, _is_quoted(folded, start, end)))
+                hits.append(
+                    Hit(
+                        entry.text,
+                        entry.guideline,
+                        cand,
+                        _is_quoted(folded, start, end),
+                        bool(_ABOUT_SELF.search(folded, max(0, start - 40), start)),
+                    )
+                )
         if self.phrases:
             keys = [_runs(w)[0] for w, _ in primary]
             # Only phrases whose first word occurs in the text are worth searching for.
@@ -320,7 +339,7 @@ def _with_cue(hit: Hit, primary: list[tuple[str, int]]) -> Hit:
             before = words[max(0, i - 4) : i]
             after = words[i + 1 : i + 5]
             if any(w in _MENTION_CUES for w in before) or any(w in _AFTER_CUES for w in after):
-                return Hit(hit.entry, hit.guideline, hit.found, True)
+                return replace(hit, is_quoted=True)
             break
     return hit
 

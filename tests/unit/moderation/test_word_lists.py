@@ -264,3 +264,24 @@ def test_fool_as_a_verb_or_a_saying_and_cigarettes_pass(check, text):
 )
 def test_more_news_comment_insults_are_held(check, text):
     assert check(text, rules=Rules(toxicity_hold=1.0)).action is Action.HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "How dare you call me a liar.",
+        "They called me an idiot for asking.",
+        "Wow. I feel really dumb, I misread the table.",
+        "Sorry, it works now. Blame my stupidity.",
+    ],
+)
+def test_insults_the_writer_takes_or_reports_are_not_abuse(check, text):
+    assert check(text, rules=Rules(toxicity_hold=1.0)).action is Action.PUBLISH
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["You are an idiot.", "I'd call him an idiot.", "I feel like a fuck up", "I'm a fag lol"],
+)
+def test_insults_aimed_elsewhere_and_swearing_or_slurs_about_oneself_are_held(check, text):
+    assert check(text, rules=Rules(toxicity_hold=1.0)).action is Action.HOLD

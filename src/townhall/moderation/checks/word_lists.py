@@ -62,8 +62,13 @@ def banned_words(sub: Submission) -> Finding | None:
 
 
 def suspect_words(sub: Submission) -> Finding | None:
-    """Hold a comment containing a suspect word."""
-    hits = suspect_hits(sub)
+    """Hold a comment containing a suspect word.
+
+    An insult the writer uses of themselves ("I feel so dumb") or reports being
+    called ("how dare you call me a liar") is not abuse; swearing and slurs are
+    held however they are used.
+    """
+    hits = tuple(h for h in suspect_hits(sub) if not (h.about_self and h.guideline == "abuse"))
     if not hits:
         return None
     return Finding.hold(hits[0].guideline, f"contains {_describe(hits)}")
