@@ -124,7 +124,12 @@ async def _submission(
     """What the pipeline needs to judge a text: the site's rules and the author's history."""
     now = ctx.clock()
     rules = site_rules(site)
-    recent = await tx.comments.recent_by_author(user.id, now - BURST_WINDOW)
+    # As many recent comments as the checks look at: the repeat window (one more for
+    # an edit's own earlier text) and, with rate limits on, enough to reach the burst limit.
+    wanted = max(rules.repeat_window + 1, rules.burst_limit if ctx.settings.rate_limits else 0)
+    recent = await tx.comments.recent_by_author(
+        user.id, now - BURST_WINDOW, limit=max(1, min(wanted, 20))
+    )
     burst_since = now - timedelta(seconds=rules.burst_window_seconds)
     burst = sum(1 for _, when in recent if when >= burst_since) if ctx.settings.rate_limits else 0
     published = await tx.comments.published_count_by_author(user.id, rules.new_user_hold_count)
