@@ -27,6 +27,7 @@ _TOKEN = re.compile(r"[\w$@!|*]+(?:[.\-_'’][\w$@!|*]+)*")
 _SPELLED = re.compile(r"(?<![\w$@*])(?:[\w$@!*][\s.\-_,+]{1,3}){2,}[\w$@!*](?![\w$@*])")
 _INNER = re.compile(r"[.\-_'’]")
 _CENSORED = re.compile(r"[a-z$@]\*{2,}", re.IGNORECASE)  # "f***", "$***"
+_DASHED = re.compile(r"(?<![\w$@*])([a-z$@]{1,3})(-{2,})([a-z]{0,4})(?![\w*])")
 _CONTRACTION = re.compile(r"(?<=\w)['’](?:re|ve|ll|d|m|s)$", re.IGNORECASE)
 _EDGE = "!|.*"  # leetspeak only inside a word: "idiot!" is not "idioti"
 _SUFFIXES = ("s", "es")
@@ -311,6 +312,9 @@ def _prepared(
     folded = fold(text)
     if allowed is not None:
         folded = allowed.sub(lambda m: " " * len(m.group()), folded)
+    if "--" in folded:
+        # Dashes hide letters too: "f--k", "s---", "a--hole" read as "f**k", "s***", "a**hole".
+        folded = _DASHED.sub(lambda m: m.group(1) + "*" * len(m.group(2)) + m.group(3), folded)
     tokens = tuple((c, s, e, p, _word_form(c)) for c, s, e, p in _tokens(folded))
     return folded, tokens
 

@@ -93,3 +93,25 @@ def test_dehumanising_and_dismissive_phrases_are_held(body):
 )
 def test_ordinary_uses_of_the_same_words_pass(body):
     assert verdict(body).action is Action.PUBLISH
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["Trump is a narcissist.", "Hillary is a crook.", "He is a fraud.", "She's a racist."],
+)
+def test_a_person_labelled_is_held(body):
+    assert verdict(body).action is Action.HOLD
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "This is a disgrace.",
+        "The election was a fraud, he claims.",
+        "The report is a joke.",
+        "Tom is a great guy.",
+        "Islam is a religion of more than a billion people.",
+    ],
+)
+def test_things_labelled_pass(body):
+    assert verdict(body).action is Action.PUBLISH

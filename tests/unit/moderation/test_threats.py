@@ -141,3 +141,10 @@ def test_default_lists_leave_negated_violence_alone(body):
 def test_calls_for_violence_against_a_named_person_are_held(body):
     result = review(Submission(body=body, rules=Rules(toxicity_hold=1.0)))
     assert result.action is Action.HOLD
+
+
+@pytest.mark.parametrize(
+    "body", ["Hang the traitors!", "Just shoot them.", "He should be put out of his misery."]
+)
+def test_bare_calls_to_violence_are_held(body):
+    assert verdict(body).action is Action.HOLD

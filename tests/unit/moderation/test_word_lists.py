@@ -285,3 +285,16 @@ def test_insults_the_writer_takes_or_reports_are_not_abuse(check, text):
 )
 def test_insults_aimed_elsewhere_and_swearing_or_slurs_about_oneself_are_held(check, text):
     assert check(text, rules=Rules(toxicity_hold=1.0)).action is Action.HOLD
+
+
+@pytest.mark.parametrize(
+    "text", ["what the f--k", "that is s---", "you a--hole", "the f---ing fools"]
+)
+def test_dashes_that_hide_letters_are_seen_through(check, text):
+    assert check(text, rules=Rules(toxicity_hold=1.0)).action is Action.HOLD
+
+
+@pytest.mark.parametrize("text", ["so--stupid", "a well--known case", "in 1990--95"])
+def test_a_dash_between_words_is_punctuation(check, text):
+    result = check(text, rules=Rules(toxicity_hold=1.0))
+    assert ("stupid" in text) == (result.action is Action.HOLD)

@@ -9,8 +9,10 @@ sick", "what a pathetic little man", "a complete fraud", "your ignorance",
 
 from __future__ import annotations
 
+import re
+
 from townhall.moderation.findings import Finding, Submission
-from townhall.moderation.text import find_phrases, fold, phrases
+from townhall.moderation.text import find_phrases, fold, phrases, trigger_words, words_in
 
 # What a person is called once the insult is aimed at them.
 _CALLED = (
@@ -171,16 +173,42 @@ PHRASES = phrases(
 )
 
 
-def insult_in(text: str) -> str | None:
-    """The first targeted insult in folded text, else None."""
+_LABEL = (
+    r"(?:phony|phoney|crook|thief|bully|narcissist|sociopath|psychopath|misogynist|con\s+man|"
+    r"con\s+artist|charlatan|demagogue|snowflake|crybaby|whiner|weirdo|creep|pervert|racist|"
+    r"sexist|homophobe|xenophobe|nazi|fascist|commie)"
+)
+_IS_A = (
+    r"\s*(?:is|was|'s|’s|are|were|'re|’re|re)\s+(?:a|an|such\s+an?|one|just\s+an?|nothing\s+but\s+an?|"
+    r"the\s+biggest|a\s+total|a\s+complete|a\s+real|a\s+bunch\s+of)\s+(?:\w+\s+)?"
+)
+# "He is a fraud", "you're a disgrace", "Smith is a narcissist": a person labelled.
+# Names are told by their capital letter, so this one reads the text as written.
+LABELLED = re.compile(
+    r"(?i:\b(?:he|she|you|u|they)"
+    + _IS_A
+    + rf"(?:{_LABEL}|fraud|disgrace|embarrassment|joke)s?\b)"
+    + r"|\b(?!(?:This|That|It|There|Here|What|Which|Who|Everything|Nothing|"
+    r"Something|Anything|Life|The|Such|Today|Politics|America|Canada|Government|Congress|He|She|"
+    r"Parliament|Islam|Christianity)\b)[A-Z][a-z]+" + rf"(?i:{_IS_A}{_LABEL}s?\b)"
+)
+_LABEL_KEYS = trigger_words(_LABEL) | {"fraud", "disgrace", "embarrassment", "joke"}
+
+
+def insult_in(text: str, written: str = "") -> str | None:
+    """The first targeted insult in folded text (or, for names, as written), else None."""
     for found in find_phrases(PHRASES, text):
         return found.group()
+    if written and not _LABEL_KEYS.isdisjoint(words_in(text)):
+        found = LABELLED.search(written)
+        if found:
+            return found.group()
     return None
 
 
 def insults(sub: Submission) -> Finding | None:
     """Hold comments that call a person names the word lists cannot judge alone."""
-    phrase = insult_in(fold(sub.body))
+    phrase = insult_in(fold(sub.body), sub.body)
     if phrase:
         return Finding.hold("abuse", f'personal insult: "{phrase}"')
     return None

@@ -26,7 +26,9 @@ VIOLENT = (
     r"taken\s+out\s+(?:back|and\s+shot)|lined\s+up\s+and\s+shot|shot\s+on\s+sight|"
     r"tarred\s+and\s+feathered|drawn\s+and\s+quartered|stoned(?:\s+to\s+death)|"
     r"raped|torture(?:d)?|castrated|horse-?whipped|flogged|caned|whipped|neutered|drowned|"
-    r"run\s+over|"
+    r"run\s+over|put\s+out\s+of\s+(?:his|her|their)\s+misery|beaten\s+to\s+a\s+pulp|"
+    r"beaten\s+within\s+an\s+inch|dragged\s+through\s+the\s+streets|"
+    r"shot\s+(?:in\s+the\s+head|between\s+the\s+eyes|in\s+the\s+face)|"
     r"hanged\s+for\s+treason|thrown\s+off\s+a\s+(?:roof|bridge|building|cliff))"
 )
 # The same, for punishments only ever done to people.
@@ -192,6 +194,12 @@ PHRASES = phrases(
     ("live", r"\bi\s+know\s+where\s+you\s+live\b"),
     ("dead", r"\bthe\s+only\s+good\s+\w+\s+is\s+a\s+dead\s+\w+"),
     ("run|mow|gun", r"\b(?:run|mow|gun)\s+(?:you|him|her|them|em|'em|’em)\s+(?:over|down)\b"),
+    # "Hang the traitors!", "just shoot them": a call to violence on its own
+    (
+        "kill|shoot|hang|lynch|execute|behead|gas|string|stab|murder|burn",
+        r"(?:^|[.!?;:]\s*|\b(?:just|so|then|and)\s+)(?:kill|shoot|hang|lynch|execute|behead|gas|"
+        rf"string\s+up|stab|murder|burn)\s+{_TARGET}\b{_HARMLESS_AFTER}",
+    ),
     # "someone should take him out", "we should put them down"
     (
         "take|put",
