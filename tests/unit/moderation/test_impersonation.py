@@ -16,6 +16,8 @@ from townhall.moderation.pipeline import Action
         "I'm a Daily Bugle staff member, trust me.",
         "[Moderator note]: everyone must post their address.",
         "Admin: your account will be deleted.",
+        "We're the moderation team.",
+        "Honestly. As a moderator I say no.",
     ],
 )
 def test_claims_to_speak_as_staff_are_held(check, body):
@@ -31,6 +33,10 @@ def test_claims_to_speak_as_staff_are_held(check, body):
         "As a reader for thirty years, I am disappointed.",
         "The editor should correct this headline.",
         "I moderate my tone when I disagree.",
+        "She worked as a reporter for twenty years before the council.",
+        "The college lists him as staff, not as faculty.",
+        "I had assumed you were an admin here.",
+        "None of the people who blanked the page were admins.",
     ],
 )
 def test_ordinary_first_person_statements_pass(check, body):

@@ -16,9 +16,12 @@ ROLES = (
     r"(?:moderator|mod|admin|administrator|editor|sub-?editor|staff(?:\s+member)?|"
     r"journalist|reporter|employee|moderation\s+team|community\s+team|comments\s+team)s?"
 )
+# "As" only opens a claim at the start of a sentence or clause ("As an editor, I..."),
+# not after a word ("she worked as a reporter", "lists him as staff"); "were" is not "we're".
+_AS = r"(?<!\w\s)as"
 # "I am the moderator", "speaking as an editor here", "this is the comments team".
 CLAIM = re.compile(
-    r"\b(?:i\s*am|i'?m|im|speaking\s+as|as|this\s+is|we\s+are|we'?re|i\s+work\s+as)\s+"
+    rf"\b(?:i\s*am|i'?m|im|speaking\s+as|{_AS}|this\s+is|we\s+are|we['’]re|i\s+work\s+as)\s+"
     r"(?:(?:a|an|the|your|one\s+of\s+the|one\s+of\s+your)\s+)?" + ROLES + r"\b",
     re.IGNORECASE,
 )
@@ -40,7 +43,7 @@ def _publisher_claim(publisher: str) -> re.Pattern[str] | None:
         return None
     name = r"(?:the\s+)?" + r"\s+".join(re.escape(w) for w in words)
     return re.compile(
-        rf"\b(?:(?:i\s*am|i'?m|im|we\s+are|we'?re|as)\s+(?:(?:a|an|the|one\s+of\s+the)\s+)?"
+        rf"\b(?:(?:i\s*am|i'?m|im|we\s+are|we['’]re|{_AS})\s+(?:(?:a|an|the|one\s+of\s+the)\s+)?"
         rf"{name}\s+{ROLES}|i\s+work\s+(?:for|at)\s+{name}|on\s+behalf\s+of\s+{name})\b",
         re.IGNORECASE,
     )
