@@ -112,3 +112,33 @@ async def test_hot_writes_match_sqlalchemy(sqlite_client) -> None:
         assert res.rowcount == 1
         assert (await tx.comments.by_id("default", ours.id)).root_id == ours.id
         assert (await tx.comments.by_id("default", top)).like_count == 1
+
+
+async def test_pages_without_the_response_cache_show_every_change_at_once(
+    sqlite_url, make_settings
+) -> None:
+    """Presented comments are reused by row content: a change is a new row, never stale."""
+    from tests.conftest import _client
+
+    async with _client(make_settings(sqlite_url, response_cache=False)) as c:
+        assert c.ctx.cache is None
+        top, reply, _token = await _world(c)
+        ann = await sign_in(c, "raw-ann")
+
+        async def page() -> dict:
+            data = (await c.get("/api/v1/stories/raw-story/comments?sort=oldest")).json()
+            return {x["id"]: x for x in data["comments"]}
+
+        first = (await page())[top]
+        assert first["like_count"] == 1 and first["reply_count"] == 1
+        assert [r["id"] for r in first["replies"]] == [reply]
+        res = await c.patch(f"/api/v1/comments/{top}", json={"body": "Edited: the ferry."},
+                            headers=ann)  # fmt: skip
+        assert res.status_code == 200, res.text
+        again = (await page())[top]
+        assert again["edited"] is True and "Edited: the ferry." in again["body_html"]
+        await post(c, ann, "One more reply.", story="raw-story", parent_id=top)
+        assert (await page())[top]["reply_count"] == 2
+        res = await c.put("/api/v1/me/name", json={"name": "Ann Renamed"}, headers=ann)
+        assert res.status_code == 200, res.text
+        assert (await page())[top]["author"]["name"] == "Ann Renamed"

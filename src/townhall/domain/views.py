@@ -20,6 +20,9 @@ class CommentView:
     liked_by_me: bool = False
     reported_by_me: bool = False
     replies: list[CommentView] = field(default_factory=list)
+    # The database row the view was read from, when it was: its content identifies
+    # everything a reader without an account sees of the comment itself.
+    row_key: tuple | None = None
 
 
 @dataclass(slots=True)

@@ -210,13 +210,22 @@ _PUBLISHED_BY_AUTHOR = hot(
 _INSERT = hot(c.insert().returning(*c.c))
 
 
+# Comments read recently, by the content of their row: a page read again (most reads
+# are) reuses the immutable Comment instead of building it anew. Bounded; emptied
+# when full.
+_COMMENTS: dict[tuple, Comment] = {}
+MEMO_SIZE = 10_000
+
+
 def _to_view(row: Any) -> CommentView:
     """A row of _view_select, read by position (the hot path of every listing)."""
-    (ident, site_id, story_id, stream, parent_id, root_id, depth, author_id, body, status,
-     created_at, edited_at, deleted_at, like_count, reply_count, report_count, is_shadowed,
-     a_name, a_premium, a_role, p_name) = row[:21]  # fmt: skip
-    return CommentView(
-        comment=Comment(
+    key = tuple(row[:21])
+    comment = _COMMENTS.get(key)
+    if comment is None:
+        (ident, site_id, story_id, stream, parent_id, root_id, depth, author_id, body, status,
+         created_at, edited_at, deleted_at, like_count, reply_count, report_count,
+         is_shadowed) = key[:17]  # fmt: skip
+        comment = Comment(
             id=ident,
             site_id=site_id,
             story_id=story_id,
@@ -234,11 +243,17 @@ def _to_view(row: Any) -> CommentView:
             reply_count=reply_count,
             report_count=report_count,
             is_shadowed=bool(is_shadowed),
-        ),
-        author_name=a_name,
-        author_premium=bool(a_premium),
-        author_role=_ROLES[a_role],
-        in_reply_to=p_name,
+        )
+        if len(_COMMENTS) >= MEMO_SIZE:
+            _COMMENTS.clear()
+        _COMMENTS[key] = comment
+    return CommentView(
+        comment=comment,
+        author_name=key[17],
+        author_premium=bool(key[18]),
+        author_role=_ROLES[key[19]],
+        in_reply_to=key[20],
+        row_key=key,
     )
 
 

@@ -17,9 +17,12 @@ handle (an empty IN list, for one).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy.sql import Insert
+
+from townhall.storage.sql.tables import UTCDateTime
 
 _HOT: dict[int, _Plan] = {}
 _EXPAND = "__[POSTCOMPILE_{}]"
@@ -86,10 +89,23 @@ class Result:
         return [r[0] for r in self._rows]
 
 
+def _utc_from_text(value: Any) -> datetime:
+    # What SQLite's DATETIME processor and UTCDateTime do together, in one C call.
+    if isinstance(value, str):
+        return datetime.fromisoformat(value).replace(tzinfo=UTC)
+    return UTCDateTime().process_result_value(value, None)
+
+
+def _result_processor(type_, dialect):
+    if isinstance(type_, UTCDateTime):
+        return _utc_from_text
+    return type_._cached_result_processor(dialect, None)
+
+
 class _Shape:
     """One compiled form of a statement: SQL, parameter order and converters."""
 
-    __slots__ = ("binds", "compiled", "expanding", "order", "results", "row_type", "sql", "sqls")
+    __slots__ = ("binds", "compiled", "convert", "expanding", "order", "row_type", "sql", "sqls")
 
     def __init__(self, compiled, dialect) -> None:
         self.compiled = compiled
@@ -98,7 +114,8 @@ class _Shape:
         self.expanding = frozenset(n for n in self.order if _EXPAND.format(n) in self.sql)
         self.binds = compiled._bind_processors
         columns = compiled._result_columns
-        self.results = [col[3]._cached_result_processor(dialect, None) for col in columns]
+        procs = [_result_processor(col[3], dialect) for col in columns]
+        self.convert = [(i, p) for i, p in enumerate(procs) if p is not None]
         keys: dict[str, int] = {}
         for i, col in enumerate(columns):
             keys.setdefault(col[0], i)
@@ -156,10 +173,15 @@ class _Plan:
         cursor = driver.execute(*built)
         if cursor.description is None:
             return Result([], cursor.rowcount)
-        procs = shape.results
         make = shape.row_type
-        rows = [
-            make([v if p is None or v is None else p(v) for p, v in zip(procs, raw, strict=True)])
-            for raw in cursor.fetchall()
-        ]
+        convert = shape.convert
+        if not convert:
+            return Result([make(raw) for raw in cursor.fetchall()], cursor.rowcount)
+        rows = []
+        for raw in cursor.fetchall():
+            values = list(raw)
+            for i, proc in convert:
+                if values[i] is not None:
+                    values[i] = proc(values[i])
+            rows.append(make(values))
         return Result(rows, cursor.rowcount)
