@@ -45,7 +45,7 @@ async def optional_user(request: Request) -> User | None:
         return None
     user = await accounts.authenticate(ctx_of(request), token)
     if user is None:
-        raise Unauthenticated("session is invalid or has expired; sign in again")
+        raise Unauthenticated(accounts.SESSION_EXPIRED)
     return user
 
 

@@ -170,12 +170,22 @@ async def logout(ctx: Context, token: str) -> None:
         await tx.users.revoke_session(hash_token(token), ctx.clock())
 
 
+SESSION_EXPIRED = "session is invalid or has expired; sign in again"
+
+
 async def authenticate(ctx: Context, token: str) -> User | None:
     """The user behind a bearer token, or None."""
     if not token or len(token) > 200:
         return None
     async with ctx.read() as tx:
-        return await tx.users.by_session(hash_token(token), ctx.clock())
+        return await session_user(tx, token, ctx.clock())
+
+
+async def session_user(tx: Tx, token: str, now) -> User | None:
+    """The user behind a bearer token, read in an open transaction, or None."""
+    if not token or len(token) > 200:
+        return None
+    return await tx.users.by_session(hash_token(token), now)
 
 
 async def _checked_name(

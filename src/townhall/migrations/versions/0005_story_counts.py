@@ -9,7 +9,8 @@ Every page and every count answer needs a story's number of public comments
 story's size; these two columns hold the numbers instead. Triggers keep them
 right for every statement that inserts, deletes or changes a comment's status,
 shadow flag, stream or story, whichever code path runs it (posting, moderation,
-enforcement, imports), in the same transaction as the change.
+enforcement, imports), in the same transaction as the change. The covering index
+that counting used (0003) goes: one index less to update on every write.
 """
 
 import sqlalchemy as sa
@@ -103,9 +104,13 @@ def upgrade() -> None:
         for statement in SQLITE_TRIGGERS:
             op.execute(statement)
     op.execute(BACKFILL)
+    op.drop_index("ix_comments_public", table_name="comments")
 
 
 def downgrade() -> None:
+    op.create_index(
+        "ix_comments_public", "comments", ["story_id", "stream", "status", "is_shadowed"]
+    )
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP TRIGGER IF EXISTS trg_comments_count_upd ON comments")
         op.execute("DROP TRIGGER IF EXISTS trg_comments_count_ins_del ON comments")

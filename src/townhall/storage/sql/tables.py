@@ -160,8 +160,6 @@ comments = Table(
     Index("ix_comments_site_time", "site_id", "created_at", "id"),
     Index("ix_comments_reported", "site_id", "report_count", "created_at"),
     Index("ix_comments_import_key", "site_id", "import_key", unique=True),
-    # Counts of public comments per story answered from the index alone.
-    Index("ix_comments_public", "story_id", "stream", "status", "is_shadowed"),
 )
 
 likes = Table(
