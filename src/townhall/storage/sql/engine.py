@@ -176,6 +176,41 @@ class FileLock:
         os.close(self.fd)
 
 
+MAX_BATCH = 64  # writes per shared commit at most
+
+
+class _Batch:
+    """One shared write transaction and the writers waiting for its commit."""
+
+    __slots__ = ("conn", "driver", "size", "trans", "waiting")
+
+    def __init__(self, conn: Connection, trans) -> None:
+        self.conn = conn
+        self.trans = trans
+        self.driver = conn.connection.driver_connection
+        self.size = 0
+        self.waiting: list[asyncio.Future] = []
+
+    def finish(self) -> None:
+        """Commit (rolled back when nothing was kept) and tell every writer."""
+        error: BaseException | None = None
+        try:
+            if self.waiting:
+                self.trans.commit()
+            else:
+                self.trans.rollback()
+        except BaseException as exc:  # every writer of the batch learns it failed
+            error = exc
+        finally:
+            _close_quietly(self.conn)
+        for fut in self.waiting:
+            if not fut.done():
+                if error is None:
+                    fut.set_result(None)
+                else:
+                    fut.set_exception(error)
+
+
 class Database:
     """Owns the engine; hands out read connections and write transactions."""
 
@@ -190,6 +225,8 @@ class Database:
         self._file_lock = (
             FileLock(self.url.split(":///", 1)[1] + "-writelock") if self.inline else None
         )
+        self._batch: _Batch | None = None
+        self._queued = 0
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncConnection]:
@@ -215,20 +252,76 @@ class Database:
             async with self.engine.begin() as conn:
                 yield conn
             return
+        if self.inline is not None:
+            async with self._grouped_write() as conn:
+                yield conn
+            return
         async with self._write_lock:
-            if self.inline is not None:
-                async with self._inline_write() as conn:
-                    yield conn
-                return
             async with self.engine.connect() as conn:
                 conn = await conn.execution_options(sqlite_begin="BEGIN IMMEDIATE")
                 async with conn.begin():
                     yield conn
 
     @asynccontextmanager
-    async def _inline_write(self) -> AsyncIterator[InlineConnection]:
-        """Take the file's write lock in a thread (it may wait for another process), then
-        run the statements and the commit on the loop: nothing in them waits in WAL mode."""
+    async def _grouped_write(self) -> AsyncIterator[InlineConnection]:
+        """A write on the SQLite file, committed together with the writes queued behind it.
+
+        Writers of this process run one at a time, each inside a SAVEPOINT of a shared
+        transaction (BEGIN IMMEDIATE, under the file lock). The writer that finds nobody
+        queued behind it commits for all; each writer returns only once the commit that
+        holds its changes is done, and a writer that fails rolls back to its savepoint
+        alone. Under load one commit (and one turn at the file lock) serves many writes.
+        """
+        assert self._write_lock is not None
+        self._queued += 1
+        try:
+            await self._write_lock.acquire()
+        except BaseException:
+            self._queued -= 1
+            # Cancelled while queued: if the writers before were counting on this one
+            # to commit for them, commit now.
+            if self._queued == 0 and not self._write_lock.locked():
+                self._finish_batch()
+            raise
+        self._queued -= 1
+        committed: asyncio.Future | None = None
+        try:
+            if self._batch is None:
+                self._batch = await self._open_batch()
+            batch = self._batch
+            name = f"w{batch.size}"
+            batch.size += 1
+            batch.driver.execute(f"SAVEPOINT {name}")
+            try:
+                yield InlineConnection(batch.conn)
+            except BaseException:
+                batch.driver.execute(f"ROLLBACK TO {name}")
+                batch.driver.execute(f"RELEASE {name}")
+                raise
+            else:
+                batch.driver.execute(f"RELEASE {name}")
+                committed = asyncio.get_running_loop().create_future()
+                batch.waiting.append(committed)
+        finally:
+            if self._queued == 0 or (self._batch is not None and self._batch.size >= MAX_BATCH):
+                self._finish_batch()
+            self._write_lock.release()
+        if committed is not None:
+            await asyncio.shield(committed)
+
+    def _finish_batch(self) -> None:
+        """Commit the open batch, if any, and let other processes write."""
+        batch, self._batch = self._batch, None
+        if batch is not None:
+            assert self._file_lock is not None
+            try:
+                batch.finish()
+            finally:
+                self._file_lock.release()
+
+    async def _open_batch(self) -> _Batch:
+        """Take the file's write lock (it may wait for another process) and BEGIN IMMEDIATE;
+        the statements and the commit then run on the loop: nothing in them waits in WAL mode."""
         assert self.inline is not None and self._file_lock is not None
         await self._file_lock.acquire()
         try:
@@ -243,17 +336,10 @@ class Database:
                     # The thread may still take the lock: give it back once it has.
                     begun.add_done_callback(lambda _f: _close_quietly(conn))
                     raise
-            try:
-                yield InlineConnection(conn)
-            except BaseException:
-                trans.rollback()
-                raise
-            else:
-                trans.commit()
-            finally:
-                conn.close()
-        finally:
+        except BaseException:
             self._file_lock.release()
+            raise
+        return _Batch(conn, trans)
 
     async def dispose(self) -> None:
         """Close every pooled connection."""
