@@ -37,7 +37,7 @@ def _cases(top: int, reply: int, token: str, story_id: int, author_id: int):
     for sort in Sort:
         yield cs._anon_top_level(sort), {"story_id": story_id, "stream": "open", "limit": 10}
     yield cs._anon_thread_sizes(), {"root_ids": [top, reply]}
-    yield cs._anon_all_replies(), {"root_ids": [top]}
+    yield cs._anon_all_replies(), {"root_ids": [top], "cap": 201}
     yield cs._view_by_id(), {"comment_id": reply, "site_id": "default"}
     yield cs._BY_ID, {"comment_id": top, "site_id": "default"}
     yield cs._LIKED, {"user_id": author_id, "ids": [top, reply]}
@@ -142,3 +142,45 @@ async def test_pages_without_the_response_cache_show_every_change_at_once(
         res = await c.put("/api/v1/me/name", json={"name": "Ann Renamed"}, headers=ann)
         assert res.status_code == 200, res.text
         assert (await page())[top]["author"]["name"] == "Ann Renamed"
+
+
+async def test_a_page_with_a_big_thread_reads_its_first_replies_and_its_size(app_client) -> None:
+    """Past SMALL_THREADS_ROWS replies, sizes come from a count and each thread's first few."""
+    c = app_client
+    ann = await sign_in(c, "big-ann", name="Ann Big")
+    small = await post(c, ann, "A quiet thread.", story="big-thread")
+    big = await post(c, ann, "A busy thread.", story="big-thread")
+    await post(c, ann, "The only reply here.", story="big-thread", parent_id=small["id"])
+    n = cs.SMALL_THREADS_ROWS + 5
+    async with c.ctx.write() as tx:
+        root = await tx.comments.by_id("default", big["id"])
+        start = utcnow()
+        for i in range(n):
+            await tx.comments.add(
+                {
+                    "site_id": "default",
+                    "story_id": root.story_id,
+                    "stream": "open",
+                    "parent_id": root.id,
+                    "root_id": root.id,
+                    "depth": 1,
+                    "author_id": root.author_id,
+                    "body": f"Reply {i}",
+                    "status": "published",
+                    "created_at": start + timedelta(seconds=i),
+                    "is_shadowed": False,
+                    "findings": [],
+                    "guideline": None,
+                }
+            )
+    for headers in ({}, ann):  # anonymous and signed-in readers take the same two paths
+        page = (await c.get("/api/v1/stories/big-thread/comments", headers=headers)).json()
+        by_id = {x["id"]: x for x in page["comments"]}
+        assert by_id[big["id"]]["reply_count"] == n
+        assert [r["body_html"] for r in by_id[big["id"]]["replies"]] == [
+            "<p>Reply 0</p>",
+            "<p>Reply 1</p>",
+            "<p>Reply 2</p>",
+        ]
+        assert by_id[small["id"]]["reply_count"] == 1
+        assert len(by_id[small["id"]]["replies"]) == 1

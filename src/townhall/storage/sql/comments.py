@@ -144,11 +144,12 @@ def _anon_thread_sizes() -> Select:
 
 @cache
 def _anon_all_replies() -> Select:
-    """Every visible reply of some threads, oldest first per thread, built once."""
+    """Visible replies of some threads, oldest first per thread, up to a cap, built once."""
     return hot(
         _view_select()
         .where(c.c.root_id.in_(bindparam("root_ids", expanding=True)), c.c.depth > 0, visible(None))
         .order_by(c.c.root_id, c.c.created_at, c.c.id)
+        .limit(bindparam("cap"))
     )
 
 
@@ -395,11 +396,42 @@ class SqlCommentStore:
     ) -> tuple[dict[int, list[CommentView]], dict[int, int]]:
         """The first replies of many threads and each thread's size.
 
-        Sizes come first (one grouped count). When the threads are small, all their
-        replies come in one query; otherwise each thread reads only its first few.
+        Small threads (the usual page) come whole in one query, which also gives their
+        sizes. When that query would pass SMALL_THREADS_ROWS rows, sizes come from one
+        grouped count and each thread reads only its first few replies.
         """
         if not root_ids:
             return {}, {}
+        if viewer_id is None:
+            q = _anon_all_replies()
+            params: dict[str, Any] | None = {"root_ids": root_ids, "cap": SMALL_THREADS_ROWS + 1}
+        else:
+            q = (
+                _view_select()
+                .where(c.c.root_id.in_(root_ids), c.c.depth > 0, visible(viewer_id))
+                .order_by(c.c.root_id, c.c.created_at, c.c.id)
+                .limit(SMALL_THREADS_ROWS + 1)
+            )
+            params = None
+        rows = (await self.conn.execute(q, params)).all()
+        if len(rows) <= SMALL_THREADS_ROWS:
+            totals: dict[int, int] = {}
+            for row in rows:
+                totals[row[5]] = totals.get(row[5], 0) + 1
+        else:
+            totals = await self._thread_sizes(root_ids, viewer_id)
+            rows = (
+                await self.conn.execute(_first_of_each(list(totals), viewer_id, per_thread))
+            ).all()
+        replies: dict[int, list[CommentView]] = {}
+        for row in rows:
+            got = replies.setdefault(row[5], [])
+            if len(got) < per_thread:
+                got.append(_to_view(row))
+        return replies, totals
+
+    async def _thread_sizes(self, root_ids: list[int], viewer_id: int | None) -> dict[int, int]:
+        """Visible replies per thread, for threads too big to read whole."""
         if viewer_id is None:
             sizes_q = _anon_thread_sizes()
             params: dict[str, Any] | None = {"root_ids": root_ids}
@@ -410,28 +442,7 @@ class SqlCommentStore:
                 .group_by(c.c.root_id)
             )
             params = None
-        totals = {root: int(n) for root, n in (await self.conn.execute(sizes_q, params)).all()}
-        if not totals:
-            return {}, totals
-        if sum(totals.values()) <= SMALL_THREADS_ROWS:
-            if viewer_id is None:
-                q, params = _anon_all_replies(), {"root_ids": list(totals)}
-            else:
-                q = (
-                    _view_select()
-                    .where(c.c.root_id.in_(list(totals)), c.c.depth > 0, visible(viewer_id))
-                    .order_by(c.c.root_id, c.c.created_at, c.c.id)
-                )
-                params = None
-        else:
-            q, params = _first_of_each(list(totals), viewer_id, per_thread), None
-        replies: dict[int, list[CommentView]] = {}
-        for row in (await self.conn.execute(q, params)).all():
-            root = row[5]
-            got = replies.setdefault(root, [])
-            if len(got) < per_thread:
-                got.append(_to_view(row))
-        return replies, totals
+        return {root: int(n) for root, n in (await self.conn.execute(sizes_q, params)).all()}
 
     async def thread(
         self, *, root_id: int, limit: int, cursor: str | None, viewer_id: int | None
