@@ -36,8 +36,10 @@ def _cases(top: int, reply: int, token: str, story_id: int, author_id: int):
     since = utcnow() - timedelta(hours=1)
     for sort in Sort:
         yield cs._anon_top_level(sort), {"story_id": story_id, "stream": "open", "limit": 10}
-    yield cs._anon_thread_sizes(), {"root_ids": [top, reply]}
-    yield cs._anon_all_replies(), {"root_ids": [top], "cap": 201}
+    yield cs._thread_sizes_query(False), {"root_ids": [top, reply]}
+    yield cs._all_replies_query(False), {"root_ids": [top], "cap": 201}
+    yield cs._thread_sizes_query(True), {"root_ids": [top, reply], "viewer_id": author_id}
+    yield cs._all_replies_query(True), {"root_ids": [top], "cap": 201, "viewer_id": author_id}
     yield cs._view_by_id(), {"comment_id": reply, "site_id": "default"}
     yield cs._BY_ID, {"comment_id": top, "site_id": "default"}
     yield cs._LIKED, {"user_id": author_id, "ids": [top, reply]}
@@ -76,7 +78,7 @@ async def test_every_hot_read_matches_sqlalchemy(sqlite_client) -> None:
             for mine, sa_row in zip(ours.all(), theirs, strict=True):
                 assert mine._mapping == dict(sa_row._mapping)
             checked += 1
-        assert checked == 17
+        assert checked == 19
 
 
 async def test_hot_writes_match_sqlalchemy(sqlite_client) -> None:

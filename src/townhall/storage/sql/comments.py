@@ -129,25 +129,29 @@ def _anon_top_level(sort: Sort) -> Select:
 
 
 @cache
-def _anon_thread_sizes() -> Select:
-    """Visible replies per thread for anonymous readers, built once."""
+def _thread_sizes_query(signed_in: bool) -> Select:
+    """Visible replies per thread (for a signed-in viewer: theirs too), built once."""
+    viewer = bindparam("viewer_id") if signed_in else None
     return hot(
         select(c.c.root_id, func.count())
         .where(
             c.c.root_id.in_(bindparam("root_ids", expanding=True)),
             c.c.depth > 0,
-            visible(None),
+            visible(viewer),
         )
         .group_by(c.c.root_id)
     )
 
 
 @cache
-def _anon_all_replies() -> Select:
+def _all_replies_query(signed_in: bool) -> Select:
     """Visible replies of some threads, oldest first per thread, up to a cap, built once."""
+    viewer = bindparam("viewer_id") if signed_in else None
     return hot(
         _view_select()
-        .where(c.c.root_id.in_(bindparam("root_ids", expanding=True)), c.c.depth > 0, visible(None))
+        .where(
+            c.c.root_id.in_(bindparam("root_ids", expanding=True)), c.c.depth > 0, visible(viewer)
+        )
         .order_by(c.c.root_id, c.c.created_at, c.c.id)
         .limit(bindparam("cap"))
     )
@@ -402,27 +406,18 @@ class SqlCommentStore:
         """
         if not root_ids:
             return {}, {}
-        if viewer_id is None:
-            q = _anon_all_replies()
-            params: dict[str, Any] | None = {"root_ids": root_ids, "cap": SMALL_THREADS_ROWS + 1}
-        else:
-            q = (
-                _view_select()
-                .where(c.c.root_id.in_(root_ids), c.c.depth > 0, visible(viewer_id))
-                .order_by(c.c.root_id, c.c.created_at, c.c.id)
-                .limit(SMALL_THREADS_ROWS + 1)
-            )
-            params = None
-        rows = (await self.conn.execute(q, params)).all()
+        params: dict[str, Any] = {"root_ids": root_ids, "cap": SMALL_THREADS_ROWS + 1}
+        if viewer_id is not None:
+            params["viewer_id"] = viewer_id
+        rows = (await self.conn.execute(_all_replies_query(viewer_id is not None), params)).all()
         if len(rows) <= SMALL_THREADS_ROWS:
             totals: dict[int, int] = {}
             for row in rows:
                 totals[row[5]] = totals.get(row[5], 0) + 1
         else:
             totals = await self._thread_sizes(root_ids, viewer_id)
-            rows = (
-                await self.conn.execute(_first_of_each(list(totals), viewer_id, per_thread))
-            ).all()
+            big = _first_of_each(list(totals), viewer_id, per_thread)
+            rows = (await self.conn.execute(big)).all()
         replies: dict[int, list[CommentView]] = {}
         for row in rows:
             got = replies.setdefault(row[5], [])
@@ -432,17 +427,11 @@ class SqlCommentStore:
 
     async def _thread_sizes(self, root_ids: list[int], viewer_id: int | None) -> dict[int, int]:
         """Visible replies per thread, for threads too big to read whole."""
-        if viewer_id is None:
-            sizes_q = _anon_thread_sizes()
-            params: dict[str, Any] | None = {"root_ids": root_ids}
-        else:
-            sizes_q = (
-                select(c.c.root_id, func.count())
-                .where(c.c.root_id.in_(root_ids), c.c.depth > 0, visible(viewer_id))
-                .group_by(c.c.root_id)
-            )
-            params = None
-        return {root: int(n) for root, n in (await self.conn.execute(sizes_q, params)).all()}
+        params: dict[str, Any] = {"root_ids": root_ids}
+        if viewer_id is not None:
+            params["viewer_id"] = viewer_id
+        rows = await self.conn.execute(_thread_sizes_query(viewer_id is not None), params)
+        return {root: int(n) for root, n in rows.all()}
 
     async def thread(
         self, *, root_id: int, limit: int, cursor: str | None, viewer_id: int | None
