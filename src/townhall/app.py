@@ -20,6 +20,7 @@ from townhall.cache import build_cache
 from townhall.config import Settings, load_settings
 from townhall.demo_pages import install_demo_pages
 from townhall.live.memory import MemoryBroker
+from townhall.logs import RequestIdMiddleware
 from townhall.ratelimit import MemoryRateLimiter, NoRateLimiter
 from townhall.services.context import Context
 from townhall.services.sites import bootstrap_site
@@ -103,4 +104,5 @@ def create_app(settings: Settings | None = None, *, demo: bool = False) -> FastA
 
     app.add_middleware(FastPath, cache=ctx.cache, ctx=ctx)
     app.add_middleware(EdgeMiddleware, ctx=ctx)
+    app.add_middleware(RequestIdMiddleware)
     return app

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
+import logging
 import secrets
 import sys
 from pathlib import Path
@@ -46,7 +47,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from townhall.http_guard import guarded_protocol
-    from townhall.logs import setup_logging
+    from townhall.logs import log_config, setup_logging
     from townhall.storage.migrate import upgrade
 
     settings = _settings(args)
@@ -59,12 +60,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
         os.environ["TOWNHALL_CONFIG"] = str(Path(args.config).resolve())
     if not args.no_migrate:
         upgrade(settings.database_url)
-    print(f"townhall {__version__} serving on http://{args.host}:{args.port}", flush=True)
+    logging.getLogger("townhall").info(
+        "townhall %s serving on http://%s:%s", __version__, args.host, args.port
+    )
     uvicorn.run(
         "townhall.asgi:app",
         host=args.host,
         port=args.port,
         workers=args.workers,
+        log_config=log_config(settings.log_level, settings.log_json),
         log_level=settings.log_level,
         access_log=args.access_log,
         proxy_headers=True,
@@ -83,6 +87,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     import uvicorn
 
     from townhall.demo import seed_demo
+    from townhall.logs import log_config
     from townhall.storage.migrate import upgrade
 
     db = args.db or "townhall-demo.sqlite3"
@@ -105,6 +110,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         "townhall.asgi:demo_app",
         host=args.host,
         port=args.port,
+        log_config=log_config("warning", settings.log_json),
         log_level="warning",
         timeout_graceful_shutdown=3,
     )
@@ -216,6 +222,8 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=cmd_moderate)
 
     porting.add_commands(sub)
+    for command in sub.choices.values():  # `townhall serve --config FILE` works too
+        command.add_argument("--config", default=argparse.SUPPRESS, help="TOML settings file")
     args = parser.parse_args(argv)
     try:
         return args.func(args)

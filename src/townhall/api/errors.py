@@ -13,6 +13,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 from townhall.errors import RateLimited, TownhallError
+from townhall.logs import REQUEST_ID
 
 log = logging.getLogger("townhall.api")
 PROBLEM_BASE = "/problems/"
@@ -117,7 +118,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _crash(request: Request, exc: Exception) -> Response:
-        rid = request.headers.get("x-request-id") or uuid.uuid4().hex
+        rid = REQUEST_ID.get() or uuid.uuid4().hex
         log.exception("unhandled error (request %s)", rid)
         return problem(
             500,
