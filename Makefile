@@ -9,7 +9,7 @@ PORT    ?= 8000
 DB      ?= sqlite
 
 .DEFAULT_GOAL := help
-.PHONY: help run serve migrate test lint fmt bench bench-moderation bench-live clean
+.PHONY: help run serve migrate test lint fmt wheel bench bench-moderation bench-live bench-smoke clean
 
 help: ## List the commands
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -47,7 +47,15 @@ fmt: $(TSTAMP) ## Format the code
 	$(BIN)/ruff format src tests bench
 	$(BIN)/ruff check --fix src tests bench
 
-bench: $(TSTAMP) ## HTTP benchmark vs Isso and a bare ASGI ceiling with wrk (DB=sqlite|postgres)
+wheel: $(STAMP) ## Build the wheel into dist/ (what the container image installs)
+	rm -rf build dist
+	$(BIN)/pip wheel -q --no-deps --wheel-dir dist .
+
+$(VENV)/.installed-bench: pyproject.toml $(STAMP)
+	$(BIN)/pip install -q -e '.[bench]'
+	@touch $@
+
+bench: $(VENV)/.installed-bench ## HTTP benchmark vs Isso and a bare ASGI ceiling with wrk (DB=sqlite|postgres)
 	$(BIN)/python bench/http/run.py --db $(DB) $(BENCH_ARGS)
 
 $(VENV)/.installed-train: pyproject.toml $(STAMP)
@@ -55,10 +63,15 @@ $(VENV)/.installed-train: pyproject.toml $(STAMP)
 	@touch $@
 
 bench-moderation: $(VENV)/.installed-train ## Score pre-moderation on the eval set vs alt-profanity-check
-	$(BIN)/python bench/moderation/bench.py
+	$(BIN)/python bench/moderation/bench.py $(BENCH_ARGS)
 
-bench-live: $(STAMP) ## Hold 10,000 live streams on one instance while posting; print latency and memory
+bench-live: $(VENV)/.installed-bench ## Hold 10,000 live streams on one instance while posting; print latency and memory
 	ulimit -n $$(ulimit -Hn) 2>/dev/null; $(BIN)/python bench/live/bench.py $(BENCH_ARGS)
 
+bench-smoke: ## Run each benchmark for a few seconds on tiny data (keeps them working; no numbers)
+	$(MAKE) bench BENCH_ARGS="--seconds 1 --connections 4 --workers 1 --threads 20"
+	$(MAKE) bench-live BENCH_ARGS="--streams 20 --posts 3 --interval 0.2 --connect-seconds 30 --drain-seconds 1"
+	$(MAKE) bench-moderation BENCH_ARGS="--limit 300"
+
 clean: ## Remove caches and local databases
-	rm -rf .pytest_cache .ruff_cache test-results *.sqlite3*
+	rm -rf .pytest_cache .ruff_cache test-results build dist *.sqlite3*

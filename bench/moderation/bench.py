@@ -82,12 +82,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data", default=os.environ.get("TOWNHALL_MODERATION_EVAL", DEFAULT_EVAL))
     parser.add_argument("--no-baseline", action="store_true", help="skip alt-profanity-check")
+    parser.add_argument("--limit", type=int, help="score only this many rows, spread over the set")
     args = parser.parse_args()
     pin_to_one_core()
 
     from townhall.moderation.pipeline import Action, Rules, Submission, review
 
+    if not Path(args.data).is_file():
+        parser.exit(2, f"no evaluation set at {args.data} (see --data, TOWNHALL_MODERATION_EVAL)\n")
     rows = load(Path(args.data))
+    if args.limit and args.limit < len(rows):
+        rows = rows[:: -(-len(rows) // args.limit)]
     rules = Rules()
     decided: Counter[str] = Counter()
 
