@@ -79,6 +79,14 @@ async def test_unhandled_error_answer_and_log_line_name_the_same_request_id(
         await app.state.ctx.db.dispose()
     assert res.status_code == 500
     assert res.json()["request_id"] == "trace-7"
+    assert res.headers["x-request-id"] == "trace-7"
     (record,) = _json_lines(out.getvalue())
     assert record["request_id"] == "trace-7"
     assert "disk on fire" in record["exception"]
+
+
+async def test_answers_before_routing_carry_the_request_id_too(sqlite_client):
+    page = await sqlite_client.get("/api/v1/stories/any/comments", headers={"X-Request-ID": "p-1"})
+    counts = await sqlite_client.get("/api/v1/counts?story_id=any")
+    assert page.status_code == 200 and page.headers["x-request-id"] == "p-1"
+    assert counts.status_code == 200 and len(counts.headers["x-request-id"]) == 16

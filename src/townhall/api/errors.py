@@ -126,5 +126,7 @@ def install(app: FastAPI) -> None:
             "Internal error",
             f"something went wrong on our side (request id {rid})",
             request.url.path,
+            # Sent past the request-id middleware, so the header is set here.
+            headers={"x-request-id": rid},
             request_id=rid,
         )
