@@ -12,7 +12,7 @@ import subprocess
 import httpx
 
 from tests.servers import BIN, free_port, wait_ready
-from townhall.logs import JsonFormatter
+from townhall.logs import REQUEST_ID, JsonFormatter, PlainFormatter
 
 
 def _json_lines(text: str) -> list[dict]:
@@ -90,3 +90,14 @@ async def test_answers_before_routing_carry_the_request_id_too(sqlite_client):
     counts = await sqlite_client.get("/api/v1/counts?story_id=any")
     assert page.status_code == 200 and page.headers["x-request-id"] == "p-1"
     assert counts.status_code == 200 and len(counts.headers["x-request-id"]) == 16
+
+
+def test_plain_lines_for_a_terminal_name_the_request_too():
+    record = logging.makeLogRecord({"name": "townhall.api", "msg": "slow query", "levelno": 30})
+    token = REQUEST_ID.set("abc-1")
+    try:
+        line = PlainFormatter().format(record)
+    finally:
+        REQUEST_ID.reset(token)
+    assert line.endswith("townhall.api: slow query [request abc-1]")
+    assert PlainFormatter().format(record).endswith("townhall.api: slow query")
