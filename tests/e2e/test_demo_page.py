@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.widget_helpers import axe_violations, open_demo, widget
+from tests.e2e.widget_helpers import SAM, axe_violations, login, open_demo, use_session, widget
 
 pytestmark = pytest.mark.browser
 
@@ -61,6 +61,20 @@ def test_comments_are_fetched_only_when_the_reader_nears_them(page: Page, live_s
     widget(page).scroll_into_view_if_needed()
     expect(widget(page).locator("article").first).to_be_visible()
     assert len([u for u in seen if "/comments?" in u]) == 1, "one request for the first page"
+
+
+def test_a_first_view_fetches_one_script_and_nothing_more_on_use(
+    page: Page, live_server: str
+) -> None:
+    scripts: list[str] = []
+    page.on("request", lambda r: scripts.append(r.url) if r.resource_type == "script" else None)
+    use_session(page, live_server, login(live_server, SAM[0]))
+    w = open_demo(page, live_server)
+    expect(w.get_by_label("Add your comment")).to_be_visible()
+    w.get_by_role("button", name=re.compile("^Report comment by")).first.click()
+    expect(page.get_by_role("dialog", name="Report Comment")).to_be_visible()
+    # tests/unit/test_widget_size.py weighs this one file against the budget.
+    assert scripts == [f"{live_server}/embed.js"]
 
 
 def test_three_sort_orders_change_the_order(page: Page, live_server: str) -> None:

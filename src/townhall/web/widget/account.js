@@ -1,0 +1,66 @@
+// The account box above the list (signed out, no name yet, banned, suspended, signed in) and
+// what goes under it: the composer, or the reason there is none.
+import { composer } from './composer.js';
+import { btn, h } from './dom.js';
+import { authForm, nameForm } from './forms.js';
+import { fullDate, parts, t } from './messages.js';
+
+/** Draw the account box and the composer area for the current reader, story and stream. */
+export function renderAccount(w) {
+  const u = w.user;
+  const site = w.site;
+  w.account.replaceChildren();
+  w.composerArea.replaceChildren();
+  if (!u) {
+    const box = h('div', { class: 'signin' }, h('p', { class: 'cta' }, t('signInCta')));
+    if (site.local_accounts) {
+      box.append(h('div', { class: 'row' },
+        btn(t('signIn'), { class: 'primary', onclick: () => authForm(w, 'login') }),
+        btn(t('register'), { class: 'secondary', onclick: () => authForm(w, 'register') })));
+    } else {
+      box.append(btn(t('signIn'), { class: 'primary', onclick: () => w.dispatchEvent(
+        new CustomEvent('townhall-login', { bubbles: true, composed: true })) }));
+    }
+    w.account.append(box);
+  } else if (u.status === 'banned') {
+    w.account.append(h('p', { class: 'banner', part: 'notice' }, t('banned')));
+  } else if (u.status === 'suspended') {
+    const back = u.suspended_until ? t('rejoinOn', { date: fullDate(u.suspended_until) }) : t('rejoinLater');
+    w.account.append(h('p', { class: 'banner', part: 'notice' }, t('suspended'), ' ', back));
+  } else if (!u.name) {
+    w.account.append(nameForm(w));
+  } else {
+    const out = w.session.via === 'sso' ? null : btn(t('signOut'), { class: 'link', onclick: () => w.signOut() });
+    w.account.append(h('p', { class: 'who-am-i' }, ...parts('signedInAs', { name: h('strong', null, u.name) }),
+      out ? h('span', { class: 'notyou' }, ' ', t('notYou'), ' ', out) : null));
+  }
+  if (w.story && w.story.is_closed) {
+    w.composerArea.append(h('p', { class: 'info', part: 'notice' }, t('closed')));
+    return;
+  }
+  if (!u || !u.name || (u.status && u.status !== 'active')) return;
+  if (w.stream === 'premium' && !u.premium) {
+    w.composerArea.append(premiumRefusal(w, 'premium.comment'));
+    return;
+  }
+  w.composerArea.append(composer(w, { key: w.draftKey(w.stream), label: t('compose.label'),
+    submit: t('compose.submit'), formLabel: t('compose.form') }));
+}
+
+/** Why a non-subscriber cannot take part in the Premium stream, with the "Learn more" link. */
+export function premiumRefusal(w, id) {
+  const premium = w.site.premium_label || t('premium');
+  const p = h('p', { class: 'info', part: 'notice' }, t(id, { premium }));
+  if (w.site.learn_more_url) {
+    p.append(' ', h('a', { href: w.site.learn_more_url, target: '_blank', rel: 'noopener',
+      part: 'learn-more' }, t('learnMore')));
+  }
+  return p;
+}
+
+/** Tell a signed-out reader why nothing happened and take them to the sign-in box. */
+export function needSignIn(w, action) {
+  w.announce(t(`signInTo.${action}`));
+  const target = w.account.querySelector('button, input');
+  if (target) { target.focus(); target.scrollIntoView({ block: 'center' }); }
+}
