@@ -4,6 +4,7 @@ import { composer } from './composer.js';
 import { btn, h } from './dom.js';
 import { authForm, nameForm } from './forms.js';
 import { fullDate, parts, t } from './messages.js';
+import { learnMore, premiumName } from './shell.js';
 
 /** Draw the account box and the composer area for the current reader, story and stream. */
 export function renderAccount(w) {
@@ -23,16 +24,15 @@ export function renderAccount(w) {
     }
     w.account.append(box);
   } else if (u.status === 'banned') {
-    w.account.append(h('p', { class: 'banner', part: 'notice' }, t('banned')));
+    w.account.append(h('div', { class: 'banner', part: 'notice' }, h('p', null, t('banned')), whoAmI(w)));
   } else if (u.status === 'suspended') {
     const back = u.suspended_until ? t('rejoinOn', { date: fullDate(u.suspended_until) }) : t('rejoinLater');
-    w.account.append(h('p', { class: 'banner', part: 'notice' }, t('suspended'), ' ', back));
+    w.account.append(h('div', { class: 'banner', part: 'notice' },
+      h('p', null, t('suspended'), ' ', back), whoAmI(w)));
   } else if (!u.name) {
     w.account.append(nameForm(w));
   } else {
-    const out = w.session.via === 'sso' ? null : btn(t('signOut'), { class: 'link', onclick: () => w.signOut() });
-    w.account.append(h('p', { class: 'who-am-i' }, ...parts('signedInAs', { name: h('strong', null, u.name) }),
-      out ? h('span', { class: 'notyou' }, ' ', t('notYou'), ' ', out) : null));
+    w.account.append(whoAmI(w));
   }
   if (w.story && w.story.is_closed) {
     w.composerArea.append(h('p', { class: 'info', part: 'notice' }, t('closed')));
@@ -47,14 +47,18 @@ export function renderAccount(w) {
     submit: t('compose.submit'), formLabel: t('compose.form') }));
 }
 
+/** "Signed in as NAME. Not you? Sign out" (no Sign out for publisher sign-in: the page owns it). */
+function whoAmI(w) {
+  const u = w.user;
+  const out = w.session.via === 'sso' ? null : btn(t('signOut'), { class: 'link', onclick: () => w.signOut() });
+  return h('p', { class: 'who-am-i' }, ...parts('signedInAs', { name: h('strong', null, u.name || u.email || '') }),
+    out ? h('span', { class: 'notyou' }, ' ', t('notYou'), ' ', out) : null);
+}
+
 /** Why a non-subscriber cannot take part in the Premium stream, with the "Learn more" link. */
 export function premiumRefusal(w, id) {
-  const premium = w.site.premium_label || t('premium');
-  const p = h('p', { class: 'info', part: 'notice' }, t(id, { premium }));
-  if (w.site.learn_more_url) {
-    p.append(' ', h('a', { href: w.site.learn_more_url, target: '_blank', rel: 'noopener',
-      part: 'learn-more' }, t('learnMore')));
-  }
+  const p = h('p', { class: 'info', part: 'notice' }, t(id, { premium: premiumName(w) }));
+  if (w.site.learn_more_url) p.append(' ', learnMore(w));
   return p;
 }
 

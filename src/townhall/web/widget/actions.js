@@ -17,7 +17,7 @@ export async function toggleLike(w, c, button, label) {
     label.textContent = t('likes', { count: r.like_count });
     w.announce(t(r.liked_by_me ? 'liked' : 'unliked'));
   } catch (x) {
-    w.announce(problemText(x, 'like'));
+    w.announce(problemText(x, 'like'), 'error');
   } finally {
     button.disabled = false;
     button.focus();
@@ -52,8 +52,8 @@ export async function report(w, c, button) {
     await w.call(`/comments/${c.id}/reports`, { method: 'POST', body: { reason: choice.reason, note: choice.note } });
     w.announce(t('report.thanks'));
   } catch (x) {
+    if (x.code !== 'already-reported') { w.announce(problemText(x, 'report'), 'error'); return; }
     w.announce(problemText(x, 'report'));
-    if (x.code !== 'already-reported') return;
   }
   c.reported_by_me = true;
   button.setAttribute('aria-disabled', 'true');
@@ -75,7 +75,7 @@ export async function remove(w, c, button) {
   try {
     await w.call(`/comments/${c.id}`, { method: 'DELETE' });
   } catch (x) {
-    w.announce(problemText(x, 'delete'));
+    w.announce(problemText(x, 'delete'), 'error');
     button.focus();
     return;
   }

@@ -1,8 +1,11 @@
 // Writing: the comment composer, replies and edits, with drafts kept per story in
 // sessionStorage so a failed post, a sign-in or a reload loses nothing.
 import { storyPath } from './api.js';
+import { countdown } from './clock.js';
 import { btn, h, uid } from './dom.js';
+import { explain } from './held.js';
 import { problemText, t } from './messages.js';
+import { learnMore, premiumName } from './shell.js';
 
 const drafts = {
   get(k) { try { return sessionStorage.getItem(k) || ''; } catch { return ''; } },
@@ -20,7 +23,7 @@ export function composer(w, { key, label, submit, formLabel, parent = null, onCa
     'aria-describedby': `${id}-n`, part: 'textarea' });
   ta.value = initial || drafts.get(key);
   const count = h('span', { id: `${id}-n`, class: 'counter' });
-  const err = h('p', { class: 'err', role: 'alert' });
+  const err = h('div', { class: 'err', role: 'alert' });
   const send = h('button', { type: 'submit', part: 'button', class: 'primary' }, submit);
   const upd = () => {
     const left = max - ta.value.length;
@@ -60,9 +63,8 @@ export function composer(w, { key, label, submit, formLabel, parent = null, onCa
       send.disabled = false;
     } catch (x) {
       err.textContent = postError(w, x, initial ? 'edit' : 'post');
-      if (x.code === 'premium-required' && w.site.learn_more_url) {
-        err.append(' ', h('a', { href: w.site.learn_more_url, target: '_blank', rel: 'noopener' }, t('learnMore')));
-      }
+      if (x.code === 'comment-rejected') err.append(...explain(x.data, { advice: 'fix', text: body }));
+      if (x.code === 'premium-required' && w.site.learn_more_url) err.append(' ', learnMore(w));
       if (x.code === 'rate-limited') {
         setTimeout(() => { send.disabled = false; }, Math.max(1, x.retryAfter || 30) * 1000);
       } else send.disabled = false;
@@ -76,10 +78,10 @@ export function composer(w, { key, label, submit, formLabel, parent = null, onCa
 
 /** The message for a refused post or edit, after bringing what the widget knows up to date. */
 function postError(w, x, action) {
-  const premium = (w.site && w.site.premium_label) || t('premium');
+  const premium = premiumName(w);
   switch (x.code) {
     case 'comment-rejected':
-      return x.data.reason ? t('rejectedBecause', { reason: x.data.reason }) : `${t('rejected')}.`;
+      return `${t('rejected')}.`;
     case 'story-closed':
       w.story.is_closed = true;
       setTimeout(() => w.renderAccount(), 0);
@@ -143,10 +145,11 @@ export function openEdit(w, c, trigger) {
   const art = trigger.closest('article');
   if (art.querySelector('.reply-box')) return;
   const body = art.querySelector('.body');
-  const left = Math.max(0, Math.round((Date.parse(c.editable_until) - Date.now()) / 60000));
+  const hint = h('p', { class: 'hint', 'data-until': c.editable_until, 'data-left': 'edit.left' });
+  countdown(hint);
   const close = () => { box.remove(); body.hidden = false; trigger.focus(); };
   const box = h('div', { class: 'reply-box' },
-    h('p', { class: 'hint' }, t('edit.left', { count: left })),
+    hint,
     composer(w, {
       key: w.draftKey(`edit-${c.id}`), label: t('edit.label'), submit: t('edit.submit'),
       formLabel: t('edit.form'), initial: body.textContent,

@@ -21,11 +21,13 @@ export function confirm(root, { title, text, action, danger = false, reasons = n
       const rid = `${id}-r${i}`;
       const label = has(`reason.${r.id}`) ? t(`reason.${r.id}`) : r.label;
       set.append(h('div', { class: 'opt' },
-        h('input', { type: 'radio', name: 'reason', id: rid, value: r.id, checked: i === 0 }),
+        // Nothing is chosen for the reader: a default would be recorded as their reason.
+        h('input', { type: 'radio', name: 'reason', id: rid, value: r.id }),
         h('label', { for: rid }, label)));
     });
     note = h('textarea', { id: `${id}-note`, rows: '3', maxlength: '500' });
-    form.append(set, h('label', { for: `${id}-note`, class: 'note-label' }, t('report.note')), note);
+    form.append(set, h('p', { id: `${id}-e`, class: 'err', role: 'alert' }),
+      h('label', { for: `${id}-note`, class: 'note-label' }, t('report.note')), note);
   }
   form.append(h('div', { class: 'btns' }, cancel, ok));
   const dlg = h('dialog', { part: 'dialog', 'aria-labelledby': `${id}-t`, 'aria-describedby': `${id}-d` },
@@ -38,7 +40,12 @@ export function confirm(root, { title, text, action, danger = false, reasons = n
       e.preventDefault();
       if (note) {
         const picked = form.querySelector('input[name=reason]:checked');
-        result = { reason: picked ? picked.value : 'other', note: note.value.trim() };
+        if (!picked) {
+          form.querySelector(`#${id}-e`).textContent = t('report.choose');
+          form.querySelector('input[name=reason]').focus();
+          return;
+        }
+        result = { reason: picked.value, note: note.value.trim() };
       } else result = true;
       dlg.close();
     });

@@ -7,9 +7,12 @@ import { btn, h } from './dom.js';
 import { dropFresh, isLive, pruneFresh, showFresh, startLive, stopLive } from './live.js';
 import { t } from './messages.js';
 import { onSessionChange, readSession, writeSession } from './session.js';
-import { build, renderMeta, skeleton } from './shell.js';
+import { build, premiumName, renderCounts, renderMeta, skeleton } from './shell.js';
 import { adoptStyles } from './style.js';
+import { tick } from './clock.js';
 import { focusComment, placeReply, replace, thread } from './thread.js';
+
+const TICK_MS = 15000; // relative times and edit countdowns are redrawn this often
 
 class TownhallComments extends HTMLElement {
   static get observedAttributes() { return ['sso-token', 'theme']; }
@@ -26,6 +29,7 @@ class TownhallComments extends HTMLElement {
     this.seen = new Set();
     this.comments = new Map();
     this.fresh = [];
+    this.counts = { open: 0, premium: 0 };
     this.seq = 0;
     this.session = readSession();
   }
@@ -70,6 +74,7 @@ class TownhallComments extends HTMLElement {
 
   disconnectedCallback() {
     if (this.io) this.io.disconnect();
+    clearInterval(this.ticker);
     stopLive(this);
     if (this.unlisten) this.unlisten();
     this.built = false;
@@ -93,6 +98,7 @@ class TownhallComments extends HTMLElement {
     Promise.resolve(this.pendingAuth).then(() => this.load());
     // A stored session may be stale (banned, suspended, renamed since): ask who we are.
     if (!this.pendingAuth && this.session && this.session.token) this.refreshMe();
+    this.ticker = setInterval(() => { if (!document.hidden && this.site) tick(this); }, TICK_MS);
   }
 
   /* ---------- who is reading ---------- */
@@ -158,20 +164,26 @@ class TownhallComments extends HTMLElement {
 
   renderAccount() { renderAccount(this); }
 
-  announce(msg) {
-    this.status.textContent = '';
+  /** Say `msg` in the status region, which is also shown as a toast (`kind`: ok or error). */
+  announce(msg, kind = 'ok') {
+    const s = this.status;
+    clearTimeout(this.toastTimer);
+    s.textContent = '';
+    s.dataset.kind = kind;
     // A fresh text node after a tick makes screen readers repeat identical messages.
-    setTimeout(() => { this.status.textContent = msg; }, 30);
+    setTimeout(() => { s.textContent = msg; }, 30);
+    this.toastTimer = setTimeout(() => { s.textContent = ''; }, 8000);
   }
 
+  /** The current stream's total, from a page or a live count event. */
   showCount(total) {
-    this.total = total;
-    this.countEl.textContent = ` (${total})`;
+    this.counts[this.stream] = total;
+    renderCounts(this);
   }
 
   bump(delta) {
     // With a live stream open the server's own count events are authoritative.
-    if (!isLive(this)) this.showCount(Math.max(0, (this.total || 0) + delta));
+    if (!isLive(this)) this.showCount(Math.max(0, (this.counts[this.stream] || 0) + delta));
   }
 
   thread(c) { return thread(this, c); }
@@ -180,7 +192,7 @@ class TownhallComments extends HTMLElement {
 
   replace(c) { replace(this, c); }
 
-  focusComment(li, scroll = false) { focusComment(li, scroll); }
+  focusComment(li, how) { focusComment(li, how); }
 
   showFresh() { showFresh(this); }
 
@@ -212,6 +224,7 @@ class TownhallComments extends HTMLElement {
     this.story = page.story;
     if (first) renderMeta(this);
     this.cursor = page.next_cursor;
+    if (page.story.counts) this.counts = { ...page.story.counts };
     this.showCount(page.total);
     const active = this.root.activeElement;
     const keep = !append && active && active.closest('.list') && active.closest('li.c');
@@ -227,9 +240,8 @@ class TownhallComments extends HTMLElement {
     this.list.setAttribute('aria-busy', 'false');
     this.stateEl.replaceChildren();
     if (!this.list.children.length) {
-      const premium = this.site.premium_label || t('premium');
       this.stateEl.append(h('p', { class: 'empty', part: 'notice' },
-        this.stream === 'premium' ? t('emptyPremium', { premium }) : t('empty')));
+        this.stream === 'premium' ? t('emptyPremium', { premium: premiumName(this) }) : t('empty')));
     }
     this.moreBtn.hidden = !this.cursor;
     this.moreBtn.disabled = false;
@@ -243,7 +255,7 @@ class TownhallComments extends HTMLElement {
       this.listHead.focus();
     } else if (keep) {
       const again = this.root.getElementById(keep.id);
-      if (again) focusComment(again);
+      if (again) focusComment(again, 'none');
     }
     if (first) this.followPermalink();
   }
@@ -257,7 +269,7 @@ class TownhallComments extends HTMLElement {
       this.hidden = true;
       return;
     }
-    if (append) { this.announce(t('loadError')); return; }
+    if (append) { this.announce(t('loadError'), 'error'); return; }
     this.list.setAttribute('aria-busy', 'false');
     this.list.replaceChildren();
     this.moreBtn.hidden = true;
@@ -281,7 +293,7 @@ class TownhallComments extends HTMLElement {
       await b.open(false);
     }
     const el = find();
-    if (el) { focusComment(el, true); return; }
+    if (el) { focusComment(el, 'center'); return; }
     this.notice.replaceChildren(h('div', { class: 'info', part: 'notice' }, h('p', null, t('missing')),
       btn(t('viewAll'), { class: 'link', onclick: () => { this.notice.replaceChildren(); this.listHead.focus(); } })));
   }

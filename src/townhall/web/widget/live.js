@@ -120,5 +120,5 @@ export function showFresh(w) {
     first = li;
   }
   w.stateEl.replaceChildren();
-  if (first) w.focusComment(first, true);
+  if (first) w.focusComment(first, 'center');
 }

@@ -12,11 +12,14 @@ const EN = {
   intro: 'Share your thoughts and debate the big issues',
   skip: 'Skip to comment form',
   learnMore: 'Learn more',
+  aboutPremium: 'about {premium}',
   guidelinesRegion: 'Community guidelines',
-  guidelinesFull: 'Read our community guidelines in full',
+  respectful: 'Please be respectful when making a comment and adhere to our Community Guidelines.',
+  guidelinesFull: 'You can find our Community Guidelines in full here.',
   streams: 'Comment streams',
   premium: 'Premium',
-  openStream: 'All comments',
+  // Not "All comments": Premium comments are in the other tab.
+  openStream: 'Open discussion',
   sortBy: 'Sort by',
   'sort.newest': 'Newest first',
   'sort.oldest': 'Oldest first',
@@ -65,10 +68,37 @@ const EN = {
   accountGone: 'This comment is no longer available. The commenter has deleted their account.',
   pending: 'Your comment is awaiting review',
   rejected: 'This comment has been rejected for violating our guidelines',
-  rejectedBecause: 'This comment has been rejected for violating our guidelines: {reason}',
+  editLeft: { one: 'You can edit it for {count} more minute.', other: 'You can edit it for {count} more minutes.' },
+  passage: 'The passage: “{text}”',
+
+  // Why a comment is held or was rejected, by guideline, and what its author can change.
+  // Never the matched words themselves (that would teach how to get round the check).
+  'why.swearing': 'It may contain swearing or obscene language, which our guidelines do not allow.',
+  'why.abuse': 'It may contain personal abuse or a threat, which our guidelines do not allow.',
+  'why.discrimination': 'It may contain discriminatory or inciteful language, which our guidelines do not allow.',
+  'why.private_info': 'It may reveal private information about someone, such as a phone number, an email or a home address.',
+  'why.impersonation': 'It may look as if it comes from someone else or from our staff.',
+  'why.spam': 'It looks like spam: too many links, repeated text or many comments at once.',
+  'why.trust': 'Comments here are read by a moderator before they appear. There is nothing you need to change.',
+  'why.reports': 'Readers reported it, so a moderator will look at it.',
+  'why.moderator': 'A moderator found that it breaks our community guidelines.',
+  'why.other': 'A moderator will check it against our community guidelines.',
+  'change.swearing': 'Take out the swearing: the moderator sees your edited text.',
+  'change.abuse': 'Criticise the argument, not the person: the moderator sees your edited text.',
+  'change.discrimination': 'Leave out remarks about groups of people: the moderator sees your edited text.',
+  'change.private_info': 'Leave out details that identify a private person: the moderator sees your edited text.',
+  'change.impersonation': 'Speak only for yourself: the moderator sees your edited text.',
+  'change.spam': 'Keep to one link and your own words: the moderator sees your edited text.',
+  'fix.swearing': 'Take out the swearing and post it again.',
+  'fix.abuse': 'Criticise the argument, not the person, and post it again.',
+  'fix.discrimination': 'Leave out remarks about groups of people and post it again.',
+  'fix.private_info': 'Leave out details that identify a private person and post it again.',
+  'fix.impersonation': 'Speak only for yourself and post it again.',
+  'fix.spam': 'Keep to one link and your own words, and post it again.',
 
   // Time
   'time.now': 'just now',
+  editExpired: 'Edit time has expired. You can no longer edit this comment.',
 
   // Account
   signInCta: 'Sign in and Join the Conversation',
@@ -143,6 +173,7 @@ const EN = {
   'report.note': 'Add a note (optional)',
   'report.thanks': "Thank you! We've received your report.",
   'report.already': 'You have already reported this comment.',
+  'report.choose': 'Choose a reason for your report.',
   'delete.title': 'Delete Comment',
   'delete.question': 'Are you sure you want to delete this comment?',
   'delete.done': 'Your comment has been deleted',
@@ -185,7 +216,6 @@ const EN = {
     other: 'Too many attempts. Try again in {count} seconds.',
   },
   'problem.signInAgain': 'Please sign in again to post.',
-  'problem.editExpired': 'Edit time has expired. You can no longer edit this comment.',
   'problem.ownLike': 'You cannot like your own comment.',
   'problem.ownReport': 'You cannot report your own comment.',
   'problem.archived': 'This story is archived: no new comments, likes or reports.',
@@ -248,18 +278,15 @@ const RTF = new Intl.RelativeTimeFormat(LOCALE, { numeric: 'auto' });
 const DAY = new Intl.DateTimeFormat(LOCALE, { day: 'numeric', month: 'long', year: 'numeric' });
 const FULL = new Intl.DateTimeFormat(LOCALE, { dateStyle: 'long', timeStyle: 'short' });
 
-/** How long ago `iso` was, in words ("5 minutes ago"); a date after two weeks. */
-export function ago(iso) {
-  const s = (Date.parse(iso) - Date.now()) / 1000;
+/** How long ago `iso` was, in words ("5 minutes ago", "1 minute ago" from 45 s); a date after two weeks. */
+export function ago(iso, now = Date.now()) {
+  const s = (Date.parse(iso) - now) / 1000;
   const abs = Math.abs(s);
   if (abs < 45) return t('time.now');
-  for (const [unit, size] of [['day', 86400], ['hour', 3600], ['minute', 60]]) {
-    if (abs >= size) {
-      if (unit === 'day' && abs > 86400 * 14) break;
-      return RTF.format(Math.round(s / size), unit);
-    }
-  }
-  return DAY.format(new Date(iso));
+  if (abs > 86400 * 14) return DAY.format(new Date(iso));
+  const [unit, size, most] = abs >= 86400 ? ['day', 86400, 14] : abs >= 3600 ? ['hour', 3600, 23] : ['minute', 60, 59];
+  const n = Math.min(most, Math.max(1, Math.round(abs / size)));
+  return RTF.format(s < 0 ? -n : n, unit);
 }
 
 /** The date and time of `iso` in full ("25 November 2026 at 14:05"). */
@@ -284,7 +311,7 @@ const PROBLEMS = {
   unauthenticated: 'problem.signInAgain',
   'invalid-token': 'problem.signInAgain',
   'invalid-credentials': 'auth.mismatch',
-  'edit-window-closed': 'problem.editExpired',
+  'edit-window-closed': 'editExpired',
   'like:own-comment': 'problem.ownLike',
   'report:own-comment': 'problem.ownReport',
   'already-reported': 'report.already',

@@ -7,12 +7,15 @@ const SORTS = ['newest', 'oldest', 'most_liked'];
 
 /** Build the empty frame into the shadow root, showing skeleton rows until the first page. */
 export function build(w) {
-  w.status = h('div', { role: 'status', class: 'sr-only' });
+  // The one status region: read out by screen readers and shown as a toast at the bottom of
+  // the screen while the section is in view, so every confirmation and failure is visible.
+  w.status = h('div', { role: 'status', class: 'toast', part: 'status' });
   w.heading = h('h2', { id: 'th-h', part: 'heading', tabindex: '-1' }, t('heading'));
   w.countEl = h('span', { class: 'count' });
   w.heading.append(w.countEl);
   w.intro = h('p', { class: 'intro' }, t('intro'));
-  w.guide = h('details', { part: 'guidelines', class: 'guide' }, h('summary', null, t('learnMore')));
+  w.rules = h('div', { role: 'region', 'aria-label': t('guidelinesRegion'), part: 'guidelines',
+    class: 'rules', hidden: true });
   w.tabs = h('div', { class: 'tabs', hidden: true });
   w.notice = h('div', { class: 'notice-area' });
   w.account = h('div', { class: 'account', part: 'account' });
@@ -35,14 +38,14 @@ export function build(w) {
       w.heading.scrollIntoView({ block: 'start' });
     } }));
   w.panel = h('div', { id: 'th-panel', class: 'panel' },
-    w.account, w.composerArea, w.toolbar, w.newBtn, w.listHead, w.list,
+    w.rules, w.account, w.composerArea, w.toolbar, w.newBtn, w.listHead, w.list,
     w.stateEl, w.moreBtn, w.footer);
   const skip = btn(t('skip'), { class: 'skip', onclick: () => {
     const target = w.root.querySelector('.composer textarea, .account input, .account button');
     if (target) target.focus();
   } });
   w.section = h('section', { class: 'th', part: 'root', 'aria-labelledby': 'th-h' },
-    skip, h('header', { class: 'head', part: 'header' }, w.heading, w.intro, w.guide),
+    skip, h('header', { class: 'head', part: 'header' }, w.heading, w.intro),
     w.tabs, w.notice, w.panel, w.status);
   w.root.replaceChildren(w.section);
   skeleton(w);
@@ -61,23 +64,26 @@ export function renderMeta(w) {
   const site = w.site;
   if (site.heading) w.heading.firstChild.textContent = site.heading;
   if (site.call_to_action) w.intro.textContent = site.call_to_action;
-  const guide = h('div', { role: 'region', 'aria-label': t('guidelinesRegion'), class: 'guide-body' },
+  // The guidelines in full above each stream's form, as the modelled page shows them.
+  w.rules.replaceChildren(h('p', { class: 'cta' }, t('respectful')),
     h('ul', null, (site.guidelines || []).map((g) => h('li', null, g))));
   if (site.guidelines_url) {
-    guide.append(h('p', null, h('a', { href: site.guidelines_url, target: '_blank', rel: 'noopener' },
+    w.rules.append(h('p', null, h('a', { href: site.guidelines_url, target: '_blank', rel: 'noopener' },
       t('guidelinesFull'))));
   }
-  w.guide.replaceChildren(w.guide.firstChild, guide);
+  w.rules.hidden = false;
   const premium = w.story && w.story.premium_enabled;
   w.tabs.hidden = !premium;
   if (premium) {
     const list = h('div', { role: 'tablist', 'aria-label': t('streams'), part: 'tabs' },
-      [['premium', site.premium_label || t('premium')], ['open', t('openStream')]].map(([id, label]) => {
+      [['premium', premiumName(w)], ['open', t('openStream')]].map(([id, label]) => {
         const on = w.stream === id;
-        return btn(label, {
+        const tab = btn(label, {
           role: 'tab', id: `th-tab-${id}`, part: 'tab', 'data-stream': id, 'aria-controls': 'th-panel',
           'aria-selected': String(on), tabindex: on ? '0' : '-1', onclick: () => switchTo(w, id),
         });
+        tab.append(h('span', { class: 'count' }));
+        return tab;
       }));
     list.addEventListener('keydown', (e) => {
       const keys = { ArrowLeft: -1, ArrowRight: 1, Home: -2, End: 2 };
@@ -90,11 +96,7 @@ export function renderMeta(w) {
       tabs[next].focus();
       switchTo(w, tabs[next].dataset.stream);
     });
-    const more = site.learn_more_url
-      ? h('a', { class: 'learn', part: 'learn-more', href: site.learn_more_url, target: '_blank', rel: 'noopener' },
-        t('learnMore'))
-      : null;
-    w.tabs.replaceChildren(list, more || '');
+    w.tabs.replaceChildren(list, site.learn_more_url ? learnMore(w, 'learn') : '');
     w.panel.setAttribute('role', 'tabpanel');
     w.panel.setAttribute('aria-labelledby', `th-tab-${w.stream}`);
   } else {
@@ -102,6 +104,24 @@ export function renderMeta(w) {
     w.panel.removeAttribute('aria-labelledby');
   }
   w.toolbar.hidden = false;
+}
+
+/** The Premium stream's name ("The Daily Ledger Premium" unless the site names it). */
+export const premiumName = (w) => (w.site && w.site.premium_label) || t('premium');
+
+/** "Learn more" about the Premium stream, named in full for assistive technology. */
+export function learnMore(w, cls = null) {
+  return h('a', { class: cls, part: 'learn-more', href: w.site.learn_more_url, target: '_blank', rel: 'noopener' },
+    t('learnMore'), h('span', { class: 'sr-only' }, ` ${t('aboutPremium', { premium: premiumName(w) })}`));
+}
+
+/** Show the total in the heading and each stream's own count on its tab. */
+export function renderCounts(w) {
+  const { open = 0, premium = 0 } = w.counts;
+  w.countEl.textContent = ` (${open + premium})`;
+  for (const tab of w.tabs.querySelectorAll('[role=tab]')) {
+    tab.lastChild.textContent = ` (${w.counts[tab.dataset.stream] || 0})`;
+  }
 }
 
 function switchTo(w, stream) {

@@ -3,17 +3,18 @@
 import { h } from './dom.js';
 
 const CSS = `
-:host{display:block;min-height:24rem;contain:content;
+/* No paint containment: it would clip focus rings on full-width boxes. */
+:host{display:block;min-height:24rem;contain:layout style;
 --th-font-family:inherit;--th-font-size:1rem;--th-color-text:#1a1a1a;--th-color-muted:#5c5c5c;
 --th-color-bg:#fff;--th-color-surface:#f5f5f5;--th-color-border:#d9d9d9;--th-color-accent:#c8102e;
 --th-color-on-accent:#fff;--th-color-danger:#b00020;--th-color-focus:var(--th-color-accent);
 --th-radius:4px;--th-spacing:1rem;--th-av-l:38%;--th-av-s:45%}
 :host([hidden]){display:none}
 :host([theme=dark]){--th-color-text:#ececec;--th-color-muted:#b4b4b4;--th-color-bg:#121212;
---th-color-surface:#1f1f1f;--th-color-border:#3d3d3d;--th-color-accent:#ff7a88;--th-color-on-accent:#1a0004;
+--th-color-surface:#1f1f1f;--th-color-border:#3d3d3d;--th-color-accent:#ff4765;--th-color-on-accent:#1a0004;
 --th-color-danger:#ff8a80;--th-av-l:72%;--th-av-s:55%;color-scheme:dark}
 @media (prefers-color-scheme:dark){:host(:not([theme=light])){--th-color-text:#ececec;--th-color-muted:#b4b4b4;
---th-color-bg:#121212;--th-color-surface:#1f1f1f;--th-color-border:#3d3d3d;--th-color-accent:#ff7a88;
+--th-color-bg:#121212;--th-color-surface:#1f1f1f;--th-color-border:#3d3d3d;--th-color-accent:#ff4765;
 --th-color-on-accent:#1a0004;--th-color-danger:#ff8a80;--th-av-l:72%;--th-av-s:55%;color-scheme:dark}}
 *{box-sizing:border-box}
 [hidden]{display:none!important}
@@ -35,9 +36,12 @@ button:disabled,[aria-disabled=true]{cursor:not-allowed;opacity:.7}
 .secondary{border-color:var(--th-color-text);font-weight:600}
 .link{padding:.5em .25em;color:var(--th-color-accent);text-decoration:underline;text-underline-offset:2px;min-width:44px}
 .skip{position:absolute;left:-9999px;background:var(--th-color-bg)}.skip:focus{position:static;display:inline-block;margin-bottom:.5em}
-.guide summary{cursor:pointer;color:var(--th-color-accent);text-decoration:underline;min-height:44px;display:inline-flex;align-items:center;font-weight:600}
-.guide-body{background:var(--th-color-surface);border-left:4px solid var(--th-color-accent);padding:.75em 1em;margin:.25em 0 .75em;font-size:.95em}
-.guide-body ul{margin:0 0 .5em;padding-left:1.2em}.guide-body li{margin:.25em 0}
+.rules{background:var(--th-color-surface);border-left:4px solid var(--th-color-accent);padding:.75em 1em;margin:.75em 0;font-size:.95em}
+.rules p{margin:0}.rules .cta{font-size:1em}.rules ul{margin:.25em 0 .5em;padding-left:1.2em}.rules li{margin:.2em 0}
+.toast{position:sticky;bottom:.75em;z-index:1;margin:.75em 0 0;padding:.75em 1em;border-radius:var(--th-radius);
+background:var(--th-color-text);color:var(--th-color-bg);font-weight:600;box-shadow:0 4px 16px rgba(0,0,0,.3)}
+.toast[data-kind=error]{background:var(--th-color-danger)}
+.toast:empty{height:0;margin:0;padding:0;overflow:hidden;box-shadow:none}
 .tabs{display:flex;flex-wrap:wrap;align-items:center;gap:.25em 1em;border-bottom:1px solid var(--th-color-border);margin:1em 0}
 [role=tablist]{display:flex;gap:.25em}
 [role=tab]{border-radius:0;border:0;border-bottom:4px solid transparent;font-weight:700;padding:.6em .75em;color:var(--th-color-muted)}
@@ -66,16 +70,16 @@ textarea{width:100%;resize:vertical;display:block;margin-bottom:.5em}
 .toolbar label{font-weight:600;color:var(--th-color-muted)}
 .newbar{display:block;width:100%;margin:.75em 0;background:var(--th-color-text);color:var(--th-color-bg);font-weight:700}
 .list,.replies{list-style:none;margin:0;padding:0}
-.c{border-top:1px solid var(--th-color-border);padding:1em 0 0;margin:0 0 .25em}
-.replies{margin-left:1.25em;border-left:2px solid var(--th-color-border);padding-left:1em}
-.replies .c{border-top:0;padding-top:.5em}
+.c{border-top:1px solid var(--th-color-border);padding:.6em 0 0}
+.replies{margin-left:1em;border-left:2px solid var(--th-color-border);padding-left:.85em}
+.replies .c{border-top:0;padding-top:.35em}
 article.muted{border-left:3px dashed var(--th-color-border);padding-left:.75em}article.muted .body{color:var(--th-color-muted)}
-.meta{display:flex;align-items:center;gap:.6em}
-.av{flex:none;width:2.25em;height:2.25em;border-radius:50%;display:inline-grid;place-items:center;font-weight:700;
+.meta{display:flex;align-items:center;gap:.5em;min-height:1.75em}
+.av{flex:none;width:1.75em;height:1.75em;font-size:.95em;border-radius:50%;display:inline-grid;place-items:center;font-weight:700;
 color:#fff;background:hsl(var(--h,0) var(--th-av-s) var(--th-av-l))}
 :host([theme=dark]) .av{color:#111}
 @media (prefers-color-scheme:dark){:host(:not([theme=light])) .av{color:#111}}
-.fold{margin-left:auto;min-width:44px;padding:0;color:var(--th-color-muted)}
+.fold{margin:-.5em 0 -.5em auto;min-width:44px;padding:0;color:var(--th-color-muted)}
 .fold-ic{display:inline-block;width:.7em;height:.7em;border-right:2px solid;border-bottom:2px solid;transform:translateY(-25%) rotate(45deg)}
 .folded>article .fold-ic{transform:translateY(25%) rotate(-135deg)}
 .folded>article>:not(header),.folded>ol.replies,.folded>.more-replies{display:none}
@@ -87,18 +91,20 @@ time,.edited{color:var(--th-color-muted);font-size:.875em}
 background:var(--th-color-text);color:var(--th-color-bg)}
 .badge.subscriber{background:var(--th-color-accent);color:var(--th-color-on-accent)}
 .inreply{margin:.4em 0 0;color:var(--th-color-muted);font-size:.9em}
-.body{overflow-wrap:anywhere;margin:.4em 0 0}.body p{margin:0 0 .6em}
-.note{margin:.25em 0;font-style:italic;color:var(--th-color-muted)}
+.body{overflow-wrap:anywhere;margin:.15em 0 0}.body p{margin:0 0 .5em}.body p:last-child{margin:0}
+.note{margin:.4em 0;padding:.5em .75em;border-left:3px solid var(--th-color-muted);background:var(--th-color-surface);font-size:.95em}
+.note p{margin:.2em 0}.note-title{font-weight:700}.passage{font-style:italic}
 .tomb p{margin:0;padding:.5em 0;color:var(--th-color-muted);font-style:italic}
-.actions{display:flex;flex-wrap:wrap;align-items:center;gap:0 .25em;margin:0 0 .25em -.5em}
-.act{display:inline-flex;align-items:center;gap:.35em;min-width:44px;padding:.4em .5em;color:var(--th-color-muted);font-size:.9em;font-weight:600}
+/* 44 px targets whose extra height overlaps the gaps around the row rather than adding to it. */
+.actions{display:flex;flex-wrap:wrap;align-items:center;gap:0 .15em;margin:-.3em 0 -.2em -.5em}
+.act{display:inline-flex;align-items:center;justify-content:center;gap:.35em;min-width:44px;padding:.3em .5em;color:var(--th-color-muted);font-size:.9em;font-weight:600}
 .act:hover:not(:disabled){color:var(--th-color-text);background:var(--th-color-surface)}
 .act.danger{color:var(--th-color-danger)}
 .ic{width:1.15em;height:1.15em;fill:currentColor}
 .like .ic{fill:none;stroke:currentColor;stroke-width:2}
 .like[aria-pressed=true]{color:var(--th-color-accent)}.like[aria-pressed=true] .ic{fill:currentColor}
 .likebox,.own-likes{display:inline-flex;align-items:center;gap:.1em}
-.likes{color:var(--th-color-muted);font-size:.9em;margin-right:.5em}
+.likes{color:var(--th-color-muted);font-size:.9em;margin-right:.35em;white-space:nowrap}
 .own-likes{padding-left:.5em;gap:.35em;color:var(--th-color-muted)}.own-likes .ic{fill:none;stroke:currentColor;stroke-width:2}
 .reply-box{margin:.5em 0 1em}
 .more,.more-replies{margin:.75em 0}
@@ -121,6 +127,7 @@ dialog .note-label{display:block;font-weight:700;margin-bottom:.25em}
 dialog .btns{display:flex;justify-content:flex-end;flex-wrap:wrap;gap:.5em;margin-top:1em}
 dialog .danger-btn{background:var(--th-color-danger);color:var(--th-color-bg);font-weight:700}
 @media (max-width:480px){[role=tab]{padding:.5em .4em;font-size:.95em}.tabs{gap:0 .75em}.replies{margin-left:.25em;padding-left:.6em}.replies .replies{margin-left:0}
+.actions{flex-wrap:nowrap}.act>span{display:none}
 dialog{margin:auto 0 0;width:100%;max-width:100%;border-radius:12px 12px 0 0}
 input[type=text],input[type=email],input[type=password]{width:100%}.toolbar{justify-content:flex-start}}
 `;

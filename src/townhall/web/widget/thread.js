@@ -2,6 +2,8 @@
 // tombstones, and each comment's row of actions. `w` is the <townhall-comments> element.
 import { openEdit, openReply, remove, report, share, toggleLike } from './actions.js';
 import { bodyFragment, btn, h, icon } from './dom.js';
+import { countdown } from './clock.js';
+import { explain } from './held.js';
 import { ago, fullDate, t } from './messages.js';
 
 /** A top-level comment with the replies that came with it and a "Show more replies" button. */
@@ -37,7 +39,7 @@ function moreReplies(w, li, c, more) {
       if (firstNew && focus) focusComment(firstNew);
     } catch {
       b.disabled = false;
-      w.announce(t('repliesError'));
+      w.announce(t('repliesError'), 'error');
     }
   };
   b.addEventListener('click', () => b.open());
@@ -101,11 +103,33 @@ function article(w, c, flat) {
   const body = h('div', { class: 'body', part: 'comment-body' });
   body.append(bodyFragment(c.body_html));
   art.append(body);
-  if (c.is_mine && c.status === 'pending') art.append(h('p', { class: 'note' }, t('pending')));
-  else if (c.is_mine && c.status === 'rejected') art.append(h('p', { class: 'note' }, t('rejected')));
+  if (c.is_mine && (c.status === 'pending' || c.status === 'rejected')) art.append(heldNote(w, c));
   if (c.status === 'published') art.append(actionRow(w, c, name));
-  else if (c.is_mine) art.append(h('div', { class: 'actions' }, deleteBtn(w, c)));
+  else if (c.is_mine) {
+    const row = h('div', { class: 'actions', part: 'actions' });
+    if (c.status === 'pending' && canEdit(w, c)) row.append(editBtn(w, c));
+    row.append(deleteBtn(w, c));
+    art.append(row);
+  }
   return art;
+}
+
+/** The author's own held or rejected comment: why, and what they can still change. */
+function heldNote(w, c) {
+  const held = c.status === 'pending';
+  const editable = held && canEdit(w, c);
+  const note = h('div', { class: 'note', part: 'notice' }, h('p', { class: 'note-title' }, t(held ? 'pending' : 'rejected')),
+    ...explain(c.moderation || { guideline: held ? null : 'moderator' }, { advice: editable ? 'change' : null }));
+  if (editable) note.append(h('p', { class: 'hint', 'data-until': c.editable_until, 'data-left': 'editLeft' }));
+  for (const el of note.querySelectorAll('[data-until]')) countdown(el);
+  return note;
+}
+
+/** Whether the reader may still edit their comment `c` (banned and suspended readers may not). */
+function canEdit(w, c) {
+  const u = w.user;
+  return !!(c.is_mine && c.editable_until && Date.parse(c.editable_until) > Date.now() &&
+    !(u && u.status && u.status !== 'active'));
 }
 
 function collapser(name) {
@@ -150,12 +174,15 @@ function actionRow(w, c, name) {
       () => report(w, c, rep), { 'aria-disabled': done ? 'true' : null });
     row.append(rep);
   }
-  if (c.is_mine && c.editable_until && Date.parse(c.editable_until) > Date.now()) {
-    const edit = act('edit', t('edit'), t('editLabel'), () => openEdit(w, c, edit));
-    row.append(edit);
-  }
+  if (canEdit(w, c)) row.append(editBtn(w, c));
   if (c.is_mine) row.append(deleteBtn(w, c));
   return row;
+}
+
+function editBtn(w, c) {
+  // Goes away by itself when the edit window closes (see countdown()).
+  const edit = act('edit', t('edit'), t('editLabel'), () => openEdit(w, c, edit), { 'data-until': c.editable_until });
+  return edit;
 }
 
 function deleteBtn(w, c) {
@@ -172,13 +199,16 @@ export function replace(w, c) {
   old.replaceWith(article(w, c, !!old.querySelector('.inreply')));
 }
 
-/** Move focus to the comment in `li`, scrolling it into view only when asked. */
-export function focusComment(li, scroll = false) {
+/**
+ * Move focus to the comment in `li` and bring it into view: `nearest` scrolls only if it is
+ * not fully shown, `center` centres it (a permalink, new comments), `none` never scrolls.
+ */
+export function focusComment(li, how = 'nearest') {
   const art = li && li.querySelector('article');
   if (!art) return;
   art.tabIndex = -1;
-  art.focus({ preventScroll: !scroll });
-  if (scroll) art.scrollIntoView({ block: 'center' });
+  art.focus({ preventScroll: true });
+  if (how !== 'none') art.scrollIntoView({ block: how });
 }
 
 function initial(name) { return (name.trim()[0] || '?').toUpperCase(); }
