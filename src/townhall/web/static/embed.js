@@ -67,7 +67,7 @@ textarea{width:100%;resize:vertical;display:block;margin-bottom:.5em}
 .toolbar label{font-weight:600;color:var(--th-color-muted)}
 .newbar{display:block;width:100%;margin:.75em 0;background:var(--th-color-text);color:var(--th-color-bg);font-weight:700}
 .list,.replies{list-style:none;margin:0;padding:0}
-.c{border-top:1px solid var(--th-color-border);padding:.6em 0 0}
+.c{border-top:1px solid var(--th-color-border);padding:.5em 0 0}
 .replies{margin-left:1em;border-left:2px solid var(--th-color-border);padding-left:.85em}
 .replies .c{border-top:0;padding-top:.35em}
 article.muted{border-left:3px dashed var(--th-color-border);padding-left:.75em}article.muted .body{color:var(--th-color-muted)}
@@ -76,7 +76,7 @@ article.muted{border-left:3px dashed var(--th-color-border);padding-left:.75em}a
 color:#fff;background:hsl(var(--h,0) var(--th-av-s) var(--th-av-l))}
 :host([theme=dark]) .av{color:#111}
 @media (prefers-color-scheme:dark){:host(:not([theme=light])) .av{color:#111}}
-.fold{margin:-.5em 0 -.5em auto;min-width:44px;padding:0;color:var(--th-color-muted)}
+.fold{margin:-.6em 0 -.6em auto;min-width:44px;padding:0;color:var(--th-color-muted)}
 .fold-ic{display:inline-block;width:.7em;height:.7em;border-right:2px solid;border-bottom:2px solid;transform:translateY(-25%) rotate(45deg)}
 .folded>article .fold-ic{transform:translateY(25%) rotate(-135deg)}
 .folded>article>:not(header),.folded>ol.replies,.folded>.more-replies{display:none}
@@ -88,12 +88,12 @@ time,.edited{color:var(--th-color-muted);font-size:.875em}
 background:var(--th-color-text);color:var(--th-color-bg)}
 .badge.subscriber{background:var(--th-color-accent);color:var(--th-color-on-accent)}
 .inreply{margin:.4em 0 0;color:var(--th-color-muted);font-size:.9em}
-.body{overflow-wrap:anywhere;margin:.15em 0 0}.body p{margin:0 0 .5em}.body p:last-child{margin:0}
+.body{overflow-wrap:anywhere;margin:0}.body p{margin:0 0 .5em}.body p:last-child{margin:0}
 .note{margin:.4em 0;padding:.5em .75em;border-left:3px solid var(--th-color-muted);background:var(--th-color-surface);font-size:.95em}
 .note p{margin:.2em 0}.note-title{font-weight:700}.passage{font-style:italic}
 .tomb p{margin:0;padding:.5em 0;color:var(--th-color-muted);font-style:italic}
 /* 44 px targets whose extra height overlaps the gaps around the row rather than adding to it. */
-.actions{display:flex;flex-wrap:wrap;align-items:center;gap:0 .15em;margin:-.3em 0 -.2em -.5em}
+.actions{display:flex;flex-wrap:wrap;align-items:center;gap:0 .15em;margin:-.4em 0 -.4em -.5em}
 .act{display:inline-flex;align-items:center;justify-content:center;gap:.35em;min-width:44px;padding:.3em .5em;color:var(--th-color-muted);font-size:.9em;font-weight:600}
 .act:hover:not(:disabled){color:var(--th-color-text);background:var(--th-color-surface)}
 .act.danger{color:var(--th-color-danger)}
