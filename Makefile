@@ -9,7 +9,7 @@ PORT    ?= 8000
 DB      ?= sqlite
 
 .DEFAULT_GOAL := help
-.PHONY: help run serve migrate test lint fmt wheel bench bench-moderation bench-live bench-smoke clean
+.PHONY: help run serve migrate test lint fmt widget wheel bench bench-moderation bench-live bench-smoke clean
 
 help: ## List the commands
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -22,10 +22,13 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e .
 	@touch $@
 
-$(TSTAMP): pyproject.toml $(STAMP)
+$(TSTAMP): pyproject.toml package-lock.json $(STAMP)
 	$(BIN)/pip install -q -e '.[test]'
-	@if [ ! -d node_modules/axe-core ] && command -v npm >/dev/null 2>&1; then npm install --no-save --no-audit --no-fund axe-core@4 >/dev/null 2>&1 || true; fi
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --loglevel=error; fi
 	@touch $@
+
+node_modules/.package-lock.json: package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
 
 run: $(STAMP) ## Serve the demo article with comments on SQLite and print its address
 	$(BIN)/townhall demo --host $(HOST) --port $(PORT)
@@ -42,6 +45,9 @@ test: $(TSTAMP) ## Run the whole test suite (unit, integration, browser)
 lint: $(TSTAMP) ## ruff check + format check
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+
+widget: node_modules/.package-lock.json ## Bundle src/townhall/web/widget/ into web/static/embed.js (commit the result)
+	node scripts/widget.mjs
 
 fmt: $(TSTAMP) ## Format the code
 	$(BIN)/ruff format src tests bench

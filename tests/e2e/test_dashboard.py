@@ -202,6 +202,11 @@ def test_reported_comment_is_rejected_and_its_author_suspended_from_the_card(
     dialog = page.get_by_role("dialog")
     expect(dialog.get_by_label("Reason")).to_be_focused()
     assert axe_violations(page) == []
+    # No reason is chosen until the moderator chooses one.
+    expect(dialog.get_by_label("Reason")).to_have_value("")
+    dialog.get_by_role("button", name="Reject").click()
+    expect(dialog.get_by_role("alert")).to_have_text("Choose a reason for the rejection.")
+    expect(c).to_be_visible()
     dialog.get_by_label("Reason").select_option("Spam or advertising")
     dialog.get_by_role("button", name="Reject").click()
     expect(c).to_have_count(0)

@@ -112,6 +112,11 @@ class SiteOut(BaseModel):
     report_reasons: list[ReportReasonOut]
 
 
+class StreamCountsOut(BaseModel):
+    open: int = Field(description="Visible comments in the open stream")
+    premium: int = Field(description="Visible comments in the Premium stream")
+
+
 class StoryOut(BaseModel):
     id: str
     title: str | None
@@ -120,6 +125,7 @@ class StoryOut(BaseModel):
     premoderate: bool
     premium_enabled: bool
     premium_read_restricted: bool
+    counts: StreamCountsOut
 
 
 class CommentPageOut(BaseModel):

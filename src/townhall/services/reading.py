@@ -54,6 +54,10 @@ def story_public(story: Story | None, key: str, site: SiteConfig, now) -> dict[s
         "premoderate": story.premoderate if story else False,
         "premium_enabled": story.premium_enabled if story else True,
         "premium_read_restricted": site.premium_read_restricted,
+        "counts": {
+            "open": story.public_count(Stream.OPEN) if story else 0,
+            "premium": story.public_count(Stream.PREMIUM) if story else 0,
+        },
     }
 
 
