@@ -15,7 +15,7 @@ from townhall import __version__
 from townhall.api import errors
 from townhall.api.fastpath import FastPath
 from townhall.api.middleware import EdgeMiddleware
-from townhall.api.routes import admin_pages, auth, live, moderation, ops, public
+from townhall.api.routes import admin_pages, auth, languages, live, moderation, ops, public
 from townhall.cache import build_cache
 from townhall.config import Settings, load_settings
 from townhall.demo_pages import install_demo_pages
@@ -80,6 +80,7 @@ def create_app(settings: Settings | None = None, *, demo: bool = False) -> FastA
     app.include_router(moderation.router)
     app.include_router(live.router)
     app.include_router(admin_pages.router)
+    app.include_router(languages.router)
     app.mount("/static", StaticFiles(directory=WEB / "static"), name="static")
 
     @app.api_route("/embed.js", methods=["GET", "HEAD"], include_in_schema=False)

@@ -7,6 +7,7 @@ import html
 from fastapi import FastAPI
 from starlette.responses import HTMLResponse, Response
 
+from townhall import i18n
 from townhall.services.context import Context
 
 _PAGE = """<!doctype html><html lang="en-GB"><head><meta charset="utf-8">
@@ -22,7 +23,13 @@ def install_demo_pages(app: FastAPI, ctx: Context) -> None:
     @app.api_route("/community-guidelines", methods=["GET", "HEAD"], include_in_schema=False)
     async def guidelines() -> Response:
         site = await ctx.site()
-        items = "".join(f"<li>{html.escape(g)}</li>" for g in site.guidelines)
+        # The demo's pages are English; the widget shows the same defaults in each language.
+        rules = site.guidelines or [
+            str(text)
+            for key, text in i18n.catalogue("widget", "en").items()
+            if key.startswith("guidelines.")
+        ]
+        items = "".join(f"<li>{html.escape(g)}</li>" for g in rules)
         body = (
             f"<p>{html.escape(site.name)} wants its comment sections to be a place for "
             "lively, informed debate. Posting means agreeing to these rules.</p>"

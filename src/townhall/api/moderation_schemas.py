@@ -61,6 +61,14 @@ class ModerationSettingsIn(_In):
     toxicity_reject: float | None = Field(default=None, ge=0, le=1)
     max_links: int | None = Field(default=None, ge=0, le=100)
     new_user_hold_count: int | None = Field(default=None, ge=0, le=1000)
+    other_languages: Literal["publish", "hold"] | None = Field(
+        default=None,
+        description="Comments in a language no word list covers: publish, or hold for review",
+    )
+
+
+# Publisher's texts: surface → language → message id → text (a plural message: category → text).
+MessageOverrides = dict[str, dict[str, dict[str, str | dict[str, str]]]]
 
 
 class SitePatchIn(_In):
@@ -68,7 +76,9 @@ class SitePatchIn(_In):
     learn_more_url: str | None = Field(default=None, max_length=500)
     guidelines: list[str] | None = Field(default=None, max_length=20)
     guidelines_url: str | None = Field(default=None, max_length=500)
-    heading: str | None = Field(default=None, min_length=1, max_length=80)
+    heading: str | None = Field(
+        default=None, max_length=80, description="Empty: the catalogue's, in the reader's language"
+    )
     call_to_action: str | None = Field(default=None, max_length=200)
     local_accounts: bool | None = None
     max_body: int | None = Field(default=None, ge=1, le=20_000)
@@ -78,6 +88,12 @@ class SitePatchIn(_In):
     allowed_origins: list[str] | None = Field(default=None, max_length=100)
     post_rate_per_minute: int | None = Field(default=None, ge=1, le=1000)
     moderation: ModerationSettingsIn | None = None
+    language: str | None = Field(
+        default=None, min_length=2, max_length=12, description="Default language, e.g. de"
+    )
+    messages: MessageOverrides | None = Field(
+        default=None, description="Overrides of catalogue messages; replaces the stored set"
+    )
 
 
 class HistoryOut(BaseModel):
@@ -238,6 +254,8 @@ class SiteSettingsOut(BaseModel):
     allowed_origins: list[str]
     post_rate_per_minute: int
     moderation: dict[str, Any]
+    language: str
+    messages: MessageOverrides
     has_sso_secret: bool
 
 

@@ -110,6 +110,36 @@ class SiteOut(BaseModel):
     max_body: int
     edit_window_seconds: int
     report_reasons: list[ReportReasonOut]
+    language: str = Field(description="The site's default language, when the page names none")
+    messages: dict[str, dict[str, str | dict[str, str]]] = Field(
+        description="The publisher's overrides of widget messages, by language"
+    )
+
+
+class LanguageOut(BaseModel):
+    code: str = Field(description="BCP 47 tag, e.g. de or pt-BR")
+    name: str = Field(description="The language's own name")
+    dir: Literal["ltr", "rtl"]
+    versions: dict[str, str] = Field(description="Catalogue version by surface")
+
+
+class LanguagesOut(BaseModel):
+    languages: list[LanguageOut]
+
+
+class CheckCoverageOut(BaseModel):
+    check: str
+    languages: list[str] | Literal["all"] = Field(
+        description="Languages the check understands, or all (it does not read words)"
+    )
+
+
+class CoverageOut(BaseModel):
+    checks: list[CheckCoverageOut]
+    word_lists: list[str] = Field(description="Languages with shipped word lists")
+    other_languages: Literal["publish", "hold"] = Field(
+        description="What happens to comments in a language no word list covers"
+    )
 
 
 class StreamCountsOut(BaseModel):

@@ -5,15 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+from townhall import i18n
 from townhall.errors import ValidationFailed
-
-DEFAULT_GUIDELINES = (
-    "Respond respectfully to views you disagree with.",
-    "No swearing, personal abuse, racism, sexism, homophobia or other discriminatory or "
-    "inciteful language.",
-    "Do not impersonate other users or reveal private information about third parties.",
-    "We may delete inappropriate posts and ban offending users without notification.",
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,10 +19,16 @@ class SiteConfig:
     version: int = 1
     premium_label: str = ""
     learn_more_url: str = "/subscribe"
-    guidelines: tuple[str, ...] = DEFAULT_GUIDELINES
+    # Empty heading, call to action and guidelines mean the catalogue's, in each reader's
+    # language (docs/i18n.md); text set here is shown as written in every language.
+    guidelines: tuple[str, ...] = ()
     guidelines_url: str = "/community-guidelines"
-    heading: str = "Comments"
-    call_to_action: str = "Share your thoughts and debate the big issues"
+    heading: str = ""
+    call_to_action: str = ""
+    # The language of the section when neither the element nor the page names one.
+    language: str = i18n.REFERENCE
+    # Publisher's overrides of catalogue messages: surface → language → message id → text.
+    messages: dict[str, Any] = field(default_factory=dict)
     local_accounts: bool = True
     max_body: int = 5000
     edit_window_seconds: int = 600
@@ -58,7 +57,7 @@ _EDITABLE: dict[str, tuple[type, Any]] = {
     "learn_more_url": (str, (0, 500)),
     "guidelines": (list, (0, 20)),
     "guidelines_url": (str, (0, 500)),
-    "heading": (str, (1, 80)),
+    "heading": (str, (0, 80)),
     "call_to_action": (str, (0, 200)),
     "local_accounts": (bool, None),
     "max_body": (int, (1, 20_000)),
@@ -68,6 +67,8 @@ _EDITABLE: dict[str, tuple[type, Any]] = {
     "allowed_origins": (list, (0, 100)),
     "post_rate_per_minute": (int, (1, 1000)),
     "moderation": (dict, None),
+    "language": (str, (2, 12)),
+    "messages": (dict, None),
 }
 EDITABLE_KEYS = frozenset(_EDITABLE)
 
@@ -96,6 +97,12 @@ def validate_settings(changes: dict[str, Any]) -> dict[str, Any]:
         if kind is list and not all(isinstance(v, str) and len(v) <= 500 for v in value):
             raise ValidationFailed(f"{key} must be a list of short strings", field=key, rule="type")
         out[key] = value
+    if "language" in out and out["language"] not in i18n.LANGUAGES:
+        raise ValidationFailed(
+            f"language must be one of {', '.join(i18n.CODES)}", field="language", rule="language"
+        )
+    if "messages" in out:
+        out["messages"] = i18n.validate_overrides(out["messages"])
     if "moderation" in out:
         from townhall.moderation.pipeline import Rules
 

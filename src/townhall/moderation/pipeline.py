@@ -23,6 +23,7 @@ from collections.abc import Callable
 from townhall.moderation.checks.group_attacks import group_attacks
 from townhall.moderation.checks.impersonation import impersonation, poses_as
 from townhall.moderation.checks.insults import insults
+from townhall.moderation.checks.language import language_words, other_language
 from townhall.moderation.checks.private_info import private_info
 from townhall.moderation.checks.spam import burst_posting, link_limit, repeated_text
 from townhall.moderation.checks.threats import threats
@@ -50,6 +51,7 @@ Check = Callable[[Submission], Finding | None]
 CHECKS: tuple[Check, ...] = (
     banned_words,
     suspect_words,  # cheapest first
+    language_words,
     group_attacks,
     threats,
     insults,
@@ -60,6 +62,7 @@ CHECKS: tuple[Check, ...] = (
     repeated_text,
     burst_posting,
     premoderated_story,
+    other_language,
     new_user,  # last: holds whatever the others let through
 )
 

@@ -91,6 +91,10 @@ class Rules:
     staff_names: tuple[str, ...] = ()
     publisher_contacts: tuple[str, ...] = ()
     default_region: str = "GB"
+    # Comments in a language no word list covers (moderation/language.py): publish or hold.
+    other_languages: str = "publish"
+    # The site's language (set from the site settings): short texts are checked in it.
+    site_language: str = "en"
     reserved_names: tuple[str, ...] = (
         "moderator",
         "moderators",
@@ -137,6 +141,12 @@ class Rules:
             "new_user_hold_count",
         ):
             _check(getattr(self, name) >= 0, name, "range", "must not be negative")
+        _check(
+            self.other_languages in ("publish", "hold"),
+            "other_languages",
+            "enum",
+            "must be publish or hold",
+        )
         _check(
             self.default_region in phonenumbers.SUPPORTED_REGIONS,
             "default_region",

@@ -99,10 +99,10 @@ def site_rules(site: SiteConfig) -> Rules:
     Keyed by content, not by the settings version: two databases (or a restored
     one) can share a version number while holding different rules.
     """
-    key = (site.name, orjson.dumps(site.moderation, option=orjson.OPT_SORT_KEYS))
+    key = (site.name, site.language, orjson.dumps(site.moderation, option=orjson.OPT_SORT_KEYS))
     rules = _RULES.get(key)
     if rules is None:
-        rules = Rules.from_settings(site.moderation)
+        rules = replace(Rules.from_settings(site.moderation), site_language=site.language)
         if not rules.publisher_name:
             rules = replace(rules, publisher_name=site.name)
         if len(_RULES) > 100:

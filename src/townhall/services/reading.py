@@ -41,6 +41,9 @@ def site_public(site: SiteConfig) -> dict[str, Any]:
         "max_body": site.max_body,
         "edit_window_seconds": site.edit_window_seconds,
         "report_reasons": [{"id": k, "label": v} for k, v in REPORT_REASONS.items()],
+        "language": site.language,
+        # The publisher's own texts ride along with the first page: no request of their own.
+        "messages": site.messages.get("widget", {}),
     }
 
 

@@ -256,7 +256,10 @@ def site_admin_json(site: SiteConfig) -> dict[str, Any]:
             "toxicity_reject": rules.toxicity_reject,
             "max_links": rules.max_links,
             "new_user_hold_count": rules.new_user_hold_count,
+            "other_languages": rules.other_languages,
         },
+        "language": site.language,
+        "messages": site.messages,
         "has_sso_secret": bool(site.sso_secrets),
     }
 

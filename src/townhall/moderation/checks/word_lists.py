@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from townhall.moderation.findings import Finding, Submission
+from townhall.moderation.language import innocent_words
 from townhall.moderation.rules import Rules
 from townhall.moderation.words import Hit, WordList, compile_list, is_censored
 
@@ -16,18 +17,20 @@ def mask(word: str) -> str:
     return word[0] + "*" * (len(word) - 2) + word[-1]
 
 
-def lists(rules: Rules) -> tuple[WordList, WordList]:
-    """The compiled banned and suspect lists of a site (cached by content)."""
+def lists(rules: Rules, innocent: tuple[str, ...] = ()) -> tuple[WordList, WordList]:
+    """The compiled banned and suspect lists of a site (cached by content); ``innocent``
+    are ordinary words of the text's language that these lists must not flag."""
+    allowed = rules.allowed_words + innocent
     return (
-        compile_list(rules.banned_words, rules.allowed_words),
-        compile_list(rules.suspect_words, rules.allowed_words),
+        compile_list(rules.banned_words, allowed),
+        compile_list(rules.suspect_words, allowed),
     )
 
 
 @lru_cache(maxsize=256)
 def _hits(body: str, rules: Rules) -> tuple[tuple[Hit, ...], tuple[Hit, ...]]:
     # Several checks ask about the same body within one review.
-    banned, suspect = lists(rules)
+    banned, suspect = lists(rules, innocent_words(body, rules))
     return tuple(banned.find(body)), tuple(suspect.find(body))
 
 

@@ -3,11 +3,11 @@
 import { composer } from './composer.js';
 import { btn, h } from './dom.js';
 import { authForm, nameForm } from './forms.js';
-import { fullDate, parts, t } from './messages.js';
 import { learnMore, premiumName } from './shell.js';
 
 /** Draw the account box and the composer area for the current reader, story and stream. */
 export function renderAccount(w) {
+  const { fullDate, t } = w.i18n;
   const u = w.user;
   const site = w.site;
   w.account.replaceChildren();
@@ -49,6 +49,7 @@ export function renderAccount(w) {
 
 /** "Signed in as NAME. Not you? Sign out" (no Sign out for publisher sign-in: the page owns it). */
 function whoAmI(w) {
+  const { parts, t } = w.i18n;
   const u = w.user;
   const out = w.session.via === 'sso' ? null : btn(t('signOut'), { class: 'link', onclick: () => w.signOut() });
   return h('p', { class: 'who-am-i' }, ...parts('signedInAs', { name: h('strong', null, u.name || u.email || '') }),
@@ -57,14 +58,14 @@ function whoAmI(w) {
 
 /** Why a non-subscriber cannot take part in the Premium stream, with the "Learn more" link. */
 export function premiumRefusal(w, id) {
-  const p = h('p', { class: 'info', part: 'notice' }, t(id, { premium: premiumName(w) }));
+  const p = h('p', { class: 'info', part: 'notice' }, w.i18n.t(id, { premium: premiumName(w) }));
   if (w.site.learn_more_url) p.append(' ', learnMore(w));
   return p;
 }
 
 /** Tell a signed-out reader why nothing happened and take them to the sign-in box. */
 export function needSignIn(w, action) {
-  w.announce(t(`signInTo.${action}`));
+  w.announce(w.i18n.t(`signInTo.${action}`));
   const target = w.account.querySelector('button, input');
   if (target) { target.focus(); target.scrollIntoView({ block: 'center' }); }
 }

@@ -2,10 +2,10 @@
 import { needSignIn } from './account.js';
 import * as composer from './composer.js';
 import { confirm } from './dialogs.js';
-import { problemText, t } from './messages.js';
 
 /** Like or withdraw a like; the count comes from the server's answer. */
 export async function toggleLike(w, c, button, label) {
+  const { problemText, t } = w.i18n;
   if (!w.user) { needSignIn(w, 'like'); return; }
   const on = button.getAttribute('aria-pressed') !== 'true';
   button.disabled = true;
@@ -26,6 +26,7 @@ export async function toggleLike(w, c, button, label) {
 
 /** Copy the comment's permalink (the story's address with #comment-ID). */
 export async function share(w, c) {
+  const { t } = w.i18n;
   const base = (w.getAttribute('story-url') || location.href).split('#')[0];
   const link = `${base}#comment-${c.id}`;
   try {
@@ -38,9 +39,10 @@ export async function share(w, c) {
 
 /** Ask for a reason, then report; the button then reads "Reported" for good. */
 export async function report(w, c, button) {
+  const { problemText, t } = w.i18n;
   if (button.getAttribute('aria-disabled') === 'true') return;
   if (!w.user) { needSignIn(w, 'report'); return; }
-  const choice = await confirm(w.root, {
+  const choice = await confirm(w.root, w.i18n, {
     title: t('report.title'),
     text: t('report.question'),
     action: t('report'),
@@ -64,7 +66,8 @@ export async function report(w, c, button) {
 
 /** Ask first, then delete; a comment with replies stays as a tombstone. */
 export async function remove(w, c, button) {
-  const ok = await confirm(w.root, {
+  const { problemText, t } = w.i18n;
+  const ok = await confirm(w.root, w.i18n, {
     title: t('delete.title'),
     text: t('delete.question'),
     action: t('delete'),

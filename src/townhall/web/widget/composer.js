@@ -4,7 +4,6 @@ import { storyPath } from './api.js';
 import { countdown } from './clock.js';
 import { btn, h, uid } from './dom.js';
 import { explain } from './held.js';
-import { problemText, t } from './messages.js';
 import { learnMore, premiumName } from './shell.js';
 
 const drafts = {
@@ -17,6 +16,7 @@ const drafts = {
  * `parent` if given); `onCancel(discard)` closes a reply or edit box.
  */
 export function composer(w, { key, label, submit, formLabel, parent = null, onCancel = null, initial = '', onSubmit = null }) {
+  const { t } = w.i18n;
   const max = (w.site && w.site.max_body) || 5000;
   const id = uid();
   const ta = h('textarea', { id, rows: parent ? '3' : '4', maxlength: String(max),
@@ -63,7 +63,7 @@ export function composer(w, { key, label, submit, formLabel, parent = null, onCa
       send.disabled = false;
     } catch (x) {
       err.textContent = postError(w, x, initial ? 'edit' : 'post');
-      if (x.code === 'comment-rejected') err.append(...explain(x.data, { advice: 'fix', text: body }));
+      if (x.code === 'comment-rejected') err.append(...explain(w, x.data, { advice: 'fix', text: body }));
       if (x.code === 'premium-required' && w.site.learn_more_url) err.append(' ', learnMore(w));
       if (x.code === 'rate-limited') {
         setTimeout(() => { send.disabled = false; }, Math.max(1, x.retryAfter || 30) * 1000);
@@ -78,6 +78,7 @@ export function composer(w, { key, label, submit, formLabel, parent = null, onCa
 
 /** The message for a refused post or edit, after bringing what the widget knows up to date. */
 function postError(w, x, action) {
+  const { problemText, t } = w.i18n;
   const premium = premiumName(w);
   switch (x.code) {
     case 'comment-rejected':
@@ -96,6 +97,7 @@ function postError(w, x, action) {
 
 /** Post a comment or reply, show it in place and move focus to it. */
 export async function post(w, body, parent) {
+  const { t } = w.i18n;
   const c = await w.call(`${storyPath(w.storyId)}/comments`, {
     method: 'POST',
     body: { body, stream: w.stream, parent_id: parent ? parent.id : null,
@@ -122,6 +124,7 @@ export async function post(w, body, parent) {
 
 /** The reply box under comment `c`, opened from its Reply button `trigger`. */
 export function openReply(w, c, trigger) {
+  const { t } = w.i18n;
   const art = trigger.closest('article');
   const name = c.author ? c.author.name : '';
   const key = w.draftKey(`reply-${c.id}`);
@@ -142,11 +145,12 @@ export function openReply(w, c, trigger) {
 
 /** The editor for the reader's own comment `c`, in place of its text. */
 export function openEdit(w, c, trigger) {
+  const { t } = w.i18n;
   const art = trigger.closest('article');
   if (art.querySelector('.reply-box')) return;
   const body = art.querySelector('.body');
   const hint = h('p', { class: 'hint', 'data-until': c.editable_until, 'data-left': 'edit.left' });
-  countdown(hint);
+  countdown(w, hint);
   const close = () => { box.remove(); body.hidden = false; trigger.focus(); };
   const box = h('div', { class: 'reply-box' },
     hint,

@@ -1,15 +1,14 @@
 // Confirmation dialogs. Native <dialog> + showModal(): the browser traps
 // focus and closes on Escape; focus goes back to the button that opened it.
 import { h } from './dom.js';
-import { has, t } from './messages.js';
 
 let seq = 0;
 
 /**
- * Ask for confirmation inside `root` (a shadow root). Resolves to null when cancelled, or to
+ * Ask for confirmation inside `root` (a shadow root), in the words of messages `m`. Resolves to null when cancelled, or to
  * {reason, note} (when `reasons` are offered) or true when confirmed.
  */
-export function confirm(root, { title, text, action, danger = false, reasons = null, invoker = null }) {
+export function confirm(root, { has, t }, { title, text, action, danger = false, reasons = null, invoker = null }) {
   const id = `th-dlg-${++seq}`;
   const cancel = h('button', { type: 'button', part: 'button', class: 'secondary', value: 'cancel' }, t('cancel'));
   const ok = h('button', { type: 'submit', part: 'button', class: danger ? 'danger-btn' : 'primary', value: 'ok' }, action);

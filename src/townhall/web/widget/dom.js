@@ -38,7 +38,7 @@ export function icon(name) {
   svg.setAttribute('viewBox', '0 0 24 24');
   svg.setAttribute('aria-hidden', 'true');
   svg.setAttribute('focusable', 'false');
-  svg.setAttribute('class', 'ic');
+  svg.setAttribute('class', `ic ic-${name}`);
   const path = document.createElementNS(svg.namespaceURI, 'path');
   path.setAttribute('d', ICONS[name]);
   svg.append(path);

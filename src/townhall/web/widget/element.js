@@ -5,7 +5,7 @@ import { premiumRefusal, renderAccount } from './account.js';
 import { ApiError, ORIGIN, apiBase, request, storyPath } from './api.js';
 import { btn, h } from './dom.js';
 import { dropFresh, isLive, pruneFresh, showFresh, startLive, stopLive } from './live.js';
-import { t } from './messages.js';
+import { Messages, isLoaded, load, resolve } from './messages.js';
 import { onSessionChange, readSession, writeSession } from './session.js';
 import { build, premiumName, renderCounts, renderMeta, skeleton } from './shell.js';
 import { adoptStyles } from './style.js';
@@ -14,13 +14,18 @@ import { focusComment, placeReply, replace, thread } from './thread.js';
 
 const TICK_MS = 15000; // relative times and edit countdowns are redrawn this often
 
+/** Whether two sets of messages say the same words (language, locale and overrides). */
+const sameWords = (a, b) => a.code === b.code && a.tag === b.tag &&
+  JSON.stringify(a.overrides) === JSON.stringify(b.overrides);
+
 class TownhallComments extends HTMLElement {
-  static get observedAttributes() { return ['sso-token', 'theme']; }
+  static get observedAttributes() { return ['sso-token', 'theme', 'lang']; }
 
   constructor() {
     super();
     this.root = this.attachShadow({ mode: 'open' });
     adoptStyles(this.root);
+    this.i18n = new Messages('en');
     this.stream = 'open';
     this.sort = 'newest';
     this.site = null;
@@ -51,10 +56,53 @@ class TownhallComments extends HTMLElement {
 
   draftKey(suffix) { return `townhall:${ORIGIN}:draft:${this.storyId}:${suffix}`; }
 
+  /** The language tag the page asks for: the element's lang, the page's, then the site's. */
+  wantedTag() {
+    const own = this.getAttribute('lang') || document.documentElement.lang;
+    if (resolve(own)) return own;
+    return (this.site && resolve(this.site.language) && this.site.language) || own || 'en';
+  }
+
+  /** Messages for the wanted language when its catalogue is here, with the site's overrides. */
+  messagesFor(tag) {
+    const code = resolve(tag) || 'en';
+    const ready = isLoaded(code) ? code : 'en';
+    const all = (this.site && this.site.messages) || {};
+    return new Messages(ready, tag, all[ready]);
+  }
+
+  /**
+   * Speak the wanted language: fetch its catalogue if need be, and when the words change,
+   * redraw the section (reloading the list when it was shown). Several calls share one fetch.
+   */
+  async localise() {
+    const tag = this.wantedTag();
+    const code = resolve(tag) || 'en';
+    if (!isLoaded(code)) await load(code, this.api);
+    if (!this.built) return;
+    const next = this.messagesFor(tag);
+    if (sameWords(next, this.i18n)) return;
+    this.i18n = next;
+    this.applyDirection();
+    if (!this.site) { build(this); return; }
+    // Everything on screen is in the old words: build the frame again and reload the page.
+    stopLive(this);
+    this.site = null;
+    build(this);
+    await this.load();
+  }
+
+  /** Lay the element out in the writing direction of the language shown (its section says both). */
+  applyDirection() {
+    this.setAttribute('dir', this.i18n.dir);
+  }
+
   connectedCallback() {
     if (this.built) return;
     this.built = true;
+    this.i18n = this.messagesFor(this.wantedTag());
     build(this);
+    this.applyDirection();
     this.unlisten = onSessionChange(() => this.sessionChanged());
     const sso = this.getAttribute('sso-token');
     if (sso) this.pendingAuth = this.exchange(sso);
@@ -86,7 +134,9 @@ class TownhallComments extends HTMLElement {
   }
 
   attributeChangedCallback(name, old, value) {
-    if (name !== 'sso-token' || old === value || !this.built) return;
+    if (old === value || !this.built) return;
+    if (name === 'lang') { if (this.started) this.localise(); return; }
+    if (name !== 'sso-token') return;
     if (value) this.exchange(value);
     else if (this.session && this.session.via === 'sso') this.signOut();
   }
@@ -94,6 +144,8 @@ class TownhallComments extends HTMLElement {
   start() {
     if (this.started) return;
     this.started = true;
+    // The catalogue (when not English) is fetched alongside the first page, not before it.
+    this.localising = this.localise();
     // Read the list once, as the signed-in reader when a publisher token is being exchanged.
     Promise.resolve(this.pendingAuth).then(() => this.load());
     // A stored session may be stale (banned, suspended, renamed since): ask who we are.
@@ -149,7 +201,7 @@ class TownhallComments extends HTMLElement {
         method: 'POST', credentials: 'omit', headers: { Authorization: `Bearer ${had.token}` },
       }).catch(() => {});
     }
-    this.announce(t('signedOut'));
+    this.announce(this.i18n.t('signedOut'));
   }
 
   async refreshMe() {
@@ -202,6 +254,7 @@ class TownhallComments extends HTMLElement {
 
   async load({ append = false, focusList = false } = {}) {
     const seq = ++this.seq;
+    const t = (...a) => this.i18n.t(...a);
     const q = new URLSearchParams({ stream: this.stream, sort: this.sort, limit: String(this.pageSize) });
     if (append && this.cursor) q.set('cursor', this.cursor);
     if (append) { this.moreBtn.disabled = true; this.moreBtn.textContent = t('loadingShort'); }
@@ -220,9 +273,24 @@ class TownhallComments extends HTMLElement {
     }
     if (seq !== this.seq) return;
     const first = !this.site;
+    // Words first: the catalogue asked for alongside this page, then the site's language and
+    // the publisher's overrides, which came with it.
+    if (first) await this.localising;
+    if (seq !== this.seq) return;
     this.site = page.site;
     this.story = page.story;
-    if (first) renderMeta(this);
+    if (first) {
+      const tag = this.wantedTag();
+      if (!isLoaded(resolve(tag) || 'en')) await load(resolve(tag), this.api);
+      if (seq !== this.seq) return;
+      const next = this.messagesFor(tag);
+      if (!sameWords(next, this.i18n)) {
+        this.i18n = next;
+        this.applyDirection();
+        build(this);
+      }
+      renderMeta(this);
+    }
     this.cursor = page.next_cursor;
     if (page.story.counts) this.counts = { ...page.story.counts };
     this.showCount(page.total);
@@ -261,6 +329,7 @@ class TownhallComments extends HTMLElement {
   }
 
   loadFailed(err, append) {
+    const { t } = this.i18n;
     this.moreBtn.disabled = false;
     this.moreBtn.textContent = t('loadMore');
     if (err.status === 404 && err.code !== 'network' && !this.site) {
@@ -283,8 +352,10 @@ class TownhallComments extends HTMLElement {
   }
 
   async followPermalink() {
+    const { t } = this.i18n;
     const m = /^#comment-(\d+)$/.exec(location.hash);
-    if (!m) return;
+    if (!m || this.followed) return;
+    this.followed = true;
     const find = () => this.root.getElementById(`comment-${m[1]}`);
     for (let i = 0; i < 5 && !find() && this.cursor; i++) await this.load({ append: true });
     // A reply may sit behind "Show more replies": open those threads until it turns up.

@@ -1,9 +1,9 @@
 // Forms a reader fills in once: sign in, register, and choosing a commenting name.
 import { btn, h } from './dom.js';
-import { problemText, t } from './messages.js';
 
 /** Replace the account box with the sign-in (`login`) or registration (`register`) form. */
 export function authForm(w, mode) {
+  const { problemText, t } = w.i18n;
   const reg = mode === 'register';
   const err = h('p', { class: 'err', role: 'alert' });
   const email = h('input', { type: 'email', id: 'th-email', autocomplete: 'email', required: true });
@@ -49,6 +49,7 @@ export function authForm(w, mode) {
 
 /** The one-field form for choosing a commenting name, checking availability while typing. */
 export function nameForm(w) {
+  const { problemText, t } = w.i18n;
   const hint = h('p', { id: 'th-name-hint', class: 'hint' }, t('name.hint'));
   const err = h('p', { id: 'th-name-err', class: 'err', role: 'alert' });
   const input = h('input', { id: 'th-name', type: 'text', maxlength: '30', autocomplete: 'nickname',

@@ -1,9 +1,8 @@
 // Telling authors why their comment is held or was rejected: the guideline in plain words and
 // what they can change, never the words a check matched (that would teach how to evade it).
 import { h } from './dom.js';
-import { has, t } from './messages.js';
 
-const pick = (prefix, g) => (has(`${prefix}.${g}`) ? `${prefix}.${g}` : null);
+const pick = (has, prefix, g) => (has(`${prefix}.${g}`) ? `${prefix}.${g}` : null);
 
 /** The findings to explain: the server's list when it sends one, else its one guideline. */
 function findingsOf(m) {
@@ -17,18 +16,20 @@ function findingsOf(m) {
  * (`change` for a held comment that can still be edited, `fix` before posting again, null for
  * none); `text` is the author's own text, from which a finding's span is quoted.
  */
-export function explain(m, { advice = null, text = '' } = {}) {
+export function explain(w, m, { advice = null, text = '' } = {}) {
+  const { has, t } = w.i18n;
   const out = [];
   const seen = new Set();
   for (const f of findingsOf(m || {})) {
     const g = f.guideline || 'other';
     if (seen.has(g)) continue;
     seen.add(g);
-    out.push(h('p', null, t(pick('why', g) || 'why.other')));
+    out.push(h('p', null, t(pick(has, 'why', g) || 'why.other')));
     const span = Array.isArray(f.span) ? f.span : f.span && [f.span.start, f.span.end];
     if (span && text) out.push(h('p', { class: 'passage' }, t('passage', { text: text.slice(span[0], span[1]) })));
-    if (f.suggestion) out.push(h('p', null, String(f.suggestion)));
-    else if (advice && pick(advice, g)) out.push(h('p', null, t(pick(advice, g))));
+    // The server words its suggestions in English: other languages get the catalogue's advice.
+    if (f.suggestion && w.i18n.code === 'en') out.push(h('p', null, String(f.suggestion)));
+    else if (advice && pick(has, advice, g)) out.push(h('p', null, t(pick(has, advice, g))));
   }
   return out;
 }

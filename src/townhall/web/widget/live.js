@@ -1,7 +1,6 @@
 // Live updates: server-sent events for the open stream (polling once a minute without them).
 // New comments wait behind a "View N new comments" button; nothing moves under the reader.
 import { storyPath } from './api.js';
-import { t } from './messages.js';
 
 /** Subscribe to the story's events for the element's current stream. */
 export function startLive(w) {
@@ -18,7 +17,7 @@ export function startLive(w) {
   on('comment', (d) => queue(w, d));
   on('likes', (d) => {
     const el = w.root.getElementById(`th-lc-${d.id}`);
-    if (el) el.textContent = t('likes', { count: d.like_count });
+    if (el) el.textContent = w.i18n.t('likes', { count: d.like_count });
   });
   // An edit (or a re-approval) of a comment already on the page: new text in place,
   // keeping what only this reader knows (liked, reported, mine). Never under their focus.
@@ -79,7 +78,7 @@ function queue(w, c) {
   updateNewBtn(w);
   clearTimeout(w.announceTimer);
   w.announceTimer = setTimeout(() => {
-    if (w.fresh.length) w.announce(t('newAvailable', { count: w.fresh.length }));
+    if (w.fresh.length) w.announce(w.i18n.t('newAvailable', { count: w.fresh.length }));
   }, 1500);
 }
 
@@ -98,7 +97,7 @@ export function pruneFresh(w) {
 function updateNewBtn(w) {
   const n = w.fresh.length;
   w.newBtn.hidden = !n;
-  w.newBtn.textContent = t('newComments', { count: n });
+  w.newBtn.textContent = w.i18n.t('newComments', { count: n });
 }
 
 /** Show the waiting comments in place and move focus to the first of them. */

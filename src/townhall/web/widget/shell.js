@@ -1,12 +1,12 @@
 // The section's frame: heading, guidelines, stream tabs, sort menu, list, load-more and the
 // status region. `w` is the <townhall-comments> element; the parts it keeps are set on it.
 import { btn, h } from './dom.js';
-import { t } from './messages.js';
 
 const SORTS = ['newest', 'oldest', 'most_liked'];
 
 /** Build the empty frame into the shadow root, showing skeleton rows until the first page. */
 export function build(w) {
+  const { t } = w.i18n;
   // The one status region: read out by screen readers and shown as a toast at the bottom of
   // the screen while the section is in view, so every confirmation and failure is visible.
   w.status = h('div', { role: 'status', class: 'toast', part: 'status' });
@@ -24,6 +24,7 @@ export function build(w) {
     w.sort = w.sortSel.value;
     w.load({ focusList: true });
   } }, SORTS.map((v) => h('option', { value: v }, t(`sort.${v}`))));
+  w.sortSel.value = w.sort;
   w.toolbar = h('div', { class: 'toolbar', hidden: true },
     h('label', { for: 'th-sort' }, t('sortBy')), w.sortSel);
   w.newBtn = btn('', { class: 'newbar', hidden: true, onclick: () => w.showFresh() });
@@ -44,7 +45,8 @@ export function build(w) {
     const target = w.root.querySelector('.composer textarea, .account input, .account button');
     if (target) target.focus();
   } });
-  w.section = h('section', { class: 'th', part: 'root', 'aria-labelledby': 'th-h' },
+  w.section = h('section', { class: 'th', part: 'root', 'aria-labelledby': 'th-h',
+    lang: w.i18n.tag, dir: w.i18n.dir },
     skip, h('header', { class: 'head', part: 'header' }, w.heading, w.intro),
     w.tabs, w.notice, w.panel, w.status);
   w.root.replaceChildren(w.section);
@@ -53,6 +55,7 @@ export function build(w) {
 
 /** Three placeholder rows while the first page loads. */
 export function skeleton(w) {
+  const { t } = w.i18n;
   w.list.setAttribute('aria-busy', 'true');
   w.list.replaceChildren(...[0, 1, 2].map(() => h('li', { class: 'sk', 'aria-hidden': 'true' },
     h('span', { class: 'sk-a' }), h('span', { class: 'sk-b' }), h('span', { class: 'sk-c' }))));
@@ -61,12 +64,17 @@ export function skeleton(w) {
 
 /** Fill in what the site and story settings say: heading, guidelines, and the stream tabs. */
 export function renderMeta(w) {
+  const { t } = w.i18n;
   const site = w.site;
+  // A site's own heading, call to action and guidelines are the publisher's words in every
+  // language; left empty, the reader gets the catalogue's in theirs.
   if (site.heading) w.heading.firstChild.textContent = site.heading;
   if (site.call_to_action) w.intro.textContent = site.call_to_action;
+  const rules = site.guidelines && site.guidelines.length ? site.guidelines
+    : w.i18n.ids('guidelines.').map((id) => t(id));
   // The guidelines in full above each stream's form, as the modelled page shows them.
   w.rules.replaceChildren(h('p', { class: 'cta' }, t('respectful')),
-    h('ul', null, (site.guidelines || []).map((g) => h('li', null, g))));
+    h('ul', null, rules.map((g) => h('li', null, g))));
   if (site.guidelines_url) {
     w.rules.append(h('p', null, h('a', { href: site.guidelines_url, target: '_blank', rel: 'noopener' },
       t('guidelinesFull'))));
@@ -91,7 +99,8 @@ export function renderMeta(w) {
       e.preventDefault();
       const tabs = [...list.children];
       const i = tabs.indexOf(w.root.activeElement);
-      const step = keys[e.key];
+      // Right to left, the arrow keys follow the tabs as laid out: left is the next one.
+      const step = w.i18n.dir === 'rtl' && Math.abs(keys[e.key]) === 1 ? -keys[e.key] : keys[e.key];
       const next = step === -2 ? 0 : step === 2 ? tabs.length - 1 : (i + step + tabs.length) % tabs.length;
       tabs[next].focus();
       switchTo(w, tabs[next].dataset.stream);
@@ -107,20 +116,22 @@ export function renderMeta(w) {
 }
 
 /** The Premium stream's name ("The Daily Ledger Premium" unless the site names it). */
-export const premiumName = (w) => (w.site && w.site.premium_label) || t('premium');
+export const premiumName = (w) => (w.site && w.site.premium_label) || w.i18n.t('premium');
 
 /** "Learn more" about the Premium stream, named in full for assistive technology. */
 export function learnMore(w, cls = null) {
+  const { t } = w.i18n;
   return h('a', { class: cls, part: 'learn-more', href: w.site.learn_more_url, target: '_blank', rel: 'noopener' },
     t('learnMore'), h('span', { class: 'sr-only' }, ` ${t('aboutPremium', { premium: premiumName(w) })}`));
 }
 
 /** Show the total in the heading and each stream's own count on its tab. */
 export function renderCounts(w) {
+  const { t } = w.i18n;
   const { open = 0, premium = 0 } = w.counts;
-  w.countEl.textContent = ` (${open + premium})`;
+  w.countEl.textContent = ` ${t('count', { count: open + premium })}`;
   for (const tab of w.tabs.querySelectorAll('[role=tab]')) {
-    tab.lastChild.textContent = ` (${w.counts[tab.dataset.stream] || 0})`;
+    tab.lastChild.textContent = ` ${t('count', { count: w.counts[tab.dataset.stream] || 0 })}`;
   }
 }
 

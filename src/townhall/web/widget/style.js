@@ -35,9 +35,9 @@ button:disabled,[aria-disabled=true]{cursor:not-allowed;opacity:.7}
 .primary:hover:not(:disabled){filter:brightness(1.08)}
 .secondary{border-color:var(--th-color-text);font-weight:600}
 .link{padding:.5em .25em;color:var(--th-color-accent);text-decoration:underline;text-underline-offset:2px;min-width:44px}
-.skip{position:absolute;left:-9999px;background:var(--th-color-bg)}.skip:focus{position:static;display:inline-block;margin-bottom:.5em}
-.rules{background:var(--th-color-surface);border-left:4px solid var(--th-color-accent);padding:.75em 1em;margin:.75em 0;font-size:.95em}
-.rules p{margin:0}.rules .cta{font-size:1em}.rules ul{margin:.25em 0 .5em;padding-left:1.2em}.rules li{margin:.2em 0}
+.skip{position:absolute;inset-inline-start:-9999px;background:var(--th-color-bg)}.skip:focus{position:static;display:inline-block;margin-bottom:.5em}
+.rules{background:var(--th-color-surface);border-inline-start:4px solid var(--th-color-accent);padding:.75em 1em;margin:.75em 0;font-size:.95em}
+.rules p{margin:0}.rules .cta{font-size:1em}.rules ul{margin:.25em 0 .5em;padding-inline-start:1.2em}.rules li{margin:.2em 0}
 .toast{position:sticky;bottom:.75em;z-index:1;margin:.75em 0 0;padding:.75em 1em;border-radius:var(--th-radius);
 background:var(--th-color-text);color:var(--th-color-bg);font-weight:600;box-shadow:0 4px 16px rgba(0,0,0,.3)}
 .toast[data-kind=error]{background:var(--th-color-danger)}
@@ -64,22 +64,22 @@ textarea{width:100%;resize:vertical;display:block;margin-bottom:.5em}
 .switch{margin:.75em 0 0;font-size:.95em}
 .who-am-i{margin:0;color:var(--th-color-muted)}.who-am-i strong{color:var(--th-color-text)}
 .composer{margin:0}
-.banner{border-left:4px solid var(--th-color-danger);margin:0}
+.banner{border-inline-start:4px solid var(--th-color-danger);margin:0}
 .info{margin:0}
 .toolbar{display:flex;align-items:center;justify-content:flex-end;gap:.5em;border-top:1px solid var(--th-color-border);padding-top:.75em;margin-top:1em}
 .toolbar label{font-weight:600;color:var(--th-color-muted)}
 .newbar{display:block;width:100%;margin:.75em 0;background:var(--th-color-text);color:var(--th-color-bg);font-weight:700}
 .list,.replies{list-style:none;margin:0;padding:0}
 .c{border-top:1px solid var(--th-color-border);padding:.5em 0 0}
-.replies{margin-left:1em;border-left:2px solid var(--th-color-border);padding-left:.85em}
+.replies{margin-inline-start:1em;border-inline-start:2px solid var(--th-color-border);padding-inline-start:.85em}
 .replies .c{border-top:0;padding-top:.35em}
-article.muted{border-left:3px dashed var(--th-color-border);padding-left:.75em}article.muted .body{color:var(--th-color-muted)}
+article.muted{border-inline-start:3px dashed var(--th-color-border);padding-inline-start:.75em}article.muted .body{color:var(--th-color-muted)}
 .meta{display:flex;align-items:center;gap:.5em;min-height:1.75em}
 .av{flex:none;width:1.75em;height:1.75em;font-size:.95em;border-radius:50%;display:inline-grid;place-items:center;font-weight:700;
 color:#fff;background:hsl(var(--h,0) var(--th-av-s) var(--th-av-l))}
 :host([theme=dark]) .av{color:#111}
 @media (prefers-color-scheme:dark){:host(:not([theme=light])) .av{color:#111}}
-.fold{margin:-.6em 0 -.6em auto;min-width:44px;padding:0;color:var(--th-color-muted)}
+.fold{margin-block:-.6em;margin-inline:auto 0;min-width:44px;padding:0;color:var(--th-color-muted)}
 .fold-ic{display:inline-block;width:.7em;height:.7em;border-right:2px solid;border-bottom:2px solid;transform:translateY(-25%) rotate(45deg)}
 .folded>article .fold-ic{transform:translateY(25%) rotate(-135deg)}
 .folded>article>:not(header),.folded>ol.replies,.folded>.more-replies{display:none}
@@ -92,24 +92,26 @@ background:var(--th-color-text);color:var(--th-color-bg)}
 .badge.subscriber{background:var(--th-color-accent);color:var(--th-color-on-accent)}
 .inreply{margin:.4em 0 0;color:var(--th-color-muted);font-size:.9em}
 .body{overflow-wrap:anywhere;margin:0}.body p{margin:0 0 .5em}.body p:last-child{margin:0}
-.note{margin:.4em 0;padding:.5em .75em;border-left:3px solid var(--th-color-muted);background:var(--th-color-surface);font-size:.95em}
+.note{margin:.4em 0;padding:.5em .75em;border-inline-start:3px solid var(--th-color-muted);background:var(--th-color-surface);font-size:.95em}
 .note p{margin:.2em 0}.note-title{font-weight:700}.passage{font-style:italic}
 .tomb p{margin:0;padding:.5em 0;color:var(--th-color-muted);font-style:italic}
 /* 44 px targets whose extra height overlaps the gaps around the row rather than adding to it. */
-.actions{display:flex;flex-wrap:wrap;align-items:center;gap:0 .15em;margin:-.4em 0 -.4em -.5em}
+.actions{display:flex;flex-wrap:wrap;align-items:center;gap:0 .15em;margin-block:-.4em;margin-inline:-.5em 0}
 .act{display:inline-flex;align-items:center;justify-content:center;gap:.35em;min-width:44px;padding:.3em .5em;color:var(--th-color-muted);font-size:.9em;font-weight:600}
 .act:hover:not(:disabled){color:var(--th-color-text);background:var(--th-color-surface)}
 .act.danger{color:var(--th-color-danger)}
 .ic{width:1.15em;height:1.15em;fill:currentColor}
+/* Arrows point the way the text runs. */
+[dir=rtl] .ic-reply{transform:scaleX(-1)}
 .like .ic{fill:none;stroke:currentColor;stroke-width:2}
 .like[aria-pressed=true]{color:var(--th-color-accent)}.like[aria-pressed=true] .ic{fill:currentColor}
 .likebox,.own-likes{display:inline-flex;align-items:center;gap:.1em}
-.likes{color:var(--th-color-muted);font-size:.9em;margin-right:.35em;white-space:nowrap}
-.own-likes{padding-left:.5em;gap:.35em;color:var(--th-color-muted)}.own-likes .ic{fill:none;stroke:currentColor;stroke-width:2}
+.likes{color:var(--th-color-muted);font-size:.9em;margin-inline-end:.35em;white-space:nowrap}
+.own-likes{padding-inline-start:.5em;gap:.35em;color:var(--th-color-muted)}.own-likes .ic{fill:none;stroke:currentColor;stroke-width:2}
 .reply-box{margin:.5em 0 1em}
 .more,.more-replies{margin:.75em 0}
 .more{display:block;width:100%;border:2px solid var(--th-color-text);font-weight:700}
-.foot{margin:1em 0 0;text-align:right}
+.foot{margin:1em 0 0;text-align:end}
 .state .empty,.state .error{margin:1em 0}.error p,.empty{margin:0 0 .5em}
 .sk{border-top:1px solid var(--th-color-border);padding:1em 0;display:grid;gap:.5em}
 .sk span{display:block;height:.9em;border-radius:3px;background:var(--th-color-surface);animation:sh 1.2s ease-in-out infinite alternate}
@@ -126,7 +128,7 @@ dialog .opt input{flex:none;width:1.2em;height:1.2em;margin:0 .25em;accent-color
 dialog .note-label{display:block;font-weight:700;margin-bottom:.25em}
 dialog .btns{display:flex;justify-content:flex-end;flex-wrap:wrap;gap:.5em;margin-top:1em}
 dialog .danger-btn{background:var(--th-color-danger);color:var(--th-color-bg);font-weight:700}
-@media (max-width:480px){[role=tab]{padding:.5em .4em;font-size:.95em}.tabs{gap:0 .75em}.replies{margin-left:.25em;padding-left:.6em}.replies .replies{margin-left:0}
+@media (max-width:480px){[role=tab]{padding:.5em .4em;font-size:.95em}.tabs{gap:0 .75em}.replies{margin-inline-start:.25em;padding-inline-start:.6em}.replies .replies{margin-inline-start:0}
 .actions{flex-wrap:nowrap}.act>span{display:none}
 dialog{margin:auto 0 0;width:100%;max-width:100%;border-radius:12px 12px 0 0}
 input[type=text],input[type=email],input[type=password]{width:100%}.toolbar{justify-content:flex-start}}

@@ -4,7 +4,6 @@ import { openEdit, openReply, remove, report, share, toggleLike } from './action
 import { bodyFragment, btn, h, icon } from './dom.js';
 import { countdown } from './clock.js';
 import { explain } from './held.js';
-import { ago, fullDate, t } from './messages.js';
 
 /** A top-level comment with the replies that came with it and a "Show more replies" button. */
 export function thread(w, c) {
@@ -17,6 +16,7 @@ export function thread(w, c) {
 }
 
 function moreReplies(w, li, c, more) {
+  const { t } = w.i18n;
   const b = btn(t('moreReplies', { count: more }), { class: 'link more-replies' });
   // Kept on the button so a permalink search can open hidden replies too.
   b.open = async (focus = true) => {
@@ -74,6 +74,7 @@ function item(w, c, flat = false) {
 }
 
 function article(w, c, flat) {
+  const { ago, fullDate, t } = w.i18n;
   const gone = c.deleted || c.status === 'deleted' || !c.author ||
     (c.status === 'rejected' && !c.is_mine);
   const name = c.author ? c.author.name || t('anonymous') : '';
@@ -96,7 +97,7 @@ function article(w, c, flat) {
       h('time', { datetime: c.created_at, title: fullDate(c.created_at) }, when),
       c.edited ? h('span', { class: 'edited' }, t('edited')) : null),
     h('span', { id: lid, class: 'sr-only' }, t(c.parent_id ? 'replyFrom' : 'commentFrom', { name, when })),
-    collapser(name)));
+    collapser(w, name)));
   if ((flat || c.depth > 3) && c.in_reply_to) {
     art.append(h('p', { class: 'inreply' }, t('replyingTo', { name: c.in_reply_to })));
   }
@@ -116,12 +117,13 @@ function article(w, c, flat) {
 
 /** The author's own held or rejected comment: why, and what they can still change. */
 function heldNote(w, c) {
+  const { t } = w.i18n;
   const held = c.status === 'pending';
   const editable = held && canEdit(w, c);
   const note = h('div', { class: 'note', part: 'notice' }, h('p', { class: 'note-title' }, t(held ? 'pending' : 'rejected')),
-    ...explain(c.moderation || { guideline: held ? null : 'moderator' }, { advice: editable ? 'change' : null }));
+    ...explain(w, c.moderation || { guideline: held ? null : 'moderator' }, { advice: editable ? 'change' : null }));
   if (editable) note.append(h('p', { class: 'hint', 'data-until': c.editable_until, 'data-left': 'editLeft' }));
-  for (const el of note.querySelectorAll('[data-until]')) countdown(el);
+  for (const el of note.querySelectorAll('[data-until]')) countdown(w, el);
   return note;
 }
 
@@ -132,7 +134,8 @@ function canEdit(w, c) {
     !(u && u.status && u.status !== 'active'));
 }
 
-function collapser(name) {
+function collapser(w, name) {
+  const { t } = w.i18n;
   const b = btn('', { class: 'fold', 'aria-expanded': 'true', 'aria-label': t('hideThread', { name }),
     onclick: () => {
       const fold = b.closest('li.c').classList.toggle('folded');
@@ -151,6 +154,7 @@ function act(iconName, word, label, onclick, props = {}) {
 }
 
 function actionRow(w, c, name) {
+  const { t } = w.i18n;
   const u = w.user;
   const blocked = u && u.status && u.status !== 'active';
   const row = h('div', { class: 'actions', part: 'actions' });
@@ -180,12 +184,14 @@ function actionRow(w, c, name) {
 }
 
 function editBtn(w, c) {
+  const { t } = w.i18n;
   // Goes away by itself when the edit window closes (see countdown()).
   const edit = act('edit', t('edit'), t('editLabel'), () => openEdit(w, c, edit), { 'data-until': c.editable_until });
   return edit;
 }
 
 function deleteBtn(w, c) {
+  const { t } = w.i18n;
   const del = act('bin', t('delete'), t('deleteLabel'), () => remove(w, c, del), { class: 'act danger' });
   return del;
 }
