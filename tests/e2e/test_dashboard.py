@@ -285,7 +285,7 @@ def test_bulk_selection_approves_several_comments(page: Page, dash_server: str) 
         card(page, text).get_by_role("checkbox").check()
     expect(page.get_by_text("2 selected")).to_be_visible()
     page.get_by_role("button", name="Approve selected").click()
-    expect(page.get_by_role("status")).to_contain_text("Approved 2.")
+    expect(page.get_by_role("status")).to_contain_text("Approved 2 comments.")
     for text in texts:
         expect(card(page, text)).to_have_count(0)
 

@@ -57,16 +57,17 @@ async def catalogue(
     surface: Surface,
     lang: Lang,
     v: Annotated[str | None, Query(max_length=40, description="Catalogue version")] = None,
+    shipped: Annotated[bool, Query(description="Without the site's overrides")] = False,
     ctx: Context = Depends(get_ctx),
 ) -> Response:
     """One surface's messages in one language (the dashboard's with the site's overrides)."""
     if lang not in i18n.LANGUAGES:
         raise NotFound(f"no {surface} catalogue for '{lang}'")
-    if surface == "widget":
+    if surface == "widget" or shipped:
         body = i18n.raw_catalogue(surface, lang)
         # The widget's overrides come with its first page, so this file is the same for every
         # site and, under its version, for ever.
-        current = v == i18n.version(surface, lang)
+        current = v is not None and v == i18n.version(surface, lang)
         cache = f"public, max-age={YEAR}, immutable" if current else "public, no-cache"
     else:
         site = await ctx.site()

@@ -1,17 +1,18 @@
 // Account actions shared by comment cards and the user page.
 import { post } from './api.js';
 import { askBan, askShadowban, askSuspend } from './dialogs.js';
+import { t, when } from './i18n.js';
 
-const label = (user) => user.name || user.email || `user ${user.id}`;
+const label = (user) => user.name || user.email || t('card.user', { id: user.id });
 
 export async function banUser(ui, user, comment = null) {
   if (!(await askBan(label(user), Boolean(comment)))) return null;
   try {
     const out = await post(`/api/v1/moderation/users/${user.id}/ban`, {});
     if (comment && comment.status !== 'rejected') {
-      await post(`/api/v1/moderation/comments/${comment.id}/reject`, { reason: 'Author banned' });
+      await post(`/api/v1/moderation/comments/${comment.id}/reject`, { reason: t('ban.reason') });
     }
-    ui.announce(`${label(user)} banned.`);
+    ui.announce(t('done.banned', { name: label(user) }));
     return out;
   } catch (err) { ui.fail(err); return null; }
 }
@@ -21,7 +22,7 @@ export async function suspendUser(ui, user) {
   if (!answer) return null;
   try {
     const out = await post(`/api/v1/moderation/users/${user.id}/suspend`, answer);
-    ui.announce(`${label(user)} suspended until ${new Date(out.suspended_until).toLocaleString()}.`);
+    ui.announce(t('done.suspended', { name: label(user), when: when(out.suspended_until) }));
     return out;
   } catch (err) { ui.fail(err); return null; }
 }
@@ -30,7 +31,7 @@ export async function shadowbanUser(ui, user) {
   if (!(await askShadowban(label(user)))) return null;
   try {
     const out = await post(`/api/v1/moderation/users/${user.id}/shadowban`, {});
-    ui.announce(`${label(user)} shadow-banned.`);
+    ui.announce(t('done.shadowbanned', { name: label(user) }));
     return out;
   } catch (err) { ui.fail(err); return null; }
 }
@@ -38,17 +39,17 @@ export async function shadowbanUser(ui, user) {
 export async function restoreUser(ui, user) {
   try {
     const out = await post(`/api/v1/moderation/users/${user.id}/restore`);
-    ui.announce(`${label(user)} restored: no ban, suspension or shadow-ban.`);
+    ui.announce(t('done.restored', { name: label(user) }));
     return out;
   } catch (err) { ui.fail(err); return null; }
 }
 
 export function standing(user) {
   const out = [];
-  if (user.is_banned) out.push('Banned');
+  if (user.is_banned) out.push(t('standing.banned'));
   if (user.suspended_until && new Date(user.suspended_until) > new Date()) {
-    out.push(`Suspended until ${new Date(user.suspended_until).toLocaleString()}`);
+    out.push(t('standing.suspended', { when: when(user.suspended_until) }));
   }
-  if (user.is_shadowbanned) out.push('Shadow-banned');
+  if (user.is_shadowbanned) out.push(t('standing.shadowbanned'));
   return out;
 }

@@ -4,7 +4,8 @@ const KEY = 'townhall:admin:session';
 
 export class ApiError extends Error {
   constructor(status, problem) {
-    super((problem && (problem.detail || problem.title)) || `request failed (${status})`);
+    // The server's own wording is for logs; people are told by i18n.problemText(err).
+    super((problem && (problem.code || problem.detail)) || `request failed (${status})`);
     this.status = status;
     this.problem = problem || {};
   }
@@ -30,7 +31,7 @@ export async function api(method, path, body, { raw = false } = {}) {
       cache: 'no-store',
     });
   } catch {
-    throw new ApiError(0, { detail: 'The server could not be reached. Check your connection.' });
+    throw new ApiError(0, { code: 'network' });
   }
   if (!res.ok) {
     let problem = null;

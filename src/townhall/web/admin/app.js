@@ -1,6 +1,8 @@
 // Dashboard shell: sign-in, sections, queue counts kept fresh, keyboard shortcuts.
 import { ApiError, get, post, session } from './api.js';
 import { auditView } from './audit.js';
+import { chooseLanguage, currentLanguage, loadLanguage, problemText, shippedLanguages, t } from './i18n.js';
+import { languagesView } from './languages.js';
 import { QUEUES, queueView } from './queue.js';
 import { siteView, storiesView, storyView } from './settings.js';
 import { userView, usersView } from './users.js';
@@ -20,9 +22,10 @@ const ui = {
     setTimeout(() => { el.textContent = text; }, 50);
   },
   fail(err) {
-    if (err instanceof ApiError && err.status === 401) { signOut('Your session has ended. Sign in again.'); return; }
+    if (err instanceof ApiError && err.status === 401) { signOut(t('signIn.ended')); return; }
     const el = $('alert');
-    el.textContent = err.message || String(err);
+    el.textContent = err instanceof ApiError ? problemText(err) : t('problem.other');
+    if (!(err instanceof ApiError)) console.error(err);
     el.classList.add('shown');
     clearTimeout(alertTimer);
     alertTimer = setTimeout(() => el.classList.remove('shown'), 8000);
@@ -31,9 +34,9 @@ const ui = {
     if (location.hash === hash) route(); else location.hash = hash;
   },
   setCounts(counts) {
-    for (const [key] of QUEUES) {
+    for (const key of QUEUES) {
       for (const el of document.querySelectorAll(`[data-count="${key}"]`)) {
-        el.textContent = `(${counts[key]})`;
+        el.textContent = t('queue.count', { count: counts[key] });
       }
     }
     if (current) current.onCounts(counts);
@@ -76,10 +79,10 @@ async function start() {
   try {
     ui.me = await get('/api/v1/me');
   } catch (err) {
-    signOut(err.status === 401 ? '' : err.message);
+    signOut(err.status === 401 ? '' : problemText(err));
     return;
   }
-  $('who-name').textContent = `${ui.me.name || ui.me.email} (${ui.me.role})`;
+  $('who-name').textContent = t('who.role', { name: ui.me.name || ui.me.email, role: t(`role.${ui.me.role}`) });
   try {
     await get('/api/v1/moderation/counts');
   } catch (err) {
@@ -109,29 +112,33 @@ async function route() {
     if (a.dataset.view === parts[0]) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
   }
+  const title = (id) => { document.title = t('page.titleOf', { view: t(id) }); };
   if (parts[0] === 'queue') {
-    const queue = QUEUES.some(([k]) => k === parts[1]) ? parts[1] : 'pending';
-    document.title = `${QUEUES.find(([k]) => k === queue)[1]} – townhall moderation`;
+    const queue = QUEUES.includes(parts[1]) ? parts[1] : 'pending';
+    title(`queue.${queue}`);
     current = queueView(ui, root, queue, params);
     await current.load();
   } else if (parts[0] === 'users' && parts[1]) {
-    document.title = 'User – townhall moderation';
+    title('user.title');
     await userView(ui, root, Number(parts[1]));
   } else if (parts[0] === 'users') {
-    document.title = 'Users – townhall moderation';
+    title('users.title');
     await usersView(ui, root, params);
   } else if (parts[0] === 'stories' && parts[1]) {
-    document.title = 'Story settings – townhall moderation';
+    title('story.title');
     await storyView(ui, root, parts[1]);
   } else if (parts[0] === 'stories') {
-    document.title = 'Stories – townhall moderation';
+    title('stories.title');
     await storiesView(ui, root, params);
   } else if (parts[0] === 'site' && ui.me.role === 'admin') {
-    document.title = 'Site settings – townhall moderation';
+    title('site.short');
     await siteView(ui, root);
   } else if (parts[0] === 'audit') {
-    document.title = 'Audit log – townhall moderation';
+    title('audit.title');
     await auditView(ui, root, params);
+  } else if (parts[0] === 'languages') {
+    title('nav.languages');
+    await languagesView(ui, root);
   } else {
     ui.go('#/queue/pending');
   }
@@ -149,7 +156,7 @@ function onKey(event) {
   if (k === '?') { event.preventDefault(); $('help').showModal(); return; }
   if (k === '/') { event.preventDefault(); ui.go('#/users'); setTimeout(() => $('user-search')?.focus(), 100); return; }
   const n = Number(k);
-  if (n >= 1 && n <= QUEUES.length) { ui.go(`#/queue/${QUEUES[n - 1][0]}`); return; }
+  if (n >= 1 && n <= QUEUES.length) { ui.go(`#/queue/${QUEUES[n - 1]}`); return; }
   if (current && current.key(k)) event.preventDefault();
 }
 
@@ -157,7 +164,7 @@ $('sign-in-form').addEventListener('submit', async (event) => {
   event.preventDefault();
   const email = $('email').value.trim();
   const password = $('password').value;
-  if (!email || !password) { $('sign-in-error').textContent = 'Enter your e-mail address and password.'; return; }
+  if (!email || !password) { $('sign-in-error').textContent = t('signIn.missing'); return; }
   try {
     const out = await post('/api/v1/auth/login', { email, password });
     session.set({ token: out.token });
@@ -165,7 +172,7 @@ $('sign-in-form').addEventListener('submit', async (event) => {
     $('sign-in-error').textContent = '';
     await start();
   } catch (err) {
-    $('sign-in-error').textContent = err.status === 401 ? 'Wrong e-mail address or password.' : err.message;
+    $('sign-in-error').textContent = err.status === 401 ? t('signIn.wrong') : problemText(err);
   }
 });
 $('sign-out').addEventListener('click', () => signOut());
@@ -178,4 +185,30 @@ $('keys-enabled').addEventListener('change', (e) => {
 window.addEventListener('hashchange', route);
 document.addEventListener('keydown', onKey);
 
-if (session.get()) start(); else signOut();
+/** The language menu in the top bar; a new choice redraws the current screen in it. */
+function languageMenu() {
+  const menu = $('language');
+  menu.replaceChildren(...shippedLanguages().map((l) => {
+    const o = document.createElement('option');
+    o.value = l.code;
+    o.lang = l.code;
+    o.textContent = l.name;
+    return o;
+  }));
+  menu.value = currentLanguage();
+}
+
+$('language').addEventListener('change', async (e) => {
+  chooseLanguage(e.target.value);
+  await loadLanguage(e.target.value);
+  languageMenu();
+  if (ui.me) {
+    $('who-name').textContent = t('who.role', { name: ui.me.name || ui.me.email, role: t(`role.${ui.me.role}`) });
+    await route();
+  }
+});
+
+loadLanguage().then(() => {
+  languageMenu();
+  if (session.get()) start(); else signOut();
+});

@@ -1,43 +1,32 @@
 // A comment card: who wrote it, where, why it was held, what readers reported, and actions.
 import { standing } from './actions.js';
-import { h, nextId, trustedBody, when } from './dom.js';
+import { h, nextId, trustedBody } from './dom.js';
+import { label, t, when } from './i18n.js';
 
-export const GUIDELINES = {
-  swearing: 'Swearing',
-  abuse: 'Abuse',
-  discrimination: 'Discrimination',
-  private_info: 'Private information',
-  impersonation: 'Impersonation',
-  spam: 'Spam',
-  trust: 'Pre-moderation',
-  reports: 'Reader reports',
-};
-const REPORT_LABELS = {
-  swearing: 'Swearing or obscenity',
-  abuse: 'Personal abuse or threats',
-  discrimination: 'Discrimination',
-  impersonation: 'Impersonation',
-  private_info: 'Private information',
-  spam: 'Spam',
-  disagree: 'Disagrees',
-  other: 'Other',
-};
+// The guidelines a check or a report can name, in the order the filters offer them.
+export const GUIDELINES = [
+  'swearing', 'abuse', 'discrimination', 'private_info', 'impersonation', 'spam', 'trust', 'reports', 'language',
+];
 
 function scoreText(score) {
   if (score === null || score === undefined) return null;
-  const pct = Math.round(score * 100);
-  const word = score >= 0.75 ? 'Likely' : score <= 0.5 ? 'Unlikely' : 'Maybe';
-  return `Toxicity: ${word} ${pct}%`;
+  const verdict = t(score >= 0.75 ? 'card.likely' : score <= 0.5 ? 'card.unlikely' : 'card.maybe');
+  const percent = new Intl.NumberFormat(document.documentElement.lang, { style: 'percent' }).format(score);
+  return t('card.toxicity', { verdict, percent });
 }
 
 function history(author) {
   const s = author.history;
   if (!s) return null;
-  return `${s.comments} comments · ${s.rejected} rejected · ${s.reports} reports against`;
+  return t('card.history', {
+    comments: t('count.comments', { count: s.comments }),
+    rejected: t('count.rejected', { count: s.rejected }),
+    reports: t('count.reportsAgainst', { count: s.reports }),
+  });
 }
 
 export function authorName(card) {
-  return card.author.name || card.author.email || `user ${card.author.id}`;
+  return card.author.name || card.author.email || t('card.user', { id: card.author.id });
 }
 
 export function renderCard(card, { selectable = true, actions = {}, selected = false } = {}) {
@@ -45,34 +34,34 @@ export function renderCard(card, { selectable = true, actions = {}, selected = f
   const story = card.story.title || card.story.id;
   const headId = nextId('card');
   const chips = [];
-  chips.push(h('span', { class: `chip status-${card.status}`, text: card.status }));
-  chips.push(h('span', { class: 'chip', text: card.stream === 'premium' ? 'Premium' : 'All comments' }));
+  chips.push(h('span', { class: `chip status-${card.status}`, text: label(`status.${card.status}`, card.status) }));
+  chips.push(h('span', { class: 'chip', text: t(card.stream === 'premium' ? 'stream.premium' : 'stream.open') }));
   if (card.guideline) {
-    chips.push(h('span', { class: 'chip marker', text: `⚑ ${GUIDELINES[card.guideline] || card.guideline}` }));
+    chips.push(h('span', { class: 'chip marker', text: `⚑ ${label(`guideline.${card.guideline}`, card.guideline)}` }));
   }
-  if (card.is_shadowed) chips.push(h('span', { class: 'chip warn', text: 'Hidden (shadow-ban)' }));
+  if (card.is_shadowed) chips.push(h('span', { class: 'chip warn', text: t('card.shadowed') }));
   const score = scoreText(card.score);
   if (score) chips.push(h('span', { class: 'chip', text: score }));
   for (const s of standing(card.author)) chips.push(h('span', { class: 'chip warn', text: s }));
 
   const why = [];
   if (card.reason && card.status !== 'published') {
-    why.push(h('p', { class: 'why' }, h('strong', { text: 'Held: ' }), card.reason));
+    why.push(h('p', { class: 'why' }, h('strong', { text: t('card.held') }), ' ', card.reason));
   }
   if (card.rejection_reason) {
-    why.push(h('p', { class: 'why' }, h('strong', { text: 'Rejected: ' }), card.rejection_reason));
+    why.push(h('p', { class: 'why' }, h('strong', { text: t('card.rejectedBy') }), ' ', card.rejection_reason));
   }
   if (card.decided_by) {
-    why.push(h('p', { class: 'meta', text: `Decided by ${card.decided_by}, ${when(card.decided_at)}` }));
+    why.push(h('p', { class: 'meta', text: t('card.decided', { name: card.decided_by, when: when(card.decided_at) }) }));
   }
   let reports = null;
   if (card.reports && card.reports.length) {
     reports = h('div', { class: 'reports' },
-      h('h4', { text: `Reports (${card.reports.length})` }),
+      h('h4', { text: t('card.reports', { count: card.reports.length }) }),
       h('ul', {}, ...card.reports.map((r) => h('li', {},
-        h('strong', { text: REPORT_LABELS[r.reason] || r.reason }),
-        r.note ? ` – “${r.note}”` : '',
-        h('span', { class: 'meta', text: ` by ${r.by || 'a reader'}, ${when(r.created_at)}` })))));
+        h('strong', { text: label(`reason.${r.reason}`, r.reason) }),
+        r.note ? ` – “${r.note}”` : '', ' ',
+        h('span', { class: 'meta', text: t('card.reportBy', { name: r.by || t('card.aReader'), when: when(r.created_at) }) })))));
   }
 
   const buttons = [];
@@ -80,26 +69,26 @@ export function renderCard(card, { selectable = true, actions = {}, selected = f
     type: 'button', class: cls, 'aria-label': label, onclick: fn,
   }, text);
   if (actions.approve && (card.status !== 'published' || card.report_count > 0)) {
-    buttons.push(btn('Approve', `Approve comment by ${name}`, actions.approve, 'approve'));
+    buttons.push(btn(t('approve'), t('approveLabel', { name }), actions.approve, 'approve'));
   }
   if (actions.reject && card.status !== 'rejected') {
-    buttons.push(btn('Reject', `Reject comment by ${name}`, actions.reject, 'reject'));
+    buttons.push(btn(t('reject'), t('rejectLabel', { name }), actions.reject, 'reject'));
   }
   if (actions.ban && !card.author.is_banned && card.author.role === 'commenter') {
-    buttons.push(btn('Ban user', `Ban user ${name}`, actions.ban, 'secondary'));
+    buttons.push(btn(t('ban'), t('banLabel', { name }), actions.ban, 'secondary'));
   }
   if (actions.suspend && card.author.role === 'commenter') {
-    buttons.push(btn('Suspend', `Suspend ${name}`, actions.suspend, 'secondary'));
+    buttons.push(btn(t('suspend'), t('suspendLabel', { name }), actions.suspend, 'secondary'));
   }
   if (actions.shadowban && !card.author.is_shadowbanned && card.author.role === 'commenter') {
-    buttons.push(btn('Shadow-ban', `Shadow-ban ${name}`, actions.shadowban, 'secondary'));
+    buttons.push(btn(t('shadowban'), t('shadowbanLabel', { name }), actions.shadowban, 'secondary'));
   }
 
   const storyLink = card.story_url && /^(https?:\/\/|\/)/.test(card.story_url)
     ? h('a', { href: card.story_url, target: '_blank', rel: 'noopener noreferrer', text: story })
     : h('span', { text: story });
   const select = selectable ? h('input', {
-    type: 'checkbox', class: 'select', 'aria-label': `Select comment by ${name}`, checked: selected,
+    type: 'checkbox', class: 'select', 'aria-label': t('card.select', { name }), checked: selected,
   }) : null;
   return h('article', {
     class: `card${selected ? ' selected' : ''}`, tabindex: '-1', 'aria-labelledby': headId,
@@ -107,17 +96,17 @@ export function renderCard(card, { selectable = true, actions = {}, selected = f
   },
   h('div', { class: 'card-head' },
     select,
-    h('h3', { id: headId }, `Comment by ${name} on ${story}`)),
+    h('h3', { id: headId }, t('card.heading', { name, story }))),
   h('p', { class: 'meta' },
-    h('a', { href: `#/users/${card.author.id}`, text: name, 'aria-label': `User page of ${name}` }),
+    h('a', { href: `#/users/${card.author.id}`, text: name, 'aria-label': t('card.userPage', { name }) }),
     history(card.author) ? ` (${history(card.author)})` : '',
     ' · ', storyLink, ' · ', h('time', { datetime: card.created_at, text: when(card.created_at) }),
-    card.in_reply_to ? ` · in reply to ${card.in_reply_to}` : '',
+    card.in_reply_to ? ` · ${t('card.inReplyTo', { name: card.in_reply_to })}` : '',
     card.status === 'published' && card.story_url && /^(https?:\/\/|\/)/.test(card.story_url)
       ? [' · ', h('a', { href: `${card.story_url.split('#')[0]}#comment-${card.id}`,
-        target: '_blank', rel: 'noopener noreferrer', text: 'View in story',
-        'aria-label': `View in story: comment by ${name}` })] : null,
-    ` · ${card.like_count} likes`),
+        target: '_blank', rel: 'noopener noreferrer', text: t('card.view'),
+        'aria-label': t('card.viewLabel', { name }) })] : null,
+    ` · ${t('count.likes', { count: card.like_count })}`),
   h('p', { class: 'chips' }, ...chips),
   trustedBody(card.body_html),
   ...why,

@@ -1,14 +1,15 @@
 // One modal confirm dialog (native <dialog>: focus is trapped and Esc cancels),
 // optionally with extra fields; resolves to the collected value or null.
 import { clear, field, h } from './dom.js';
+import { t } from './i18n.js';
 
 const dialog = () => document.getElementById('confirm');
 
-export function ask({ title, text = '', ok = 'Confirm', extra = null, collect = () => true }) {
+export function ask({ title, text = '', ok = null, extra = null, collect = () => true }) {
   const d = dialog();
   document.getElementById('confirm-title').textContent = title;
   document.getElementById('confirm-text').textContent = text;
-  document.getElementById('confirm-ok').textContent = ok;
+  document.getElementById('confirm-ok').textContent = ok || t('confirm');
   const error = document.getElementById('confirm-error');
   error.textContent = '';
   const box = clear(document.getElementById('confirm-extra'));
@@ -42,70 +43,66 @@ export function ask({ title, text = '', ok = 'Confirm', extra = null, collect = 
   });
 }
 
+// The preset reasons; the moderator's language is what the audit log keeps.
 export const REJECT_REASONS = [
-  'Personal abuse',
-  'Swearing or obscenity',
-  'Discriminatory language',
-  'Reveals private information',
-  'Impersonation',
-  'Spam or advertising',
-  'Off topic',
+  'abuse', 'swearing', 'discrimination', 'private_info', 'impersonation', 'spam', 'offTopic',
 ];
 
 export async function askReason(name, count = 1) {
   // No reason is chosen for the moderator: a default would be logged as their decision.
   const select = h('select', { name: 'preset' },
-    h('option', { value: '', text: 'Choose a reason' }),
-    ...REJECT_REASONS.map((r) => h('option', { value: r, text: r })),
-    h('option', { value: 'other', text: 'Other (write below)' }));
+    h('option', { value: '', text: t('rejectReason.choose') }),
+    ...REJECT_REASONS.map((r) => h('option', { value: r, text: t(`rejectReason.${r}`) })),
+    h('option', { value: 'other', text: t('rejectReason.other') }));
   select.value = '';
   const note = h('textarea', { name: 'reason', rows: '3', maxlength: '500' });
-  const extra = h('div', {}, field('Reason', select), field('Details (optional unless Other)', note));
+  const extra = h('div', {}, field(t('rejectReason.label'), select), field(t('rejectReason.details'), note));
   return ask({
-    title: count > 1 ? `Reject ${count} comments?` : `Reject comment by ${name}?`,
-    text: 'Readers stop seeing it at once. The reason is kept in the audit log.',
-    ok: 'Reject',
+    title: count > 1 ? t('reject.titleMany', { count }) : t('reject.title', { name }),
+    text: t('reject.text'),
+    ok: t('reject'),
     extra,
     collect: () => {
       const details = note.value.trim();
-      if (!select.value) throw new Error('Choose a reason for the rejection.');
-      if (select.value === 'other' && !details) throw new Error('Write the reason under Details.');
-      return [select.value === 'other' ? '' : select.value, details].filter(Boolean).join(': ');
+      if (!select.value) throw new Error(t('rejectReason.missing'));
+      if (select.value === 'other' && !details) throw new Error(t('rejectReason.write'));
+      const preset = select.value === 'other' ? '' : t(`rejectReason.${select.value}`);
+      return [preset, details].filter(Boolean).join(': ');
     },
   });
 }
 
-export const DURATIONS = [
-  [1, '1 hour'], [24, '1 day'], [72, '3 days'], [168, '7 days'], [720, '30 days'],
-];
+// Hours, offered as hours below a day and as days from one day on.
+export const DURATIONS = [1, 24, 72, 168, 720];
+const duration = (hours) => (hours < 24 ? t('duration.hours', { count: hours })
+  : t('duration.days', { count: hours / 24 }));
 
 export async function askSuspend(name) {
   const select = h('select', { name: 'hours' },
-    ...DURATIONS.map(([v, label]) => h('option', { value: String(v), text: label })));
+    ...DURATIONS.map((v) => h('option', { value: String(v), text: duration(v) })));
   select.value = '24';
   const reason = h('input', { type: 'text', name: 'reason', maxlength: '500' });
   return ask({
-    title: `Suspend ${name}?`,
-    text: 'They can read but not post, like or report until the suspension ends, and are told until when.',
-    ok: 'Suspend',
-    extra: h('div', {}, field('Duration', select), field('Reason (optional)', reason)),
+    title: t('suspend.title', { name }),
+    text: t('suspend.text'),
+    ok: t('suspend'),
+    extra: h('div', {}, field(t('suspend.duration'), select), field(t('suspend.reason'), reason)),
     collect: () => ({ hours: Number(select.value), reason: reason.value.trim() || null }),
   });
 }
 
 export async function askBan(name, withComment) {
   return ask({
-    title: `Ban ${name}?`,
-    text: 'Once banned, this user will no longer be able to comment, use reactions, or report comments.'
-      + (withComment ? ' This comment will also be rejected.' : ''),
-    ok: 'Ban user',
+    title: t('ban.title', { name }),
+    text: [t('ban.text'), withComment ? t('ban.alsoComment') : ''].filter(Boolean).join(' '),
+    ok: t('ban'),
   });
 }
 
 export async function askShadowban(name) {
   return ask({
-    title: `Shadow-ban ${name}?`,
-    text: 'Their comments stay visible to them but are hidden from everyone else. They are not told.',
-    ok: 'Shadow-ban',
+    title: t('shadowban.title', { name }),
+    text: t('shadowban.text'),
+    ok: t('shadowban'),
   });
 }

@@ -36,14 +36,6 @@ export function trustedBody(html) {
   return div;
 }
 
-export function when(iso) {
-  if (!iso) return '';
-  const d = new Date(iso);
-  return d.toLocaleString(undefined, {
-    year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit',
-  });
-}
-
 let uid = 0;
 export function nextId(prefix = 'id') {
   uid += 1;

@@ -4,59 +4,54 @@ import { get, post, query } from './api.js';
 import { authorName, GUIDELINES, renderCard } from './cards.js';
 import { askReason } from './dialogs.js';
 import { clear, field, h } from './dom.js';
+import { t } from './i18n.js';
 
-export const QUEUES = [
-  ['pending', 'Pending'], ['reported', 'Reported'], ['rejected', 'Rejected'], ['all', 'All recent'],
-];
-const EMPTY = {
-  pending: 'Queue clear. There are no more pending comments to moderate.',
-  reported: 'Queue clear. There are no reported comments.',
-  rejected: 'No rejected comments.',
-  all: 'No comments yet.',
-};
+export const QUEUES = ['pending', 'reported', 'rejected', 'all'];
 
 export function queueView(ui, root, queue, params) {
   const state = { cards: [], cursor: null, selected: new Set(), filters: { ...params } };
-  const label = Object.fromEntries(QUEUES)[queue];
-  const tabs = h('div', { class: 'tabs', role: 'tablist', 'aria-label': 'Queues' },
-    ...QUEUES.map(([key, text], i) => h('a', {
+  const label = t(`queue.${queue}`);
+  const tabs = h('div', { class: 'tabs', role: 'tablist', 'aria-label': t('queue.tabs') },
+    ...QUEUES.map((key, i) => h('a', {
       role: 'tab', href: `#/queue/${key}${query(state.filters)}`, id: `tab-${key}`,
       'aria-selected': key === queue ? 'true' : 'false', 'aria-controls': 'queue-panel',
       'aria-keyshortcuts': String(i + 1), tabindex: key === queue ? '0' : '-1',
       dataset: { queue: key },
-    }, h('span', { text }), ' ', h('span', { class: 'count', dataset: { count: key } }))));
+    }, h('span', { text: t(`queue.${key}`) }), ' ', h('span', { class: 'count', dataset: { count: key } }))));
   tabs.addEventListener('keydown', (event) => {
     if (!['ArrowLeft', 'ArrowRight'].includes(event.key)) return;
     const links = [...tabs.querySelectorAll('[role=tab]')];
     const i = links.indexOf(document.activeElement);
-    const next = links[(i + (event.key === 'ArrowRight' ? 1 : links.length - 1)) % links.length];
+    // Right to left, the tabs run the other way and so do the arrow keys.
+    const forward = (event.key === 'ArrowRight') !== (document.documentElement.dir === 'rtl');
+    const next = links[(i + (forward ? 1 : links.length - 1)) % links.length];
     next.focus();
   });
 
   const f = state.filters;
   const story = h('input', { type: 'text', name: 'story_id', value: f.story_id || '', list: 'story-ids' });
   const stream = h('select', { name: 'stream' },
-    h('option', { value: '', text: 'Both streams' }),
-    h('option', { value: 'open', text: 'All comments' }),
-    h('option', { value: 'premium', text: 'Premium' }));
+    h('option', { value: '', text: t('filter.bothStreams') }),
+    h('option', { value: 'open', text: t('stream.open') }),
+    h('option', { value: 'premium', text: t('stream.premium') }));
   stream.value = f.stream || '';
-  const guideline = h('select', { name: 'guideline' }, h('option', { value: '', text: 'Any guideline' }),
-    ...Object.entries(GUIDELINES).map(([k, v]) => h('option', { value: k, text: v })));
+  const guideline = h('select', { name: 'guideline' }, h('option', { value: '', text: t('filter.anyGuideline') }),
+    ...GUIDELINES.map((k) => h('option', { value: k, text: t(`guideline.${k}`) })));
   guideline.value = f.guideline || '';
   const user = h('input', { type: 'number', name: 'user_id', min: '1', value: f.user_id || '' });
   const sort = h('select', { name: 'sort' },
-    h('option', { value: 'newest', text: 'Newest first' }),
-    h('option', { value: 'oldest', text: 'Oldest first' }));
+    h('option', { value: 'newest', text: t('sort.newest') }),
+    h('option', { value: 'oldest', text: t('sort.oldest') }));
   sort.value = f.sort || 'newest';
   const storyIds = h('datalist', { id: 'story-ids' });
   get('/api/v1/moderation/stories').then(({ stories }) => {
     for (const s of stories) storyIds.append(h('option', { value: s.id, label: s.title || s.id }));
   }).catch(() => {});
-  const filters = h('form', { class: 'filters', 'aria-label': 'Filter the queue' },
-    field('Story id', story), storyIds, field('Stream', stream), field('Guideline', guideline),
-    field('User id', user), field('Order', sort),
-    h('div', { class: 'buttons' }, h('button', { type: 'submit', text: 'Apply filters' }),
-      h('a', { href: `#/queue/${queue}`, class: 'link', text: 'Clear' })));
+  const filters = h('form', { class: 'filters', 'aria-label': t('filter.label') },
+    field(t('filter.story'), story), storyIds, field(t('filter.stream'), stream),
+    field(t('filter.guideline'), guideline), field(t('filter.user'), user), field(t('filter.order'), sort),
+    h('div', { class: 'buttons' }, h('button', { type: 'submit', text: t('filter.apply') }),
+      h('a', { href: `#/queue/${queue}`, class: 'link', text: t('filter.clear') })));
   filters.addEventListener('submit', (event) => {
     event.preventDefault();
     ui.go(`#/queue/${queue}${query({
@@ -66,29 +61,29 @@ export function queueView(ui, root, queue, params) {
   });
 
   const bulkInfo = h('span', { class: 'meta', 'aria-live': 'polite' });
-  const bulkApprove = h('button', { type: 'button', class: 'approve', text: 'Approve selected' });
-  const bulkReject = h('button', { type: 'button', class: 'reject', text: 'Reject selected' });
+  const bulkApprove = h('button', { type: 'button', class: 'approve', text: t('bulk.approve') });
+  const bulkReject = h('button', { type: 'button', class: 'reject', text: t('bulk.reject') });
   const selectAll = h('input', { type: 'checkbox', id: 'select-all' });
-  const bulk = h('div', { class: 'bulk', role: 'group', 'aria-label': 'Act on selected comments' },
-    h('div', { class: 'field check' }, selectAll, h('label', { for: 'select-all', text: 'Select all shown' })),
+  const bulk = h('div', { class: 'bulk', role: 'group', 'aria-label': t('bulk.label') },
+    h('div', { class: 'field check' }, selectAll, h('label', { for: 'select-all', text: t('bulk.selectAll') })),
     bulkInfo, bulkApprove, bulkReject);
   const list = h('div', { class: 'cards', id: 'queue-cards' });
-  const more = h('button', { type: 'button', class: 'secondary', text: 'Load more', hidden: true });
+  const more = h('button', { type: 'button', class: 'secondary', text: t('loadMore'), hidden: true });
   const fresh = h('button', { type: 'button', class: 'link', hidden: true });
   const panel = h('section', { id: 'queue-panel', role: 'tabpanel', 'aria-labelledby': `tab-${queue}` },
-    h('h1', { text: `${label} comments` }), filters, fresh, bulk, list, more);
+    h('h1', { text: t(`heading.${queue}`) }), filters, fresh, bulk, list, more);
   clear(root).append(tabs, panel);
 
   function syncBulk() {
     const n = state.selected.size;
-    bulkInfo.textContent = n ? `${n} selected` : 'None selected';
+    bulkInfo.textContent = n ? t('bulk.selected', { count: n }) : t('bulk.none');
     bulkApprove.disabled = bulkReject.disabled = n === 0;
     selectAll.checked = n > 0 && n === state.cards.length;
   }
 
   function paint() {
     clear(list);
-    if (!state.cards.length) list.append(h('p', { class: 'empty', text: EMPTY[queue] }));
+    if (!state.cards.length) list.append(h('p', { class: 'empty', text: t(`empty.${queue}`) }));
     for (const card of state.cards) list.append(cardFor(card));
     more.hidden = !state.cursor;
     syncBulk();
@@ -166,7 +161,7 @@ export function queueView(ui, root, queue, params) {
     paint();
     const counts = await ui.refreshCounts();
     const left = counts ? counts[queue] : state.cards.length;
-    ui.announce(`${action === 'approve' ? 'Approved' : 'Rejected'}. ${left} left in ${label}.`);
+    ui.announce(t(action === 'approve' ? 'decided.approved' : 'decided.rejected', { count: left, queue: label }));
     if (focusNext) {
       const cards = list.querySelectorAll('.card');
       const target = cards[Math.min(index, cards.length - 1)];
@@ -187,11 +182,12 @@ export function queueView(ui, root, queue, params) {
     try {
       const out = await post('/api/v1/moderation/comments/bulk', { ids, action, reason });
       state.selected.clear();
-      const failed = out.failed.length ? ` ${out.failed.length} could not be changed.` : '';
+      const failed = out.failed.length ? t('bulk.failed', { count: out.failed.length }) : '';
       await load();
       const counts = await ui.refreshCounts();
-      ui.announce(`${action === 'approve' ? 'Approved' : 'Rejected'} ${out.done.length}.${failed}`
-        + ` ${counts ? counts[queue] : state.cards.length} left in ${label}.`);
+      const left = t('bulk.left', { count: counts ? counts[queue] : state.cards.length, queue: label });
+      ui.announce([t(action === 'approve' ? 'bulk.approved' : 'bulk.rejected', { count: out.done.length }),
+        failed, left].filter(Boolean).join(' '));
     } catch (err) { ui.fail(err); }
   }
 
@@ -214,7 +210,7 @@ export function queueView(ui, root, queue, params) {
     filters: state.filters,
     onCounts(counts) {
       if (state.known !== undefined && counts[queue] > state.known) {
-        fresh.textContent = `View ${counts[queue] - state.known} new comments`;
+        fresh.textContent = t('fresh', { count: counts[queue] - state.known });
         fresh.hidden = false;
       }
     },

@@ -1,27 +1,28 @@
 // Story settings (staff) and site settings (admins).
 import { get, patch, post, query } from './api.js';
 import { ask } from './dialogs.js';
-import { clear, field, h, when } from './dom.js';
+import { clear, field, h } from './dom.js';
+import { shippedLanguages, t, when } from './i18n.js';
 
 export async function storiesView(ui, root, params) {
   const q = h('input', { type: 'search', name: 'q', value: params.q || '' });
-  const form = h('form', { role: 'search', 'aria-label': 'Stories' },
-    field('Search or jump to story', q), h('button', { type: 'submit', text: 'Search' }));
+  const form = h('form', { role: 'search', 'aria-label': t('stories.title') },
+    field(t('stories.search'), q), h('button', { type: 'submit', text: t('search') }));
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     ui.go(`#/stories${query({ q: q.value.trim() })}`);
   });
   const list = h('ul', { class: 'plain' });
-  clear(root).append(h('h1', { text: 'Stories' }), form, list);
+  clear(root).append(h('h1', { text: t('stories.title') }), form, list);
   try {
     const { stories } = await get(`/api/v1/moderation/stories${query({ q: params.q })}`);
-    if (!stories.length) list.append(h('li', { text: 'No stories found.' }));
+    if (!stories.length) list.append(h('li', { text: t('stories.none') }));
     for (const s of stories) {
-      const flags = [s.is_closed_now ? 'closed' : 'open', s.premoderate ? 'pre-moderated' : null]
-        .filter(Boolean).join(', ');
+      const flags = [t(s.is_closed_now ? 'stories.closed' : 'stories.open'),
+        s.premoderate ? t('stories.premoderated') : null].filter(Boolean).join(', ');
       list.append(h('li', {},
-        h('a', { href: `#/stories/${encodeURIComponent(s.id)}`, text: s.title || s.id }),
-        h('span', { class: 'meta', text: ` (${s.id}; ${flags}; created ${when(s.created_at)})` })));
+        h('a', { href: `#/stories/${encodeURIComponent(s.id)}`, text: s.title || s.id }), ' ',
+        h('span', { class: 'meta', text: t('stories.meta', { id: s.id, flags, when: when(s.created_at) }) })));
     }
   } catch (err) { ui.fail(err); }
 }
@@ -37,11 +38,11 @@ export async function storyView(ui, root, key) {
   const days = h('input', { type: 'number', name: 'auto_close_days', min: '1', max: '3650',
     value: s.auto_close_days ?? '' });
   const form = h('form', { 'aria-labelledby': 'story-title', class: 'settings' },
-    field('Closed for comments', closed),
-    field('Pre-moderate every comment', premod),
-    field('Premium stream', premium),
-    field('Close automatically after (days)', days, 'Leave empty to keep the story open.'),
-    h('button', { type: 'submit', text: 'Save story settings' }));
+    field(t('story.closed'), closed),
+    field(t('story.premoderate'), premod),
+    field(t('story.premium'), premium),
+    field(t('story.autoClose'), days, t('story.autoCloseHint')),
+    h('button', { type: 'submit', text: t('story.save') }));
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     try {
@@ -49,15 +50,15 @@ export async function storyView(ui, root, key) {
         is_closed: closed.checked, premoderate: premod.checked, premium_enabled: premium.checked,
         auto_close_days: days.value ? Number(days.value) : null,
       });
-      ui.announce(`Saved. ${out.title || out.id} is ${out.is_closed_now ? 'closed' : 'open'}`
-        + `${out.premoderate ? ' and pre-moderated' : ''}.`);
+      const which = `story.saved${out.is_closed_now ? 'Closed' : 'Open'}${out.premoderate ? 'Premod' : ''}`;
+      ui.announce(t(which, { title: out.title || out.id }));
     } catch (err) { ui.fail(err); }
   });
   const heading = h('h1', { id: 'story-title', tabindex: '-1', text: s.title || s.id });
   clear(root).append(
-    h('p', {}, h('a', { href: '#/stories', text: '← All stories' })), heading,
-    h('p', { class: 'meta', text: `Story id ${s.id}` }),
-    h('p', {}, h('a', { href: `#/queue/all${query({ story_id: s.id })}`, text: 'Moderate this story' })),
+    h('p', {}, h('a', { href: '#/stories', text: t('story.back') })), heading,
+    h('p', { class: 'meta', text: t('story.id', { id: s.id }) }),
+    h('p', {}, h('a', { href: `#/queue/all${query({ story_id: s.id })}`, text: t('story.moderate') })),
     form);
   heading.focus();
 }
@@ -76,6 +77,7 @@ function changedRules(m, f) {
     const value = Number(f[key].value);
     if (value !== m[key]) out[key] = value;
   }
+  if (f.other_languages.value !== m.other_languages) out.other_languages = f.other_languages.value;
   return out;
 }
 
@@ -86,7 +88,18 @@ export async function siteView(ui, root) {
   const text = (name, value, attrs = {}) => h('input', { type: 'text', name, value: value ?? '', ...attrs });
   const num = (name, value, attrs = {}) => h('input', { type: 'number', name, value: value ?? '', ...attrs });
   const area = (name, value, rows = 4) => h('textarea', { name, rows: String(rows) }, value.join('\n'));
+  const language = h('select', { name: 'language' }, ...shippedLanguages()
+    .map((l) => h('option', { value: l.code, lang: l.code, text: l.name })));
+  language.value = s.language;
+  const other = h('select', { name: 'other_languages' },
+    h('option', { value: 'publish', text: t('site.otherPublish') }),
+    h('option', { value: 'hold', text: t('site.otherHold') }));
+  other.value = m.other_languages || 'publish';
   const f = {
+    language,
+    other_languages: other,
+    heading: text('heading', s.heading, { maxlength: '80' }),
+    call_to_action: text('call_to_action', s.call_to_action, { maxlength: '200' }),
     premium_label: text('premium_label', s.premium_label, { maxlength: '80' }),
     learn_more_url: text('learn_more_url', s.learn_more_url),
     guidelines: area('guidelines', s.guidelines),
@@ -100,25 +113,32 @@ export async function siteView(ui, root) {
     max_links: num('max_links', m.max_links, { min: '0', max: '100' }),
   };
   const form = h('form', { class: 'settings', 'aria-labelledby': 'site-title' },
-    h('fieldset', {}, h('legend', { text: 'Reader-facing text' }),
-      field('Premium label', f.premium_label, `Shown as the Premium tab; empty means “${s.name} Premium”.`),
-      field('“Learn more” address', f.learn_more_url),
-      field('Community guidelines (one per line)', f.guidelines),
-      field('Full guidelines address', f.guidelines_url)),
-    h('fieldset', {}, h('legend', { text: 'Rules' }),
-      field('Reports that hide a comment', f.report_threshold),
-      field('Edit window (seconds)', f.edit_window_seconds),
-      field('Allowed embedding origins (one per line)', f.allowed_origins)),
-    h('fieldset', {}, h('legend', { text: 'Pre-moderation' }),
-      field('Banned words (reject; one per line)', f.banned_words),
-      field('Suspect words (hold; one per line)', f.suspect_words),
-      field('Toxicity score that holds a comment (0–1)', f.toxicity_hold),
-      field('Links allowed per comment', f.max_links)),
-    h('button', { type: 'submit', text: 'Save site settings' }));
+    h('fieldset', {}, h('legend', { text: t('site.readerText') }),
+      field(t('site.language'), f.language, t('site.languageHint')),
+      field(t('site.heading'), f.heading, t('site.headingHint')),
+      field(t('site.cta'), f.call_to_action, t('site.ctaHint')),
+      field(t('site.premiumLabel'), f.premium_label, t('site.premiumHint', { name: s.name })),
+      field(t('site.learnMore'), f.learn_more_url),
+      field(t('site.guidelines'), f.guidelines, t('site.guidelinesHint')),
+      field(t('site.guidelinesUrl'), f.guidelines_url)),
+    h('fieldset', {}, h('legend', { text: t('site.rules') }),
+      field(t('site.threshold'), f.report_threshold),
+      field(t('site.editWindow'), f.edit_window_seconds),
+      field(t('site.origins'), f.allowed_origins)),
+    h('fieldset', {}, h('legend', { text: t('site.premoderation') }),
+      field(t('site.banned'), f.banned_words),
+      field(t('site.suspect'), f.suspect_words),
+      field(t('site.toxicity'), f.toxicity_hold),
+      field(t('site.links'), f.max_links),
+      field(t('site.otherLanguages'), f.other_languages)),
+    h('button', { type: 'submit', text: t('site.save') }));
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     try {
       await patch('/api/v1/admin/site', {
+        language: f.language.value,
+        heading: f.heading.value.trim(),
+        call_to_action: f.call_to_action.value.trim(),
         premium_label: f.premium_label.value.trim(),
         learn_more_url: f.learn_more_url.value.trim(),
         guidelines: lines(f.guidelines.value),
@@ -128,30 +148,26 @@ export async function siteView(ui, root) {
         allowed_origins: lines(f.allowed_origins.value),
         moderation: changedRules(m, f),
       });
-      ui.announce('Site settings saved. They apply to readers within seconds.');
+      ui.announce(t('site.saved'));
     } catch (err) { ui.fail(err); }
   });
   const secretOut = h('div', { 'aria-live': 'polite' });
-  const rotate = h('button', { type: 'button', class: 'secondary', text: 'Rotate SSO secret' });
+  const rotate = h('button', { type: 'button', class: 'secondary', text: t('site.rotate') });
   rotate.addEventListener('click', async () => {
-    const ok = await ask({
-      title: 'Rotate the SSO secret?',
-      text: 'A new secret is made and shown once. The current one keeps working until the next rotation.',
-      ok: 'Rotate',
-    });
+    const ok = await ask({ title: t('site.rotateTitle'), text: t('site.rotateText'), ok: t('site.rotateOk') });
     if (!ok) return;
     try {
       const { sso_secret: secret } = await post('/api/v1/admin/site/sso-secret');
       const out = h('input', { type: 'text', readonly: true, value: secret, size: '50' });
-      clear(secretOut).append(field('New SSO secret (copy it now; it is not shown again)', out));
+      clear(secretOut).append(field(t('site.newSecret'), out));
       out.focus();
       out.select();
     } catch (err) { ui.fail(err); }
   });
-  const heading = h('h1', { id: 'site-title', tabindex: '-1', text: `Site settings – ${s.name}` });
+  const heading = h('h1', { id: 'site-title', tabindex: '-1', text: t('site.title', { name: s.name }) });
   clear(root).append(heading, form,
-    h('h2', { text: 'Single sign-on' }),
-    h('p', { text: s.has_sso_secret ? 'An SSO secret is set.' : 'No SSO secret is set.' }),
+    h('h2', { text: t('site.sso') }),
+    h('p', { text: t(s.has_sso_secret ? 'site.hasSecret' : 'site.noSecret') }),
     rotate, secretOut);
   heading.focus();
 }
