@@ -93,7 +93,8 @@ function article(w, c, flat) {
   av.style.setProperty('--h', hue(name));
   art.append(h('header', { class: 'meta' }, av,
     h('span', { class: 'who' },
-      h('strong', { class: 'name' }, name), badge,
+      // Readers' own words keep their own direction inside a section in another script.
+      h('strong', { class: 'name', dir: 'auto' }, name), badge,
       h('time', { datetime: c.created_at, title: fullDate(c.created_at) }, when),
       c.edited ? h('span', { class: 'edited' }, t('edited')) : null),
     h('span', { id: lid, class: 'sr-only' }, t(c.parent_id ? 'replyFrom' : 'commentFrom', { name, when })),
@@ -101,7 +102,7 @@ function article(w, c, flat) {
   if ((flat || c.depth > 3) && c.in_reply_to) {
     art.append(h('p', { class: 'inreply' }, t('replyingTo', { name: c.in_reply_to })));
   }
-  const body = h('div', { class: 'body', part: 'comment-body' });
+  const body = h('div', { class: 'body', part: 'comment-body', dir: 'auto' });
   body.append(bodyFragment(c.body_html));
   art.append(body);
   if (c.is_mine && (c.status === 'pending' || c.status === 'rejected')) art.append(heldNote(w, c));
