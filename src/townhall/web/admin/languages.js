@@ -112,7 +112,7 @@ function textsEditor(ui, site) {
     } catch (err) {
       ui.fail(err);
       // The refused entry is named messages.<surface>.<lang>.<id>: mark it when it is shown.
-      const where = ((err.problem && err.problem.field) || '').split('.');
+      const where = ((((err.problem || {}).errors || [])[0] || {}).field || '').split('.');
       const input = where.length > 3 ? rows.querySelector(`[data-id="${CSS.escape(where.slice(3).join('.'))}"]`) : null;
       if (input) { input.setAttribute('aria-invalid', 'true'); input.focus(); }
       status.textContent = problemText(err);
