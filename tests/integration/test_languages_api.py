@@ -81,8 +81,16 @@ async def test_overrides_ride_along_with_the_first_page_and_change_the_dashboard
     ("messages", "field", "rule"),
     [
         ({"widget": {"de": {"headline": "x"}}}, "messages.widget.de.headline", "unknown-key"),
-        ({"widget": {"de": {"commentFrom": "Von {name}"}}}, "messages.widget.de.commentFrom", "placeholders"),
-        ({"widget": {"fr": {"likes": {"one": "{count}", "other": "{count}"}}}}, "messages.widget.fr.likes", "plural-forms"),
+        (
+            {"widget": {"de": {"commentFrom": "Von {name}"}}},
+            "messages.widget.de.commentFrom",
+            "placeholders",
+        ),
+        (
+            {"widget": {"fr": {"likes": {"one": "{count}", "other": "{count}"}}}},
+            "messages.widget.fr.likes",
+            "plural-forms",
+        ),
         ({"widget": {"xx": {"heading": "x"}}}, "messages.widget.xx", "language"),
     ],
 )

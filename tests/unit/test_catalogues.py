@@ -128,9 +128,21 @@ def test_valid_overrides_are_kept_and_empty_ones_dropped():
     ("value", "field", "rule"),
     [
         ({"widget": {"de": {"no.such.id": "x"}}}, "messages.widget.de.no.such.id", "unknown-key"),
-        ({"widget": {"de": {"reply.form": "Antwort"}}}, "messages.widget.de.reply.form", "placeholders"),
-        ({"widget": {"de": {"heading": "{count} Stimmen"}}}, "messages.widget.de.heading", "placeholders"),
-        ({"widget": {"de": {"likes": "{count} Likes"}}}, "messages.widget.de.likes", "plural-forms"),
+        (
+            {"widget": {"de": {"reply.form": "Antwort"}}},
+            "messages.widget.de.reply.form",
+            "placeholders",
+        ),
+        (
+            {"widget": {"de": {"heading": "{count} Stimmen"}}},
+            "messages.widget.de.heading",
+            "placeholders",
+        ),
+        (
+            {"widget": {"de": {"likes": "{count} Likes"}}},
+            "messages.widget.de.likes",
+            "plural-forms",
+        ),
         ({"widget": {"ru": {"heading": "x"}}}, "messages.widget.ru", "language"),
         ({"emails": {"de": {}}}, "messages.emails", "unknown"),
         ({"widget": {"de": {"heading": 3}}}, "messages.widget.de.heading", "type"),

@@ -97,7 +97,7 @@ class Detected:
 def _plainly_english(sample: str) -> bool:
     if not sample.isascii():
         return False
-    words = [w.strip(".,;:!?\"()[]*-") for w in sample.lower().split()]
+    words = [w.strip('.,;:!?"()[]*-') for w in sample.lower().split()]
     hits = sum(w in _ENGLISH_MARKERS for w in words)
     return hits >= 2 and hits * 10 >= len(words)
 
@@ -123,7 +123,9 @@ def detect(text: str, site_language: str = ENGLISH) -> Detected:
             return Detected(None, confidence, fallback)
         return Detected(best, confidence, lists)
     likely = [_code(tag) for tag, p in ranked if p >= CANDIDATE]
-    lists = tuple(dict.fromkeys(c for c in (*fallback, *likely) if c in WORD_LISTS and c != ENGLISH))
+    lists = tuple(
+        dict.fromkeys(c for c in (*fallback, *likely) if c in WORD_LISTS and c != ENGLISH)
+    )
     return Detected(best, confidence, lists)
 
 

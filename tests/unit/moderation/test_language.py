@@ -74,9 +74,9 @@ def test_a_language_no_list_covers_is_published_by_default_and_held_on_request(c
     assert check(body).action is Action.PUBLISH
     held = check(body, rules=replace(rules, other_languages="hold"))
     assert held.action is Action.HOLD and held.guideline == "language"
-    assert check(body, rules=replace(rules, other_languages="hold"), author_is_staff=True).action is (
-        Action.PUBLISH
-    )
+    assert check(
+        body, rules=replace(rules, other_languages="hold"), author_is_staff=True
+    ).action is (Action.PUBLISH)
 
 
 def test_covered_languages_and_short_texts_are_not_held_as_uncovered(check, rules):
@@ -97,14 +97,22 @@ def test_plainly_english_text_is_told_without_the_model():
 
 
 def test_detection_names_the_language_of_longer_texts():
-    assert detect("Die Schulen auf dem Land haben ganz andere Probleme als die in der Stadt.").language == "de"
-    assert detect("A ideia parece boa, mas quem vai cuidar das crianças na sexta-feira?").language == "pt-BR"
+    assert (
+        detect("Die Schulen auf dem Land haben ganz andere Probleme als die in der Stadt.").language
+        == "de"
+    )
+    assert (
+        detect("A ideia parece boa, mas quem vai cuidar das crianças na sexta-feira?").language
+        == "pt-BR"
+    )
     assert detect("هذا القرار لم يستشر فيه أحد أولياء الأمور").language == "ar"
 
 
 def test_most_comments_need_no_detection_at_all():
     rules = Rules()
-    assert listed_in("The council should publish the figures before the vote.", rules) == frozenset()
+    assert (
+        listed_in("The council should publish the figures before the vote.", rules) == frozenset()
+    )
     assert listed_in(GERMAN_SWEARING, rules) == frozenset({"de"})
 
 
