@@ -88,9 +88,21 @@ def test_the_bundle_asks_for_each_catalogue_under_its_current_version():
 
 @pytest.mark.parametrize(
     ("tag", "code"),
-    [("de", "de"), ("de-AT", "de"), ("DE-ch", "de"), ("pt", "pt-BR"), ("pt-PT", "pt-BR")]
-    + [("pt-br", "pt-BR"), ("ar-EG", "ar"), ("he-IL", "he"), ("en-US", "en")]
-    + [("ru", None), ("", None), (None, None), ("not a tag", None)],
+    [
+        ("de", "de"),
+        ("de-AT", "de"),
+        ("DE-ch", "de"),
+        ("pt", "pt-BR"),
+        ("pt-PT", "pt-BR"),
+        ("pt-br", "pt-BR"),
+        ("ar-EG", "ar"),
+        ("he-IL", "he"),
+        ("en-US", "en"),
+        ("ru", None),
+        ("", None),
+        (None, None),
+        ("not a tag", None),
+    ],
 )
 def test_a_page_tag_finds_its_shipped_language(tag, code):
     assert i18n.supported(tag) == code
