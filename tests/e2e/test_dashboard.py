@@ -325,3 +325,56 @@ def test_story_and_site_settings_take_effect_without_restart(
     page.get_by_role("link", name="Audit log").click()
     expect(page.get_by_role("cell", name="story.settings").first).to_be_visible()
     reader.context.close()
+
+
+def test_dashboard_in_arabic_is_mirrored_says_which_checks_cover_which_language_and_passes_axe(
+    page: Page, dash_server: str, screens: Path
+) -> None:
+    page.add_init_script("localStorage.setItem('townhall:admin:lang', 'ar')")
+    page.goto(f"{dash_server}/admin")
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    expect(page.locator("html")).to_have_attribute("lang", "ar")
+    page.get_by_label("البريد الإلكتروني").fill(VIKRAM)
+    page.get_by_label("كلمة المرور").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="تسجيل الدخول").click()
+    expect(page.get_by_role("heading", name="التعليقات قيد الانتظار")).to_be_visible()
+    page.get_by_role("link", name="اللغات").click()
+    table = page.get_by_role("table", name="اللغات والفحوص التلقائية")
+    row = table.get_by_role("row", name=re.compile("السباب والشتائم بلغة التعليق"))
+    expect(row).to_contain_text("Deutsch")
+    expect(row).to_contain_text("עברית")
+    expect(table.get_by_role("row", name=re.compile("^المعلومات الخاصة"))).to_contain_text(
+        "كل اللغات"
+    )
+    page.screenshot(path=str(screens / "dashboard-languages-ar.png"), full_page=True)
+    assert axe_violations(page) == []
+
+
+def test_an_admin_overrides_a_widget_text_in_german_and_a_bad_one_is_refused_in_words(
+    page: Page, dash_server: str
+) -> None:
+    page.add_init_script("localStorage.setItem('townhall:admin:lang', 'de')")
+    page.goto(f"{dash_server}/admin")
+    page.get_by_label("E-Mail-Adresse").fill(VIKRAM)
+    page.get_by_label("Passwort").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Anmelden").click()
+    page.get_by_role("link", name="Sprachen").click()
+    texts = page.get_by_role("form", name="Texte")
+    texts.get_by_label("Bereich").select_option("widget")
+    texts.get_by_label("Sprache", exact=True).select_option("de")
+    texts.get_by_label("Text suchen").fill("replyFrom")
+    field = texts.get_by_label("replyFrom", exact=True)
+    field.fill("Antwort von {name}")  # {when} left out
+    texts.get_by_role("button", name="Texte speichern").click()
+    expect(page.locator("#alert")).to_contain_text(
+        "messages.widget.de.replyFrom muss dieselben Platzhalter"
+    )
+    expect(field).to_have_attribute("aria-invalid", "true")
+    texts.get_by_label("Text suchen").fill("heading")
+    texts.get_by_label("heading", exact=True).fill("Leserdebatte")
+    texts.get_by_label("Text suchen").fill("replyFrom")
+    texts.get_by_label("replyFrom", exact=True).fill("")
+    texts.get_by_role("button", name="Texte speichern").click()
+    expect(page.get_by_role("status")).to_contain_text("Texte gespeichert.")
+    site = httpx.get(f"{dash_server}/api/v1/stories/any-story/comments").json()["site"]
+    assert site["messages"] == {"de": {"heading": "Leserdebatte"}}

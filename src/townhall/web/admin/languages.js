@@ -74,11 +74,12 @@ function textsEditor(ui, site) {
       input.placeholder = asText(shipped[id] ?? english[id]);
       input.setAttribute('aria-label', id);
       input.lang = language.value;
+      input.dir = 'auto';
       input.addEventListener('input', () => { input.removeAttribute('aria-invalid'); keep(id, input.value.trim()); });
       return h('div', { class: 'override-row' },
         h('code', { text: id }),
         h('div', {}, input,
-          h('p', { class: 'ref', lang: language.value, text: t('overrides.original', { text: asText(shipped[id] ?? english[id]) }) }),
+          h('p', { class: 'ref', lang: language.value, dir: 'auto', text: t('overrides.original', { text: asText(shipped[id] ?? english[id]) }) }),
           plural ? h('p', { class: 'hint', text: t('overrides.plural', { forms: categories(language.value).join(', ') }) }) : null));
     }));
     status.textContent = [t('overrides.shown', { count: Math.min(ids.length, SHOWN) }),
