@@ -62,7 +62,11 @@ export const shippedLanguages = () => languages;
 /** The language in use. */
 export const currentLanguage = () => lang;
 
-/** The message `id` with `{placeholders}` filled from `params`; `count` picks the plural form. */
+/**
+ * The message `id` with `{placeholders}` filled from `params`; `count` picks the plural form.
+ * The widget's messages.js fills messages the same way: the widget is one bundled script for
+ * publishers' pages and the dashboard plain modules of its own origin, so they share no file.
+ */
 export function t(id, params = {}) {
   let m = cat[id] ?? id;
   if (typeof m === 'object') m = m[plurals.select(params.count)] ?? m.other;
