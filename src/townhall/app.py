@@ -13,12 +13,13 @@ from starlette.staticfiles import StaticFiles
 
 from townhall import __version__
 from townhall.api import errors
-from townhall.api.fastpath import FastPath
+from townhall.api.lane import Lane
 from townhall.api.middleware import EdgeMiddleware
 from townhall.api.routes import admin_pages, auth, live, moderation, ops, public
 from townhall.cache import build_cache
 from townhall.config import Settings, load_settings
 from townhall.demo_pages import install_demo_pages
+from townhall.listeners import CacheListener, LiveListener
 from townhall.live.memory import MemoryBroker
 from townhall.ratelimit import MemoryRateLimiter, NoRateLimiter
 from townhall.services.context import Context
@@ -38,13 +39,19 @@ def build_context(settings: Settings) -> Context:
         live = RedisBroker(settings.redis_url, prefix=settings.redis_prefix)
         if settings.rate_limits:
             limiter = RedisRateLimiter(settings.redis_url, prefix=settings.redis_prefix + "rl:")
-    return Context(
+    ctx = Context(
         settings=settings,
         db=Database(settings.database_url),
         live=live,
         limiter=limiter,
         cache=build_cache(settings),
     )
+    # After a commit: drop stale cached pages first, so a reader who hears of a change
+    # and reloads gets it; then tell the live streams.
+    if ctx.cache is not None:
+        ctx.feed.register(CacheListener(ctx.cache))
+    ctx.feed.register(LiveListener(ctx))
+    return ctx
 
 
 def create_app(settings: Settings | None = None, *, demo: bool = False) -> FastAPI:
@@ -101,6 +108,6 @@ def create_app(settings: Settings | None = None, *, demo: bool = False) -> FastA
             html = html.replace("{{ORIGIN}}", origin).replace("{{SSO_TOKEN}}", token)
             return HTMLResponse(html)
 
-    app.add_middleware(FastPath, cache=ctx.cache, ctx=ctx)
+    app.add_middleware(Lane, ctx=ctx)
     app.add_middleware(EdgeMiddleware, ctx=ctx)
     return app

@@ -258,16 +258,15 @@ class ResponseCache:
 
 def build_cache(settings) -> ResponseCache | None:
     """The response cache for these settings, or None when it is switched off."""
-    if not getattr(settings, "response_cache", True):
+    if not settings.response_cache:
         return None
-    extra = settings.extra or {}
-    where = extra.get("cache_versions_file")
+    where = settings.cache_versions_file
     if where == "private" or settings.database_url.endswith(":memory:"):
         table = VersionTable(None)
     else:
         table = VersionTable(where or default_table_path(settings.database_url))
     return ResponseCache(
         table,
-        ttl=float(extra.get("cache_ttl_seconds", 2.0)),
+        ttl=settings.cache_ttl_seconds,
         redis_url=settings.redis_url,
     )

@@ -110,3 +110,46 @@ async def test_story_closes_automatically_after_n_days(app_client):
         "/api/v1/stories/old/comments", json={"body": "too late"}, headers=a
     )
     assert res.status_code == 409
+
+
+def _cursor(*values) -> str:
+    import base64
+    import json
+
+    raw = json.dumps(list(values)).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+async def test_values_wider_than_64_bits_are_refused_not_crashed_on(app_client):
+    """A cursor, id or filter above 2**63 is a 422 naming the field, on public and
+    moderation endpoints alike (it used to reach the database and answer 500)."""
+    from tests.factories import make_staff
+
+    huge = 2**64
+    ann = await sign_in(app_client, "wide-ann", name="Ann Wide")
+    mod = await sign_in(app_client, "wide-mod", name="Moira Wide")
+    await make_staff(app_client, mod)
+    top = await post(app_client, ann, "Something to page past.")
+    when = "2026-01-01T00:00:00+00:00"
+    cases = [
+        (f"/api/v1/stories/story-1/comments?cursor={_cursor(when, huge)}", {}, "cursor"),
+        (f"/api/v1/stories/story-1/comments?cursor={_cursor(when, huge)}", ann, "cursor"),
+        (
+            f"/api/v1/stories/story-1/comments?sort=most_liked&cursor={_cursor(huge, when, 1)}",
+            {},
+            "cursor",
+        ),
+        (f"/api/v1/comments/{top['id']}/replies?cursor={_cursor(when, huge)}", {}, "cursor"),
+        (f"/api/v1/comments/{huge}/replies", {}, "comment_id"),
+        (f"/api/v1/moderation/queue?user_id={huge}", mod, "user_id"),
+        (f"/api/v1/moderation/counts?user_id={huge}", mod, "user_id"),
+        (f"/api/v1/moderation/queue?cursor={_cursor(when, huge)}", mod, "cursor"),
+        (f"/api/v1/moderation/audit?actor_id={huge}", mod, "actor_id"),
+        (f"/api/v1/moderation/audit.csv?actor_id={huge}", mod, "actor_id"),
+        (f"/api/v1/moderation/users/{huge}", mod, "user_id"),
+        (f"/api/v1/moderation/users/1?cursor={_cursor(when, huge)}", mod, "cursor"),
+    ]
+    for url, headers, field in cases:
+        res = await app_client.get(url, headers=headers)
+        assert res.status_code == 422, (url, res.status_code, res.text)
+        assert res.json()["errors"][0]["field"] == field, (url, res.text)

@@ -19,7 +19,7 @@ import orjson
 import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
-from townhall.live.broker import Event, LiveUnavailable
+from townhall.live.broker import Event, LiveUnavailable, Rewrite
 from townhall.live.subscription import LocalSubscribers, Subscription, event_key, is_event_id
 
 log = logging.getLogger("townhall.live")
@@ -124,7 +124,9 @@ class RedisBroker(LocalSubscribers):
         )
         return [_decode(rid.decode(), fields[b"e"]) for rid, fields in rows]
 
-    async def open(self, channel: str, last_event_id: str | None = None) -> Subscription:
+    async def open(
+        self, channel: str, last_event_id: str | None = None, rewrite: Rewrite | None = None
+    ) -> Subscription:
         """A mailbox for the channel, pre-filled with events after last_event_id."""
         sub = Subscription(channel, self._release)
         if self._closed:
@@ -138,6 +140,8 @@ class RedisBroker(LocalSubscribers):
         if last_event_id is not None:
             try:
                 missed = await self._range(channel, "(" + last_event_id)
+                if rewrite is not None and missed:
+                    missed = await rewrite(missed)
             except (RedisError, OSError):
                 sub.close()
                 raise LiveUnavailable("live updates are unavailable; try again shortly") from None

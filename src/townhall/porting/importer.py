@@ -6,7 +6,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from townhall.auth import names
-from townhall.domain.models import Status
+from townhall.domain.changes import StoryChanged
+from townhall.domain.limits import BODY_MAX, STORY_KEY_MAX
+from townhall.domain.models import Status, Story
 from townhall.errors import NameInvalid
 from townhall.porting.model import ImportedComment
 from townhall.services.context import DEFAULT_SITE, Context
@@ -79,6 +81,7 @@ async def import_comments(
     users: dict[str, int] = {}
     async with ctx.write() as tx:
         stories: dict[str, int] = {}
+        touched: dict[int, Story] = {}
         for item in ordered:
             if not item.story_key:
                 report.skipped += 1
@@ -91,15 +94,17 @@ async def import_comments(
                 report.skipped += 1
                 continue
             if item.story_key not in stories:
-                before = await tx.stories.by_key(DEFAULT_SITE, item.story_key[:255])
+                key = item.story_key[:STORY_KEY_MAX]
+                before = await tx.stories.by_key(DEFAULT_SITE, key)
                 story = await tx.stories.get_or_create(
                     DEFAULT_SITE,
-                    item.story_key[:255],
+                    key,
                     url=item.story_url,
                     title=item.story_title,
                     now=item.created_at,
                 )
                 stories[item.story_key] = story.id
+                touched[story.id] = story
                 report.stories += before is None
             author_id = await _user_for(tx, item, source, users, report)
             parent = by_source.get(item.parent_source_id) if item.parent_source_id else None
@@ -115,7 +120,7 @@ async def import_comments(
                     "root_id": (parent.root_id or parent.id) if parent else None,
                     "depth": parent.depth + 1 if parent else 0,
                     "author_id": author_id,
-                    "body": "" if deleted else item.body[:20_000],
+                    "body": "" if deleted else item.body[:BODY_MAX],
                     "status": item.status.value,
                     "created_at": item.created_at,
                     "deleted_at": item.created_at if deleted else None,
@@ -145,6 +150,7 @@ async def import_comments(
             },
             now=ctx.clock(),
         )
-    if ctx.cache is not None:
-        ctx.cache.invalidate_all_soon()  # imported comments may land on cached stories
+        # Running servers drop cached pages of these stories and update live counts.
+        for story in touched.values():
+            tx.record(StoryChanged(story, comments_changed=True))
     return report

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from townhall.auth import names
 from townhall.auth.passwords import check_password_rules, hash_password, verify_password
 from townhall.auth.tokens import hash_token, new_session_token, verify_sso_token
+from townhall.domain.changes import SiteChanged
 from townhall.domain.models import Role, User
 from townhall.errors import (
     EmailTaken,
@@ -233,9 +234,9 @@ async def set_name(ctx: Context, user: User, raw: str) -> User:
             after={"name": name},
             now=ctx.clock(),
         )
-    if user.name and ctx.cache is not None:
-        # A renamed author appears on cached pages of any story.
-        ctx.cache.invalidate_all_soon()
+        if user.name:
+            # A renamed author appears on cached pages of any story.
+            tx.record(SiteChanged(user.site_id))
     return updated
 
 

@@ -9,6 +9,8 @@ from typing import Any
 import orjson
 
 from townhall import metrics
+from townhall.domain.changes import CommentChanged, LikesChanged
+from townhall.domain.limits import NOTE_MAX, STORY_KEY_MAX
 from townhall.domain.models import (
     FLAG_REASONS,
     REPORT_REASONS,
@@ -37,13 +39,12 @@ from townhall.errors import (
     ValidationFailed,
 )
 from townhall.moderation.pipeline import Action, Review, Rules, Submission, review
+from townhall.presenter import present
 from townhall.ratelimit import enforce
-from townhall.services import accounts, events
+from townhall.services import accounts
 from townhall.services.context import Context
 from townhall.storage.sql.tx import Tx
 
-MAX_NOTE = 500
-MAX_STORY_KEY = 255
 BURST_WINDOW = timedelta(minutes=10)
 
 
@@ -189,7 +190,7 @@ async def _admit(ctx: Context, user: User, draft: Draft, site: SiteConfig, now) 
     ensure_can_act(user, now=now, action="post comments")
     if not user.name:
         raise NameRequired("create a commenting name to join the debate")
-    if not draft.story_key or len(draft.story_key) > MAX_STORY_KEY:
+    if not draft.story_key or len(draft.story_key) > STORY_KEY_MAX:
         raise ValidationFailed("story id must be 1-255 characters", field="story_id", rule="length")
     body = check_body(draft.body, site)
     if ctx.settings.rate_limits:
@@ -308,6 +309,14 @@ async def post_comment(ctx: Context, user: User | str, draft: Draft) -> CommentV
                 after={"guideline": result.guideline, "reason": result.reason},
                 now=now,
             )
+        view = CommentView(
+            comment=comment,
+            author_name=user.name,
+            author_premium=user.is_premium,
+            author_role=user.role,
+            in_reply_to=in_reply_to,
+        )
+        tx.record(CommentChanged(story, comment, view=view, count=count))
     metrics.COMMENTS.labels(status.value).inc()
     if status is Status.REJECTED:
         raise CommentRejected(
@@ -316,14 +325,6 @@ async def post_comment(ctx: Context, user: User | str, draft: Draft) -> CommentV
             reason=result.reason,
             comment_id=comment.id,
         )
-    view = CommentView(
-        comment=comment,
-        author_name=user.name,
-        author_premium=user.is_premium,
-        author_role=user.role,
-        in_reply_to=in_reply_to,
-    )
-    await events.comment_changed(ctx, story, comment, view=view, count=count)
     return view
 
 
@@ -379,6 +380,7 @@ async def edit_comment(ctx: Context, user: User, comment_id: int, body: Any) -> 
             after={"status": status.value, "guideline": result.guideline},
             now=now,
         )
+        tx.record(CommentChanged(story, after, before=before))
     if status is Status.REJECTED:
         raise CommentRejected(
             "This comment has been rejected for violating our guidelines",
@@ -386,7 +388,6 @@ async def edit_comment(ctx: Context, user: User, comment_id: int, body: Any) -> 
             reason=result.reason,
             comment_id=comment_id,
         )
-    await events.comment_changed(ctx, story, after, before=before)
     return after
 
 
@@ -414,8 +415,8 @@ async def delete_comment(ctx: Context, user: User, comment_id: int) -> None:
             now=now,
         )
         story = await tx.stories.by_id(before.story_id)
-    assert story is not None
-    await events.comment_changed(ctx, story, after, before=before)
+        assert story is not None
+        tx.record(CommentChanged(story, after, before=before))
 
 
 async def _likeable(ctx: Context, tx: Tx, user: User, comment_id: int, verb: str) -> Comment:
@@ -443,9 +444,9 @@ async def set_like(ctx: Context, user: User, comment_id: int, liked: bool) -> tu
             return count + (1 if liked else 0), liked
         if changed:
             count = await tx.comments.bump(comment_id, "like_count", 1 if liked else -1)
-        story = await tx.stories.by_id(comment.story_id)
-    if changed and story is not None:
-        await events.likes_changed(ctx, story, comment, count)
+            story = await tx.stories.by_id(comment.story_id)
+            if story is not None:
+                tx.record(LikesChanged(story, comment, count))
     return count, liked
 
 
@@ -459,9 +460,9 @@ async def report_comment(
         raise ValidationFailed(
             f"reason must be one of: {', '.join(REPORT_REASONS)}", field="reason", rule="enum"
         )
-    if note is not None and (not isinstance(note, str) or len(note) > MAX_NOTE):
+    if note is not None and (not isinstance(note, str) or len(note) > NOTE_MAX):
         raise ValidationFailed(
-            f"note must be text of at most {MAX_NOTE} characters", field="note", rule="max-length"
+            f"note must be text of at most {NOTE_MAX} characters", field="note", rule="max-length"
         )
     site = await ctx.site(user.site_id)
     async with ctx.write() as tx:
@@ -503,7 +504,28 @@ async def report_comment(
                     after={"status": "pending", "reports": flags},
                     now=now,
                 )
-        story = await tx.stories.by_id(comment.story_id)
-    if after is not comment and story is not None:
-        await events.comment_changed(ctx, story, after, before=comment)
+        if after is not comment:
+            story = await tx.stories.by_id(comment.story_id)
+            if story is not None:
+                tx.record(CommentChanged(story, after, before=comment))
     return after
+
+
+async def comment_json(ctx: Context, comment: Comment, *, viewer: User | None) -> dict[str, Any]:
+    """One comment as its viewer sees it (the answer to a write)."""
+    site = await ctx.site(comment.site_id)
+    async with ctx.read() as tx:
+        view = await tx.comments.view(comment.site_id, comment.id)
+        story = await tx.stories.by_id(comment.story_id)
+        if viewer is not None and view is not None:
+            await tx.comments.mark_mine(viewer.id, [view])
+    assert view is not None and story is not None
+    if comment.depth == 0:
+        view.thread_total = comment.reply_count
+    return present(
+        view,
+        viewer_id=viewer.id if viewer else None,
+        story_key=story.key,
+        edit_window=site.edit_window_seconds,
+        now=ctx.clock(),
+    )

@@ -10,7 +10,7 @@ from townhall.domain.site import SiteConfig
 from townhall.errors import NotFound, PremiumRequired, ValidationFailed
 from townhall.presenter import present
 from townhall.services.context import DEFAULT_SITE, Context
-from townhall.storage.sql.comments import decode_cursor
+from townhall.storage.sql.order import ORDERS, THREAD
 
 MAX_LIMIT = 100
 MAX_COUNT_STORIES = 100
@@ -85,7 +85,7 @@ async def list_comments(
     """One page of top-level comments with their first replies, counts and my likes."""
     _check_limit(q.limit)
     if q.cursor:
-        decode_cursor(q.cursor, q.sort)  # refuse a bad cursor even on an empty story
+        ORDERS[q.sort].decode(q.cursor)  # refuse a bad cursor even on an empty story
     site = await ctx.site(site_id)
     now = ctx.clock()
     if (
@@ -139,7 +139,7 @@ async def list_replies(
     """All replies of a thread, oldest first, paginated."""
     _check_limit(limit)
     if cursor:
-        decode_cursor(cursor, Sort.OLDEST)
+        THREAD.decode(cursor)
     site = await ctx.site(site_id)
     viewer_id = viewer.id if viewer else None
     async with ctx.read() as tx:

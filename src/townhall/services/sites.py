@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from townhall.domain.changes import SiteChanged
 from townhall.domain.models import User
 from townhall.domain.site import SiteConfig, site_config_from_row, validate_settings
 from townhall.services.context import DEFAULT_SITE, Context
@@ -49,7 +50,7 @@ async def update_site_settings(ctx: Context, actor: User, changes: dict[str, Any
             after=clean,
             now=ctx.clock(),
         )
-    ctx.forget_site(actor.site_id)
+        tx.record(SiteChanged(actor.site_id))
     return site_config_from_row(new)
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from townhall.domain.changes import StoryChanged
 from townhall.domain.models import Story, User
 from townhall.errors import NotFound, ValidationFailed
 from townhall.presenter import iso
-from townhall.services import events
 from townhall.services.context import Context
 
 MAX_AUTO_CLOSE_DAYS = 3650
@@ -88,5 +88,5 @@ async def update_story(
             after=clean,
             now=now,
         )
-    await events.invalidate(ctx, after)
+        tx.record(StoryChanged(after))
     return story_json(after, now)

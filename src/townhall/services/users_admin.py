@@ -7,11 +7,12 @@ from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
+from townhall.domain.changes import CommentChanged, LikesChanged
 from townhall.domain.models import Role, Sort, User
 from townhall.domain.site import SiteConfig
 from townhall.errors import Forbidden, NotFound, ValidationFailed
 from townhall.presenter import iso
-from townhall.services import events, sites
+from townhall.services import sites
 from townhall.services.audit import audit_json
 from townhall.services.comments import _adjust_parent
 from townhall.services.context import Context
@@ -66,21 +67,23 @@ async def _enforce(
 ) -> dict[str, Any]:
     """Change an account's standing, shadow its comments if needed, audit, announce."""
     now = ctx.clock()
-    changed: list = []
-    recount: list = []
     async with ctx.write() as tx:
         before = await _target(tx, staff, user_id)
         after = await tx.users.update(user_id, **values)
         if before.is_shadowbanned != after.is_shadowbanned:
             hidden = after.is_shadowbanned
             # A shadow-banned reader's likes stop counting, and count again on restore.
-            for liked in await tx.comments.shift_likes_of(user_id, -1 if hidden else 1):
-                recount.append((await tx.stories.by_id(liked.story_id), liked))
+            recount = await tx.comments.shift_likes_of(user_id, -1 if hidden else 1)
             for old in await tx.moderation.set_shadowed(staff.site_id, user_id, hidden):
                 new = replace(old, is_shadowed=hidden)
                 await _adjust_parent(tx, old, new)
                 story = await tx.stories.by_id(old.story_id)
-                changed.append((story, old, new))
+                assert story is not None
+                tx.record(CommentChanged(story, new, before=old))
+            for liked in recount:
+                story = await tx.stories.by_id(liked.story_id)
+                if story is not None:
+                    tx.record(LikesChanged(story, liked, liked.like_count))
         await tx.audit.add(
             site_id=staff.site_id,
             actor=staff,
@@ -91,11 +94,6 @@ async def _enforce(
             after={**_state(after), **({"reason": reason} if reason else {})},
             now=now,
         )
-    for story, old, new in changed:
-        await events.comment_changed(ctx, story, new, before=old)
-    for story, liked in recount:
-        if story is not None:
-            await events.likes_changed(ctx, story, liked, liked.like_count)
     return user_admin_json(after, now)
 
 

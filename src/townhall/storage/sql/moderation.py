@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select, tuple_, update
+from sqlalchemy import and_, case, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql import Select
 
 from townhall.domain.models import Comment, Sort, Status
-from townhall.storage.sql.comments import decode_cursor, encode_cursor
+from townhall.storage.sql.order import ORDERS
 from townhall.storage.sql.rows import to_comment
 from townhall.storage.sql.tables import comments as c
 from townhall.storage.sql.tables import reports, stories, users
@@ -106,25 +106,20 @@ class SqlModerationStore:
         """A page of queue rows (comment, author, story, decider), keyset-paginated."""
         # Pick the page's ids on the comments table alone, then join the few rows found.
         page = select(c.c.id).where(queue_condition(f.queue), *_filters(f))
-        key = tuple_(c.c.created_at, c.c.id)
+        order = ORDERS[sort]
         if cursor:
-            after = tuple_(*decode_cursor(cursor, Sort.OLDEST))
-            page = page.where(key > after if sort is Sort.OLDEST else key < after)
-        order = (
-            [c.c.created_at.asc(), c.c.id.asc()]
-            if sort is Sort.OLDEST
-            else [c.c.created_at.desc(), c.c.id.desc()]
+            page = page.where(order.after(order.decode(cursor)))
+        ids = list(
+            (await self.conn.execute(page.order_by(*order.order_by()).limit(limit + 1))).scalars()
         )
-        ids = list((await self.conn.execute(page.order_by(*order).limit(limit + 1))).scalars())
         rows = []
         if ids:
-            q = _card_select().where(c.c.id.in_(ids)).order_by(*order)
+            q = _card_select().where(c.c.id.in_(ids)).order_by(*order.order_by())
             rows = (await self.conn.execute(q)).all()
         items = [self._card(r) for r in rows[:limit]]
         nxt = None
         if len(rows) > limit:
-            last = items[-1]["comment"]
-            nxt = encode_cursor([last.created_at, last.id])
+            nxt = order.encode(items[-1]["comment"])
         return items, nxt
 
     async def card(self, site_id: str, comment_id: int) -> dict[str, Any] | None:

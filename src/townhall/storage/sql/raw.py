@@ -39,6 +39,11 @@ def plan_for(statement) -> _Plan | None:
     return _HOT.get(id(statement))
 
 
+def registered() -> list[Any]:
+    """Every statement marked hot so far (the stores build theirs when imported)."""
+    return [plan.statement for plan in _HOT.values()]
+
+
 class Row(tuple):
     """A result row: a tuple that also answers by column name."""
 

@@ -1,0 +1,54 @@
+"""The change feed: writes record what they changed; listeners run after the commit.
+
+A service never calls the response cache, the live broker or any other effect
+itself. It records a `Change` on its transaction (`tx.record(...)`); when the
+transaction has committed, `Context.write` hands the changes, in order, to every
+registered listener. Nothing is announced for a transaction that rolled back, and
+one failing listener neither stops the others nor fails the committed write.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Protocol
+
+from townhall.domain.changes import Change
+
+log = logging.getLogger("townhall.feed")
+
+
+class Listener(Protocol):
+    """Something that reacts to committed changes (cache, live broker, later mail, webhooks)."""
+
+    name: str
+
+    async def committed(self, changes: Sequence[Change]) -> None:
+        """React to one transaction's changes, in the order they were recorded."""
+        ...
+
+
+class ChangeFeed:
+    """The listeners of one process, in the order they were registered."""
+
+    def __init__(self) -> None:
+        self._listeners: list[Listener] = []
+
+    def register(self, listener: Listener) -> None:
+        """Add a listener; it runs after those registered before it."""
+        self._listeners.append(listener)
+
+    @property
+    def listeners(self) -> tuple[Listener, ...]:
+        """The registered listeners, in order."""
+        return tuple(self._listeners)
+
+    async def publish(self, changes: Sequence[Change]) -> None:
+        """Hand committed changes to every listener."""
+        if not changes:
+            return
+        for listener in self._listeners:
+            try:
+                await listener.committed(changes)
+            except Exception:  # the write is committed; the others still get it
+                log.exception("listener %s failed", listener.name)
