@@ -39,9 +39,10 @@ migrate: $(STAMP) ## Apply database migrations
 test: $(TSTAMP) ## Run the whole test suite (unit, integration, browser)
 	$(BIN)/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 
-lint: $(TSTAMP) ## ruff check + format check
+lint: $(TSTAMP) ## ruff check, ruff format --check, mypy (strict on domain/, services/, storage/)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
 
 fmt: $(TSTAMP) ## Format the code
 	$(BIN)/ruff format src tests bench

@@ -20,8 +20,9 @@ from townhall.cache import build_cache
 from townhall.config import Settings, load_settings
 from townhall.demo_pages import install_demo_pages
 from townhall.listeners import CacheListener, LiveListener
+from townhall.live.broker import Broker
 from townhall.live.memory import MemoryBroker
-from townhall.ratelimit import MemoryRateLimiter, NoRateLimiter
+from townhall.ratelimit import MemoryRateLimiter, NoRateLimiter, RateLimiter
 from townhall.services.context import Context
 from townhall.services.sites import bootstrap_site
 from townhall.storage.sql.engine import Database
@@ -31,8 +32,8 @@ WEB = Path(str(resources.files("townhall") / "web"))
 
 def build_context(settings: Settings) -> Context:
     """Database, broker and rate limiter for these settings."""
-    live = MemoryBroker()
-    limiter = MemoryRateLimiter() if settings.rate_limits else NoRateLimiter()
+    live: Broker = MemoryBroker()
+    limiter: RateLimiter = MemoryRateLimiter() if settings.rate_limits else NoRateLimiter()
     if settings.redis_url:
         from townhall.live.redis import RedisBroker, RedisRateLimiter
 

@@ -28,6 +28,7 @@ import time
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 log = logging.getLogger("townhall.cache")
 
@@ -120,7 +121,7 @@ class ResponseCache:
         self.redis_url = redis_url
         self._entries: dict[str, Entry] = {}
         self._bytes = 0
-        self._redis = None
+        self._redis: Any = None
         self._listener: asyncio.Task | None = None
         self._pending: set[asyncio.Task] = set()
         self._ready: asyncio.Event | None = None
@@ -199,10 +200,11 @@ class ResponseCache:
                 self._pending.add(task)
                 task.add_done_callback(self._pending.discard)
 
-    async def _client(self):
+    async def _client(self) -> Any:
         if self._redis is None:
             import redis.asyncio as aioredis
 
+            assert self.redis_url is not None
             self._redis = aioredis.from_url(self.redis_url)
         return self._redis
 
@@ -218,6 +220,7 @@ class ResponseCache:
     async def _listen(self) -> None:
         import redis.asyncio as aioredis
 
+        assert self.redis_url is not None
         while True:
             client = aioredis.from_url(self.redis_url)
             try:

@@ -21,7 +21,7 @@ def _settings(args: argparse.Namespace, **extra) -> Settings:
             args.db if "://" in args.db else f"sqlite+aiosqlite:///{Path(args.db).resolve()}"
         )
     overrides.update(extra)
-    return load_settings(getattr(args, "config", None), **overrides)
+    return load_settings(getattr(args, "config", None), None, **overrides)
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
@@ -71,7 +71,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         forwarded_allow_ips=args.forwarded_allow_ips,
         timeout_graceful_shutdown=5,
         limit_concurrency=args.limit_concurrency,
-        http=guarded_protocol(header_timeout=settings.header_timeout_seconds),
+        # uvicorn takes a protocol factory too; its annotation names classes only.
+        http=guarded_protocol(header_timeout=settings.header_timeout_seconds),  # type: ignore[arg-type]
     )
     return 0
 

@@ -6,6 +6,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from townhall.domain import limits
+
 
 class _In(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
@@ -20,23 +22,29 @@ class ApproveIn(_In):
 
 
 class RejectIn(_In):
-    reason: str = Field(min_length=1, max_length=500, description="Why it was rejected")
+    reason: str = Field(
+        min_length=1, max_length=limits.REASON_MAX, description="Why it was rejected"
+    )
     expected_status: Seen | None = Field(default=None, description=SEEN_DOC)
 
 
 class BulkIn(_In):
-    ids: list[Annotated[int, Field(ge=1, le=2**63 - 1)]] = Field(min_length=1, max_length=100)
+    ids: list[Annotated[int, Field(ge=limits.MIN_ID, le=limits.MAX_ID)]] = Field(
+        min_length=1, max_length=limits.BULK_MAX
+    )
     action: Literal["approve", "reject"]
-    reason: str | None = Field(default=None, max_length=500, description="Required to reject")
+    reason: str | None = Field(
+        default=None, max_length=limits.REASON_MAX, description="Required to reject"
+    )
 
 
 class BanIn(_In):
-    reason: str | None = Field(default=None, max_length=500)
+    reason: str | None = Field(default=None, max_length=limits.REASON_MAX)
 
 
 class SuspendIn(_In):
     hours: int = Field(ge=1, le=24 * 365, description="Suspension length in hours")
-    reason: str | None = Field(default=None, max_length=500)
+    reason: str | None = Field(default=None, max_length=limits.REASON_MAX)
 
 
 class UserPatchIn(_In):
@@ -71,7 +79,7 @@ class SitePatchIn(_In):
     heading: str | None = Field(default=None, min_length=1, max_length=80)
     call_to_action: str | None = Field(default=None, max_length=200)
     local_accounts: bool | None = None
-    max_body: int | None = Field(default=None, ge=1, le=20_000)
+    max_body: int | None = Field(default=None, ge=1, le=limits.BODY_MAX)
     edit_window_seconds: int | None = Field(default=None, ge=0, le=86_400)
     report_threshold: int | None = Field(default=None, ge=1, le=1000)
     premium_read_restricted: bool | None = None

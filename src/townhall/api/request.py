@@ -5,7 +5,7 @@ The lane, the edge middleware and FastAPI's dependencies all use these.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Any
 
 from townhall.errors import Unauthenticated
@@ -69,7 +69,7 @@ def replay(body: bytes, receive: Receive) -> Receive:
     return replayed
 
 
-def client_address(scope: dict[str, Any]) -> str:
+def client_address(scope: Mapping[str, Any]) -> str:
     """The client's address (the proxy's when behind one; set --forwarded-allow-ips)."""
     client = scope.get("client")
     return client[0] if client else "unknown"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+from townhall.domain.limits import BODY_MAX
 from townhall.errors import ValidationFailed
 
 DEFAULT_GUIDELINES = (
@@ -61,7 +62,7 @@ _EDITABLE: dict[str, tuple[type, Any]] = {
     "heading": (str, (1, 80)),
     "call_to_action": (str, (0, 200)),
     "local_accounts": (bool, None),
-    "max_body": (int, (1, 20_000)),
+    "max_body": (int, (1, BODY_MAX)),
     "edit_window_seconds": (int, (0, 86_400)),
     "report_threshold": (int, (1, 1000)),
     "premium_read_restricted": (bool, None),

@@ -75,7 +75,7 @@ class RedisBroker(LocalSubscribers):
         self._stream_prefix = f"{prefix}stream:"
         self._live_prefix = f"{prefix}live:"
         self._client: aioredis.Redis | None = None
-        self._publish_script = None
+        self._publish_script: Any = None
         self._subs: dict[str, set[Subscription]] = {}
         self._listener: asyncio.Task[None] | None = None
         self._pubsub: Any = None
@@ -119,7 +119,7 @@ class RedisBroker(LocalSubscribers):
         return await self._range(channel, "-")
 
     async def _range(self, channel: str, start: str) -> list[Event]:
-        rows = await self._redis().xrange(
+        rows: Any = await self._redis().xrange(
             self._stream_prefix + channel, min=start, max="+", count=REPLAY_MAX
         )
         return [_decode(rid.decode(), fields[b"e"]) for rid, fields in rows]
@@ -253,7 +253,7 @@ class RedisRateLimiter:
         self._url = url
         self._prefix = prefix
         self._client: aioredis.Redis | None = None
-        self._script = None
+        self._script: Any = None
 
     async def hit(self, key: str, *, limit: int, window: float) -> tuple[bool, int]:
         """Count one hit atomically; return (allowed, seconds until the window resets).

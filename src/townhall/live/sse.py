@@ -202,9 +202,10 @@ class EventStream(Response):
             sub.close()
             streams.release(self.address)
 
-    def _frames(self, event: Event) -> bytes:
+    def _frames(self, first: Event) -> bytes:
         """This event and any queued behind it that the viewer may see, as one chunk."""
         frames = []
+        event: Event | None = first
         while event is not None:
             if visible(event, viewer_id=self.viewer_id, stream=self.stream):
                 frames.append(frame_for(self.sub.channel, event))

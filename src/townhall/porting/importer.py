@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 from townhall.auth import names
 from townhall.domain.changes import StoryChanged
 from townhall.domain.limits import BODY_MAX, STORY_KEY_MAX
-from townhall.domain.models import Status, Story
+from townhall.domain.models import Comment, Status, Story
 from townhall.errors import NameInvalid
 from townhall.porting.model import ImportedComment
 from townhall.services.context import DEFAULT_SITE, Context
-from townhall.storage.sql.tx import Tx
+from townhall.storage.protocols import Stores
 
 
 @dataclass
@@ -27,7 +27,7 @@ class ImportReport:
 
 
 async def _user_for(
-    tx: Tx, item: ImportedComment, source: str, cache: dict[str, int], report: ImportReport
+    tx: Stores, item: ImportedComment, source: str, cache: dict[str, int], report: ImportReport
 ) -> int:
     ident = (
         (item.author_email or "").strip().lower() or (item.author_name or "").strip() or "anonymous"
@@ -53,7 +53,7 @@ async def _user_for(
     return user.id
 
 
-async def _free_name(tx: Tx, raw: str | None) -> tuple[str | None, str | None]:
+async def _free_name(tx: Stores, raw: str | None) -> tuple[str | None, str | None]:
     """The author's old name if it passes the rules, made unique with a number if needed."""
     try:
         base = names.clean_name(raw or "")
@@ -77,7 +77,7 @@ async def import_comments(
     """
     report = ImportReport()
     ordered = sorted(items, key=lambda c: (c.created_at, c.source_id))
-    by_source: dict[str, object] = {}
+    by_source: dict[str, Comment] = {}
     users: dict[str, int] = {}
     async with ctx.write() as tx:
         stories: dict[str, int] = {}

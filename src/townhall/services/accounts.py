@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
@@ -21,7 +22,7 @@ from townhall.errors import (
 )
 from townhall.ratelimit import enforce
 from townhall.services.context import DEFAULT_SITE, Context
-from townhall.storage.sql.tx import Tx
+from townhall.storage.protocols import Stores
 
 _EMAIL = re.compile(r"^[^@\s<>\"']{1,64}@[^@\s<>\"']+\.[^@\s<>\"']{2,}$")
 
@@ -34,7 +35,7 @@ def normalize_email(email: str) -> str:
     return email.lower()
 
 
-async def _new_session(ctx: Context, tx: Tx, user: User) -> str:
+async def _new_session(ctx: Context, tx: Stores, user: User) -> str:
     token, digest = new_session_token()
     now = ctx.clock()
     await tx.users.add_session(
@@ -79,7 +80,7 @@ async def sso_sign_in(ctx: Context, token: str, *, site_id: str = DEFAULT_SITE) 
     return session, user
 
 
-async def _try_claim_name(ctx: Context, tx: Tx, user: User, raw: str, publisher: str) -> User:
+async def _try_claim_name(ctx: Context, tx: Stores, user: User, raw: str, publisher: str) -> User:
     """Adopt the publisher's display name when it passes every rule; else leave it unset."""
     try:
         name, key = await _checked_name(ctx, tx, user, raw, publisher)
@@ -182,7 +183,7 @@ async def authenticate(ctx: Context, token: str) -> User | None:
         return await session_user(tx, token, ctx.clock())
 
 
-async def session_user(tx: Tx, token: str, now) -> User | None:
+async def session_user(tx: Stores, token: str, now: datetime) -> User | None:
     """The user behind a bearer token, read in an open transaction, or None."""
     if not token or len(token) > 200:
         return None
@@ -190,7 +191,7 @@ async def session_user(tx: Tx, token: str, now) -> User | None:
 
 
 async def _checked_name(
-    ctx: Context, tx: Tx, user: User | None, raw: str, publisher: str
+    ctx: Context, tx: Stores, user: User | None, raw: str, publisher: str
 ) -> tuple[str, str]:
     name = names.clean_name(raw)
     problem = names.reserved_problem(name, publisher)
@@ -269,7 +270,7 @@ async def create_admin(
     site = await ctx.site(site_id)
     async with ctx.write() as tx:
         found = await tx.users.by_email(site_id, email_key)
-        values: dict = {"role": role.value, "password_hash": digest}
+        values: dict[str, Any] = {"role": role.value, "password_hash": digest}
         if name:
             values["name"], values["name_key"] = names.clean_name(name), names.skeleton(name)
             if await tx.users.name_key_taken(

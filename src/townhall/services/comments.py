@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import orjson
@@ -43,7 +43,7 @@ from townhall.presenter import present
 from townhall.ratelimit import enforce
 from townhall.services import accounts
 from townhall.services.context import Context
-from townhall.storage.sql.tx import Tx
+from townhall.storage.protocols import Stores
 
 BURST_WINDOW = timedelta(minutes=10)
 
@@ -61,12 +61,13 @@ class Draft:
     client: str = ""
 
 
-def ensure_can_act(user: User, *, now, action: str = "comment") -> None:
+def ensure_can_act(user: User, *, now: datetime, action: str = "comment") -> None:
     """Refuse banned and suspended users, saying why and until when."""
     state = user.state(now)
     if state is UserState.BANNED:
         raise Banned(f"your account has been banned from commenting; you cannot {action}")
     if state is UserState.SUSPENDED:
+        assert user.suspended_until is not None
         until = user.suspended_until.isoformat().replace("+00:00", "Z")
         raise Suspended(
             f"your account is suspended until {until}; you cannot {action}", until=until
@@ -114,7 +115,7 @@ def site_rules(site: SiteConfig) -> Rules:
 
 async def _submission(
     ctx: Context,
-    tx: Tx,
+    tx: Stores,
     *,
     user: User,
     body: str,
@@ -153,7 +154,7 @@ async def _submission(
     )
 
 
-async def _moderate(ctx: Context, tx: Tx, **kwargs: Any) -> Review:
+async def _moderate(ctx: Context, tx: Stores, **kwargs: Any) -> Review:
     return review(await _submission(ctx, tx, **kwargs))
 
 
@@ -165,7 +166,7 @@ def _status_for(result: Review) -> Status:
     return Status.PUBLISHED
 
 
-async def _adjust_parent(tx: Tx, before: Comment | None, after: Comment) -> None:
+async def _adjust_parent(tx: Stores, before: Comment | None, after: Comment) -> None:
     """Keep the parent's count of public children true across a status change."""
     if after.parent_id is None:
         return
@@ -185,7 +186,7 @@ def _replyable(parent: Comment | None, story: Story | None, user: User, stream: 
     )
 
 
-async def _admit(ctx: Context, user: User, draft: Draft, site: SiteConfig, now) -> str:
+async def _admit(ctx: Context, user: User, draft: Draft, site: SiteConfig, now: datetime) -> str:
     """May this user post this draft now? Its body, checked."""
     ensure_can_act(user, now=now, action="post comments")
     if not user.name:
@@ -419,7 +420,7 @@ async def delete_comment(ctx: Context, user: User, comment_id: int) -> None:
         tx.record(CommentChanged(story, after, before=before))
 
 
-async def _likeable(ctx: Context, tx: Tx, user: User, comment_id: int, verb: str) -> Comment:
+async def _likeable(ctx: Context, tx: Stores, user: User, comment_id: int, verb: str) -> Comment:
     comment = await tx.comments.by_id(user.site_id, comment_id)
     if comment is None or not (comment.is_public or comment.author_id == user.id):
         raise NotFound("comment not found")

@@ -17,6 +17,7 @@ from townhall.errors import NotFound
 from townhall.live.broker import Broker
 from townhall.ratelimit import RateLimiter
 from townhall.services.feed import ChangeFeed
+from townhall.storage.protocols import Stores
 from townhall.storage.sql.engine import Database
 from townhall.storage.sql.tx import Tx
 
@@ -42,7 +43,7 @@ class Context:
         self.feed.register(self)
 
     @asynccontextmanager
-    async def write(self) -> AsyncIterator[Tx]:
+    async def write(self) -> AsyncIterator[Stores]:
         """A write transaction's stores; what it records goes to the feed after commit."""
         async with self.db.write() as conn:
             tx = Tx(conn)
@@ -51,7 +52,7 @@ class Context:
             await self.feed.publish(tx.changes)
 
     @asynccontextmanager
-    async def read(self) -> AsyncIterator[Tx]:
+    async def read(self) -> AsyncIterator[Stores]:
         """A read snapshot's stores."""
         async with self.db.snapshot() as conn:
             yield Tx(conn)

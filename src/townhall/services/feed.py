@@ -21,7 +21,10 @@ log = logging.getLogger("townhall.feed")
 class Listener(Protocol):
     """Something that reacts to committed changes (cache, live broker, later mail, webhooks)."""
 
-    name: str
+    @property
+    def name(self) -> str:
+        """What the logs call this listener."""
+        ...
 
     async def committed(self, changes: Sequence[Change]) -> None:
         """React to one transaction's changes, in the order they were recorded."""

@@ -3,6 +3,7 @@ what a resumed reader is told about comments that changed since."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import partial
 
 from townhall.domain.limits import EVENT_ID_MAX, STORY_KEY_MAX, STORY_KEY_MIN
@@ -92,7 +93,9 @@ async def current_state(
     return out
 
 
-def _as_now(event: Event, view: CommentView, site: SiteConfig, story_key: str, now) -> Event:
+def _as_now(
+    event: Event, view: CommentView, site: SiteConfig, story_key: str, now: datetime
+) -> Event:
     """One text event rewritten to the comment's current state for the same audience."""
     c = view.comment
     audience = event.audience

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from townhall.domain.changes import CommentChanged
 from townhall.domain.limits import BULK_MAX, LIST_LIMIT_MAX, REASON_MAX
 from townhall.domain.models import Comment, Sort, Status, User
+from townhall.domain.queues import QUEUES, QueueFilter
 from townhall.errors import NotFound, TownhallError, ValidationFailed
 from townhall.presenter import iso
 from townhall.render import render_body
 from townhall.services.comments import _adjust_parent
 from townhall.services.context import Context
-from townhall.storage.sql.moderation import QUEUES, QueueFilter
+from townhall.storage.protocols import Stores
 
 
 class AlreadyDecided(TownhallError):
@@ -41,7 +43,12 @@ def _deciding(findings: list[dict[str, Any]], guideline: str | None) -> dict[str
     return next((f for f in findings if f.get("action") in ("hold", "reject")), None)
 
 
-def card_json(card: dict[str, Any], *, reports=(), history=None) -> dict[str, Any]:
+def card_json(
+    card: dict[str, Any],
+    *,
+    reports: Sequence[dict[str, Any]] = (),
+    history: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     """One comment as a moderator sees it: text, author, story, why it was held, reports."""
     c: Comment = card["comment"]
     findings = [f for f in c.findings if f.get("guideline") != "moderator"]
@@ -94,7 +101,7 @@ def _check_queue(q: QueueQuery) -> None:
         )
 
 
-async def _filter(ctx: Context, tx, staff: User, q: QueueQuery) -> QueueFilter | None:
+async def _filter(ctx: Context, tx: Stores, staff: User, q: QueueQuery) -> QueueFilter | None:
     story_id = None
     if q.story_key:
         story = await tx.stories.by_key(staff.site_id, q.story_key)

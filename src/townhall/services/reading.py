@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
+from townhall.domain.limits import COUNT_STORIES_MAX, LIST_LIMIT_MAX
 from townhall.domain.models import REPORT_REASONS, Sort, Status, Story, Stream, User
 from townhall.domain.site import SiteConfig
+from townhall.domain.sorting import ORDERS, THREAD
+from townhall.domain.views import CommentView
 from townhall.errors import NotFound, PremiumRequired, ValidationFailed
 from townhall.presenter import present
 from townhall.services.context import DEFAULT_SITE, Context
-from townhall.storage.sql.order import ORDERS, THREAD
-
-MAX_LIMIT = 100
-MAX_COUNT_STORIES = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +44,7 @@ def site_public(site: SiteConfig) -> dict[str, Any]:
     }
 
 
-def story_public(story: Story | None, key: str, site: SiteConfig, now) -> dict[str, Any]:
+def story_public(story: Story | None, key: str, site: SiteConfig, now: datetime) -> dict[str, Any]:
     """Story facts the widget needs; an unknown story reads as open and empty."""
     return {
         "id": key,
@@ -58,14 +58,14 @@ def story_public(story: Story | None, key: str, site: SiteConfig, now) -> dict[s
 
 
 def _check_limit(limit: int) -> None:
-    if not 1 <= limit <= MAX_LIMIT:
+    if not 1 <= limit <= LIST_LIMIT_MAX:
         raise ValidationFailed(
-            f"limit must be between 1 and {MAX_LIMIT}", field="limit", rule="range"
+            f"limit must be between 1 and {LIST_LIMIT_MAX}", field="limit", rule="range"
         )
 
 
 def _present_all(
-    views: list, viewer_id: int | None, story_key: str, site: SiteConfig, now
+    views: list[CommentView], viewer_id: int | None, story_key: str, site: SiteConfig, now: datetime
 ) -> list[dict[str, Any]]:
     return [
         present(
@@ -99,7 +99,8 @@ async def list_comments(
     viewer_id = viewer.id if viewer else None
     async with ctx.read() as tx:
         story = await tx.stories.by_key(site.id, q.story_key)
-        items, next_cursor = [], None
+        items: list[CommentView] = []
+        next_cursor = None
         total = story.public_count(q.stream) if story is not None else 0
         if story is not None:
             items, next_cursor = await tx.comments.top_level(
@@ -178,9 +179,9 @@ async def counts(ctx: Context, keys: list[str], site_id: str = DEFAULT_SITE) -> 
     """Published comment counts for many stories (for article lists)."""
     if not keys:
         raise ValidationFailed("give at least one story_id", field="story_id", rule="required")
-    if len(keys) > MAX_COUNT_STORIES:
+    if len(keys) > COUNT_STORIES_MAX:
         raise ValidationFailed(
-            f"at most {MAX_COUNT_STORIES} story ids", field="story_id", rule="max-items"
+            f"at most {COUNT_STORIES_MAX} story ids", field="story_id", rule="max-items"
         )
     site = await ctx.site(site_id)
     out = dict.fromkeys(keys, 0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from townhall.domain.changes import StoryChanged
@@ -14,7 +15,7 @@ MAX_AUTO_CLOSE_DAYS = 3650
 STORY_FIELDS = ("is_closed", "premoderate", "premium_enabled", "auto_close_days")
 
 
-def story_json(story: Story, now) -> dict[str, Any]:
+def story_json(story: Story, now: datetime) -> dict[str, Any]:
     """A story's settings as the dashboard shows them."""
     return {
         "id": story.key,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from townhall.domain.changes import CommentChanged, LikesChanged
@@ -17,13 +17,15 @@ from townhall.services.audit import audit_json
 from townhall.services.comments import _adjust_parent
 from townhall.services.context import Context
 from townhall.services.moderation import QueueQuery, list_queue
-from townhall.storage.sql.tx import Tx
+from townhall.storage.protocols import Stores
 
 MAX_SUSPEND_HOURS = 24 * 365
 MAX_SEARCH = 200
 
 
-def user_admin_json(user: User, now, history: dict[str, int] | None = None) -> dict[str, Any]:
+def user_admin_json(
+    user: User, now: datetime, history: dict[str, int] | None = None
+) -> dict[str, Any]:
     """An account as staff see it, shadow-ban included."""
     state = user.state(now)
     out: dict[str, Any] = {
@@ -43,7 +45,7 @@ def user_admin_json(user: User, now, history: dict[str, int] | None = None) -> d
     return out
 
 
-async def _target(tx: Tx, staff: User, user_id: int, *, enforcing: bool = True) -> User:
+async def _target(tx: Stores, staff: User, user_id: int, *, enforcing: bool = True) -> User:
     user = await tx.users.by_id(user_id)
     if user is None or user.site_id != staff.site_id:
         raise NotFound("user not found")
@@ -63,7 +65,13 @@ def _state(user: User) -> dict[str, Any]:
 
 
 async def _enforce(
-    ctx: Context, staff: User, user_id: int, action: str, *, reason: str | None = None, **values
+    ctx: Context,
+    staff: User,
+    user_id: int,
+    action: str,
+    *,
+    reason: str | None = None,
+    **values: Any,
 ) -> dict[str, Any]:
     """Change an account's standing, shadow its comments if needed, audit, announce."""
     now = ctx.clock()
@@ -150,7 +158,9 @@ async def restore_user(ctx: Context, staff: User, user_id: int) -> dict[str, Any
     )
 
 
-async def search_users(ctx: Context, staff: User, text: str | None, limit: int = 50) -> list[dict]:
+async def search_users(
+    ctx: Context, staff: User, text: str | None, limit: int = 50
+) -> list[dict[str, Any]]:
     """Accounts matching a name or e-mail fragment, with history summaries."""
     if text is not None and len(text) > 200:
         raise ValidationFailed("q must be at most 200 characters", field="q", rule="max-length")

@@ -19,6 +19,7 @@ from townhall.api.schemas import (
     SsoIn,
     UserOut,
 )
+from townhall.domain import limits
 from townhall.domain.models import User
 from townhall.presenter import iso
 from townhall.services import accounts
@@ -100,7 +101,7 @@ async def set_name(
 
 @router.get("/names/check", response_model=NameCheckOut)
 async def check_name(
-    name: Annotated[str, Query(min_length=1, max_length=200)],
+    name: Annotated[str, Query(min_length=1, max_length=limits.NAME_INPUT_MAX)],
     ctx: Context = Depends(get_ctx),
     user: User | None = Depends(optional_user),
 ) -> Response:

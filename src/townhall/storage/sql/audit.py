@@ -6,16 +6,16 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from townhall.domain.models import User
+from townhall.storage.sql.engine import SqlConnection
 from townhall.storage.sql.tables import audit_log
 
 
 class SqlAuditStore:
     """The append-only audit log."""
 
-    def __init__(self, conn: AsyncConnection) -> None:
+    def __init__(self, conn: SqlConnection) -> None:
         self.conn = conn
 
     async def add(
@@ -26,8 +26,8 @@ class SqlAuditStore:
         action: str,
         target_type: str,
         target_id: object,
-        before: dict | None,
-        after: dict | None,
+        before: dict[str, Any] | None,
+        after: dict[str, Any] | None,
         now: datetime,
     ) -> None:
         """Append one entry."""

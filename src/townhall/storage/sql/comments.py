@@ -6,9 +6,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, func, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from townhall.domain.models import Comment, Status
+from townhall.storage.sql.engine import SqlConnection
 from townhall.storage.sql.listings import CommentListings
 from townhall.storage.sql.raw import hot
 from townhall.storage.sql.reactions import Reactions
@@ -42,7 +42,7 @@ _INSERT = hot(c.insert().returning(*c.c))
 class SqlCommentStore(CommentListings, Reactions):
     """Comment rows, the listings that show them, and readers' likes and reports."""
 
-    def __init__(self, conn: AsyncConnection) -> None:
+    def __init__(self, conn: SqlConnection) -> None:
         self.conn = conn
 
     async def add(self, values: dict[str, Any]) -> Comment:

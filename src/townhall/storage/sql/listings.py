@@ -6,11 +6,11 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import Select, and_, bindparam, func, or_, select, union_all
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from townhall.domain.models import Sort, Status, Stream
 from townhall.domain.views import CommentView
-from townhall.storage.sql.order import ORDERS, THREAD
+from townhall.storage.sql.engine import SqlConnection
+from townhall.storage.sql.order import ORDERS, THREAD, after, order_by
 from townhall.storage.sql.raw import hot
 from townhall.storage.sql.tables import comments as c
 from townhall.storage.sql.view_rows import ROOT_ID, to_view, view_select
@@ -36,7 +36,7 @@ def visible(viewer_id: Any, *, tombstones: bool = True) -> Any:
 
 
 @cache
-def _top_level(sort: Sort, signed_in: bool, after: bool) -> Select[Any]:
+def _top_level(sort: Sort, signed_in: bool, paged: bool) -> Select[Any]:
     """A page of top-level comments, built once per sort, reader kind and cursor use."""
     key = ORDERS[sort]
     q = view_select().where(
@@ -45,15 +45,15 @@ def _top_level(sort: Sort, signed_in: bool, after: bool) -> Select[Any]:
         c.c.depth == 0,
         visible(bindparam("viewer_id") if signed_in else None),
     )
-    if after:
-        q = q.where(key.after([bindparam(f"after_{n}", type_=c.c[n].type) for n in key.columns]))
-    return hot(q.order_by(*key.order_by()).limit(bindparam("limit")))
+    if paged:
+        q = q.where(after(key, [bindparam(f"after_{n}", type_=c.c[n].type) for n in key.columns]))
+    return hot(q.order_by(*order_by(key)).limit(bindparam("limit")))
 
 
 @cache
 def _thread_sizes_query(signed_in: bool) -> Select[Any]:
     """Visible replies per thread (for a signed-in viewer: theirs too), built once."""
-    viewer = bindparam("viewer_id") if signed_in else None
+    viewer: Any = bindparam("viewer_id") if signed_in else None
     return hot(
         select(c.c.root_id, func.count())
         .where(
@@ -68,13 +68,13 @@ def _thread_sizes_query(signed_in: bool) -> Select[Any]:
 @cache
 def _all_replies_query(signed_in: bool) -> Select[Any]:
     """Visible replies of some threads, oldest first per thread, up to a cap, built once."""
-    viewer = bindparam("viewer_id") if signed_in else None
+    viewer: Any = bindparam("viewer_id") if signed_in else None
     return hot(
         view_select()
         .where(
             c.c.root_id.in_(bindparam("root_ids", expanding=True)), c.c.depth > 0, visible(viewer)
         )
-        .order_by(c.c.root_id, *THREAD.order_by())
+        .order_by(c.c.root_id, *order_by(THREAD))
         .limit(bindparam("cap"))
     )
 
@@ -85,7 +85,7 @@ def _first_of_each(root_ids: list[int], viewer_id: int | None, per_thread: int) 
         select(
             *view_select()
             .where(c.c.root_id == root, c.c.depth > 0, visible(viewer_id))
-            .order_by(*THREAD.order_by())
+            .order_by(*order_by(THREAD))
             .limit(per_thread)
             .subquery()
             .c
@@ -108,8 +108,8 @@ def _build_all() -> None:
         for signed_in in (False, True):
             _thread_sizes_query(signed_in)
             _all_replies_query(signed_in)
-            for after in (False, True):
-                _top_level(sort, signed_in, after)
+            for paged in (False, True):
+                _top_level(sort, signed_in, paged)
     _view_by_id()
 
 
@@ -119,7 +119,7 @@ _build_all()
 class CommentListings:
     """Reads of comment views; part of SqlCommentStore."""
 
-    conn: AsyncConnection
+    conn: SqlConnection
 
     async def view(self, site_id: str, comment_id: int) -> CommentView | None:
         """One comment with author facts."""
@@ -203,8 +203,8 @@ class CommentListings:
         base = [c.c.root_id == root_id, c.c.depth > 0, visible(viewer_id)]
         q = view_select().where(*base)
         if cursor:
-            q = q.where(THREAD.after(THREAD.decode(cursor)))
-        rows = (await self.conn.execute(q.order_by(*THREAD.order_by()).limit(limit + 1))).all()
+            q = q.where(after(THREAD, THREAD.decode(cursor)))
+        rows = (await self.conn.execute(q.order_by(*order_by(THREAD)).limit(limit + 1))).all()
         views = [to_view(r) for r in rows[:limit]]
         total = (
             await self.conn.execute(select(func.count()).select_from(c).where(*base))

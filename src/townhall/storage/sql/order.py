@@ -1,81 +1,24 @@
-"""Sort orders, defined once: each sort's ORDER BY, keyset comparison and cursor codec.
-
-Every listing (comment pages, threads, first replies, moderation queues, user
-histories) orders and paginates through this table, so a cursor always names the
-same key its page was ordered by.
-"""
+"""Sort keys (domain/sorting.py) as SQL: ORDER BY terms and the keyset comparison."""
 
 from __future__ import annotations
 
-import base64
-import binascii
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
-import orjson
 from sqlalchemy import ColumnElement, Table, tuple_
 
-from townhall.domain.limits import MAX_ID
-from townhall.domain.models import Comment, Sort
-from townhall.errors import ValidationFailed
+from townhall.domain.sorting import ORDERS, THREAD, SortKey
 from townhall.storage.sql.tables import comments
 
-_INT_COLUMNS = frozenset({"id", "like_count"})
+__all__ = ["ORDERS", "THREAD", "after", "order_by"]
 
 
-@dataclass(frozen=True, slots=True)
-class SortKey:
-    """A sort: comment columns, most significant first (ending with the unique id)."""
-
-    columns: tuple[str, ...]
-    descending: bool
-
-    def order_by(self, table: Table = comments) -> list[Any]:
-        """The ORDER BY terms."""
-        cols = [table.c[name] for name in self.columns]
-        return [col.desc() for col in cols] if self.descending else [col.asc() for col in cols]
-
-    def after(self, values: list[Any], table: Table = comments) -> ColumnElement[bool]:
-        """Rows that come after a cursor's key in this order."""
-        key = tuple_(*(table.c[name] for name in self.columns))
-        return key < tuple_(*values) if self.descending else key > tuple_(*values)
-
-    def encode(self, last: Comment) -> str:
-        """An opaque cursor from the last row of a page."""
-        values = [getattr(last, name) for name in self.columns]
-        raw = orjson.dumps([v.isoformat() if isinstance(v, datetime) else v for v in values])
-        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-    def decode(self, cursor: str) -> list[Any]:
-        """The key inside a cursor made for this sort, or a 422 naming the cursor."""
-        try:
-            raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-            values = orjson.loads(raw)
-            if not isinstance(values, list) or len(values) != len(self.columns):
-                raise ValueError
-            return [_value(name, v) for name, v in zip(self.columns, values, strict=True)]
-        except (binascii.Error, ValueError, TypeError, orjson.JSONDecodeError):
-            raise ValidationFailed(
-                "cursor is not valid for this listing", field="cursor", rule="format"
-            ) from None
+def order_by(key: SortKey, table: Table = comments) -> list[Any]:
+    """The ORDER BY terms of a sort."""
+    cols = [table.c[name] for name in key.columns]
+    return [col.desc() for col in cols] if key.descending else [col.asc() for col in cols]
 
 
-def _value(name: str, value: Any) -> Any:
-    if name in _INT_COLUMNS:
-        # A database integer: anything wider would fail in the driver, not here.
-        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_ID:
-            raise ValueError(name)
-        return value
-    if not isinstance(value, str):
-        raise ValueError(name)
-    return datetime.fromisoformat(value)
-
-
-ORDERS: dict[Sort, SortKey] = {
-    Sort.NEWEST: SortKey(("created_at", "id"), descending=True),
-    Sort.OLDEST: SortKey(("created_at", "id"), descending=False),
-    Sort.MOST_LIKED: SortKey(("like_count", "created_at", "id"), descending=True),
-}
-# A thread's replies read oldest first, whatever the page's sort.
-THREAD = ORDERS[Sort.OLDEST]
+def after(key: SortKey, values: list[Any], table: Table = comments) -> ColumnElement[bool]:
+    """Rows that come after a cursor's key in this order."""
+    cols = tuple_(*(table.c[name] for name in key.columns))
+    return cols < tuple_(*values) if key.descending else cols > tuple_(*values)

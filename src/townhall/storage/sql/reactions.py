@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import bindparam, select
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from townhall.domain.views import CommentView
 from townhall.storage.sql.dialect import insert_for
+from townhall.storage.sql.engine import SqlConnection
 from townhall.storage.sql.raw import hot
 from townhall.storage.sql.tables import likes, reports
 
@@ -29,7 +29,7 @@ _REPORTED = hot(
 class Reactions:
     """Likes and reports; part of SqlCommentStore."""
 
-    conn: AsyncConnection
+    conn: SqlConnection
 
     async def mark_mine(self, user_id: int, views: list[CommentView]) -> None:
         """Set liked_by_me and reported_by_me on views and their replies, in two queries."""

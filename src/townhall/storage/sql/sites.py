@@ -6,16 +6,16 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from townhall.storage.sql.dialect import insert_for
+from townhall.storage.sql.engine import SqlConnection
 from townhall.storage.sql.tables import sites
 
 
 class SqlSiteStore:
     """Sites and their settings."""
 
-    def __init__(self, conn: AsyncConnection) -> None:
+    def __init__(self, conn: SqlConnection) -> None:
         self.conn = conn
 
     async def get(self, site_id: str) -> dict[str, Any] | None:
@@ -52,6 +52,6 @@ class SqlSiteStore:
 
     async def version(self, site_id: str) -> int | None:
         """The site's settings version (cheap staleness check)."""
-        return (
-            await self.conn.execute(select(sites.c.settings_version).where(sites.c.id == site_id))
-        ).scalar()
+        q = select(sites.c.settings_version).where(sites.c.id == site_id)
+        found = (await self.conn.execute(q)).scalar()
+        return None if found is None else int(found)

@@ -6,10 +6,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, func, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from townhall.domain.models import Story, Stream
 from townhall.storage.sql.dialect import insert_for
+from townhall.storage.sql.engine import SqlConnection
 from townhall.storage.sql.raw import hot
 from townhall.storage.sql.rows import to_story
 from townhall.storage.sql.tables import stories
@@ -37,7 +37,7 @@ _PUBLIC_COUNTS = hot(
 class SqlStoryStore:
     """Stories, found by the publisher's key."""
 
-    def __init__(self, conn: AsyncConnection) -> None:
+    def __init__(self, conn: SqlConnection) -> None:
         self.conn = conn
 
     async def by_key(self, site_id: str, key: str) -> Story | None:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from townhall.domain.changes import Change
 from townhall.storage.sql.audit import SqlAuditStore
 from townhall.storage.sql.comments import SqlCommentStore
+from townhall.storage.sql.engine import SqlConnection
 from townhall.storage.sql.moderation import SqlModerationStore
 from townhall.storage.sql.sites import SqlSiteStore
 from townhall.storage.sql.stories import SqlStoryStore
@@ -18,7 +17,7 @@ class Tx:
 
     __slots__ = ("audit", "changes", "comments", "conn", "moderation", "sites", "stories", "users")
 
-    def __init__(self, conn: AsyncConnection) -> None:
+    def __init__(self, conn: SqlConnection) -> None:
         self.conn = conn
         self.changes: list[Change] = []
         self.comments = SqlCommentStore(conn)

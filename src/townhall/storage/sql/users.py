@@ -6,9 +6,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, func, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from townhall.domain.models import User
+from townhall.storage.sql.engine import SqlConnection
 from townhall.storage.sql.raw import hot
 from townhall.storage.sql.rows import to_user
 from townhall.storage.sql.tables import sessions, users
@@ -34,7 +34,7 @@ _USER_BY_SESSION = hot(
 class SqlUserStore:
     """Users and their sessions."""
 
-    def __init__(self, conn: AsyncConnection) -> None:
+    def __init__(self, conn: SqlConnection) -> None:
         self.conn = conn
 
     async def by_id(self, user_id: int) -> User | None:
