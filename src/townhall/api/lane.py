@@ -191,11 +191,8 @@ class Lane:
                 data = await read.handler(self.ctx, viewer, params, q)
                 await _serve(send, encode(data, private=viewer is not None), inm)
                 return
-        except ValidationError as exc:
-            await invalid(exc, path).send(send)
-            return
-        except TownhallError as exc:
-            await domain_problem(exc, path).send(send)
+        except (ValidationError, TownhallError) as exc:
+            await refuse(send, exc, path)
             return
         done = asyncio.get_running_loop().create_future()
         self._inflight[key] = done
@@ -253,11 +250,8 @@ class Lane:
                 ),
                 address=client_address(scope),
             )
-        except ValidationError as exc:
-            await invalid(exc, scope["path"]).send(send)
-            return
-        except TownhallError as exc:
-            await domain_problem(exc, scope["path"]).send(send)
+        except (ValidationError, TownhallError) as exc:
+            await refuse(send, exc, scope["path"])
             return
         await response(scope, receive, send)
 
@@ -287,11 +281,8 @@ class Lane:
             data, location = await endpoints.post(
                 self.ctx, token, params, payload, client_address(scope)
             )
-        except ValidationError as exc:
-            await invalid(exc, path).send(send)
-            return
-        except TownhallError as exc:
-            await domain_problem(exc, path).send(send)
+        except (ValidationError, TownhallError) as exc:
+            await refuse(send, exc, path)
             return
         raw = orjson.dumps(data)
         await send(
@@ -340,6 +331,12 @@ def _json_problem(headers, body: bytes, path: str) -> Problem | None:
                     path,
                 )
     return None
+
+
+async def refuse(send: Send, exc: ValidationError | TownhallError, path: str) -> None:
+    """Answer a refused request with its problem details."""
+    problem = invalid(exc, path) if isinstance(exc, ValidationError) else domain_problem(exc, path)
+    await problem.send(send)
 
 
 async def _serve(send: Send, entry: Entry, inm: bytes | None) -> None:

@@ -48,6 +48,8 @@ class Context:
         async with self.db.write() as conn:
             tx = Tx(conn)
             yield tx
+            if tx.changes:
+                await self.feed.stage(tx, tx.changes)
         if tx.changes:
             await self.feed.publish(tx.changes)
 

@@ -87,7 +87,8 @@ async def current_state(
         if event.kind not in TEXT_EVENTS:
             out.append(event)
             continue
-        view = views.get(event.data.get("id"))  # type: ignore[arg-type]
+        ident = event.data.get("id")
+        view = views.get(ident) if isinstance(ident, int) else None
         if view is not None:
             out.append(_as_now(event, view, site, story_key, now))
     return out
