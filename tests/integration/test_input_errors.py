@@ -153,3 +153,28 @@ async def test_values_wider_than_64_bits_are_refused_not_crashed_on(app_client):
         res = await app_client.get(url, headers=headers)
         assert res.status_code == 422, (url, res.status_code, res.text)
         assert res.json()["errors"][0]["field"] == field, (url, res.text)
+
+
+async def test_unknown_and_repeated_query_parameters_are_refused_and_never_cached(app_client):
+    """A parameter the endpoint does not know, or one given twice, is a 422 naming it;
+    the answer to a different question is never kept under that URL."""
+    ann = await sign_in(app_client, "q-ann", name="Ann Query")
+    await post(app_client, ann, "Listed once.", story="q")
+    page = "/api/v1/stories/q/comments"
+    cases = [
+        (page + "?sotr=oldest", "sotr", "extra-forbidden"),
+        (page + "?limit=5&limit=6", "limit", "repeated"),
+        ("/api/v1/comments/1/replies?limit=1&limit=2", "limit", "repeated"),
+        ("/api/v1/counts?story_id=q&callback=x", "callback", "extra-forbidden"),
+        ("/api/v1/stories/q/events?stream=open&stream=premium", "stream", "repeated"),
+    ]
+    for _ in range(2):  # the second time would come from the cache, if anything was kept
+        for url, field, rule in cases:
+            res = await app_client.get(url)
+            assert res.status_code == 422, (url, res.text)
+            assert res.json()["errors"][0] == {
+                "field": field,
+                "rule": rule,
+                "message": res.json()["errors"][0]["message"],
+            }, url
+    assert len(app_client.ctx.cache) == 0

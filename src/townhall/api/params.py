@@ -10,7 +10,8 @@ import re
 from collections.abc import Iterable
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic_core import InitErrorDetails, PydanticCustomError
 from starlette.routing import compile_path
 
 from townhall.domain import limits
@@ -140,14 +141,18 @@ class Template:
 
 def query_dict(pairs: Iterable[tuple[str, str]], *, lists: frozenset[str] = frozenset()) -> Any:
     """Query pairs as a dict for a parameter model: names in `lists` gather their values;
-    any other name given twice is kept as a list, which the model refuses as not text."""
+    any other name given twice is refused (rule `repeated`), never silently picked."""
     out: dict[str, Any] = {}
     for key, value in pairs:
         if key in lists:
             out.setdefault(key, []).append(value)
         elif key in out:
-            prev = out[key]
-            out[key] = [*prev, value] if isinstance(prev, list) else [prev, value]
+            detail = InitErrorDetails(
+                type=PydanticCustomError("repeated", "give this parameter once"),
+                loc=(key,),
+                input=value,
+            )
+            raise ValidationError.from_exception_data("query", [detail])
         else:
             out[key] = value
     return out
