@@ -148,6 +148,17 @@ class ResponseCache:
         self.hits += 1
         return entry
 
+    def peek(self, key: str) -> Entry | None:
+        """A fresh entry for this key, or None (a miss is not counted: the caller may not
+        be asking for a cached kind of answer at all)."""
+        entry = self._entries.get(key)
+        if entry is None:
+            return None
+        if entry.expires < time.monotonic() or self.snapshot(entry.slots) != entry.versions:
+            return None
+        self.hits += 1
+        return entry
+
     def put(self, key: str, entry: Entry) -> bool:
         """Store an entry if the slots still hold the values it was rendered under."""
         if len(entry.body) > self.max_bytes // 16:

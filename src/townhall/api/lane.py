@@ -139,10 +139,24 @@ class Lane:
         method = scope["method"]
         path: str = scope["path"]
         if method == "GET":
+            inm = None
+            signed_in = False
+            for name, value in scope["headers"]:
+                if name == b"authorization":
+                    signed_in = True
+                elif name == b"if-none-match":
+                    inm = value
+            cache = self.cache
+            if cache is not None and not signed_in and self._started:
+                # Only answers the lane validated are kept, so a hit needs no matching.
+                entry = cache.peek(path + "?" + scope["query_string"].decode("latin-1"))
+                if entry is not None:
+                    await _serve(send, entry, inm)
+                    return
             for read in READS:
                 args = read.template.match(path)
                 if args is not None:
-                    await self._read(read, args, scope, send)
+                    await self._read(read, args, scope, send, inm=inm, signed_in=signed_in)
                     return
             args = EVENTS.match(path)
             if args is not None:
@@ -157,14 +171,16 @@ class Lane:
 
     # -- reads -----------------------------------------------------------------
 
-    async def _read(self, read: Read, args: dict[str, str], scope, send: Send) -> None:
-        inm = None
-        signed_in = False
-        for name, value in scope["headers"]:
-            if name == b"authorization":
-                signed_in = True
-            elif name == b"if-none-match":
-                inm = value
+    async def _read(
+        self,
+        read: Read,
+        args: dict[str, str],
+        scope,
+        send: Send,
+        *,
+        inm: bytes | None,
+        signed_in: bool,
+    ) -> None:
         cache = None if signed_in else self.cache
         key = ""
         if cache is not None:
