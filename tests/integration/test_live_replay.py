@@ -112,3 +112,32 @@ async def test_deleting_a_held_comment_is_told_to_its_author_alone(app_client):
         assert gone.json()["id"] == held["id"]
         assert await anonymous.quiet() == []
     assert [e for e in await _replay(app_client) if e.event == "deleted"] == []
+
+
+async def test_an_edit_that_pre_moderation_rejects_takes_the_comment_down_at_once(app_client):
+    """The comment leaves open streams and cached pages the moment its edit is rejected
+    (the rejection used to be raised before anyone was told)."""
+    admin = await sign_in(app_client, "boss", name="Boss Person")
+    await make_staff(app_client, admin, "admin")
+    res = await app_client.patch(
+        "/api/v1/admin/site",
+        json={"moderation": {"banned_words": ["flibbertigibbet"]}},
+        headers=admin,
+    )
+    assert res.status_code == 200, res.text
+    alice = await sign_in(app_client, "alice", name="Alice")
+    page = "/api/v1/stories/replay%2Fnews%20story/comments"
+    sent = await post(app_client, alice, "A fair point on rates.", story=STORY)
+    assert (await app_client.get(page)).json()["total"] == 1  # now cached
+    async with AsgiStream(app_client.app, EVENTS) as reader:
+        res = await app_client.patch(
+            f"/api/v1/comments/{sent['id']}",
+            json={"body": "What a flibbertigibbet."},
+            headers=alice,
+        )
+        assert res.status_code == 422 and res.json()["code"] == "comment-rejected"
+        removed, count = await reader.take({"removed", "count"})
+    assert removed.json() == {"id": sent["id"], "stream": "open"}
+    assert count.json() == {"total": 0, "stream": "open"}
+    listed = (await app_client.get(page)).json()
+    assert listed["total"] == 0 and listed["comments"] == []
