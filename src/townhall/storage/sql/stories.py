@@ -99,8 +99,8 @@ class SqlStoryStore:
         if row is None:
             return 0
         if stream is None:
-            return int(row[0] + row[1])
-        return int(row[0] if stream is Stream.OPEN else row[1])
+            return int(row.published_open + row.published_premium)
+        return int(row.published_open if stream is Stream.OPEN else row.published_premium)
 
     async def search(self, site_id: str, text: str | None, limit: int = 50) -> list[Story]:
         """Stories of a site, newest first, optionally matching a title or key."""
