@@ -216,17 +216,24 @@ class RedisBroker(LocalSubscribers):
     async def _backfill(self) -> None:
         """Deliver what was published while the subscription was down.
 
-        Each channel resumes from its subscribers' last event; a subscriber that had
-        none yet resumes from the last event this process saw on any channel (stream
-        ids are Redis server time, so they compare across channels).
+        Each channel resumes after its subscribers' last event; a subscriber that had
+        none yet resumes from the millisecond of the last event this process saw on any
+        channel (stream ids are Redis server time, so their milliseconds compare across
+        channels, but each channel numbers its own events within a millisecond, so that
+        whole millisecond is read again; a mailbox drops what it already holds).
         """
-        mark = event_key(self._watermark) if self._watermark else None
+        fresh = f"{event_key(self._watermark)[0]}-0" if self._watermark else None
         for channel, subs in list(self._subs.items()):
-            keys = [k for k in (s.last_key or mark for s in subs) if k is not None]
-            if not keys:
+            starts: list[str] = []
+            for sub in subs:
+                if sub.last_key is not None:
+                    starts.append(f"({sub.last_key[0]}-{sub.last_key[1]}")
+                elif fresh is not None:
+                    starts.append(fresh)
+            if not starts:
                 continue
-            ms, seq = min(keys)
-            for event in await self._range(channel, f"({ms}-{seq}"):
+            start = min(starts, key=_start_key)
+            for event in await self._range(channel, start):
                 for sub in list(subs):
                     sub.push(event)
 
@@ -244,6 +251,12 @@ class RedisBroker(LocalSubscribers):
         if self._client is not None:
             await self._client.aclose()
             self._client = None
+
+
+def _start_key(start: str) -> tuple[int, int, int]:
+    """Order XRANGE starts: earlier first, an inclusive one before an exclusive one."""
+    ms, seq = event_key(start.lstrip("("))
+    return ms, seq, 1 if start.startswith("(") else 0
 
 
 class RedisRateLimiter:
