@@ -15,7 +15,7 @@ from importlib import resources
 
 from townhall.moderation.checks.threats import VIOLENT
 from townhall.moderation.findings import Finding, Submission
-from townhall.moderation.text import Phrase, find_phrases, fold, trigger_words
+from townhall.moderation.text import Phrase, find_phrases, fold, origin_span, trigger_words
 
 # "are", "are all", "are nothing but", "are just a bunch of"...
 _FILLER = (
@@ -136,13 +136,13 @@ def _asserted(text: str, start: int) -> bool:
     return not (_REPORTED.search(sentence) or _DENIED.search(clause))
 
 
-def attack_in(text: str) -> tuple[str, str] | None:
-    """(guideline, phrase) of the first group attack in folded text, else None."""
+def attack_in(text: str) -> tuple[str, str, int, int] | None:
+    """(guideline, phrase, start, end) of the first group attack in folded text, else None."""
     for guideline, phrase in patterns():
         for found in find_phrases((phrase,), text):
             lead = len(found.group()) - len(found.group().lstrip(" .!?,;"))
             if _asserted(text, found.start() + lead):
-                return guideline, found.group()[lead:]
+                return guideline, found.group()[lead:], found.start() + lead, found.end()
     return None
 
 
@@ -150,6 +150,11 @@ def group_attacks(sub: Submission) -> Finding | None:
     """Hold a comment that brands a whole group with a dehumanising or insulting term."""
     found = attack_in(fold(sub.body))
     if found:
-        guideline, phrase = found
-        return Finding.hold(guideline, f'generalises about a group: "{phrase}"')
+        guideline, phrase, start, end = found
+        return Finding.hold(
+            guideline,
+            f'generalises about a group: "{phrase}"',
+            span=origin_span(sub.body, start, end),
+            kind="an attack on a group" if guideline == "discrimination" else "an insult",
+        )
     return None
