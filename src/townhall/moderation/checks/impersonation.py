@@ -8,6 +8,7 @@ import unicodedata
 from functools import cache, lru_cache
 from importlib import resources
 
+from townhall.moderation.checks.authority import asks_for_secrets, authority_claim
 from townhall.moderation.findings import Finding, Submission
 from townhall.moderation.regex import linear
 from townhall.moderation.rules import Rules
@@ -105,24 +106,38 @@ def poses_as(name: str, rules: Rules) -> str | None:
 
 
 def impersonation(sub: Submission) -> Finding | None:
-    """Hold comments that claim a staff role or come from a look-alike of someone else's name."""
+    """Hold comments that pose as staff, an official body or someone else, or fish for secrets."""
     if sub.author_is_staff:
         return None
-    if (
-        CLAIM.search(sub.body)
-        or NOTICE.search(sub.body)
-        or ((pattern := _publisher_claim(sub.rules.publisher_name)) and pattern.search(sub.body))
-    ):
-        return Finding.hold("impersonation", "claims to speak as staff")
+    body = sub.body
+    pattern = _publisher_claim(sub.rules.publisher_name)
+    m = CLAIM.search(body) or NOTICE.search(body) or (pattern and pattern.search(body))
+    if m:
+        return Finding.hold(
+            "impersonation",
+            "claims to speak as staff",
+            span=(m.start(), m.end()),
+            kind="a claim to speak as staff",
+        )
+    found = authority_claim(body) or asks_for_secrets(body)
+    if found:
+        start, end, kind = found
+        return Finding.hold("impersonation", kind, span=(start, end), kind=kind)
     name = sub.author_name
     if not name:
         return None
     target = poses_as(name, sub.rules)
     if target:
-        return Finding.hold("impersonation", f"commenting name looks like {target}")
+        return Finding.hold(
+            "impersonation", f"commenting name looks like {target}", kind="a look-alike name"
+        )
     key, folded = skeleton(name), name.casefold().strip()
     for other in sub.other_names:
         # The same name spelled the same way is the author; only a look-alike is suspect.
         if other.casefold().strip() != folded and skeleton(other) == key:
-            return Finding.hold("impersonation", f'commenting name looks like "{other}"')
+            return Finding.hold(
+                "impersonation",
+                f'commenting name looks like "{other}"',
+                kind="a look-alike name",
+            )
     return None
