@@ -22,10 +22,13 @@ from collections.abc import Callable
 
 from townhall.moderation.budget import OutOfTime, cpu_budget
 from townhall.moderation.checks.group_attacks import group_attacks
+from townhall.moderation.checks.identity_hate import identity_hate
 from townhall.moderation.checks.impersonation import impersonation, poses_as
+from townhall.moderation.checks.incitement import incitement
 from townhall.moderation.checks.insults import insults
 from townhall.moderation.checks.private_info import private_info
 from townhall.moderation.checks.promotion import promotion, spam_model
+from townhall.moderation.checks.put_downs import put_downs
 from townhall.moderation.checks.spam import burst_posting, link_limit, repeated_text
 from townhall.moderation.checks.threats import threats
 from townhall.moderation.checks.toxicity import toxicity
@@ -55,7 +58,10 @@ CHECKS: tuple[Check, ...] = (
     suspect_words,  # cheapest first
     group_attacks,
     threats,
+    incitement,
     insults,
+    put_downs,
+    identity_hate,
     toxicity,
     private_info,
     impersonation,

@@ -129,7 +129,7 @@ def patterns() -> tuple[tuple[str, Phrase], ...]:
     )
 
 
-def _asserted(text: str, start: int) -> bool:
+def asserted(text: str, start: int) -> bool:
     """Whether the generalisation starting at ``start`` is the commenter's own."""
     sentence = re.split(r"[.!?;\n]", text[max(0, start - 60) : start])[-1]
     clause = re.split(r"[,:]", sentence)[-1]
@@ -141,7 +141,7 @@ def attack_in(text: str) -> tuple[str, str, int, int] | None:
     for guideline, phrase in patterns():
         for found in find_phrases((phrase,), text):
             lead = len(found.group()) - len(found.group().lstrip(" .!?,;"))
-            if _asserted(text, found.start() + lead):
+            if asserted(text, found.start() + lead):
                 return guideline, found.group()[lead:], found.start() + lead, found.end()
     return None
 

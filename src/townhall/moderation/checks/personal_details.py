@@ -28,7 +28,8 @@ _PUBLIC_CONTEXT = linear(
     r"dvla|hmrc office|citizens advice|charity|advice line|support line|press office|"
     r"their (?:site|website)|on (?:the|their) (?:site|website)|website|official|switchboard|"
     r"enquir(?:y|ies)|customer (?:service|services)|non-emergency|anonymous(?:ly)?|consular|"
-    r"embassy|consulate|foreign office|fcdo|government|department|"
+    r"embassy|consulate|foreign office|fcdo|government|department|complaints|commissioner|"
+    r"regulator|watchdog|adviceline|confidential|"
     r"for (?:help|advice|support|information))\b"
 )
 _PRIVATE_CONTEXT = linear(

@@ -15,6 +15,7 @@ from townhall.moderation.checks.personal_details import (
     phone_shapes,
 )
 from townhall.moderation.findings import Finding, Submission
+from townhall.moderation.regex import linear
 from townhall.moderation.rules import Rules
 
 # Bounded repeats keep hostile input ("a.a.a.…@") linear.
@@ -43,19 +44,10 @@ PERSONAL_MAIL = frozenset(
     "yahoo.com yahoo.co.uk icloud.com me.com aol.com btinternet.com sky.com talktalk.net "
     "protonmail.com proton.me mail.com gmx.com virginmedia.com ntlworld.com".split()
 )
-ROLE_ADDRESSES = frozenset(
-    "press media news info enquiries enquiry contact hello help support complaints report "
-    "reports office letters editor editorial newsdesk tips feedback customerservices "
-    "service services admin secretary clerk foi".split()
-)
-PUBLIC_DOMAINS = (
-    ".gov",
-    ".gov.uk",
-    ".nhs.uk",
-    ".police.uk",
-    ".parliament.uk",
-    ".gov.ie",
-    ".gov.au",
+_PRIVATE_MAIL_CONTEXT = linear(
+    r"(?i)\b(?:his|her|their) (?:personal |private |home |work )?(?:e-?mail|address)\b"
+    r"|(?i)(?:'s|\bhis|\bher|\btheir) (?:wife|husband|partner|mum|mother|dad|father|son|"
+    r"daughter|ex|boss|neighbour|kids?)\b"
 )
 
 
@@ -118,13 +110,14 @@ def find_emails(text: str, rules: Rules) -> list[tuple[int, int]]:
 
 
 def _is_public_email(text: str, m: re.Match[str]) -> bool:
-    """A role address ("press@", "enquiries@") at an organisation, or one cited as official."""
-    local, _, domain = m.group().lower().partition("@")
+    """An organisation's address (its own domain), unless it is said to be someone's."""
+    domain = m.group().lower().partition("@")[2]
+    if _PRIVATE_MAIL_CONTEXT.search(text):
+        return False
     if domain in PERSONAL_MAIL:
         return False  # nobody's office runs on a free mailbox
-    if local.split(".")[0] in ROLE_ADDRESSES or domain.endswith(PUBLIC_DOMAINS):
-        return True
-    return is_public_context(text, m.start(), m.end())
+    # An address at an organisation's own domain is how to reach the organisation.
+    return True
 
 
 def find_addresses(text: str, rules: Rules) -> list[tuple[int, int]]:
@@ -135,6 +128,8 @@ def find_addresses(text: str, rules: Rules) -> list[tuple[int, int]]:
         address = _squash(m.group()).removesuffix(".")
         if address in PUBLIC_ADDRESSES or any(address in o for o in own):
             continue
+        if is_public_context(text, m.start(), m.end()):
+            continue  # an embassy, a council office, a hospital
         found.append(m.span())
     return found
 

@@ -37,10 +37,12 @@ _STRONG = linear(
     r"no script|casino|free spins|slots|deposit bonus|betting tips|tipster|crypto signals|"
     r"signals group|forex|trading bot|iptv|replica|hot singles|singles in your area|sugar baby|"
     r"sugar daddy|exclusive content|work(?:ing)? from home|from (?:my|your|her|his) (?:sofa|phone)|"
-    r"(?:earn|earned|earning|made|make) (?:£|\$|€)?\d[\d,.]*k? (?:a|per|last|this) "
+    r"(?:earn|earns|earned|earning|made|make|makes) (?:£|\$|€)?\d[\d,.]*k? (?:a|per|last|this) "
     r"(?:day|week|month)|guaranteed (?:returns|approval|winners|profit)|\d+% (?:monthly|weekly|"
     r"daily) returns|double your|doubling all|send \d[\d.]* ?btc|giveaway|cbd|gummies|"
-    r"weight loss|lose \d+ ?(?:kg|lbs|stone|pounds)|miracle|doctors hate|one (?:simple|weird) "
+    r"weight loss|(?:a|per) (?:day|week|month) from home|herbal|pills|100% natural|"
+    r"like and subscribe|would love some views|"
+    r"lose \d+ ?(?:kg|lbs|stone|pounds)|miracle|doctors hate|one (?:simple|weird) "
     r"(?:trick|tea)|followers|5-star (?:google )?reviews|essay|dissertation|plagiarism|"
     r"bad credit|no credit check|guaranteed approval|clear your debts|payday loan|"
     r"you(?:'ve| have) (?:been selected|won)|claim (?:now|your)|congratulations|"
@@ -54,7 +56,7 @@ _WEAK = linear(
     r"voucher|gift cards?|profit|returns|income|earn|invest|investment|trading|bitcoin|btc|"
     r"crypto|bet|betting|odds|deals?|sale|shipping|delivery|discreet|instant|join|verified "
     r"profiles|dating|stream|streams|vpn|insurance quotes|expires|before midnight|hurry|"
-    r"dm|whatsapp|telegram|link)\b"
+    r"dm|whatsapp|telegram|link|views|check it out|order|visit|performance)\b"
 )
 
 
@@ -83,13 +85,24 @@ def _channel(sub: Submission, folded: str) -> tuple[int, int] | None:
     return None
 
 
+# Helplines and advice services: their numbers and texts are offered, not sold.
+_HELPLINE = linear(
+    r"\b(?:helpline|adviceline|advice line|samaritans|shout|childline|charity|confidential|"
+    r"citizens advice|crimestoppers|council|ombudsman|nhs|support line|free and confidential)\b"
+)
+
+
+def _is_help(folded: str, strong: tuple[int, int] | None) -> bool:
+    return strong is None and bool(_HELPLINE.search(folded))
+
+
 def promotion(sub: Submission) -> Finding | None:
     """Hold promotion: a way to reach a seller with commercial intent, or a text-only scam."""
     if sub.author_is_staff:
         return None
     folded = fold(sub.body)
     points, strong = _intent(folded)
-    if points < 2:
+    if points < 2 or _is_help(folded, strong):
         return None
     channel = _channel(sub, folded)
     if channel is not None:
@@ -117,7 +130,8 @@ def spam_model(sub: Submission) -> Finding | None:
     # The model learned SMS and video spam, where any link or number is suspect; on
     # a news site it also needs some sales talk or a way to reach a seller.
     folded = fold(sub.body)
-    if _intent(folded)[0] == 0 and not _CHANNEL.search(folded):
+    points, strong = _intent(folded)
+    if (points == 0 and not _CHANNEL.search(folded)) or _is_help(folded, strong):
         return None
     span = passage(sub.body, words, model.spam.strongest(words))
     return Finding.hold("spam", f"spam score {score:.2f}", score, span=span, kind="promotion")

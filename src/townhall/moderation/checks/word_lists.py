@@ -5,8 +5,9 @@ from __future__ import annotations
 from functools import lru_cache
 
 from townhall.moderation.findings import Finding, Submission
+from townhall.moderation.regex import linear
 from townhall.moderation.rules import Rules
-from townhall.moderation.text import origin_span
+from townhall.moderation.text import fold, origin_span
 from townhall.moderation.words import Hit, WordList, compile_list, is_censored
 
 # What a listed word is, in words the author may see.
@@ -43,6 +44,15 @@ def banned_hits(sub: Submission) -> tuple[Hit, ...]:
 def suspect_hits(sub: Submission) -> tuple[Hit, ...]:
     """Suspect-list entries found in the body."""
     return _hits(sub.body, sub.rules)[1]
+
+
+_NEGATED = linear(r"(?:\bnot|n't|n’t|\bnever|\bno)\W+(?:\w+\W+)?$")
+
+
+def _denied(body: str, hit: Hit) -> bool:
+    """ "Fans aren't stupid": an insult denied right before it is not one."""
+    folded = fold(body)
+    return bool(_NEGATED.search(folded[max(0, hit.start - 20) : hit.start]))
 
 
 def _span(sub: Submission, hit: Hit) -> tuple[int, int]:
@@ -92,7 +102,13 @@ def suspect_words(sub: Submission) -> Finding | None:
     called ("how dare you call me a liar") is not abuse; swearing and slurs are
     held however they are used.
     """
-    hits = tuple(h for h in suspect_hits(sub) if not (h.about_self and h.guideline == "abuse"))
+    hits = tuple(
+        h
+        for h in suspect_hits(sub)
+        if not (h.guideline == "abuse" and (h.about_self or _denied(sub.body, h)))
+        # A slur quoted to condemn it ("calling the barman a "..."") is reported, not used.
+        and not (h.is_quoted and h.guideline == "discrimination")
+    )
     if not hits:
         return None
     return Finding.hold(
