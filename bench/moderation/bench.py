@@ -207,13 +207,17 @@ def main() -> None:
         texts = [r.text for r in news] + [r.text for r in all_rows if r.part == "dev"][:3000]
         print("\n## Throughput, one comment at a time, one pinned core (comments/s)")
         cpu, wall = throughput(texts, ours_one)
-        print(f"townhall whole pipeline ({len(texts)} texts): CPU time {cpu:,.0f}/s, wall {wall:,.0f}/s")
+        print(
+            f"townhall whole pipeline ({len(texts)} texts): CPU time {cpu:,.0f}/s, wall {wall:,.0f}/s"
+        )
         if not args.no_baseline:
             from profanity_check import predict_prob
 
             few = texts[:500]
             cpu, wall = throughput(few, lambda t: predict_prob([t]))
-            print(f"alt-profanity-check ({len(few)} texts): CPU time {cpu:,.0f}/s, wall {wall:,.0f}/s")
+            print(
+                f"alt-profanity-check ({len(few)} texts): CPU time {cpu:,.0f}/s, wall {wall:,.0f}/s"
+            )
         if hasattr(os, "getloadavg"):
             print("load average during the run: {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()))
 

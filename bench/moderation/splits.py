@@ -151,6 +151,4 @@ def heldout_dev(path: Path = HELDOUT_DEV) -> list[Row]:
     """The fresh news-comment dev set (columns text,label,family,note); tuned on."""
     if not path.exists():
         return []
-    return [
-        Row(r["text"], int(r["label"]), "news_dev", r["family"], "dev") for r in _read(path)
-    ]
+    return [Row(r["text"], int(r["label"]), "news_dev", r["family"], "dev") for r in _read(path)]

@@ -27,17 +27,18 @@ from townhall.moderation.checks.impersonation import impersonation, poses_as
 from townhall.moderation.checks.incitement import incitement
 from townhall.moderation.checks.insults import insults
 from townhall.moderation.checks.private_info import private_info
-from townhall.moderation.checks.promotion import promotion, spam_model
+from townhall.moderation.checks.promotion import _intent, promotion, spam_model
 from townhall.moderation.checks.put_downs import put_downs
-from townhall.moderation.checks.spam import burst_posting, link_limit, repeated_text
+from townhall.moderation.checks.spam import _shingles, burst_posting, link_limit, repeated_text
 from townhall.moderation.checks.threats import threats
-from townhall.moderation.checks.toxicity import toxicity
+from townhall.moderation.checks.toxicity import model_words, toxicity
 from townhall.moderation.checks.trust import new_user, premoderated_story
-from townhall.moderation.checks.word_lists import banned_words, lists, suspect_words
+from townhall.moderation.checks.word_lists import _hits, banned_words, lists, suspect_words
 from townhall.moderation.classifier import load_model
 from townhall.moderation.findings import Action, Finding, Review, Submission
 from townhall.moderation.rules import Rules
-from townhall.moderation.words import normal_word, parse_entry
+from townhall.moderation.text import _fold_origins, words_in
+from townhall.moderation.words import _prepared, normal_word, parse_entry
 
 __all__ = [
     "CHECKS",
@@ -98,6 +99,14 @@ def _loaded(rules: Rules) -> None:
 
 
 _WARM: set[Rules] = set()
+
+
+def clear_caches() -> None:
+    """Forget per-text results (word matches, folded forms), e.g. to measure a cold review."""
+    for cached in (_hits, _prepared, words_in, model_words, _intent, _fold_origins, _shingles):
+        cached.cache_clear()
+    for word_list in lists(Rules()):
+        word_list._memo.clear()
 
 
 def review(sub: Submission, *, budget: float = REVIEW_BUDGET_SECONDS) -> Review:

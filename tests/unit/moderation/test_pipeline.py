@@ -55,9 +55,7 @@ def test_to_json_lists_every_finding(check):
     result = check("you idiot", story_premoderate=True)
     data = result.to_json()
     assert [d["guideline"] for d in data] == [f.guideline for f in result.findings]
-    assert all(
-        set(d) == {"guideline", "action", "reason", "score", "span", "kind"} for d in data
-    )
+    assert all(set(d) == {"guideline", "action", "reason", "score", "span", "kind"} for d in data)
     assert {d["action"] for d in data} == {"hold"}
 
 

@@ -10,7 +10,7 @@ from importlib import resources
 
 from townhall.moderation.checks.authority import asks_for_secrets, authority_claim
 from townhall.moderation.findings import Finding, Submission
-from townhall.moderation.regex import linear
+from townhall.moderation.regex import Pattern, linear
 from townhall.moderation.rules import Rules
 
 ROLES = (
@@ -20,12 +20,12 @@ ROLES = (
 )
 # "As" only opens a claim at the start of a sentence or clause ("As an editor, I..."),
 # not after a word ("she worked as a reporter", "lists him as staff"); "were" is not "we're".
-_AS = r"(?<!\w\s)as"
+_AS = r"(?:^|[^\w\s])\s*as"
 # "I am the moderator", "speaking as an editor here", "this is the comments team".
-CLAIM = re.compile(
-    rf"\b(?:i\s*am|i'?m|im|speaking\s+as|{_AS}|this\s+is|we\s+are|we['’]re|i\s+work\s+as)\s+"
-    r"(?:(?:a|an|the|your|one\s+of\s+the|one\s+of\s+your)\s+)?" + ROLES + r"\b",
-    re.IGNORECASE,
+CLAIM = linear(
+    rf"(?:\b(?:i\s*am|i'?m|im|speaking\s+as|this\s+is|we\s+are|we['’]re|i\s+work\s+as)|{_AS})"
+    r"\s+(?:(?:a|an|the|your|one\s+of\s+the|one\s+of\s+your)\s+)?" + ROLES + r"\b",
+    ignore_case=True,
 )
 # Text dressed up as an official notice: "[Moderator note]", "Admin: ...". Only spaces
 # and tabs may pad a line's start: a whitespace class that also took newlines made
@@ -40,16 +40,17 @@ _LOOKALIKE_ASCII = str.maketrans({"0": "o", "1": "i", "l": "i", "|": "i", "5": "
 
 
 @lru_cache(maxsize=64)
-def _publisher_claim(publisher: str) -> re.Pattern[str] | None:
+def _publisher_claim(publisher: str) -> Pattern | None:
     """'I'm a <publisher> journalist', 'I work for <publisher>', 'on behalf of <publisher>'."""
     words = re.sub(r"(?i)^the\s+", "", publisher).split()
     if not words:
         return None
     name = r"(?:the\s+)?" + r"\s+".join(re.escape(w) for w in words)
-    return re.compile(
-        rf"\b(?:(?:i\s*am|i'?m|im|we\s+are|we['’]re|{_AS})\s+(?:(?:a|an|the|one\s+of\s+the)\s+)?"
-        rf"{name}\s+{ROLES}|i\s+work\s+(?:for|at)\s+{name}|on\s+behalf\s+of\s+{name})\b",
-        re.IGNORECASE,
+    return linear(
+        rf"(?:(?:\b(?:i\s*am|i'?m|im|we\s+are|we['’]re)|{_AS})\s+"
+        rf"(?:(?:a|an|the|one\s+of\s+the)\s+)?{name}\s+{ROLES}|"
+        rf"\bi\s+work\s+(?:for|at)\s+{name}|\bon\s+behalf\s+of\s+{name})\b",
+        ignore_case=True,
     )
 
 

@@ -167,17 +167,27 @@ def phone_shapes(text: str) -> list[Found]:
     out = []
     for m in PHONE_SHAPE.finditer(text):
         start, end = m.span(1)
-        digits = sum(c.isdigit() for c in m.group(1))
-        if not 9 <= digits <= 13 or _looks_like_other_number(m.group(1)):
+        run = m.group(1)
+        digits = sum(c.isdigit() for c in run)
+        if not 9 <= digits <= 13 or _looks_like_other_number(run):
+            continue
+        # A national number starts with 0, an international one with +; otherwise only
+        # the US grouping (555) 555-0123 / 312-555-0172 reads as a phone number.
+        if run[0] not in "0+(" and not _US.fullmatch(run):
             continue
         if not is_public_number(text, start, end):
             out.append((start, end, "a phone number"))
     return out
 
 
+_US = linear(r"\d{3}[ .-]\d{3}[ .-]\d{4}")
+
+
 def _looks_like_other_number(run: str) -> bool:
     """Years, sums and card numbers are not phone numbers."""
     digits = "".join(c for c in run if c.isdigit())
+    if run.count(".") >= 2 and "-" not in run and " " not in run:
+        return True  # an IP address or a version number
     groups = run.replace("-", " ").replace(".", " ").split()
     if len(digits) >= 13 and _luhn(digits):
         return True  # a card number: found by bank_details

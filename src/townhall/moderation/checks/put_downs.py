@@ -64,7 +64,8 @@ _PATTERNS = (
     # Set phrases
     r"\b(?:thick as (?:mince|two short planks|a brick|pig shit|a plank|custard)|"
     r"couldn'?t find (?:his|her|your|their) way out of a paper bag|couldn'?t run a bath|"
-    r"get a life(?:[.!?,]|$| and| mate| you)|everyone hates you|nobody (?:cares|likes you|asked you)|log off\b|"
+    r"get a life(?:[.!?,]|$| and| mate| you)|everyone hates you|"
+    r"nobody (?:cares|likes you|asked you)|log off\b|"
     r"dropped on (?:your|his|her) head|face like a (?:slapped arse|smacked arse|bag of|melted)|"
     r"face only a mother could love|with that face|brains? of a|not right in the head|"
     r"crawl back under|go back to your (?:cats|care home|cave|basement|mum'?s)|"
