@@ -27,8 +27,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import splits  # noqa: E402
-from splits import Row  # noqa: E402
+import splits
+from splits import Row
 
 # Identity terms of the bias templates, longest first so "african american" wins over "african".
 IDENTITIES = sorted(
@@ -208,7 +208,8 @@ def main() -> None:
         print("\n## Throughput, one comment at a time, one pinned core (comments/s)")
         cpu, wall = throughput(texts, ours_one)
         print(
-            f"townhall whole pipeline ({len(texts)} texts): CPU time {cpu:,.0f}/s, wall {wall:,.0f}/s"
+            f"townhall whole pipeline ({len(texts)} texts): "
+            f"CPU time {cpu:,.0f}/s, wall {wall:,.0f}/s"
         )
         if not args.no_baseline:
             from profanity_check import predict_prob

@@ -112,6 +112,19 @@ def author_note(found: dict[str, Any]) -> dict[str, object]:
     }
 
 
+def author_notice(findings: list[dict[str, Any]]) -> dict[str, object]:
+    """The author's view of stored findings: the deciding guideline, why and how to fix it."""
+    notes = [author_note(f) for f in findings if f.get("action") in ("hold", "reject")]
+    deciding = next((n for n in notes if n["action"] == "reject"), notes[0] if notes else None)
+    return {
+        "guideline": deciding["guideline"] if deciding else None,
+        "reason": deciding["message"] if deciding else "Your comment is awaiting review",
+        "suggestion": deciding["suggestion"] if deciding else None,
+        "span": deciding["span"] if deciding else None,
+        "findings": notes,
+    }
+
+
 @dataclass(frozen=True, slots=True)
 class Review:
     """The pipeline's decision: the strictest action and every finding behind it."""
@@ -159,6 +172,10 @@ class Review:
     def to_json(self) -> list[dict[str, object]]:
         """All findings as plain dicts, in check order."""
         return [f.to_json() for f in self.findings]
+
+    def for_author(self) -> dict[str, object]:
+        """What the author is told about the decision: never the matched words."""
+        return author_notice(self.to_json())
 
 
 @dataclass(frozen=True, slots=True)
