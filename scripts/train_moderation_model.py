@@ -44,13 +44,15 @@ SOURCE_WEIGHT = {
     "hatexplain": 0.7,
     "stormfront": 1.0,
     "toxigen_seed": 3.0,
-    "redditbias": 0.5,
     "wikipedia_talk_cat_large": 1.0,
     "wikipedia_toxicity_testset": 1.0,
     "sms_spam": 1.0,
     "youtube_spam": 2.0,
 }
 SPAM_SOURCES = {"sms_spam", "youtube_spam"}
+# RedditBias marks stereotyped *attributes* ("nurse", "housewife") as biased, which teaches
+# a bag-of-words model that the word "nurse" is toxic; it is kept for evaluation only.
+NOT_TRAINED_ON = {"redditbias"}
 HATE_CATEGORIES = ("hate", "identity", "sexism", "identity_attack", "identity_based_attack")
 NEWS_LIKE = {"toxicspans_span_removed", "wikipedia_talk_cat_large", "wikipedia_toxicity_testset"}
 
@@ -115,11 +117,11 @@ def main() -> None:
     """Train on the train part, pick thresholds on dev, export."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
-    parser.add_argument("--c", type=float, default=4.0)
+    parser.add_argument("--c", type=float, default=1.0)
     args = parser.parse_args()
 
     rows = splits.load_rows()
-    train = [r for r in rows if r.part == "train"]
+    train = [r for r in rows if r.part == "train" and r.source_group not in NOT_TRAINED_ON]
     dev = [r for r in rows if r.part == "dev"]
     feats = [features(r.text) for r in train]
     vocab = make_vocab(feats)

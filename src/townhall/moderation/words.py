@@ -39,6 +39,9 @@ _CONTRACTION = re.compile(r"(?<=\w)['’](?:re|ve|ll|d|m|s)$", re.IGNORECASE)
 _EDGE = "!|.*"  # leetspeak only inside a word: "idiot!" is not "idioti"
 _SUFFIXES = ("s", "es")
 _MEMO_SIZE = 50_000
+# Hits looked at per text: a decision needs a few, and each costs a pass over the text
+# (quotes, cue words), so a wall of one word must not cost a pass per word.
+MAX_HITS = 20
 # Words that, shortly before a slur, show it is being quoted or discussed.
 _MENTION_CUES = frozenset(
     "word words term slur slurs called calling call label labelled labeled "
@@ -293,6 +296,8 @@ class WordList:
                 ends.append(end)
             if not word:
                 continue
+            if len(hits) >= MAX_HITS:
+                continue  # enough to decide; each hit costs a look at its context
             entry = self._match(word)
             if entry is not None and (entry.text, start) not in seen:
                 seen.add((entry.text, start))

@@ -97,7 +97,7 @@ def test_the_patterns_were_found():
 
 
 @settings(
-    max_examples=25,
+    max_examples=15,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
@@ -115,6 +115,7 @@ def test_no_check_takes_more_than_50_ms_on_5000_characters_of_its_own_alphabet(p
         "_" * 46 + "ab",  # the old spelled-out-word pattern was exponential in underscores
         "x " + "_" * 4990 + "ab",
         "a_" * 2500,
+        'A--"' * 1250,  # found by the property test: one hit per word made it quadratic
         ("\n" + " " * 10) * 450 + "[moderator",
     ],
 )

@@ -51,7 +51,8 @@ _BAD = (
     r"a sickness|a disgrace to|nothing but \w+|a burden|drains?|spongers|breeders|"
     r"a criminal race|walking diseases|men in (?:dresses|wigs)|confused|brainwashed|"
     r"drink-drivers|drunk drivers|wife-beaters|wife beaters|beggars|thugs|predators|"
-    r"potential rapists)"
+    r"potential rapists|pickpockets|shoplifters|fraudsters|benefit cheats|scammers|"
+    r"scroungers|spongers)"
 )
 _PATTERNS = (
     # Denial of rights, exclusion: "gays shouldn't be allowed to adopt", "no more mosques"
@@ -74,7 +75,7 @@ _PATTERNS = (
     r"banned|reversed|outlawed)|\bgiving women the vote was\b",
     # Generalisations: "Romanians are all thieves", "every trans woman is a predator"
     rf"\b{_GROUP} (?:are|r|is) (?:all |just |basically |nothing but |a bunch of |always |"
-    rf"clearly |simply |only |the |so |too |naturally |inherently )*(?:[a-z-]+ )?{_BAD}\b",
+    rf"clearly |simply |only |the |so |too |naturally |inherently )*(?:[a-z-]+ (?:and )?)?{_BAD}\b",
     rf"\b(?:every|each|any) (?:single |last )?(?:{_NATION}|trans woman|trans man|gay|lesbian|"
     r"woman|female|muslim|jew|immigrant|migrant|refugee|grooming gang)\b[^.!?\n]{0,30}"
     r"\b(?:is|are) (?:a |an )?(?:predator|criminal|groomer|pervert|paedophile|terrorist|"

@@ -47,7 +47,7 @@ _PATTERNS = (
         r"|\bi know your face\b|\bsee you soon\b|\bwatch your back\b|\bsleep with one eye open\b"
         r"|\b(?:we'?ve|i'?ve) got your (?:photo|name|address|car reg|number|details)"
         r"|\benjoy your (?:drive|walk|trip) home\b"
-        r"|\b(?:be a|would be a|it'?d be a) (?:shame|pity) if (?:anything|something)\b"
+        r"|\b(?:shame|pity) if (?:anything|something) (?:happened|happens|were to happen)\b"
         r"|\bwould be (?:awful|terrible|a shame) if (?:someone|somebody|anything|something)\b"
         r"|\byou'?ll find out what happens\b|\byou won'?t be (?:talking|laughing|posting) for long"
         r"|\bleave (?:it|there|the \w+) in an ambulance\b|\beating through a straw\b"

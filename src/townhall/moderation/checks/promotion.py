@@ -131,7 +131,7 @@ def spam_model(sub: Submission) -> Finding | None:
     # a news site it also needs some sales talk or a way to reach a seller.
     folded = fold(sub.body)
     points, strong = _intent(folded)
-    if (points == 0 and not _CHANNEL.search(folded)) or _is_help(folded, strong):
+    if (points < 2 and not _CHANNEL.search(folded)) or _is_help(folded, strong):
         return None
     span = passage(sub.body, words, model.spam.strongest(words))
     return Finding.hold("spam", f"spam score {score:.2f}", score, span=span, kind="promotion")
