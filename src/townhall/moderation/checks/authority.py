@@ -11,7 +11,7 @@ is not a claim to speak for it.
 
 from __future__ import annotations
 
-from townhall.moderation.regex import linear
+from townhall.moderation.regex import any_of, linear
 
 Found = tuple[int, int, str]
 
@@ -87,8 +87,13 @@ _ASKS = linear(
 _WARNS = linear(r"(?i)\b(?:never|don'?t|do not|won'?t|will never|nobody should)\b[^.!?\n]{0,40}$")
 
 
+_ANY = any_of([_DRESSED.pattern, _CLAIM.pattern, _NAMED.pattern, _ASKS.pattern])
+
+
 def authority_claim(text: str) -> Found | None:
     """A notice dressed as official, or a claim to be staff, the author, a body or a person."""
+    if not _ANY.search(text):
+        return None
     m = _DRESSED.search(text)
     if m:
         return m.start(), m.end(), "a notice dressed as official"
@@ -101,6 +106,8 @@ def authority_claim(text: str) -> Found | None:
 
 def asks_for_secrets(text: str) -> Found | None:
     """A request for passwords, card, bank or identity details (not a warning against it)."""
+    if not _ANY.search(text):
+        return None
     for m in _ASKS.finditer(text):
         if _WARNS.search(text, max(0, m.start() - 45), m.start() + 1):
             continue

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from townhall.moderation.checks.group_attacks import asserted
 from townhall.moderation.findings import Finding, Submission
-from townhall.moderation.regex import linear
+from townhall.moderation.regex import any_of, linear
 from townhall.moderation.text import fold, origin_span
 
 _NATION = (
@@ -116,6 +116,7 @@ _PATTERNS = (
     r"a freak show|child abuse))|\bit'?s a freak show\b",
 )
 _COMPILED = tuple(linear(p) for p in _PATTERNS)
+_ANY = any_of(_PATTERNS)
 # Generalisations can be denied in the same clause ("women are not inferior"); the
 # rest (tropes, put-downs) do not read differently after a "not" earlier on.
 _DENIABLE = frozenset({0, 3, 4, 5})
@@ -134,6 +135,8 @@ def _quoted(folded: str, start: int) -> bool:
 
 def identity_hate_in(folded: str) -> tuple[int, int] | None:
     """The first slur-free identity attack in folded text that is the writer's own."""
+    if not _ANY.search(folded):
+        return None
     for i, pattern in enumerate(_COMPILED):
         for m in pattern.finditer(folded):
             before = folded[max(0, m.start() - 60) : m.start()]

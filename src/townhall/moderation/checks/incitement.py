@@ -14,7 +14,7 @@ match ("police said", "nobody should") lets it pass.
 from __future__ import annotations
 
 from townhall.moderation.findings import Finding, Submission
-from townhall.moderation.regex import linear
+from townhall.moderation.regex import any_of, linear
 from townhall.moderation.text import fold, origin_span
 
 _HARM = (
@@ -95,6 +95,7 @@ _PATTERNS = (
     ),
 )
 _COMPILED = tuple((kind, linear(pattern)) for kind, pattern in _PATTERNS)
+_ANY = any_of([pattern for _, pattern in _PATTERNS])
 # Just before a match, these make it a report or a rejection, not the writer's call.
 _NOT_OWN = linear(
     r"(?:\bnot|n't|\bnever|\bno one|\bnobody|\bpolice said|\bwas told|\bwere told|"
@@ -111,6 +112,8 @@ def _quoted(folded: str, start: int) -> bool:
 
 def incitement_in(folded: str) -> tuple[int, int, str] | None:
     """The first veiled threat or call to action in folded text, else None."""
+    if not _ANY.search(folded):
+        return None
     for kind, pattern in _COMPILED:
         for m in pattern.finditer(folded):
             before = folded[max(0, m.start() - 50) : m.start()]

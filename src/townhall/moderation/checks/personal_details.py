@@ -12,7 +12,7 @@ are held too. Each finder returns the span of what it found and what it is.
 
 from __future__ import annotations
 
-from townhall.moderation.regex import linear
+from townhall.moderation.regex import any_of, linear
 
 Found = tuple[int, int, str]  # start, end, what it is
 
@@ -211,8 +211,13 @@ def bank_details(text: str) -> list[Found]:
     return out
 
 
+_ANY_DETAIL = any_of([pattern.pattern for _, pattern in _DETAILS] + [_ROUTINE_TIME.pattern])
+
+
 def personal_details(text: str) -> list[Found]:
     """A third party's date of birth, school, workplace, routine, health or real identity."""
+    if not _ANY_DETAIL.search(text):
+        return []
     out = []
     for kind, pattern in _DETAILS:
         for m in pattern.finditer(text):

@@ -11,7 +11,7 @@ pass.
 from __future__ import annotations
 
 from townhall.moderation.findings import Finding, Submission
-from townhall.moderation.regex import linear
+from townhall.moderation.regex import any_of, linear
 from townhall.moderation.text import fold, origin_span
 
 _ADJ = (
@@ -77,6 +77,7 @@ _PATTERNS = (
     r"leave)|until you quit|slept (?:her|his) way|explains a lot)\b",
 )
 _COMPILED = tuple(linear(p) for p in _PATTERNS)
+_ANY = any_of(_PATTERNS)
 # "I'm not saying you're an idiot" / "if you think X you are a fool" still reads as one;
 # only a plain denial right before it ("you're not stupid") lets it pass.
 _DENIED = linear(r"(?:\bnot|n't|n’t|\bnever|\bno one|\bnobody)\W*(?:\w+\W+){0,1}$")
@@ -84,6 +85,8 @@ _DENIED = linear(r"(?:\bnot|n't|n’t|\bnever|\bno one|\bnobody)\W*(?:\w+\W+){0,
 
 def put_down_in(folded: str) -> tuple[int, int] | None:
     """The first put-down aimed at a person in folded text, else None."""
+    if not _ANY.search(folded):
+        return None
     for pattern in _COMPILED:
         for m in pattern.finditer(folded):
             text = m.group()
