@@ -134,6 +134,8 @@ def test_saying_what_you_are_or_mentioning_a_body_passes(body):
         "I hope the minister gets hit by a bus on the way home.",
         "Torch the hotel and see how long they stay.",
         "Keep mouthing off and you'll be eating through a straw.",
+        "You'll regret writing this. Your days are numbered.",
+        "I know where your kids go to school, think on.",
     ],
 )
 def test_veiled_threats_and_calls_to_violence_are_held_as_abuse(body):
@@ -165,6 +167,7 @@ def test_reports_and_peaceful_calls_pass(body):
         "Get back in the kitchen, nobody asked you.",
         "Gay couples shouldn't be allowed to adopt.",
         "Every trans woman is a predator in a dress.",
+        "I can't stand immigrants, never have.",
     ],
 )
 def test_slur_free_identity_hate_is_held_as_discrimination(body):
@@ -180,6 +183,7 @@ def test_slur_free_identity_hate_is_held_as_discrimination(body):
         "The mosque on our street runs a brilliant food bank.",
         "Two of my colleagues are gay and nobody at work cares.",
         "It's a myth that immigrants are criminals; the figures say otherwise.",
+        "I don't hate immigrants, I just want the asylum system to work.",
     ],
 )
 def test_counter_speech_and_neutral_mentions_pass(body):

@@ -55,6 +55,9 @@ _BAD = (
     r"scroungers|spongers)"
 )
 _PATTERNS = (
+    # "I can't stand gays", "we despise immigrants"
+    rf"\b(?:i|we) (?:really |just |absolutely |fucking )?(?:hate|despise|detest|loathe|"
+    rf"can'?t stand|cannot stand|am sick of|are sick of) (?:all |the |these |those )?{_GROUP}\b",
     # Denial of rights, exclusion: "gays shouldn't be allowed to adopt", "no more mosques"
     rf"\b{_GROUP} (?:should(?:n'?t| not| never) be (?:allowed|let|given|trusted)|"
     r"should(?:n'?t| not) (?:be (?:judges|in|teachers|mps|priests|pilots)|have (?:the vote|"
@@ -113,13 +116,15 @@ _PATTERNS = (
     r"scratch a gay|mental(?:ly)? (?:illness|ill|disorder|breakdown)[^.!?\n]{0,20}(?:trans|gay)|"
     r"(?:trans|gay|being gay|homosexuality|lesbians|two dads|two mums)[^.!?\n]{0,30}"
     r"(?:a mental (?:illness|disorder)|mentally ill|a sickness|an abomination|a perversion|"
-    r"a freak show|child abuse))|\bit'?s a freak show\b",
+    r"a freak show|child abuse))|\bit'?s a freak show\b|"
+    r"\b(?:gay|trans|lgbt|homosexual|same sex)[^.!?\n]{0,40}should be (?:illegal|banned|"
+    r"outlawed|criminali[sz]ed)",
 )
 _COMPILED = tuple(linear(p) for p in _PATTERNS)
 _ANY = any_of(_PATTERNS)
 # Generalisations can be denied in the same clause ("women are not inferior"); the
 # rest (tropes, put-downs) do not read differently after a "not" earlier on.
-_DENIABLE = frozenset({0, 3, 4, 5})
+_DENIABLE = frozenset({0, 1, 4, 5, 6})
 # Just before the match: it is quoted, reported or argued against.
 _COUNTER = linear(
     r"(?:\bcalling|\bcalled|\bcall|\bsaid|\bsays|\bshouted|\bposted|\bwrote|\bclaim(?:s|ed)?|"

@@ -57,7 +57,14 @@ _PATTERNS = (
         r"|\b(?:have|having) a (?:quiet )?word\b\W{0,2} with\b"
         r"|\bkneecap(?:ping|ped)?\b|\bplenty of us will be (?:there|waiting)\b"
         r"|\bbrick through (?:your|his|her|their) window\b|\bput your foot down\b"
-        r"|\brun (?:them|him|her|'?em) (?:over|down)\b",
+        r"|\brun (?:them|him|her|'?em) (?:over|down)\b"
+        r"|\byour days are numbered\b|\baccidents happen\b|\bwe'?re coming for (?:you|him|her)\b"
+        r"|\b(?:you|he|she|they)(?:'ll| will) (?:regret (?:this|it|that|writing|saying|posting)|"
+        r"pay for (?:this|that|it))\b|\b(?:i'?d|i would) watch (?:my|your) back\b"
+        r"|\bknow where (?:your|his|her) (?:kids|children|wife|husband|family|mum)\b"
+        r"|\b(?:someone|somebody|we) (?:should|needs? to|ought to|will) "
+        r"(?:sort (?:him|her|them) out|deal with (?:him|her|them)|"
+        r"shut (?:him|her|them) up for good|silence (?:him|her|them))",
     ),
     # Gathering with weapons or fire: "bring bats Saturday", "balaclavas on", "torch them"
     (
