@@ -63,7 +63,9 @@ def words_of(text: str) -> list[str]:
     if "." in folded or "@" in folded or any(c.isdigit() for c in folded):
         folded = _MARKERS.sub(_marker, folded)
     folded = folded.replace("'", "").replace("’", "")
-    return _WORD.findall(_LAUGH.sub(" ", folded))
+    if "ho" in folded:
+        folded = _LAUGH.sub(" ", folded)
+    return _WORD.findall(folded)
 
 
 def features(text: str) -> list[str]:

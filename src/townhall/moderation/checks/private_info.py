@@ -138,10 +138,12 @@ def private_info(sub: Submission) -> Finding | None:
     """Hold a comment that publishes someone's contact, bank or personal details."""
     text, rules = sub.body, sub.rules
     found: list[tuple[int, int, str]] = []
-    if any(c.isdigit() for c in text):
+    digits = sum(c.isdigit() for c in text)
+    if digits:
+        found += [(*span, "a street address") for span in find_addresses(text, rules)]
+    if digits >= 6:  # a sort code has six, every phone or card number more
         found += [(*span, "a phone number") for span in find_phones(text, rules)]
         found += phone_shapes(text)
-        found += [(*span, "a street address") for span in find_addresses(text, rules)]
         found += bank_details(text)
     found += [(*span, "an e-mail address") for span in find_emails(text, rules)]
     found += personal_details(text)

@@ -120,18 +120,18 @@ def spam_model(sub: Submission) -> Finding | None:
     rules = sub.rules
     if rules.spam_hold >= 1.0 or sub.author_is_staff:
         return None
-    model = load_model()
     words = list(model_words(sub.body))
     if len(words) < MIN_WORDS:
-        return None
-    score = model.spam.probability(words)
-    if score < rules.spam_hold:
         return None
     # The model learned SMS and video spam, where any link or number is suspect; on
     # a news site it also needs some sales talk or a way to reach a seller.
     folded = fold(sub.body)
     points, strong = _intent(folded)
     if (points < 2 and not _CHANNEL.search(folded)) or _is_help(folded, strong):
+        return None
+    model = load_model()
+    score = model.spam.probability(words)
+    if score < rules.spam_hold:
         return None
     span = passage(sub.body, words, model.spam.strongest(words))
     return Finding.hold("spam", f"spam score {score:.2f}", score, span=span, kind="promotion")
