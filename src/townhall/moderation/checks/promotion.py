@@ -56,7 +56,7 @@ _WEAK = linear(
     r"voucher|gift cards?|profit|returns|income|earn|invest|investment|trading|bitcoin|btc|"
     r"crypto|bet|betting|odds|deals?|sale|shipping|delivery|discreet|instant|join|verified "
     r"profiles|dating|stream|streams|vpn|insurance quotes|expires|before midnight|hurry|"
-    r"dm|whatsapp|telegram|link|views|check it out|order|visit|performance)\b"
+    r"dm|whatsapp|telegram|link|views|check it out|order|performance)\b"
 )
 
 
@@ -127,7 +127,7 @@ def spam_model(sub: Submission) -> Finding | None:
     # a news site it also needs some sales talk or a way to reach a seller.
     folded = fold(sub.body)
     points, strong = _intent(folded)
-    if (points < 2 and not _CHANNEL.search(folded)) or _is_help(folded, strong):
+    if (points < 2 and not (points and _CHANNEL.search(folded))) or _is_help(folded, strong):
         return None
     model = load_model()
     score = model.spam.probability(words)
