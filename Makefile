@@ -55,7 +55,7 @@ $(VENV)/.installed-train: pyproject.toml $(STAMP)
 	@touch $@
 
 bench-moderation: $(VENV)/.installed-train ## Score pre-moderation per family (news dev set, shared dev/test, HateCheck, bias) vs alt-profanity-check
-	$(BIN)/python bench/moderation/bench.py
+	$(BIN)/python bench/moderation/bench.py $(BENCH_ARGS)
 
 bench-live: $(STAMP) ## Hold 10,000 live streams on one instance while posting; print latency and memory
 	ulimit -n $$(ulimit -Hn) 2>/dev/null; $(BIN)/python bench/live/bench.py $(BENCH_ARGS)

@@ -11,7 +11,8 @@ Run with `make bench-moderation`. Sections, in order:
 
 A hold or a reject counts as flagged. The split is defined in ``splits.py``.
 Options: ``--quick`` scores a 2,000-row sample of each shared part and of the bias
-set; ``--no-baseline`` skips alt-profanity-check.
+set; ``--limit N`` at most N rows of every set (a smoke run); ``--no-baseline``
+skips alt-profanity-check.
 """
 
 from __future__ import annotations
@@ -140,7 +141,10 @@ def main() -> None:
     parser.add_argument("--no-baseline", action="store_true", help="skip alt-profanity-check")
     parser.add_argument("--quick", action="store_true", help="sample the large sets")
     parser.add_argument("--only", choices=["news", "dev", "test", "hatecheck", "bias", "speed"])
+    parser.add_argument("--limit", type=int, help="score at most this many rows of each set")
     args = parser.parse_args()
+    if not (splits.DATA / "train.csv").is_file():
+        parser.exit(2, f"no moderation data at {splits.DATA} (see TOWNHALL_MODERATION_DATA)\n")
     pin_to_one_core()
 
     from townhall.moderation.pipeline import Action, Rules, Submission, review
@@ -167,10 +171,12 @@ def main() -> None:
     rnd = random.Random(7)
 
     def sample(rows: list[Row]) -> list[Row]:
+        if args.limit and args.limit < len(rows):
+            return rows[:: -(-len(rows) // args.limit)]  # spread over the set
         return rnd.sample(rows, min(2000, len(rows))) if args.quick else rows
 
     want = (lambda name: args.only in (None, name)) if args.only else (lambda name: True)
-    news = splits.heldout_dev()
+    news = sample(splits.heldout_dev())
     if want("news"):
         decided.clear()
         section(
@@ -186,7 +192,7 @@ def main() -> None:
             rows = sample([r for r in all_rows if r.part == part])
             section(f"Shared data, {part} part - {note}", rows, systems, held_label)
     if want("hatecheck"):
-        rows = splits.hatecheck()
+        rows = sample(splits.hatecheck())
         section(
             "HateCheck per functionality (test only; _h = hateful, _nh = not hateful)",
             rows,
@@ -195,7 +201,7 @@ def main() -> None:
         )
     if want("bias"):
         rows = [r for r in splits.bias_rows() if r.label == 0]
-        rows = rnd.sample(rows, min(4000, len(rows))) if args.quick else rows
+        rows = rnd.sample(rows, min(4000, len(rows))) if args.quick else sample(rows)
         print("\nBias check: civil template sentences only; the share flagged is the FPR.")
         section(
             "bias_madlibs: false-positive rate per identity group",
@@ -205,6 +211,7 @@ def main() -> None:
         )
     if want("speed"):
         texts = [r.text for r in news] + [r.text for r in all_rows if r.part == "dev"][:3000]
+        texts = texts[: args.limit] if args.limit else texts
         print("\n## Throughput, one comment at a time, one pinned core (comments/s)")
         cpu, wall = throughput(texts, ours_one)
         print(

@@ -114,7 +114,20 @@ def author_note(found: dict[str, Any]) -> dict[str, object]:
 
 def author_notice(findings: list[dict[str, Any]]) -> dict[str, object]:
     """The author's view of stored findings: the deciding guideline, why and how to fix it."""
-    notes = [author_note(f) for f in findings if f.get("action") in ("hold", "reject")]
+    if findings and findings[-1].get("guideline") == "reports":
+        # Held after reader reports, not by the pipeline: the author learns only that.
+        return {
+            "guideline": "reports",
+            "reason": "Your comment is awaiting review",
+            "suggestion": None,
+            "span": None,
+            "findings": [],
+        }
+    notes = [
+        author_note(f)
+        for f in findings
+        if f.get("action") in ("hold", "reject") and f.get("guideline") != "moderator"
+    ]
     deciding = next((n for n in notes if n["action"] == "reject"), notes[0] if notes else None)
     return {
         "guideline": deciding["guideline"] if deciding else None,
