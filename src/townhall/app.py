@@ -15,7 +15,7 @@ from townhall import __version__
 from townhall.api import errors
 from townhall.api.fastpath import FastPath
 from townhall.api.middleware import EdgeMiddleware
-from townhall.api.routes import admin_pages, auth, live, moderation, ops, public
+from townhall.api.routes import admin_pages, auth, checks, live, moderation, ops, public
 from townhall.cache import build_cache
 from townhall.config import Settings, load_settings
 from townhall.demo_pages import install_demo_pages
@@ -75,6 +75,7 @@ def create_app(settings: Settings | None = None, *, demo: bool = False) -> FastA
     app.state.ctx = ctx
     errors.install(app)
     app.include_router(public.router)
+    app.include_router(checks.router)
     app.include_router(auth.router)
     app.include_router(ops.router)
     app.include_router(moderation.router)

@@ -92,6 +92,10 @@ ROUTES: dict[tuple[str, str], tuple[Make, dict[str, int]]] = {
         ),
         _members(201),
     ),
+    ("POST", "/api/v1/comments/check"): (
+        lambda w, r: ("POST", "/api/v1/comments/check", {"story_id": STORY, "body": "A draft"}),
+        _members(200),
+    ),
     ("PATCH", "/api/v1/comments/{comment_id}"): (
         lambda w, r: ("PATCH", f"/api/v1/comments/{w.comment()}", {"body": "Rewritten by you"}),
         _members(403),

@@ -38,6 +38,28 @@ class CommentIn(_In):
     story_title: str | None = Field(default=None, max_length=500)
 
 
+class CommentCheckIn(CommentIn):
+    story_id: str = Field(min_length=1, max_length=255, description="Publisher's story id")
+
+
+class PassageOut(BaseModel):
+    start: int = Field(description="Offset of the first character, in the body as sent")
+    end: int = Field(description="Offset just after the last character")
+
+
+class FindingOut(BaseModel):
+    guideline: str
+    action: Literal["hold", "reject"]
+    span: PassageOut | None = Field(description="The passage that triggered the finding")
+    message: str = Field(description="What the author is told, in plain language")
+    suggestion: str = Field(description="What the author could change")
+
+
+class CommentCheckOut(BaseModel):
+    action: Literal["publish", "hold", "reject"]
+    findings: list[FindingOut]
+
+
 class CommentEditIn(_In):
     body: str = Field(min_length=1, max_length=20_000)
 
@@ -66,6 +88,7 @@ class AuthorOut(BaseModel):
 class ModerationNoteOut(BaseModel):
     guideline: str | None
     reason: str
+    findings: list[FindingOut] = []
 
 
 class CommentOut(BaseModel):

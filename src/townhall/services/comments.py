@@ -310,11 +310,12 @@ async def post_comment(ctx: Context, user: User | str, draft: Draft) -> CommentV
             )
     metrics.COMMENTS.labels(status.value).inc()
     if status is Status.REJECTED:
+        # The author learns the guideline, the passage and how to fix it; the
+        # matched words stay with the moderators.
         raise CommentRejected(
             "This comment has been rejected for violating our guidelines",
-            guideline=result.guideline,
-            reason=result.reason,
             comment_id=comment.id,
+            **result.for_author(),
         )
     view = CommentView(
         comment=comment,
@@ -380,11 +381,12 @@ async def edit_comment(ctx: Context, user: User, comment_id: int, body: Any) -> 
             now=now,
         )
     if status is Status.REJECTED:
+        # The author learns the guideline, the passage and how to fix it; the
+        # matched words stay with the moderators.
         raise CommentRejected(
             "This comment has been rejected for violating our guidelines",
-            guideline=result.guideline,
-            reason=result.reason,
             comment_id=comment_id,
+            **result.for_author(),
         )
     await events.comment_changed(ctx, story, after, before=before)
     return after
