@@ -239,7 +239,18 @@ class SiteSettingsOut(BaseModel):
     post_rate_per_minute: int
     moderation: dict[str, Any]
     has_sso_secret: bool
+    has_previous_sso_secret: bool = Field(
+        description="The secret before the last rotation is still accepted"
+    )
+
+
+class RotateSecretIn(_In):
+    revoke_previous: bool = Field(
+        default=False, description="Stop accepting the current secret at once (a leak)"
+    )
 
 
 class SecretOut(BaseModel):
-    sso_secret: str = Field(description="Shown once; the previous secret stays valid")
+    sso_secret: str = Field(
+        description="Shown once; the previous secret stays valid unless revoked"
+    )

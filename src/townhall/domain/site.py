@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+from townhall.auth.sso_secrets import live_secrets
 from townhall.errors import ValidationFailed
 
 DEFAULT_GUIDELINES = (
@@ -116,7 +117,7 @@ def site_config_from_row(row: dict[str, Any]) -> SiteConfig:
     for key, value in stored.items():
         if key in known and key in _EDITABLE:
             values[key] = tuple(value) if isinstance(value, list) else value
-    secrets = tuple(s for s in (row.get("sso_secret"), row.get("previous_sso_secret")) if s)
+    secrets = live_secrets(row)
     return SiteConfig(
         id=row["id"],
         name=row["name"],

@@ -18,6 +18,7 @@ from townhall.api.moderation_schemas import (
     CountsOut,
     QueueOut,
     RejectIn,
+    RotateSecretIn,
     SecretOut,
     SitePatchIn,
     SiteSettingsOut,
@@ -250,9 +251,22 @@ async def update_site(payload: SitePatchIn, ctx: Ctx, admin: Admin) -> Response:
 
 
 @admin.post("/site/sso-secret", response_model=SecretOut)
-async def rotate_sso_secret(ctx: Ctx, admin: Admin) -> Response:
-    """Admins: make a new SSO secret, shown once; the previous one keeps working until next time."""
-    return _json({"sso_secret": await users_admin.rotate_secret(ctx, admin)})
+async def rotate_sso_secret(
+    ctx: Ctx, admin: Admin, payload: RotateSecretIn | None = None
+) -> Response:
+    """Admins: make a new SSO secret, shown once; the current one keeps working until the
+    next rotation, unless `revoke_previous` stops it at once."""
+    revoke = payload.revoke_previous if payload else False
+    return _json(
+        {"sso_secret": await users_admin.rotate_secret(ctx, admin, revoke_previous=revoke)}
+    )
+
+
+@admin.post("/site/sso-secret/revoke-previous", response_model=SiteSettingsOut)
+async def revoke_previous_sso_secret(ctx: Ctx, admin: Admin) -> Response:
+    """Admins: stop accepting the previous SSO secret now (audited; never reinstalled).
+    409 when there is none."""
+    return _json(await users_admin.revoke_previous_secret(ctx, admin))
 
 
 router = APIRouter()

@@ -131,6 +131,15 @@ export async function siteView(ui, root) {
       ui.announce('Site settings saved. They apply to readers within seconds.');
     } catch (err) { ui.fail(err); }
   });
+  const previous = h('p', { 'aria-live': 'polite' });
+  const revoke = h('button', { type: 'button', class: 'secondary', text: 'Revoke previous SSO secret' });
+  const showPrevious = (has) => {
+    previous.textContent = has
+      ? 'The previous secret is still accepted until the next rotation.'
+      : 'Only the current secret is accepted.';
+    revoke.hidden = !has;
+  };
+  showPrevious(s.has_previous_sso_secret);
   const secretOut = h('div', { 'aria-live': 'polite' });
   const rotate = h('button', { type: 'button', class: 'secondary', text: 'Rotate SSO secret' });
   rotate.addEventListener('click', async () => {
@@ -144,14 +153,28 @@ export async function siteView(ui, root) {
       const { sso_secret: secret } = await post('/api/v1/admin/site/sso-secret');
       const out = h('input', { type: 'text', readonly: true, value: secret, size: '50' });
       clear(secretOut).append(field('New SSO secret (copy it now; it is not shown again)', out));
+      showPrevious(true);
       out.focus();
       out.select();
+    } catch (err) { ui.fail(err); }
+  });
+  revoke.addEventListener('click', async () => {
+    const ok = await ask({
+      title: 'Revoke the previous SSO secret?',
+      text: 'Tokens signed with it stop working at once, and it can never be installed again. Do this when it has leaked.',
+      ok: 'Revoke',
+    });
+    if (!ok) return;
+    try {
+      const out = await post('/api/v1/admin/site/sso-secret/revoke-previous');
+      showPrevious(out.has_previous_sso_secret);
+      ui.announce('The previous SSO secret is revoked.');
     } catch (err) { ui.fail(err); }
   });
   const heading = h('h1', { id: 'site-title', tabindex: '-1', text: `Site settings – ${s.name}` });
   clear(root).append(heading, form,
     h('h2', { text: 'Single sign-on' }),
     h('p', { text: s.has_sso_secret ? 'An SSO secret is set.' : 'No SSO secret is set.' }),
-    rotate, secretOut);
+    previous, rotate, revoke, secretOut);
   heading.focus();
 }
