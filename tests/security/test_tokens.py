@@ -64,6 +64,13 @@ FORGERIES = {
     "tampered claims": lambda: _tamper(sso_token("mallory", premium=False)),
     "empty signature": lambda: sso_token("mallory").rsplit(".", 1)[0] + ".",
     "garbage": lambda: "not.a.jwt",
+    "a year of lifetime": lambda: sso_token("mallory", expires_in=365 * 86400),
+    "expiry more than a day after issue": lambda: sso_token(
+        "mallory", expires_in=600, iat=int(time.time()) - 2 * 86400
+    ),
+    "issued in the future": lambda: sso_token("mallory", iat=int(time.time()) + 3600),
+    "audience as a list": lambda: sso_token("mallory", aud=["default", "another-site"]),
+    "audience as a one-item list": lambda: sso_token("mallory", aud=["default"]),
 }
 
 
@@ -157,3 +164,30 @@ async def test_login_brute_force_is_rate_limited(db_url, make_settings) -> None:
         assert limited.status_code == 429, "the right password must not slip through"
         assert int(limited.headers["retry-after"]) > 0
         assert limited.json()["code"] == "rate-limited"
+
+
+async def test_a_day_long_token_is_still_accepted(app_client) -> None:
+    token = sso_token("daylong", expires_in=86400, iat=int(time.time()))
+    res = await app_client.post("/api/v1/auth/sso", json={"token": token})
+    assert res.status_code == 200, res.text
+
+
+async def test_an_sso_subject_cannot_sign_in_as_an_imported_account(app_client) -> None:
+    from tests.integration.test_porting import DATA
+    from townhall.porting.importer import import_comments
+    from townhall.porting.readers import READERS
+
+    await import_comments(app_client.ctx, list(READERS["disqus"](DATA / "disqus.xml")), "disqus")
+    async with app_client.ctx.read() as tx:
+        from sqlalchemy import text
+
+        rows = (
+            await tx.conn.execute(text("SELECT id, sso_sub FROM users WHERE sso_sub IS NOT NULL"))
+        ).all()
+    imported = {sub: uid for uid, sub in rows}
+    assert imported, "the fixture file brings in authors"
+    for sub, uid in imported.items():
+        res = await app_client.post("/api/v1/auth/sso", json={"token": sso_token(sub)})
+        assert res.status_code in (200, 401), res.text
+        if res.status_code == 200:
+            assert res.json()["user"]["id"] != uid, f"{sub} signed in as the imported account"

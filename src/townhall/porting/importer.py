@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from townhall.auth import names
+from townhall.auth.tokens import imported_identity
 from townhall.domain.models import Status
 from townhall.errors import NameInvalid
 from townhall.porting.model import ImportedComment
@@ -30,7 +31,7 @@ async def _user_for(
     ident = (
         (item.author_email or "").strip().lower() or (item.author_name or "").strip() or "anonymous"
     )
-    sub = f"import:{source}:{ident}"[:255]
+    sub = imported_identity(source, ident)
     if sub in cache:
         return cache[sub]
     user = await tx.users.by_sso(DEFAULT_SITE, sub)

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from townhall.auth import names
 from townhall.auth.passwords import check_password_rules, hash_password, verify_password
-from townhall.auth.tokens import hash_token, new_session_token, verify_sso_token
+from townhall.auth.tokens import hash_token, new_session_token, sso_identity, verify_sso_token
 from townhall.domain.models import Role, User
 from townhall.errors import (
     EmailTaken,
@@ -51,7 +51,8 @@ async def sso_sign_in(ctx: Context, token: str, *, site_id: str = DEFAULT_SITE) 
     claims = verify_sso_token(token, secrets_=list(site.sso_secrets), audience=site_id)
     now = ctx.clock()
     async with ctx.write() as tx:
-        user = await tx.users.by_sso(site_id, claims.sub)
+        identity = sso_identity(claims.sub)
+        user = await tx.users.by_sso(site_id, identity)
         if user is None:
             email_key = None
             if claims.email:
@@ -63,7 +64,7 @@ async def sso_sign_in(ctx: Context, token: str, *, site_id: str = DEFAULT_SITE) 
                     email_key = None  # a local account owns it; don't merge silently
             user = await tx.users.add(
                 site_id=site_id,
-                sso_sub=claims.sub,
+                sso_sub=identity,
                 email=claims.email,
                 email_key=email_key,
                 is_premium=claims.premium,
