@@ -7,18 +7,17 @@ from datetime import timedelta
 
 from sqlalchemy.exc import IntegrityError
 
-from townhall.auth import names
+from townhall.auth import names, throttle
 from townhall.auth.passwords import check_password_rules, hash_password, verify_password
 from townhall.auth.tokens import hash_token, new_session_token, sso_identity, verify_sso_token
 from townhall.domain.models import Role, User
 from townhall.errors import (
-    EmailTaken,
     Forbidden,
     InvalidCredentials,
     NameInvalid,
     ValidationFailed,
 )
-from townhall.ratelimit import enforce
+from townhall.ratelimit import REGISTRATIONS_PER_ADDRESS, enforce
 from townhall.services.context import DEFAULT_SITE, Context
 from townhall.storage.sql.tx import Tx
 
@@ -88,6 +87,12 @@ async def _try_claim_name(ctx: Context, tx: Tx, user: User, raw: str, publisher:
     return await tx.users.update(user.id, name=name, name_key=key)
 
 
+REGISTERED = (
+    "If this e-mail address can be used, its account is ready: sign in with the address "
+    "and your password."
+)
+
+
 async def register(
     ctx: Context,
     *,
@@ -96,29 +101,36 @@ async def register(
     name: str | None = None,
     site_id: str = DEFAULT_SITE,
     client: str = "",
-) -> tuple[str, User]:
-    """Create a local account (argon2 hash) and sign it in."""
+) -> None:
+    """Create a local account (argon2 hash); the client signs in next.
+
+    An address that already has an account gets the same answer, after the same
+    work (the hash is computed either way), and nothing changes: the answer must not
+    tell anyone which addresses have accounts. (Once mail exists, its owner is told.)
+    """
     site = await ctx.site(site_id)
     if not site.local_accounts:
         raise Forbidden("this site uses its own sign-in; local accounts are off")
     await enforce(
         ctx.limiter,
         f"register:{client}",
-        limit=10,
-        window=3600,
+        limit=REGISTRATIONS_PER_ADDRESS.limit,
+        window=REGISTRATIONS_PER_ADDRESS.window,
         message="too many registrations; try again in {seconds} seconds",
     )
     email_key = normalize_email(email)
     check_password_rules(password)
     digest = hash_password(password)
-    async with ctx.write() as tx:
-        if await tx.users.by_email(site_id, email_key):
-            raise EmailTaken("an account with this e-mail already exists")
-        values = {}
-        if name:
-            values["name"], values["name_key"] = await _checked_name(ctx, tx, None, name, site.name)
-        try:
-            user = await tx.users.add(
+    try:
+        async with ctx.write() as tx:
+            values = {}
+            if name:
+                values["name"], values["name_key"] = await _checked_name(
+                    ctx, tx, None, name, site.name
+                )
+            if await tx.users.by_email(site_id, email_key):
+                return
+            await tx.users.add(
                 site_id=site_id,
                 email=email.strip(),
                 email_key=email_key,
@@ -127,42 +139,57 @@ async def register(
                 created_at=ctx.clock(),
                 **values,
             )
-        except IntegrityError:
-            raise EmailTaken("an account with this e-mail already exists") from None
-        session = await _new_session(ctx, tx, user)
-    return session, user
+    except IntegrityError:
+        return  # taken a moment ago by a concurrent registration: the same answer
 
 
 async def login(
     ctx: Context, *, email: str, password: str, site_id: str = DEFAULT_SITE, client: str = ""
 ) -> tuple[str, User]:
-    """Check e-mail and password; brute force is rate-limited per address and per account."""
+    """Check e-mail and password, throttled per (account, address) with growing delays;
+    an attack on a staff account is written to the audit log for staff to see."""
     try:
         email_key = normalize_email(email)
     except ValidationFailed:
         raise InvalidCredentials("wrong e-mail or password") from None
-    await enforce(
-        ctx.limiter,
-        f"login-ip:{client}",
-        limit=20,
-        window=300,
-        message="too many sign-in attempts; try again in {seconds} seconds",
-    )
-    await enforce(
-        ctx.limiter,
-        f"login-acct:{email_key}",
-        limit=10,
-        window=300,
-        message="too many sign-in attempts; try again in {seconds} seconds",
-    )
+    who = {"site_id": site_id, "email_key": email_key, "address": client}
+    await throttle.admit(ctx.limiter, **who)
     async with ctx.read() as tx:
         found = await tx.users.by_email(site_id, email_key)
     user, stored = found if found else (None, None)
     if not verify_password(stored, password) or user is None:
+        is_staff = user is not None and user.is_staff
+        if await throttle.failed(ctx.limiter, **who, is_staff=is_staff):
+            assert user is not None
+            await _alert_staff(ctx, user, client)
         raise InvalidCredentials("wrong e-mail or password")
+    await throttle.succeeded(ctx.limiter, **who)
     async with ctx.write() as tx:
         session = await _new_session(ctx, tx, user)
     return session, user
+
+
+STAFF_ATTACK = "security.staff_sign_in_attack"
+
+
+async def _alert_staff(ctx: Context, user: User, address: str) -> None:
+    """Audit an attack on a staff account; the dashboard shows these to staff."""
+    async with ctx.write() as tx:
+        await tx.audit.add(
+            site_id=user.site_id,
+            actor=None,
+            action=STAFF_ATTACK,
+            target_type="user",
+            target_id=user.id,
+            before=None,
+            after={
+                "failures": throttle.STAFF_ATTACK_ALERT.limit,
+                "window_seconds": int(throttle.STAFF_ATTACK_ALERT.window),
+                "last_address": address,
+                "account": user.name or user.email,
+            },
+            now=ctx.clock(),
+        )
 
 
 async def logout(ctx: Context, token: str) -> None:

@@ -818,7 +818,10 @@
         try {
           const body = { email: email.value.trim(), password: pw.value };
           if (reg && nm.value.trim()) body.name = nm.value.trim();
-          const out = await this.call(reg ? '/auth/register' : '/auth/login', { method: 'POST', body });
+          // Registering answers the same for a new and a taken address; signing in tells.
+          if (reg) await this.call('/auth/register', { method: 'POST', body });
+          const out = await this.call('/auth/login', { method: 'POST',
+            body: { email: body.email, password: body.password } });
           this.setSession({ token: out.token, user: out.user, via: 'local' });
           this.announce(`Signed in${out.user.name ? ` as ${out.user.name}` : ''}`);
           const next = this.root.querySelector('.account input, .composer textarea');
