@@ -151,3 +151,33 @@ async def test_bad_bearer_tokens_are_401(app_client):
     for header in ("Bearer nope", "Basic abc", "Bearer "):
         res = await app_client.get("/api/v1/me", headers={"Authorization": header})
         assert res.status_code == 401, header
+
+
+@pytest.mark.parametrize(
+    ("existing", "look_alike"),
+    [
+        ("Carol Reader", "CaroI Reader"),
+        ("Dan Second", "Dan Sec0nd"),
+        ("Emma Hill", "Ernrna Hi11"),
+        ("Ivan Petrov", "ivan petrov"),
+    ],
+)
+async def test_look_alike_names_are_refused_beside_the_original(app_client, existing, look_alike):
+    await sign_in(app_client, "original", name=existing)
+    other = await sign_in(app_client, "impostor")
+    res = await app_client.put("/api/v1/me/name", json={"name": look_alike}, headers=other)
+    assert res.status_code == 422, res.text
+    assert res.json()["rule"] in ("taken", "confusable")
+
+
+async def test_reserved_names_are_refused_in_look_alike_spellings(app_client):
+    headers = await sign_in(app_client, "pretender")
+    for name in ("rnoderator", "AdmIn", "Dai1y Ledger"):
+        res = await app_client.put("/api/v1/me/name", json={"name": name}, headers=headers)
+        assert res.status_code == 422 and res.json()["rule"] == "reserved", (name, res.text)
+
+
+async def test_a_user_may_change_the_case_of_their_own_name(app_client):
+    headers = await sign_in(app_client, "recaser", name="Ivan Smith")
+    res = await app_client.put("/api/v1/me/name", json={"name": "IVAN SMITH"}, headers=headers)
+    assert res.status_code == 200, res.text

@@ -60,7 +60,7 @@ async def _free_name(tx: Tx, raw: str | None) -> tuple[str | None, str | None]:
         return None, None
     for n in range(0, 50):
         candidate = base if n == 0 else f"{base[:26]} {n + 1}"
-        key = names.skeleton(candidate)
+        key = names.name_key(candidate)
         if not await tx.users.name_key_taken(DEFAULT_SITE, key, None):
             return candidate, key
     return None, None

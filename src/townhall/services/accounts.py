@@ -229,10 +229,12 @@ async def _checked_name(
     profane = name_problem(name, Rules.from_settings(site.moderation))
     if profane:
         raise NameInvalid(profane, rule="profane")
-    key = names.skeleton(name)
-    if await tx.users.name_key_taken(site.id, key, user.id if user else None):
-        # Tell apart an exact (case-insensitive) clash from a look-alike one.
-        rule = "taken" if await tx.users.name_taken_exact(site.id, name) else "confusable"
+    key = names.name_key(name)
+    me = user.id if user else None
+    # The key catches look-alikes; the exact check, case variants the key keeps apart.
+    exact = await tx.users.name_taken_exact(site.id, name, me)
+    if exact or await tx.users.name_key_taken(site.id, key, me):
+        rule = "taken" if exact else "confusable"
         msg = (
             "this name is already taken"
             if rule == "taken"
@@ -298,7 +300,7 @@ async def create_admin(
         found = await tx.users.by_email(site_id, email_key)
         values: dict = {"role": role.value, "password_hash": digest}
         if name:
-            values["name"], values["name_key"] = names.clean_name(name), names.skeleton(name)
+            values["name"], values["name_key"] = names.clean_name(name), names.name_key(name)
             if await tx.users.name_key_taken(
                 site.id, values["name_key"], found[0].id if found else None
             ):
