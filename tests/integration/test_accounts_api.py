@@ -9,7 +9,7 @@ import time
 import jwt
 import pytest
 
-from tests.factories import SSO_SECRET, sign_in, sso_token
+from tests.factories import SSO_SECRET, make_staff, sign_in, sso_token
 
 
 def _b64(data: dict) -> str:
@@ -181,3 +181,20 @@ async def test_a_user_may_change_the_case_of_their_own_name(app_client):
     headers = await sign_in(app_client, "recaser", name="Ivan Smith")
     res = await app_client.put("/api/v1/me/name", json={"name": "IVAN SMITH"}, headers=headers)
     assert res.status_code == 200, res.text
+
+
+@pytest.mark.parametrize("action", ["ban", "suspend"])
+async def test_banned_or_suspended_users_cannot_rename_themselves(app_client, action):
+    headers = await sign_in(app_client, "offender", name="Offender One")
+    me = (await app_client.get("/api/v1/me", headers=headers)).json()
+    staff = await sign_in(app_client, "warden", name="Warden Person")
+    await make_staff(app_client, staff)
+    body = {"hours": 5} if action == "suspend" else {}
+    res = await app_client.post(
+        f"/api/v1/moderation/users/{me['id']}/{action}", json=body, headers=staff
+    )
+    assert res.status_code == 200, res.text
+    res = await app_client.put("/api/v1/me/name", json={"name": "Fresh Start"}, headers=headers)
+    assert res.status_code == 403, res.text
+    assert res.json()["code"] == {"ban": "banned", "suspend": "suspended"}[action]
+    assert (await app_client.get("/api/v1/me", headers=headers)).json()["name"] == "Offender One"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import timedelta
 
 from sqlalchemy.exc import IntegrityError
@@ -10,11 +11,14 @@ from sqlalchemy.exc import IntegrityError
 from townhall.auth import names, throttle
 from townhall.auth.passwords import check_password_rules, hash_password, verify_password
 from townhall.auth.tokens import hash_token, new_session_token, sso_identity, verify_sso_token
-from townhall.domain.models import Role, User
+from townhall.domain.models import Role, User, UserState
+from townhall.domain.site import SiteConfig
 from townhall.errors import (
+    Banned,
     Forbidden,
     InvalidCredentials,
     NameInvalid,
+    Suspended,
     ValidationFailed,
 )
 from townhall.ratelimit import REGISTRATIONS_PER_ADDRESS, enforce
@@ -216,19 +220,27 @@ async def session_user(tx: Tx, token: str, now) -> User | None:
     return await tx.users.by_session(hash_token(token), now)
 
 
-async def _checked_name(
-    ctx: Context, tx: Tx, user: User | None, raw: str, publisher: str
-) -> tuple[str, str]:
-    name = names.clean_name(raw)
-    problem = names.reserved_problem(name, publisher)
+def name_rule_problem(name: str, site: SiteConfig) -> tuple[str, str] | None:
+    """(rule, reason) when a clean name is reserved (staff, the publisher) or profane."""
+    problem = names.reserved_problem(name, site.name)
     if problem:
-        raise NameInvalid(problem, rule="reserved")
-    site = await ctx.site(user.site_id if user else DEFAULT_SITE)
+        return "reserved", problem
     from townhall.moderation.pipeline import Rules, name_problem
 
     profane = name_problem(name, Rules.from_settings(site.moderation))
     if profane:
-        raise NameInvalid(profane, rule="profane")
+        return "profane", profane
+    return None
+
+
+async def _checked_name(
+    ctx: Context, tx: Tx, user: User | None, raw: str, publisher: str
+) -> tuple[str, str]:
+    name = names.clean_name(raw)
+    site = await ctx.site(user.site_id if user else DEFAULT_SITE)
+    refused = name_rule_problem(name, replace(site, name=publisher))
+    if refused:
+        raise NameInvalid(refused[1], rule=refused[0])
     key = names.name_key(name)
     me = user.id if user else None
     # The key catches look-alikes; the exact check, case variants the key keeps apart.
@@ -246,6 +258,11 @@ async def _checked_name(
 
 async def set_name(ctx: Context, user: User, raw: str) -> User:
     """Give the user a commenting name that passes every rule."""
+    if user.state(ctx.clock()) is not UserState.ACTIVE:
+        raise (Banned if user.is_banned else Suspended)(
+            "your account cannot change its commenting name while it is "
+            + user.state(ctx.clock()).value
+        )
     site = await ctx.site(user.site_id)
     async with ctx.write() as tx:
         name, key = await _checked_name(ctx, tx, user, raw, site.name)
