@@ -86,3 +86,11 @@ def stream_owner(request: Request, viewer: User | None) -> tuple[str, int | None
     if viewer is not None:
         return f"user:{viewer.id}", STREAMS_PER_ACCOUNT
     return client_address(request), None
+
+
+def own_origin(scope) -> str | None:
+    """This server's origin as the request reached it ('scheme://host[:port]')."""
+    for name, value in scope.get("headers", ()):
+        if name == b"host":
+            return f"{scope.get('scheme', 'http')}://{value.decode('latin-1').lower()}"
+    return None

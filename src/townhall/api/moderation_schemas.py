@@ -51,6 +51,10 @@ class StoryPatchIn(_In):
     auto_close_days: int | None = Field(
         default=None, ge=1, le=3650, description="null turns auto-close off"
     )
+    title: str | None = Field(default=None, max_length=500, description="Plain text")
+    url: str | None = Field(
+        default=None, max_length=2000, description="http(s) on an embedding origin; null clears"
+    )
 
 
 class ModerationSettingsIn(_In):

@@ -6,12 +6,24 @@ import logging
 from typing import Any
 
 from townhall.auth import sso_secrets
+from townhall.domain import urls
 from townhall.domain.models import User
 from townhall.domain.site import SiteConfig, site_config_from_row, validate_settings
 from townhall.errors import Conflict
 from townhall.services.context import DEFAULT_SITE, Context
 
 log = logging.getLogger(__name__)
+
+
+def story_origins(ctx: Context, site: SiteConfig, own_origin: str | None = None) -> set[str]:
+    """Origins whose pages may name a story's address: the publisher's embedding
+    origins, the server's public origin and the one the request reached ("*" in the
+    configured origins lets any http(s) origin through)."""
+    found = {o.rstrip("/").lower() for o in (*ctx.settings.allowed_origins, *site.allowed_origins)}
+    for origin in (ctx.settings.public_url, own_origin):
+        if origin and (normal := urls.http_origin(origin)):
+            found.add(normal)
+    return found
 
 
 async def bootstrap_site(ctx: Context, site_id: str = DEFAULT_SITE) -> None:

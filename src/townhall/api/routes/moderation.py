@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Path, Query, Request
 from starlette.responses import Response
 
-from townhall.api.deps import admin_user, get_ctx, staff_user
+from townhall.api.deps import admin_user, get_ctx, own_origin, staff_user
 from townhall.api.moderation_schemas import (
     ApproveIn,
     AuditOut,
@@ -187,11 +187,16 @@ async def get_story(story_id: StoryKey, ctx: Ctx, staff: Staff) -> Response:
 
 @mod.patch("/stories/{story_id}", response_model=StorySettingsOut)
 async def update_story(
-    story_id: StoryKey, payload: StoryPatchIn, ctx: Ctx, staff: Staff
+    story_id: StoryKey, payload: StoryPatchIn, ctx: Ctx, staff: Staff, request: Request
 ) -> Response:
-    """Open or close a story, pre-moderate it, toggle Premium, set auto-close days."""
+    """Open or close a story, pre-moderate it, toggle Premium, set auto-close days, correct
+    its title (plain text) and address (http(s) on an embedding origin)."""
     changes = payload.model_dump(exclude_unset=True)
-    return _json(await story_settings.update_story(ctx, staff, story_id, changes))
+    return _json(
+        await story_settings.update_story(
+            ctx, staff, story_id, changes, own_origin=own_origin(request.scope)
+        )
+    )
 
 
 async def _audit_filters(

@@ -36,11 +36,15 @@ export async function storyView(ui, root, key) {
   const premium = h('input', { type: 'checkbox', name: 'premium_enabled', checked: s.premium_enabled });
   const days = h('input', { type: 'number', name: 'auto_close_days', min: '1', max: '3650',
     value: s.auto_close_days ?? '' });
+  const title = h('input', { type: 'text', name: 'title', maxlength: '300', value: s.title ?? '' });
+  const url = h('input', { type: 'text', inputmode: 'url', name: 'url', maxlength: '2000', value: s.url ?? '' });
   const form = h('form', { 'aria-labelledby': 'story-title', class: 'settings' },
     field('Closed for comments', closed),
     field('Pre-moderate every comment', premod),
     field('Premium stream', premium),
     field('Close automatically after (days)', days, 'Leave empty to keep the story open.'),
+    field('Title', title, 'Plain text, as readers and moderators see it.'),
+    field('Address', url, 'The article’s http(s) address on one of the site’s own origins.'),
     h('button', { type: 'submit', text: 'Save story settings' }));
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
@@ -48,6 +52,8 @@ export async function storyView(ui, root, key) {
       const out = await patch(`/api/v1/moderation/stories/${encodeURIComponent(key)}`, {
         is_closed: closed.checked, premoderate: premod.checked, premium_enabled: premium.checked,
         auto_close_days: days.value ? Number(days.value) : null,
+        ...(title.value.trim() !== (s.title ?? '') ? { title: title.value.trim() || null } : {}),
+        ...(url.value.trim() !== (s.url ?? '') ? { url: url.value.trim() || null } : {}),
       });
       ui.announce(`Saved. ${out.title || out.id} is ${out.is_closed_now ? 'closed' : 'open'}`
         + `${out.premoderate ? ' and pre-moderated' : ''}.`);
