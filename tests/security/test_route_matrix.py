@@ -143,7 +143,7 @@ ROUTES: dict[tuple[str, str], tuple[Make, dict[str, int]]] = {
     ("GET", "/api/v1/me"): (_get("/api/v1/me"), _signed_in(200)),
     ("PUT", "/api/v1/me/name"): (
         lambda w, r: ("PUT", "/api/v1/me/name", {"name": f"Renamed Person {_next()}"}),
-        _signed_in(200),
+        _members(200),  # banned and suspended users keep their name
     ),
     ("GET", "/api/v1/names/check"): (_get("/api/v1/names/check?name=Some+Body"), _everyone(200)),
     ("GET", "/api/v1/moderation/queue"): (_get("/api/v1/moderation/queue"), STAFF),

@@ -85,18 +85,50 @@ def _skeleton(text: str) -> str:
     return _visible("".join(proto.get(ch, ch) for ch in _visible(text)))
 
 
+def _base(ch: str) -> str:
+    """One character's skeleton as written, case-folded, and mapped again."""
+    return _skeleton(_skeleton(ch).casefold())
+
+
+@cache
+def _case_classes() -> dict[str, str]:
+    """Keys of ASCII case partners that the confusables split, joined: "I" maps to "l",
+    so "i" must too, or "Ivan" and "ivan" would get different keys.
+
+    Only ASCII letters are joined: elsewhere upper and lower case often look like two
+    different Latin letters (Greek "Ν"/"ν" pose as N and v), and joining them would
+    make unrelated Latin names collide.
+    """
+    rep: dict[str, str] = {}
+    for lower in "abcdefghijklmnopqrstuvwxyz":
+        a, b = _base(lower), _base(lower.upper())
+        if a != b:
+            keep, drop = sorted((a, b))
+            rep[drop] = rep.get(keep, keep)
+    return rep
+
+
+def _char_key(ch: str) -> str:
+    base = _base(ch)
+    return _case_classes().get(base, base)
+
+
 def skeleton(name: str) -> str:
-    """A key under which confusable spellings of a name collide.
+    """A key under which confusable spellings of a name collide, ignoring case.
 
     Taken first from the text as written, before any lower-casing: "CaroI" (capital
     i) meets "Carol" only through the I → l confusable, which "caroi" would no longer
-    show. The result is then case-folded and mapped again, so "Sec0nd" (0 → O → o)
-    meets "Second". Names differing only in case are caught by the exact check that
-    goes with it (see accounts), as "Ivan" and "ivan" part ways at the first step.
+    show. The result is case-folded and mapped again ("Sec0nd": 0 → O → o), and the
+    keys of case partners are merged, so "Ivan" and "ivan" still share one.
     """
-    text = _skeleton(_skeleton(name).casefold())
+    text = "".join(_char_key(ch) for ch in unicodedata.normalize("NFC", name))
     # Separators don't distinguish names ("Jo Smith" vs "Jo_Smith").
     return "".join(ch for ch in text if ch.isalnum())
+
+
+def _keys(name: str) -> set[str]:
+    """The skeletons of a name as written and case-folded (for the reserved check)."""
+    return {skeleton(name), skeleton(name.casefold())}
 
 
 MAX_KEY = 100
@@ -109,11 +141,6 @@ def name_key(name: str) -> str:
     if len(key) <= MAX_KEY:
         return key
     return "#" + hashlib.sha256(key.encode()).hexdigest()
-
-
-def _keys(name: str) -> set[str]:
-    """The skeletons of a name as written and case-folded (for the reserved check)."""
-    return {skeleton(name), skeleton(name.casefold())}
 
 
 def look_alike_groups(users: Iterable[tuple[int, str]]) -> list[list[tuple[int, str]]]:
