@@ -1,4 +1,5 @@
-"""The `townhall` command: serve | demo | migrate | create-admin | moderate | import | export."""
+"""The `townhall` command: serve | demo | migrate | create-admin | names | moderate | import |
+export."""
 
 from __future__ import annotations
 
@@ -153,6 +154,27 @@ def cmd_create_admin(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_names(args: argparse.Namespace) -> int:
+    """List commenting names that look alike (after an upgrade of the skeleton rule)."""
+    from townhall.app import build_context
+    from townhall.services.name_review import look_alike_names, report_lines
+    from townhall.storage.migrate import upgrade
+
+    settings = _settings(args)
+    upgrade(settings.database_url)
+
+    async def run():
+        ctx = build_context(settings)
+        try:
+            return await look_alike_names(ctx)
+        finally:
+            await ctx.db.dispose()
+
+    for line in report_lines(asyncio.run(run())):
+        print(line)
+    return 0
+
+
 def cmd_moderate(args: argparse.Namespace) -> int:
     """Run the moderation pipeline on stdin lines; one JSON verdict per line."""
     from townhall.moderation.cli import run_moderate
@@ -216,6 +238,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
     p.add_argument("--prompt", action="store_true", help="ask for the password")
     p.set_defaults(func=cmd_create_admin)
+
+    p = sub.add_parser("names", help="list commenting names that look alike, for review")
+    p.add_argument("--db", help="database URL or SQLite file path")
+    p.set_defaults(func=cmd_names)
 
     p = sub.add_parser("moderate", help="check comments from stdin against the site's rules")
     p.add_argument("--db", help="database URL or SQLite file path")

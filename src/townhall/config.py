@@ -28,7 +28,7 @@ class Settings:
     response_cache: bool = True
     session_days: int = 30
     max_request_bytes: int = 64 * 1024
-    sse_max_per_client: int = 20
+    sse_max_per_client: int = 200  # anonymous streams per address: offices share one
     sse_keepalive_seconds: float = 15.0
     header_timeout_seconds: float = 10.0
     log_level: str = "info"

@@ -6,6 +6,7 @@ from fastapi import Request
 
 from townhall.domain.models import User
 from townhall.errors import Forbidden, Unauthenticated
+from townhall.ratelimit import STREAMS_PER_ACCOUNT
 from townhall.services import accounts
 from townhall.services.context import Context
 
@@ -74,5 +75,22 @@ async def admin_user(request: Request) -> User:
 
 
 def client_address(request: Request) -> str:
-    """The client's address (the proxy's when behind one; set --forwarded-allow-ips)."""
+    """The client's address: the peer's, or X-Forwarded-For's when the peer is a proxy
+    listed in --forwarded-allow-ips (uvicorn resolves it; see SECURITY.md)."""
     return request.client.host if request.client else "unknown"
+
+
+def stream_owner(request: Request, viewer: User | None) -> tuple[str, int | None]:
+    """Whom a live stream counts against, and its cap: the account when signed in,
+    else the client address (the cap of TOWNHALL_SSE_MAX_PER_CLIENT)."""
+    if viewer is not None:
+        return f"user:{viewer.id}", STREAMS_PER_ACCOUNT
+    return client_address(request), None
+
+
+def own_origin(scope) -> str | None:
+    """This server's origin as the request reached it ('scheme://host[:port]')."""
+    for name, value in scope.get("headers", ()):
+        if name == b"host":
+            return f"{scope.get('scheme', 'http')}://{value.decode('latin-1').lower()}"
+    return None

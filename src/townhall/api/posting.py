@@ -17,6 +17,7 @@ from typing import Any
 import orjson
 from pydantic import ValidationError
 
+from townhall.api.deps import own_origin
 from townhall.api.errors import domain_problem
 from townhall.api.schemas import CommentIn
 from townhall.domain.models import Stream, User
@@ -29,7 +30,12 @@ Receive = Callable[[], Awaitable[dict[str, Any]]]
 
 
 async def create(
-    ctx: Context, user: User | str, story_key: str, payload: CommentIn, client: str
+    ctx: Context,
+    user: User | str,
+    story_key: str,
+    payload: CommentIn,
+    client: str,
+    origin: str | None = None,
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """Post the comment as a user (or the holder of a bearer token); its JSON for the
     author and the response headers."""
@@ -41,6 +47,7 @@ async def create(
         story_url=payload.story_url,
         story_title=payload.story_title,
         client=client,
+        own_origin=origin,
     )
     view = await svc.post_comment(ctx, user, draft)
     site = await ctx.site(view.comment.site_id)
@@ -108,7 +115,7 @@ async def answer(ctx: Context, scope, body: bytes, story_key: str, send) -> bool
         # The token is checked in the post's own read snapshot; an unknown one
         # gets the same 401 the route's dependency gives.
         data, headers = await create(
-            ctx, token, story_key, payload, client[0] if client else "unknown"
+            ctx, token, story_key, payload, client[0] if client else "unknown", own_origin(scope)
         )
     except TownhallError as exc:
         await domain_problem(exc, scope["path"])(scope, _no_body, send)

@@ -193,6 +193,11 @@ class SessionOut(BaseModel):
     user: UserOut
 
 
+class RegisteredOut(BaseModel):
+    registered: Literal[True]
+    detail: str = Field(description="The same for a new and an already registered address")
+
+
 class NameCheckOut(BaseModel):
     available: bool
     rule: str | None

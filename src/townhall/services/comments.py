@@ -9,6 +9,7 @@ from typing import Any
 import orjson
 
 from townhall import metrics
+from townhall.domain import urls
 from townhall.domain.models import (
     FLAG_REASONS,
     REPORT_REASONS,
@@ -38,7 +39,7 @@ from townhall.errors import (
 )
 from townhall.moderation.pipeline import Action, Review, Rules, Submission, review
 from townhall.ratelimit import enforce
-from townhall.services import accounts, events
+from townhall.services import accounts, events, sites
 from townhall.services.context import Context
 from townhall.storage.sql.tx import Tx
 
@@ -58,6 +59,7 @@ class Draft:
     story_url: str | None = None
     story_title: str | None = None
     client: str = ""
+    own_origin: str | None = None  # this server's, as the request reached it
 
 
 def ensure_can_act(user: User, *, now, action: str = "comment") -> None:
@@ -242,15 +244,13 @@ async def post_comment(ctx: Context, user: User | str, draft: Draft) -> CommentV
             ctx, tx, user=user, body=body, story=known, site=site, is_edit=False
         )
     result = review(sub)
+    url = urls.story_url(draft.story_url, sites.story_origins(ctx, site, draft.own_origin))
+    title = urls.plain_title(draft.story_title)
     async with ctx.write() as tx:
         story = known
-        if (
-            story is None
-            or (draft.story_url and not story.url)
-            or (draft.story_title and not story.title)
-        ):
+        if story is None or (url and not story.url) or (title and not story.title):
             story = await tx.stories.get_or_create(
-                site.id, draft.story_key, url=draft.story_url, title=draft.story_title, now=now
+                site.id, draft.story_key, url=url, title=title, now=now
             )
         if story.is_closed_at(now):
             raise StoryClosed("this story is closed for comments")

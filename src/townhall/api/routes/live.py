@@ -13,7 +13,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request
 from starlette.routing import Route
 
-from townhall.api.deps import client_address
+from townhall.api.deps import stream_owner
 from townhall.api.schemas import PROBLEMS
 from townhall.domain.models import Stream, User
 from townhall.errors import Unauthenticated, ValidationFailed
@@ -39,7 +39,8 @@ Resume with the `Last-Event-ID` header (browsers send it when they reconnect) or
 `last_event_id` query. Because `EventSource` cannot send headers, a signed-in reader
 may pass the session token as `?token=`; this route alone accepts it, and a bearer
 header takes precedence. A `: keep-alive` comment is sent when the story is quiet;
-more than `TOWNHALL_SSE_MAX_PER_CLIENT` streams from one address get a 429.
+signed-in readers may hold a few streams per account, anonymous ones
+`TOWNHALL_SSE_MAX_PER_CLIENT` per address; past that the answer is 429.
 """
 
 
@@ -86,8 +87,8 @@ async def open_event_stream(request: Request) -> EventStream:
         max_per_client=ctx.settings.sse_max_per_client,
         keepalive=ctx.settings.sse_keepalive_seconds,
     )
-    address = client_address(request)
-    streams.acquire(address)
+    address, cap = stream_owner(request, viewer)
+    streams.acquire(address, cap)
     try:
         sub = await follow_story(
             ctx, viewer, story_key=story_id, stream=stream, last_event_id=resume

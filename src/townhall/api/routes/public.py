@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from starlette.responses import Response
 
 from townhall.api import posting
-from townhall.api.deps import client_address, current_user, get_ctx, optional_user
+from townhall.api.deps import client_address, current_user, get_ctx, optional_user, own_origin
 from townhall.api.responses import cacheable, json_response
 from townhall.api.schemas import (
     PROBLEMS,
@@ -92,7 +92,9 @@ async def post_comment(
     user: User = Depends(current_user),
 ) -> Response:
     """Post a comment or reply; 201 with its status (published or pending review)."""
-    data, headers = await posting.create(ctx, user, story_id, payload, client_address(request))
+    data, headers = await posting.create(
+        ctx, user, story_id, payload, client_address(request), own_origin(request.scope)
+    )
     return json_response(data, status=201, headers=headers)
 
 

@@ -102,7 +102,15 @@ def _view_select() -> Select:
         select(*_VIEW_COLUMNS)
         .join(_author, _author.c.id == c.c.author_id)
         .outerjoin(_parent, _parent.c.id == c.c.parent_id)
-        .outerjoin(_parent_author, _parent_author.c.id == _parent.c.author_id)
+        # A reply names its parent's author only while the parent is public (#14).
+        .outerjoin(
+            _parent_author,
+            and_(
+                _parent_author.c.id == _parent.c.author_id,
+                _parent.c.status == Status.PUBLISHED.value,
+                _parent.c.is_shadowed.is_(False),
+            ),
+        )
     )
 
 
