@@ -9,7 +9,7 @@ PORT    ?= 8000
 DB      ?= sqlite
 
 .DEFAULT_GOAL := help
-.PHONY: help run serve migrate test lint fmt bench bench-moderation bench-live clean
+.PHONY: help run serve migrate test lint fmt widget wheel bench bench-moderation bench-live bench-smoke clean
 
 help: ## List the commands
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -22,10 +22,13 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e .
 	@touch $@
 
-$(TSTAMP): pyproject.toml $(STAMP)
+$(TSTAMP): pyproject.toml package-lock.json $(STAMP)
 	$(BIN)/pip install -q -e '.[test]'
-	@if [ ! -d node_modules/axe-core ] && command -v npm >/dev/null 2>&1; then npm install --no-save --no-audit --no-fund axe-core@4 >/dev/null 2>&1 || true; fi
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --loglevel=error; fi
 	@touch $@
+
+node_modules/.package-lock.json: package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
 
 run: $(STAMP) ## Serve the demo article with comments on SQLite and print its address
 	$(BIN)/townhall demo --host $(HOST) --port $(PORT)
@@ -44,22 +47,38 @@ lint: $(TSTAMP) ## ruff check, ruff format --check, mypy (strict on domain/, ser
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
 
+widget: node_modules/.package-lock.json ## Bundle src/townhall/web/widget/ into web/static/embed.js (commit the result)
+	node scripts/widget.mjs
+
 fmt: $(TSTAMP) ## Format the code
 	$(BIN)/ruff format src tests bench
 	$(BIN)/ruff check --fix src tests bench
 
-bench: $(TSTAMP) ## HTTP benchmark vs Isso and a bare ASGI ceiling with wrk (DB=sqlite|postgres)
+wheel: $(STAMP) ## Build the wheel into dist/ (what the container image installs)
+	rm -rf build dist
+	$(BIN)/pip wheel -q --no-deps --wheel-dir dist .
+
+$(VENV)/.installed-bench: pyproject.toml $(STAMP)
+	$(BIN)/pip install -q -e '.[bench]'
+	@touch $@
+
+bench: $(VENV)/.installed-bench ## HTTP benchmark vs Isso and a bare ASGI ceiling with wrk (DB=sqlite|postgres)
 	$(BIN)/python bench/http/run.py --db $(DB) $(BENCH_ARGS)
 
 $(VENV)/.installed-train: pyproject.toml $(STAMP)
 	$(BIN)/pip install -q -e '.[train]'
 	@touch $@
 
-bench-moderation: $(VENV)/.installed-train ## Score pre-moderation on the eval set vs alt-profanity-check
-	$(BIN)/python bench/moderation/bench.py
+bench-moderation: $(VENV)/.installed-train ## Score pre-moderation per family (news dev set, shared dev/test, HateCheck, bias) vs alt-profanity-check
+	$(BIN)/python bench/moderation/bench.py $(BENCH_ARGS)
 
-bench-live: $(STAMP) ## Hold 10,000 live streams on one instance while posting; print latency and memory
+bench-live: $(VENV)/.installed-bench ## Hold 10,000 live streams on one instance while posting; print latency and memory
 	ulimit -n $$(ulimit -Hn) 2>/dev/null; $(BIN)/python bench/live/bench.py $(BENCH_ARGS)
 
+bench-smoke: ## Run each benchmark for a few seconds on tiny data (keeps them working; no numbers)
+	$(MAKE) bench BENCH_ARGS="--seconds 1 --connections 4 --workers 1 --threads 20"
+	$(MAKE) bench-live BENCH_ARGS="--streams 20 --posts 3 --interval 0.2 --connect-seconds 30 --drain-seconds 1"
+	$(MAKE) bench-moderation BENCH_ARGS="--limit 300"
+
 clean: ## Remove caches and local databases
-	rm -rf .pytest_cache .ruff_cache test-results *.sqlite3*
+	rm -rf .pytest_cache .ruff_cache test-results build dist *.sqlite3*

@@ -98,7 +98,7 @@ def bench_isso(tmp: Path, opts, results: dict) -> None:
         argv, ready_url=base + "/config", env=env, cwd=str(tmp), log=LOGS / "isso.log"
     ) as p:
         print("seeding Isso ...", flush=True)
-        results["seed"]["isso"] = asyncio.run(seed.seed_isso(base))
+        results["seed"]["isso"] = asyncio.run(seed.seed_isso(base, big=opts.threads))
         counts = json.dumps([f"/{k}" for k in seed.small_stories()])
         post = wrk.post_script(
             tmp / "isso-post.lua",
@@ -154,7 +154,9 @@ def bench_townhall(tmp: Path, db: str, opts, results: dict) -> bytes:
         cwd=str(tmp), log=log,
     ) as p:  # fmt: skip
         print("seeding townhall ...", flush=True)
-        results["seed"]["townhall"] = asyncio.run(seed.seed_townhall(base, SECRET))
+        results["seed"]["townhall"] = asyncio.run(
+            seed.seed_townhall(base, SECRET, big=opts.threads)
+        )
         first_page = httpx.get(api + "/stories/big/comments").content
         tokens = asyncio.run(_posters(base))
         post = wrk.post_script(tmp / "th-post.lua", tokens=tokens, body_key="body")
@@ -244,6 +246,7 @@ def main() -> int:
     ap.add_argument("--connections", type=int, default=50)
     ap.add_argument("--workers", type=int, default=2, help="townhall and ceiling workers")
     ap.add_argument("--skip-isso", action="store_true")
+    ap.add_argument("--threads", type=int, default=seed.BIG, help="threads on the big story")
     opts = ap.parse_args()
     if not Path(wrk.WRK).exists():
         print("wrk is not installed: apt-get install wrk", file=sys.stderr)

@@ -43,8 +43,11 @@ def small_stories() -> list[str]:
     return [f"small-{i}" for i in range(SMALL_STORIES)]
 
 
-async def seed(post: PostFn, concurrency: int = 8) -> float:
-    """Post the shared data set with `post(story, text, writer, parent)`; seconds taken."""
+async def seed(post: PostFn, concurrency: int = 8, big: int = BIG) -> float:
+    """Post the shared data set with `post(story, text, writer, parent)`; seconds taken.
+
+    `big` is the number of threads on the big story (fewer only for a quick smoke run).
+    """
     started = time.perf_counter()
     sem = asyncio.Semaphore(concurrency)
     counter = iter(range(10**9))
@@ -56,7 +59,7 @@ async def seed(post: PostFn, concurrency: int = 8) -> float:
 
     # Each story's first comment alone: servers create the story (thread) on first post.
     firsts = [await one(story) for story in ("big", "medium", *small_stories())]
-    tops = [firsts[0], *await asyncio.gather(*(one("big") for _ in range(BIG - 1)))]
+    tops = [firsts[0], *await asyncio.gather(*(one("big") for _ in range(big - 1)))]
     await asyncio.gather(*(one("big", t) for t in tops for _ in range(REPLIES)))
     await asyncio.gather(*(one("medium") for _ in range(MEDIUM - 1)))
     await asyncio.gather(*(one(s) for s in small_stories() for _ in range(SMALL - 1)))
@@ -86,7 +89,7 @@ async def townhall_sessions(client: httpx.AsyncClient, secret: str, n: int, pref
     return tokens
 
 
-async def seed_townhall(base: str, secret: str) -> dict[str, int]:
+async def seed_townhall(base: str, secret: str, big: int = BIG) -> dict[str, int]:
     """Seed townhall; returns how many posts ended published / pending."""
     statuses: dict[str, int] = {}
     async with httpx.AsyncClient(base_url=base, timeout=60) as client:
@@ -109,11 +112,11 @@ async def seed_townhall(base: str, secret: str) -> dict[str, int]:
                 body = text(10**7 + len(body) * 7919 + attempt)
             raise RuntimeError(f"townhall kept holding comments: {res.text[:300]}")
 
-        statuses["seconds"] = round(await seed(post), 1)
+        statuses["seconds"] = round(await seed(post, big=big), 1)
     return statuses
 
 
-async def seed_isso(base: str) -> dict[str, int]:
+async def seed_isso(base: str, big: int = BIG) -> dict[str, int]:
     """Seed Isso (moderation and guard off, as for a like-for-like data set)."""
     statuses: dict[str, int] = {}
     async with httpx.AsyncClient(base_url=base, timeout=60) as client:
@@ -131,5 +134,5 @@ async def seed_isso(base: str) -> dict[str, int]:
             statuses[key] = statuses.get(key, 0) + 1
             return res.json()["id"]
 
-        statuses["seconds"] = round(await seed(post), 1)
+        statuses["seconds"] = round(await seed(post, big=big), 1)
     return statuses

@@ -15,13 +15,14 @@ from townhall import __version__
 from townhall.api import errors
 from townhall.api.lane import Lane
 from townhall.api.middleware import EdgeMiddleware
-from townhall.api.routes import admin_pages, auth, live, moderation, ops, public
+from townhall.api.routes import admin_pages, auth, checks, live, moderation, ops, public
 from townhall.cache import build_cache
 from townhall.config import Settings, load_settings
 from townhall.demo_pages import install_demo_pages
 from townhall.listeners import CacheListener, LiveListener
 from townhall.live.broker import Broker
 from townhall.live.memory import MemoryBroker
+from townhall.logs import RequestIdMiddleware
 from townhall.ratelimit import MemoryRateLimiter, NoRateLimiter, RateLimiter
 from townhall.services.context import Context
 from townhall.services.sites import bootstrap_site
@@ -82,6 +83,7 @@ def create_app(settings: Settings | None = None, *, demo: bool = False) -> FastA
     app.state.ctx = ctx
     errors.install(app)
     app.include_router(public.router)
+    app.include_router(checks.router)
     app.include_router(auth.router)
     app.include_router(ops.router)
     app.include_router(moderation.router)
@@ -111,4 +113,5 @@ def create_app(settings: Settings | None = None, *, demo: bool = False) -> FastA
 
     app.add_middleware(Lane, ctx=ctx)
     app.add_middleware(EdgeMiddleware, ctx=ctx)
+    app.add_middleware(RequestIdMiddleware)
     return app

@@ -1,10 +1,12 @@
-"""The `townhall` command: serve | demo | migrate | create-admin | moderate | import | export."""
+"""The `townhall` command: serve | demo | migrate | create-admin | names | moderate | import |
+export."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import getpass
+import logging
 import secrets
 import sys
 from pathlib import Path
@@ -46,7 +48,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from townhall.http_guard import guarded_protocol
-    from townhall.logs import setup_logging
+    from townhall.logs import log_config, setup_logging
     from townhall.storage.migrate import upgrade
 
     settings = _settings(args)
@@ -59,12 +61,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
         os.environ["TOWNHALL_CONFIG"] = str(Path(args.config).resolve())
     if not args.no_migrate:
         upgrade(settings.database_url)
-    print(f"townhall {__version__} serving on http://{args.host}:{args.port}", flush=True)
+    logging.getLogger("townhall").info(
+        "townhall %s serving on http://%s:%s", __version__, args.host, args.port
+    )
     uvicorn.run(
         "townhall.asgi:app",
         host=args.host,
         port=args.port,
         workers=args.workers,
+        log_config=log_config(settings.log_level, settings.log_json),
         log_level=settings.log_level,
         access_log=args.access_log,
         proxy_headers=True,
@@ -84,6 +89,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     import uvicorn
 
     from townhall.demo import seed_demo
+    from townhall.logs import log_config
     from townhall.storage.migrate import upgrade
 
     db = args.db or "townhall-demo.sqlite3"
@@ -106,6 +112,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         "townhall.asgi:demo_app",
         host=args.host,
         port=args.port,
+        log_config=log_config("warning", settings.log_json),
         log_level="warning",
         timeout_graceful_shutdown=3,
     )
@@ -145,6 +152,27 @@ def cmd_create_admin(args: argparse.Namespace) -> int:
     print(f"{user.role.value} {user.email} ready (id {user.id})")
     if generated:
         print(f"one-time password: {password}")
+    return 0
+
+
+def cmd_names(args: argparse.Namespace) -> int:
+    """List commenting names that look alike (after an upgrade of the skeleton rule)."""
+    from townhall.app import build_context
+    from townhall.services.name_review import look_alike_names, report_lines
+    from townhall.storage.migrate import upgrade
+
+    settings = _settings(args)
+    upgrade(settings.database_url)
+
+    async def run():
+        ctx = build_context(settings)
+        try:
+            return await look_alike_names(ctx)
+        finally:
+            await ctx.db.dispose()
+
+    for line in report_lines(asyncio.run(run())):
+        print(line)
     return 0
 
 
@@ -212,11 +240,17 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--prompt", action="store_true", help="ask for the password")
     p.set_defaults(func=cmd_create_admin)
 
+    p = sub.add_parser("names", help="list commenting names that look alike, for review")
+    p.add_argument("--db", help="database URL or SQLite file path")
+    p.set_defaults(func=cmd_names)
+
     p = sub.add_parser("moderate", help="check comments from stdin against the site's rules")
     p.add_argument("--db", help="database URL or SQLite file path")
     p.set_defaults(func=cmd_moderate)
 
     porting.add_commands(sub)
+    for command in sub.choices.values():  # `townhall serve --config FILE` works too
+        command.add_argument("--config", default=argparse.SUPPRESS, help="TOML settings file")
     args = parser.parse_args(argv)
     try:
         return args.func(args)

@@ -71,7 +71,11 @@ class Settings(BaseSettings):
         64 * 1024, ge=1024, le=16 * MiB, description="Request body limit (413 above)"
     )
     sse_max_per_client: int = Field(
-        20, ge=1, le=100_000, description="Concurrent live streams per client address"
+        200,
+        ge=1,
+        le=100_000,
+        description="Concurrent live streams of anonymous readers per client address "
+        "(offices and schools share one; signed-in readers are counted per account)",
     )
     sse_keepalive_seconds: float = Field(
         15.0, gt=0, le=3600, description="Keep-alive interval on live streams"

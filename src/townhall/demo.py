@@ -55,7 +55,7 @@ async def _seed(tx, content, now) -> None:
             email_key=u["email"].lower(),
             password_hash=hash_password(u["password"]),
             name=name,
-            name_key=names.skeleton(name) if name else None,
+            name_key=names.name_key(name) if name else None,
             role=u.get("role", "commenter"),
             is_premium=bool(u.get("premium")),
             created_at=now - timedelta(days=200),

@@ -7,6 +7,7 @@ from typing import Any
 
 from townhall.domain.models import Role, Status
 from townhall.domain.views import CommentView
+from townhall.moderation.findings import author_notice
 from townhall.render import render_body
 
 
@@ -71,7 +72,13 @@ def _present(
             editable_until = iso(until)
     moderation = None
     if mine and c.status is Status.PENDING:
-        moderation = {"guideline": None, "reason": "Your comment is awaiting review"}
+        # Guideline, passage and suggestion when the findings were read with the row.
+        notice = author_notice(c.findings)
+        moderation = {
+            "guideline": notice["guideline"],
+            "reason": notice["reason"],
+            "findings": notice["findings"],
+        }
     return {
         "id": c.id,
         "story_id": story_key,

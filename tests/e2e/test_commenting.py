@@ -9,7 +9,10 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.widget_helpers import (
+    LEARN_PREMIUM,
     MARGARET,
+    OPEN_TAB,
+    PREMIUM_TAB,
     SAM,
     axe_violations,
     comment_by_text,
@@ -115,15 +118,13 @@ def test_premium_posting_for_subscribers_and_refusal_for_others(
     session = login(live_server, MARGARET[0])
     use_session(page, live_server, session)
     w = open_demo(page, live_server)
-    w.get_by_role("tab", name=re.compile("Premium$")).click()
-    expect(w.get_by_role("tab", name=re.compile("Premium$"))).to_have_attribute(
-        "aria-selected", "true"
-    )
+    w.get_by_role("tab", name=PREMIUM_TAB).click()
+    expect(w.get_by_role("tab", name=PREMIUM_TAB)).to_have_attribute("aria-selected", "true")
     body = f"A subscriber's view on the transport budget. {unique()}"
     w.get_by_label("Add your comment").fill(body)
     w.get_by_role("button", name="Post comment").click()
     expect(comment_by_text(w, body)).to_be_focused()
-    w.get_by_role("tab", name="All comments").click()
+    w.get_by_role("tab", name=OPEN_TAB).click()
     expect(w.locator("ol.list")).to_have_attribute("aria-busy", "false")
     expect(w.get_by_text(body)).to_have_count(0)
 
@@ -131,11 +132,11 @@ def test_premium_posting_for_subscribers_and_refusal_for_others(
     other = context.new_page()
     use_session(other, live_server, login(live_server, SAM[0]))
     w2 = open_demo(other, live_server)
-    w2.get_by_role("tab", name=re.compile("Premium$")).click()
+    w2.get_by_role("tab", name=PREMIUM_TAB).click()
     expect(w2.get_by_text(body)).to_be_visible()
     refusal = w2.get_by_text(re.compile(r"^Only .*Premium subscribers can comment here\."))
     expect(refusal).to_be_visible()
-    expect(refusal.get_by_role("link", name="Learn more")).to_be_visible()
+    expect(refusal.get_by_role("link", name=LEARN_PREMIUM)).to_be_visible()
     expect(w2.get_by_label("Add your comment")).to_have_count(0)
     w2.screenshot(path=str(screens / "premium-refusal.png"))
     context.close()
@@ -270,9 +271,9 @@ def test_server_refuses_a_premium_post_from_a_non_subscriber_with_learn_more(
     # The reader's subscription lapsed after the page cached them as premium.
     page.route(re.compile(r"/api/v1/me$"), lambda route: route.fulfill(json=stale["user"]))
     w = open_demo(page, live_server)
-    w.get_by_role("tab", name=re.compile("Premium$")).click()
+    w.get_by_role("tab", name=PREMIUM_TAB).click()
     w.get_by_label("Add your comment").fill(f"Still a subscriber, surely? {unique()}")
     w.get_by_role("button", name="Post comment").click()
     error = w.locator(".composer .err")
     expect(error).to_contain_text("Premium subscribers can comment here.")
-    expect(error.get_by_role("link", name="Learn more")).to_be_visible()
+    expect(error.get_by_role("link", name=LEARN_PREMIUM)).to_be_visible()

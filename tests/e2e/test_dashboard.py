@@ -30,6 +30,7 @@ from tests.e2e.widget_helpers import (
 HELEN = "helen.ward@example.org"  # the demo's moderator
 VIKRAM = "vikram.rao@example.org"  # the demo's admin
 TOXIC = "You are a pathetic idiot and a moron, nobody wants you here {}."
+DEMO_DB: dict[str, Path] = {}  # each dash_server's SQLite file, by base URL
 
 
 @pytest.fixture(scope="module")
@@ -55,6 +56,7 @@ def dash_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             cwd=tmp,
         )
     base = f"http://127.0.0.1:{port}"
+    DEMO_DB[base] = tmp / "demo.sqlite3"
     try:
         deadline = time.monotonic() + 90
         while True:
@@ -202,6 +204,11 @@ def test_reported_comment_is_rejected_and_its_author_suspended_from_the_card(
     dialog = page.get_by_role("dialog")
     expect(dialog.get_by_label("Reason")).to_be_focused()
     assert axe_violations(page) == []
+    # No reason is chosen until the moderator chooses one.
+    expect(dialog.get_by_label("Reason")).to_have_value("")
+    dialog.get_by_role("button", name="Reject").click()
+    expect(dialog.get_by_role("alert")).to_have_text("Choose a reason for the rejection.")
+    expect(c).to_be_visible()
     dialog.get_by_label("Reason").select_option("Spam or advertising")
     dialog.get_by_role("button", name="Reject").click()
     expect(c).to_have_count(0)

@@ -11,6 +11,8 @@ import pytest
 from playwright.sync_api import Page, Route, expect
 
 from tests.e2e.widget_helpers import (
+    OPEN_TAB,
+    PREMIUM_TAB,
     SAM,
     STORY,
     comment_by_text,
@@ -169,7 +171,10 @@ def test_pending_comment_is_shown_to_its_author_with_a_note(page: Page, live_ser
 def test_rejected_and_rate_limited_posts_keep_the_draft(page: Page, live_server: str) -> None:
     use_session(page, live_server, sso_session(live_server, name=unique("Rej")))
     answers = [
-        (422, {"code": "comment-rejected", "guideline": "swearing", "reason": "banned word"}),
+        (
+            422,
+            {"code": "comment-rejected", "guideline": "swearing", "reason": 'banned word "c***s"'},
+        ),
         (429, {"code": "rate-limited", "retry_after": 2}),
         (0, None),
     ]
@@ -196,9 +201,11 @@ def test_rejected_and_rate_limited_posts_keep_the_draft(page: Page, live_server:
     post = w.get_by_role("button", name="Post comment")
     alert = w.locator(".composer .err")
     post.click()
-    expect(alert).to_have_text(
-        "This comment has been rejected for violating our guidelines: banned word"
-    )
+    # The guideline in plain words and what to change; never the matched word.
+    expect(alert).to_contain_text("This comment has been rejected for violating our guidelines.")
+    expect(alert).to_contain_text("swearing or obscene language")
+    expect(alert).to_contain_text("Take out the swearing and post it again.")
+    expect(alert).not_to_contain_text("banned word")
     expect(box).to_have_value("A draft that must survive.")
     post.click()
     expect(alert).to_have_text("You're commenting too fast. Try again in 2 seconds.")
@@ -241,7 +248,7 @@ def test_empty_premium_stream_and_two_independent_widgets(page: Page, live_serve
     expect(
         second.get_by_text("There are no comments yet - be the first to add your thoughts")
     ).to_be_visible()
-    second.get_by_role("tab", name=re.compile("Premium$")).click()
+    second.get_by_role("tab", name=PREMIUM_TAB).click()
     expect(
         second.get_by_text(
             re.compile(
@@ -250,7 +257,7 @@ def test_empty_premium_stream_and_two_independent_widgets(page: Page, live_serve
         )
     ).to_be_visible()
     first = widget(page)
-    expect(first.get_by_role("tab", name="All comments")).to_have_attribute("aria-selected", "true")
+    expect(first.get_by_role("tab", name=OPEN_TAB)).to_have_attribute("aria-selected", "true")
     assert first.locator("ol.list > li").count() >= 20
 
     # Signing in through one section signs the reader in everywhere on the page.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
 import uuid
 from pathlib import Path
@@ -20,6 +21,10 @@ MARGARET = ("margaret.hughes@example.org", "MargaretH")
 NEWCOMER = "newcomer@example.org"
 MODERATOR = "helen.ward@example.org"
 STORY = "demo-article"
+# The stream tabs carry their counts: "The Daily Ledger Premium (5)", "Open discussion (44)".
+PREMIUM_TAB = re.compile(r"Premium \(\d+\)$")
+OPEN_TAB = re.compile(r"^Open discussion \(\d+\)$")
+LEARN_PREMIUM = re.compile(r"^Learn more about .*Premium$")
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 
 
@@ -83,10 +88,10 @@ def post_comment(
 
 
 def use_session(page: Page, base: str, session: dict) -> None:
-    """Start the page already signed in (the widget keeps its session in sessionStorage)."""
+    """Start the page already signed in (a local account's session is kept in localStorage)."""
     value = json.dumps({"token": session["token"], "user": session["user"], "via": "local"})
     page.add_init_script(
-        f"sessionStorage.setItem({json.dumps(f'townhall:{base}:session')}, {json.dumps(value)});"
+        f"localStorage.setItem({json.dumps(f'townhall:{base}:session')}, {json.dumps(value)});"
     )
 
 

@@ -178,3 +178,17 @@ async def test_unknown_and_repeated_query_parameters_are_refused_and_never_cache
                 "message": res.json()["errors"][0]["message"],
             }, url
     assert len(app_client.ctx.cache) == 0
+
+
+async def test_a_report_without_a_chosen_reason_is_refused_naming_the_field(app_client):
+    author = await sign_in(app_client, "a", name="Anna")
+    reader = await sign_in(app_client, "b", name="Bert")
+    c = await post(app_client, author)
+    for payload in ({}, {"note": "no reason picked"}, {"reason": ""}):
+        res = await app_client.post(
+            f"/api/v1/comments/{c['id']}/reports", json=payload, headers=reader
+        )
+        assert res.status_code == 422, payload
+        assert res.json()["errors"][0]["field"] == "reason"
+    page = await app_client.get("/api/v1/stories/story-1/comments", headers=reader)
+    assert page.json()["comments"][0]["reported_by_me"] is False

@@ -68,5 +68,6 @@ async def admin_user(request: Request) -> User:
 
 
 def client_address(request: Request) -> str:
-    """The client's address (the proxy's when behind one; set --forwarded-allow-ips)."""
+    """The client's address: the peer's, or X-Forwarded-For's when the peer is a proxy
+    listed in --forwarded-allow-ips (uvicorn resolves it; see SECURITY.md)."""
     return request_client_address(request.scope)

@@ -15,6 +15,7 @@ from townhall.domain.models import Stream, User
 from townhall.errors import Unauthenticated
 from townhall.live.sse import EventStream, LiveStreams
 from townhall.presenter import present
+from townhall.ratelimit import STREAMS_PER_ACCOUNT
 from townhall.services import accounts, reading
 from townhall.services import comments as svc
 from townhall.services.context import Context
@@ -52,9 +53,19 @@ async def counts(ctx: Context, viewer: User | None, path: None, q: CountsParams)
 
 
 async def post(
-    ctx: Context, user: User | str, path: StoryPath, payload: CommentIn, client: str
+    ctx: Context,
+    user: User | str,
+    path: StoryPath,
+    payload: CommentIn,
+    *,
+    client: str,
+    origin: str | None,
 ) -> tuple[dict[str, Any], str]:
-    """Post as a user (or the holder of a session token); the author's JSON and its URL."""
+    """Post as a user (or the holder of a session token); the author's JSON and its URL.
+
+    `origin` is this server's as the request reached it: a story address on it is
+    accepted besides the publisher's origins.
+    """
     draft = svc.Draft(
         story_key=path.story_id,
         body=payload.body,
@@ -63,6 +74,7 @@ async def post(
         story_url=payload.story_url,
         story_title=payload.story_title,
         client=client,
+        own_origin=origin,
     )
     view = await svc.post_comment(ctx, user, draft)
     site = await ctx.site(view.comment.site_id)
@@ -76,6 +88,14 @@ async def post(
     return data, f"/api/v1/comments/{view.comment.id}"
 
 
+def stream_owner(viewer: User | None, address: str) -> tuple[str, int | None]:
+    """Whom a live stream counts against, and its cap: the account when signed in,
+    else the client address (None: the cap of TOWNHALL_SSE_MAX_PER_CLIENT)."""
+    if viewer is not None:
+        return f"user:{viewer.id}", STREAMS_PER_ACCOUNT
+    return address, None
+
+
 async def events(
     ctx: Context,
     viewer: User | None,
@@ -87,21 +107,22 @@ async def events(
     streams: LiveStreams,
     address: str,
 ) -> EventStream:
-    """Check the resume point, count the stream for its address, subscribe."""
+    """Check the resume point, count the stream for its owner, subscribe."""
     header = check_last_event_id(resume_header, field="Last-Event-ID")
     resume = header or check_last_event_id(resume_query, field="last_event_id")
-    streams.acquire(address)
+    owner, cap = stream_owner(viewer, address)
+    streams.acquire(owner, cap)
     try:
         sub = await follow_story(
             ctx, viewer, story_key=path.story_id, stream=stream, last_event_id=resume
         )
     except BaseException:
-        streams.release(address)
+        streams.release(owner)
         raise
     return EventStream(
         sub,
         streams=streams,
-        address=address,
+        address=owner,
         viewer_id=viewer.id if viewer else None,
         stream=stream.value,
     )

@@ -16,6 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 from townhall.errors import RateLimited, TownhallError
+from townhall.logs import REQUEST_ID
 
 log = logging.getLogger("townhall.api")
 PROBLEM_BASE = "/problems/"
@@ -138,9 +139,9 @@ def invalid(exc: ValidationError, path: str | None) -> Problem:
     return validation_problem(exc.errors(include_url=False, include_context=False), path)
 
 
-def crash_problem(request_id: str | None, path: str | None) -> Problem:
-    """500 with a request id (the traceback goes to the log)."""
-    rid = request_id or uuid.uuid4().hex
+def crash_problem(path: str | None) -> Problem:
+    """500 with the request's id (the traceback goes to the log)."""
+    rid = REQUEST_ID.get() or uuid.uuid4().hex
     log.exception("unhandled error (request %s)", rid)
     return Problem(
         500,
@@ -148,6 +149,8 @@ def crash_problem(request_id: str | None, path: str | None) -> Problem:
         "Internal error",
         f"something went wrong on our side (request id {rid})",
         path,
+        # Sent past the request-id middleware, so the header is set here.
+        headers={"x-request-id": rid},
         request_id=rid,
     )
 
@@ -172,4 +175,4 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _crash(request: Request, exc: Exception) -> Response:
-        return crash_problem(request.headers.get("x-request-id"), request.url.path).response()
+        return crash_problem(request.url.path).response()

@@ -40,7 +40,7 @@ from townhall.api.params import (
     Template,
     query_dict,
 )
-from townhall.api.request import bearer_token, client_address, read_body
+from townhall.api.request import bearer_token, client_address, own_origin, read_body
 from townhall.api.responses import etag_for
 from townhall.api.schemas import CommentIn
 from townhall.cache import SITE_EPOCH, WRITE_SEQ, Entry, ResponseCache, story_slot
@@ -295,7 +295,12 @@ class Lane:
             payload = CommentIn.model_validate_json(body)
             # The session is found in the post's own read snapshot.
             data, location = await endpoints.post(
-                self.ctx, token, params, payload, client_address(scope)
+                self.ctx,
+                token,
+                params,
+                payload,
+                client=client_address(scope),
+                origin=own_origin(scope),
             )
         except (ValidationError, TownhallError) as exc:
             await refuse(send, exc, path)

@@ -59,6 +59,14 @@ class StoryPatchIn(_In):
     auto_close_days: int | None = Field(
         default=None, ge=1, le=3650, description="null turns auto-close off"
     )
+    title: str | None = Field(
+        default=None, max_length=limits.STORY_TITLE_MAX, description="Plain text"
+    )
+    url: str | None = Field(
+        default=None,
+        max_length=limits.STORY_URL_MAX,
+        description="http(s) on an embedding origin; null clears",
+    )
 
 
 class ModerationSettingsIn(_In):
@@ -247,7 +255,18 @@ class SiteSettingsOut(BaseModel):
     post_rate_per_minute: int
     moderation: dict[str, Any]
     has_sso_secret: bool
+    has_previous_sso_secret: bool = Field(
+        description="The secret before the last rotation is still accepted"
+    )
+
+
+class RotateSecretIn(_In):
+    revoke_previous: bool = Field(
+        default=False, description="Stop accepting the current secret at once (a leak)"
+    )
 
 
 class SecretOut(BaseModel):
-    sso_secret: str = Field(description="Shown once; the previous secret stays valid")
+    sso_secret: str = Field(
+        description="Shown once; the previous secret stays valid unless revoked"
+    )

@@ -1,4 +1,4 @@
-"""Reading a raw request, once: the bearer token, the body, the client address.
+"""Reading a raw request, once: the bearer token, the body, the client address and origin.
 
 The lane, the edge middleware and FastAPI's dependencies all use these.
 """
@@ -70,6 +70,15 @@ def replay(body: bytes, receive: Receive) -> Receive:
 
 
 def client_address(scope: Mapping[str, Any]) -> str:
-    """The client's address (the proxy's when behind one; set --forwarded-allow-ips)."""
+    """The client's address: the peer's, or X-Forwarded-For's when the peer is a proxy
+    listed in --forwarded-allow-ips (uvicorn resolves it; see SECURITY.md)."""
     client = scope.get("client")
     return client[0] if client else "unknown"
+
+
+def own_origin(scope: Mapping[str, Any]) -> str | None:
+    """This server's origin as the request reached it ('scheme://host[:port]')."""
+    for name, value in scope.get("headers", ()):
+        if name == b"host":
+            return f"{scope.get('scheme', 'http')}://{value.decode('latin-1').lower()}"
+    return None

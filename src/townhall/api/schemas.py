@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from townhall.api.params import StoryKey
 from townhall.domain import limits
 
 
@@ -42,6 +43,28 @@ class CommentIn(_In):
     story_title: str | None = Field(default=None, max_length=limits.STORY_TITLE_MAX)
 
 
+class CommentCheckIn(CommentIn):
+    story_id: StoryKey
+
+
+class PassageOut(BaseModel):
+    start: int = Field(description="Offset of the first character, in the body as sent")
+    end: int = Field(description="Offset just after the last character")
+
+
+class FindingOut(BaseModel):
+    guideline: str
+    action: Literal["hold", "reject"]
+    span: PassageOut | None = Field(description="The passage that triggered the finding")
+    message: str = Field(description="What the author is told, in plain language")
+    suggestion: str = Field(description="What the author could change")
+
+
+class CommentCheckOut(BaseModel):
+    action: Literal["publish", "hold", "reject"]
+    findings: list[FindingOut]
+
+
 class CommentEditIn(_In):
     body: str = Field(min_length=1, max_length=limits.BODY_MAX)
 
@@ -70,6 +93,7 @@ class AuthorOut(BaseModel):
 class ModerationNoteOut(BaseModel):
     guideline: str | None
     reason: str
+    findings: list[FindingOut] = []
 
 
 class CommentOut(BaseModel):
@@ -116,6 +140,11 @@ class SiteOut(BaseModel):
     report_reasons: list[ReportReasonOut]
 
 
+class StreamCountsOut(BaseModel):
+    open: int = Field(description="Visible comments in the open stream")
+    premium: int = Field(description="Visible comments in the Premium stream")
+
+
 class StoryOut(BaseModel):
     id: str
     title: str | None
@@ -124,6 +153,7 @@ class StoryOut(BaseModel):
     premoderate: bool
     premium_enabled: bool
     premium_read_restricted: bool
+    counts: StreamCountsOut
 
 
 class CommentPageOut(BaseModel):
@@ -166,6 +196,11 @@ class UserOut(BaseModel):
 class SessionOut(BaseModel):
     token: str
     user: UserOut
+
+
+class RegisteredOut(BaseModel):
+    registered: Literal[True]
+    detail: str = Field(description="The same for a new and an already registered address")
 
 
 class NameCheckOut(BaseModel):

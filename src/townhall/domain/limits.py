@@ -27,6 +27,7 @@ NOTE_MAX: Final = 500
 REASON_MAX: Final = 500
 STORY_URL_MAX: Final = 2000
 STORY_TITLE_MAX: Final = 500
+STORY_TITLE_KEPT: Final = 300  # a story title is cut to this once made plain text
 NAME_INPUT_MAX: Final = 200  # what a name field accepts before the name rules judge it
 SEARCH_MAX: Final = 200
 BULK_MAX: Final = 100

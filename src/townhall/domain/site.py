@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+from townhall.auth.sso_secrets import live_secrets
 from townhall.domain.limits import BODY_MAX
+from townhall.domain.urls import is_safe_link, normalize_origin
 from townhall.errors import ValidationFailed
 
 DEFAULT_GUIDELINES = (
@@ -71,6 +73,24 @@ _EDITABLE: dict[str, tuple[type, Any]] = {
     "moderation": (dict, None),
 }
 EDITABLE_KEYS = frozenset(_EDITABLE)
+# Settings the widget and dashboard turn into links.
+_LINKS = frozenset({"learn_more_url", "guidelines_url"})
+
+
+def _origins(values: list[str]) -> list[str]:
+    """Embedding origins as browsers send them ('https://host[:port]'), or refuse."""
+    out = []
+    for value in values:
+        origin = normalize_origin(value)
+        if origin is None:
+            raise ValidationFailed(
+                f"allowed_origins: '{value[:80]}' is not an http(s) origin like "
+                "https://news.example.org (no path)",
+                field="allowed_origins",
+                rule="origin",
+            )
+        out.append(origin)
+    return out
 
 
 def validate_settings(changes: dict[str, Any]) -> dict[str, Any]:
@@ -96,6 +116,14 @@ def validate_settings(changes: dict[str, Any]) -> dict[str, Any]:
             )
         if kind is list and not all(isinstance(v, str) and len(v) <= 500 for v in value):
             raise ValidationFailed(f"{key} must be a list of short strings", field=key, rule="type")
+        if key in _LINKS and not is_safe_link(value):
+            raise ValidationFailed(
+                f"{key} must be an http(s) address or a path starting with a single /",
+                field=key,
+                rule="url",
+            )
+        if key == "allowed_origins":
+            value = _origins(value)
         out[key] = value
     if "moderation" in out:
         from townhall.moderation.pipeline import Rules
@@ -117,7 +145,7 @@ def site_config_from_row(row: dict[str, Any]) -> SiteConfig:
     for key, value in stored.items():
         if key in known and key in _EDITABLE:
             values[key] = tuple(value) if isinstance(value, list) else value
-    secrets = tuple(s for s in (row.get("sso_secret"), row.get("previous_sso_secret")) if s)
+    secrets = live_secrets(row)
     return SiteConfig(
         id=row["id"],
         name=row["name"],

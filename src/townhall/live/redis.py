@@ -274,9 +274,7 @@ class RedisRateLimiter:
         When Redis is unreachable the hit is allowed (and logged): an outage of the
         limiter must not stop every reader from commenting.
         """
-        if self._client is None:
-            self._client = aioredis.from_url(self._url, health_check_interval=30)
-            self._script = self._client.register_script(_HIT)
+        self._connected()
         window_ms = max(1, int(window * 1000))
         try:
             count, ttl_ms = await self._script(keys=[self._prefix + key], args=[window_ms])
@@ -284,6 +282,33 @@ class RedisRateLimiter:
             log.warning("rate limit not checked for %s: %s", key.split(":", 1)[0], exc)
             return True, 0
         return int(count) <= limit, max(1, math.ceil(int(ttl_ms) / 1000))
+
+    def _connected(self) -> aioredis.Redis:
+        if self._client is None:
+            self._client = aioredis.from_url(self._url, health_check_interval=30)
+            self._script = self._client.register_script(_HIT)
+        return self._client
+
+    async def peek(self, key: str) -> tuple[int, int]:
+        """(hits in the key's live window, seconds until it resets); (0, 0) without one."""
+        try:
+            async with self._connected().pipeline(transaction=False) as pipe:
+                pipe.get(self._prefix + key)
+                pipe.pttl(self._prefix + key)
+                count, ttl_ms = await pipe.execute()
+        except RedisError as exc:
+            log.warning("rate limit not read for %s: %s", key.split(":", 1)[0], exc)
+            return 0, 0
+        if count is None or int(ttl_ms) <= 0:
+            return 0, 0
+        return int(count), max(1, math.ceil(int(ttl_ms) / 1000))
+
+    async def clear(self, key: str) -> None:
+        """Forget the key's window."""
+        try:
+            await self._connected().delete(self._prefix + key)
+        except RedisError as exc:
+            log.warning("rate limit not cleared for %s: %s", key.split(":", 1)[0], exc)
 
     async def close(self) -> None:
         """Drop the connections."""

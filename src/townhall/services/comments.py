@@ -9,6 +9,7 @@ from typing import Any
 import orjson
 
 from townhall import metrics
+from townhall.domain import urls
 from townhall.domain.changes import CommentChanged, LikesChanged
 from townhall.domain.limits import NOTE_MAX, STORY_KEY_MAX
 from townhall.domain.models import (
@@ -41,7 +42,7 @@ from townhall.errors import (
 from townhall.moderation.pipeline import Action, Review, Rules, Submission, review
 from townhall.presenter import present
 from townhall.ratelimit import enforce
-from townhall.services import accounts
+from townhall.services import accounts, sites
 from townhall.services.context import Context
 from townhall.storage.protocols import Stores
 
@@ -59,6 +60,7 @@ class Draft:
     story_url: str | None = None
     story_title: str | None = None
     client: str = ""
+    own_origin: str | None = None  # this server's, as the request reached it
 
 
 def ensure_can_act(user: User, *, now: datetime, action: str = "comment") -> None:
@@ -113,7 +115,7 @@ def site_rules(site: SiteConfig) -> Rules:
     return rules
 
 
-async def _submission(
+async def submission(
     ctx: Context,
     tx: Stores,
     *,
@@ -155,7 +157,7 @@ async def _submission(
 
 
 async def _moderate(ctx: Context, tx: Stores, **kwargs: Any) -> Review:
-    return review(await _submission(ctx, tx, **kwargs))
+    return review(await submission(ctx, tx, **kwargs))
 
 
 def _status_for(result: Review) -> Status:
@@ -240,19 +242,15 @@ async def post_comment(ctx: Context, user: User | str, draft: Draft) -> CommentV
             ):
                 raise _bad_parent()
             in_reply_to = parent_view.author_name
-        sub = await _submission(
-            ctx, tx, user=user, body=body, story=known, site=site, is_edit=False
-        )
+        sub = await submission(ctx, tx, user=user, body=body, story=known, site=site, is_edit=False)
     result = review(sub)
+    url = urls.story_url(draft.story_url, sites.story_origins(ctx, site, draft.own_origin))
+    title = urls.plain_title(draft.story_title)
     async with ctx.write() as tx:
         story = known
-        if (
-            story is None
-            or (draft.story_url and not story.url)
-            or (draft.story_title and not story.title)
-        ):
+        if story is None or (url and not story.url) or (title and not story.title):
             story = await tx.stories.get_or_create(
-                site.id, draft.story_key, url=draft.story_url, title=draft.story_title, now=now
+                site.id, draft.story_key, url=url, title=title, now=now
             )
         if story.is_closed_at(now):
             raise StoryClosed("this story is closed for comments")
@@ -320,11 +318,12 @@ async def post_comment(ctx: Context, user: User | str, draft: Draft) -> CommentV
         tx.record(CommentChanged(story, comment, view=view, count=count))
     metrics.COMMENTS.labels(status.value).inc()
     if status is Status.REJECTED:
+        # The author learns the guideline, the passage and how to fix it; the
+        # matched words stay with the moderators.
         raise CommentRejected(
             "This comment has been rejected for violating our guidelines",
-            guideline=result.guideline,
-            reason=result.reason,
             comment_id=comment.id,
+            **result.for_author(),
         )
     return view
 
@@ -383,11 +382,12 @@ async def edit_comment(ctx: Context, user: User, comment_id: int, body: Any) -> 
         )
         tx.record(CommentChanged(story, after, before=before))
     if status is Status.REJECTED:
+        # The author learns the guideline, the passage and how to fix it; the
+        # matched words stay with the moderators.
         raise CommentRejected(
             "This comment has been rejected for violating our guidelines",
-            guideline=result.guideline,
-            reason=result.reason,
             comment_id=comment_id,
+            **result.for_author(),
         )
     return after
 

@@ -54,6 +54,10 @@ def story_public(story: Story | None, key: str, site: SiteConfig, now: datetime)
         "premoderate": story.premoderate if story else False,
         "premium_enabled": story.premium_enabled if story else True,
         "premium_read_restricted": site.premium_read_restricted,
+        "counts": {
+            "open": story.public_count(Stream.OPEN) if story else 0,
+            "premium": story.public_count(Stream.PREMIUM) if story else 0,
+        },
     }
 
 
@@ -77,6 +81,26 @@ def _present_all(
         )
         for v in views
     ]
+
+
+def _ids(views: list[CommentView]) -> list[int]:
+    """Ids of some comments and of the replies they carry."""
+    out: list[int] = []
+    for v in views:
+        out.append(v.comment.id)
+        out.extend(_ids(v.replies))
+    return out
+
+
+def _as_if_public(comments: list[dict[str, Any]], own_children: dict[int, int]) -> None:
+    """Counts a shadow-banned reader sees: their own likes and replies count, as they
+    would if they were public (nobody else's counts include them)."""
+    for c in comments:
+        if c["liked_by_me"]:
+            c["like_count"] += 1  # their likes are recorded, never counted
+        if c["depth"] > 0:
+            c["reply_count"] += own_children.get(c["id"], 0)
+        _as_if_public(c["replies"], own_children)
 
 
 async def list_comments(
@@ -119,8 +143,15 @@ async def list_comments(
                 v.thread_total = totals.get(v.comment.id, 0)
             if viewer_id is not None:
                 await tx.comments.mark_mine(viewer_id, items)
+        own = None
+        if story is not None and viewer is not None and viewer.is_shadowbanned:
+            total += await tx.shadow.in_stream(story.id, q.stream, viewer.id)
+            own = await tx.shadow.children(_ids(items), viewer.id)
+    comments = _present_all(items, viewer_id, q.story_key, site, now)
+    if own is not None:
+        _as_if_public(comments, own)
     return {
-        "comments": _present_all(items, viewer_id, q.story_key, site, now),
+        "comments": comments,
         "next_cursor": next_cursor,
         "total": total,
         "story": story_public(story, q.story_key, site, now),
@@ -166,10 +197,16 @@ async def list_replies(
         )
         if viewer_id is not None:
             await tx.comments.mark_mine(viewer_id, items)
+        own = None
+        if viewer is not None and viewer.is_shadowbanned:
+            own = await tx.shadow.children(_ids(items), viewer.id)
     assert story is not None
     now = ctx.clock()
+    comments = _present_all(items, viewer_id, story.key, site, now)
+    if own is not None:
+        _as_if_public(comments, own)
     return {
-        "comments": _present_all(items, viewer_id, story.key, site, now),
+        "comments": comments,
         "next_cursor": nxt,
         "total": total,
     }

@@ -266,6 +266,7 @@ def site_admin_json(site: SiteConfig) -> dict[str, Any]:
             "new_user_hold_count": rules.new_user_hold_count,
         },
         "has_sso_secret": bool(site.sso_secrets),
+        "has_previous_sso_secret": len(site.sso_secrets) > 1,
     }
 
 
@@ -286,8 +287,15 @@ async def update_site(ctx: Context, admin: User, changes: dict[str, Any]) -> dic
     return await get_site(ctx, admin)
 
 
-async def rotate_secret(ctx: Context, admin: User) -> str:
-    """Make a new SSO secret, keep the previous one valid until the next rotation."""
+async def rotate_secret(ctx: Context, admin: User, *, revoke_previous: bool = False) -> str:
+    """Make a new SSO secret; the current one stays valid until the next rotation
+    unless revoke_previous stops it at once."""
     secret = secrets.token_urlsafe(32)
-    await sites.rotate_sso_secret(ctx, admin, secret)
+    await sites.rotate_sso_secret(ctx, admin, secret, revoke_previous=revoke_previous)
     return secret
+
+
+async def revoke_previous_secret(ctx: Context, admin: User) -> dict[str, Any]:
+    """Stop accepting the previous SSO secret now; the site's settings after it."""
+    await sites.revoke_previous_sso_secret(ctx, admin)
+    return await get_site(ctx, admin)

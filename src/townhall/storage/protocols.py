@@ -168,8 +168,14 @@ class UserStore(Protocol):
         """Whether another user holds a name with this skeleton."""
         ...
 
-    async def name_taken_exact(self, site_id: str, name: str) -> bool:
-        """Whether a name is held exactly, ignoring case."""
+    async def name_taken_exact(
+        self, site_id: str, name: str, except_user: int | None = None
+    ) -> bool:
+        """Whether another user holds a name exactly, ignoring case."""
+        ...
+
+    async def all_names(self, site_id: str) -> list[tuple[int, str]]:
+        """(id, commenting name) of every named user of a site, oldest first."""
         ...
 
     async def add(self, **values: Any) -> User:
@@ -298,6 +304,18 @@ class ModerationStore(Protocol):
         ...
 
 
+class ShadowStore(Protocol):
+    """What a shadow-banned author's own pages add to the public counts."""
+
+    async def in_stream(self, story_id: int, stream: Stream, author_id: int) -> int:
+        """The author's shadowed comments in one stream of a story."""
+        ...
+
+    async def children(self, parent_ids: list[int], author_id: int) -> dict[int, int]:
+        """The author's shadowed direct replies, per parent."""
+        ...
+
+
 class Stores(Protocol):
     """One transaction's (or read snapshot's) stores, and the changes it records."""
 
@@ -329,6 +347,11 @@ class Stores(Protocol):
     @property
     def moderation(self) -> ModerationStore:
         """The moderation store of this transaction."""
+        ...
+
+    @property
+    def shadow(self) -> ShadowStore:
+        """The shadowed-comment counts of this transaction."""
         ...
 
     def record(self, change: Change) -> None:

@@ -29,7 +29,8 @@ Resume with the `Last-Event-ID` header (browsers send it when they reconnect) or
 `last_event_id` query. Because `EventSource` cannot send headers, a signed-in reader
 may pass the session token as `?token=`; this route alone accepts it, and a bearer
 header takes precedence. A `: keep-alive` comment is sent when the story is quiet;
-more than `TOWNHALL_SSE_MAX_PER_CLIENT` streams from one address get a 429.
+signed-in readers may hold a few streams per account, anonymous ones
+`TOWNHALL_SSE_MAX_PER_CLIENT` per address; past that the answer is 429.
 """
 
 router = APIRouter(prefix=API, tags=["live"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Path, Query, Request
 from starlette.responses import Response
 
 from townhall.api import params
@@ -19,6 +19,7 @@ from townhall.api.moderation_schemas import (
     CountsOut,
     QueueOut,
     RejectIn,
+    RotateSecretIn,
     SecretOut,
     SitePatchIn,
     SiteSettingsOut,
@@ -31,6 +32,7 @@ from townhall.api.moderation_schemas import (
     UserPatchIn,
     UsersOut,
 )
+from townhall.api.request import own_origin
 from townhall.api.responses import json_response
 from townhall.api.schemas import PROBLEMS
 from townhall.domain import limits
@@ -179,11 +181,16 @@ async def get_story(story_id: StoryKey, ctx: Ctx, staff: Staff) -> Response:
 
 @mod.patch(params.MODERATION_STORY, response_model=StorySettingsOut)
 async def update_story(
-    story_id: StoryKey, payload: StoryPatchIn, ctx: Ctx, staff: Staff
+    story_id: StoryKey, payload: StoryPatchIn, ctx: Ctx, staff: Staff, request: Request
 ) -> Response:
-    """Open or close a story, pre-moderate it, toggle Premium, set auto-close days."""
+    """Open or close a story, pre-moderate it, toggle Premium, set auto-close days, correct
+    its title (plain text) and address (http(s) on an embedding origin)."""
     changes = payload.model_dump(exclude_unset=True)
-    return _json(await story_settings.update_story(ctx, staff, story_id, changes))
+    return _json(
+        await story_settings.update_story(
+            ctx, staff, story_id, changes, own_origin=own_origin(request.scope)
+        )
+    )
 
 
 @mod.get("/audit", response_model=AuditOut)
@@ -221,9 +228,22 @@ async def update_site(payload: SitePatchIn, ctx: Ctx, admin: Admin) -> Response:
 
 
 @admin.post("/site/sso-secret", response_model=SecretOut)
-async def rotate_sso_secret(ctx: Ctx, admin: Admin) -> Response:
-    """Admins: make a new SSO secret, shown once; the previous one keeps working until next time."""
-    return _json({"sso_secret": await users_admin.rotate_secret(ctx, admin)})
+async def rotate_sso_secret(
+    ctx: Ctx, admin: Admin, payload: RotateSecretIn | None = None
+) -> Response:
+    """Admins: make a new SSO secret, shown once; the current one keeps working until the
+    next rotation, unless `revoke_previous` stops it at once."""
+    revoke = payload.revoke_previous if payload else False
+    return _json(
+        {"sso_secret": await users_admin.rotate_secret(ctx, admin, revoke_previous=revoke)}
+    )
+
+
+@admin.post("/site/sso-secret/revoke-previous", response_model=SiteSettingsOut)
+async def revoke_previous_sso_secret(ctx: Ctx, admin: Admin) -> Response:
+    """Admins: stop accepting the previous SSO secret now (audited; never reinstalled).
+    409 when there is none."""
+    return _json(await users_admin.revoke_previous_secret(ctx, admin))
 
 
 router = APIRouter()

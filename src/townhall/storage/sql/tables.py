@@ -64,6 +64,9 @@ sites = Table(
     Column("name", String(200), nullable=False),
     Column("sso_secret", Text, nullable=True),
     Column("previous_sso_secret", Text, nullable=True),
+    # SHA-256 of the environment secret last adopted, and of every retired secret (0007).
+    Column("sso_env_digest", String(64), nullable=True),
+    Column("retired_sso_secrets", JSON, nullable=True),
     Column("settings", JSON, nullable=False, server_default=text("'{}'")),
     Column("settings_version", Integer, nullable=False, server_default=text("1")),
     Column("created_at", UTCDateTime, nullable=False),

@@ -67,11 +67,15 @@ class SqlUserStore:
             q = q.where(users.c.id != except_user)
         return (await self.conn.execute(q.limit(1))).first() is not None
 
-    async def name_taken_exact(self, site_id: str, name: str) -> bool:
-        """Whether a name is held exactly, ignoring case."""
+    async def name_taken_exact(
+        self, site_id: str, name: str, except_user: int | None = None
+    ) -> bool:
+        """Whether another user holds a name exactly, ignoring case."""
         q = select(users.c.id).where(
             users.c.site_id == site_id, func.lower(users.c.name) == name.lower()
         )
+        if except_user is not None:
+            q = q.where(users.c.id != except_user)
         return (await self.conn.execute(q.limit(1))).first() is not None
 
     async def add(self, **values: Any) -> User:
@@ -85,6 +89,15 @@ class SqlUserStore:
             update(users).where(users.c.id == user_id).values(**values).returning(*users.c)
         )
         return to_user(res.one())
+
+    async def all_names(self, site_id: str) -> list[tuple[int, str]]:
+        """(id, commenting name) of every named user of a site, oldest first."""
+        rows = await self.conn.execute(
+            select(users.c.id, users.c.name)
+            .where(users.c.site_id == site_id, users.c.name.is_not(None))
+            .order_by(users.c.id)
+        )
+        return [(r.id, r.name) for r in rows]
 
     async def names(self, site_id: str, user_ids: list[int]) -> list[str]:
         """Commenting names of some users."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import fields
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, and_, select
 
 from townhall.domain.models import Comment, Role, Status, Stream
 from townhall.domain.views import CommentView
@@ -72,7 +72,15 @@ def view_select() -> Select[Any]:
         select(*(col for _, col in _COLUMNS))
         .join(author, author.c.id == c.c.author_id)
         .outerjoin(parent, parent.c.id == c.c.parent_id)
-        .outerjoin(parent_author, parent_author.c.id == parent.c.author_id)
+        # A reply names its parent's author only while the parent is public (#14).
+        .outerjoin(
+            parent_author,
+            and_(
+                parent_author.c.id == parent.c.author_id,
+                parent.c.status == Status.PUBLISHED.value,
+                parent.c.is_shadowed.is_(False),
+            ),
+        )
     )
 
 

@@ -53,6 +53,25 @@ const ui = {
   },
 };
 
+const ATTACK = 'security.staff_sign_in_attack';
+const DAY_MS = 24 * 3600 * 1000;
+
+// Repeated failed sign-ins on staff accounts are audited; staff see them here at once.
+async function checkAttacks() {
+  const box = $('security-alert');
+  let entries = [];
+  try {
+    ({ entries } = await get(`/api/v1/moderation/audit?action=${ATTACK}&limit=20`));
+  } catch { return; }
+  const recent = entries.filter((e) => Date.now() - Date.parse(e.created_at) < DAY_MS);
+  if (!recent.length) { box.hidden = true; return; }
+  const names = [...new Set(recent.map((e) => (e.after && e.after.account) || `user ${e.target_id}`))];
+  box.replaceChildren(
+    `Sign-in attack on staff accounts in the last 24 hours: ${names.join(', ')}. `,
+    Object.assign(document.createElement('a'), { href: `#/audit?action=${ATTACK}`, textContent: 'See the audit log' }));
+  box.hidden = false;
+}
+
 function show(id) {
   for (const s of ['sign-in', 'denied', 'view']) $(s).hidden = s !== id;
   const signedIn = id === 'view';
@@ -67,6 +86,7 @@ function signOut(message = '') {
   ui.me = null;
   clearInterval(poll);
   current = null;
+  $('security-alert').hidden = true;
   show('sign-in');
   $('sign-in-error').textContent = message;
   $('email').focus();
@@ -89,7 +109,10 @@ async function start() {
   for (const el of document.querySelectorAll('[data-admin]')) el.hidden = ui.me.role !== 'admin';
   show('view');
   clearInterval(poll);
-  poll = setInterval(() => { if (!document.hidden) ui.refreshCounts(); }, POLL_MS);
+  poll = setInterval(() => {
+    if (!document.hidden) { ui.refreshCounts(); checkAttacks(); }
+  }, POLL_MS);
+  checkAttacks();
   await route();
 }
 

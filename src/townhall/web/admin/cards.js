@@ -1,6 +1,6 @@
 // A comment card: who wrote it, where, why it was held, what readers reported, and actions.
 import { standing } from './actions.js';
-import { h, nextId, trustedBody, when } from './dom.js';
+import { h, nextId, safeHref, trustedBody, when } from './dom.js';
 
 export const GUIDELINES = {
   swearing: 'Swearing',
@@ -95,8 +95,9 @@ export function renderCard(card, { selectable = true, actions = {}, selected = f
     buttons.push(btn('Shadow-ban', `Shadow-ban ${name}`, actions.shadowban, 'secondary'));
   }
 
-  const storyLink = card.story_url && /^(https?:\/\/|\/)/.test(card.story_url)
-    ? h('a', { href: card.story_url, target: '_blank', rel: 'noopener noreferrer', text: story })
+  const storyHref = safeHref(card.story_url);
+  const storyLink = storyHref
+    ? h('a', { href: storyHref, target: '_blank', rel: 'noopener noreferrer', text: story })
     : h('span', { text: story });
   const select = selectable ? h('input', {
     type: 'checkbox', class: 'select', 'aria-label': `Select comment by ${name}`, checked: selected,
@@ -113,8 +114,8 @@ export function renderCard(card, { selectable = true, actions = {}, selected = f
     history(card.author) ? ` (${history(card.author)})` : '',
     ' · ', storyLink, ' · ', h('time', { datetime: card.created_at, text: when(card.created_at) }),
     card.in_reply_to ? ` · in reply to ${card.in_reply_to}` : '',
-    card.status === 'published' && card.story_url && /^(https?:\/\/|\/)/.test(card.story_url)
-      ? [' · ', h('a', { href: `${card.story_url.split('#')[0]}#comment-${card.id}`,
+    card.status === 'published' && storyHref
+      ? [' · ', h('a', { href: `${storyHref.split('#')[0]}#comment-${card.id}`,
         target: '_blank', rel: 'noopener noreferrer', text: 'View in story',
         'aria-label': `View in story: comment by ${name}` })] : null,
     ` · ${card.like_count} likes`),

@@ -53,9 +53,12 @@ export const REJECT_REASONS = [
 ];
 
 export async function askReason(name, count = 1) {
+  // No reason is chosen for the moderator: a default would be logged as their decision.
   const select = h('select', { name: 'preset' },
+    h('option', { value: '', text: 'Choose a reason' }),
     ...REJECT_REASONS.map((r) => h('option', { value: r, text: r })),
-    h('option', { value: '', text: 'Other (write below)' }));
+    h('option', { value: 'other', text: 'Other (write below)' }));
+  select.value = '';
   const note = h('textarea', { name: 'reason', rows: '3', maxlength: '500' });
   const extra = h('div', {}, field('Reason', select), field('Details (optional unless Other)', note));
   return ask({
@@ -64,9 +67,10 @@ export async function askReason(name, count = 1) {
     ok: 'Reject',
     extra,
     collect: () => {
-      const parts = [select.value, note.value.trim()].filter(Boolean);
-      if (!parts.length) throw new Error('Give a reason for the rejection.');
-      return parts.join(': ');
+      const details = note.value.trim();
+      if (!select.value) throw new Error('Choose a reason for the rejection.');
+      if (select.value === 'other' && !details) throw new Error('Write the reason under Details.');
+      return [select.value === 'other' ? '' : select.value, details].filter(Boolean).join(': ');
     },
   });
 }

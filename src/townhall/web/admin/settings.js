@@ -36,11 +36,15 @@ export async function storyView(ui, root, key) {
   const premium = h('input', { type: 'checkbox', name: 'premium_enabled', checked: s.premium_enabled });
   const days = h('input', { type: 'number', name: 'auto_close_days', min: '1', max: '3650',
     value: s.auto_close_days ?? '' });
+  const title = h('input', { type: 'text', name: 'title', maxlength: '300', value: s.title ?? '' });
+  const url = h('input', { type: 'text', inputmode: 'url', name: 'url', maxlength: '2000', value: s.url ?? '' });
   const form = h('form', { 'aria-labelledby': 'story-title', class: 'settings' },
     field('Closed for comments', closed),
     field('Pre-moderate every comment', premod),
     field('Premium stream', premium),
     field('Close automatically after (days)', days, 'Leave empty to keep the story open.'),
+    field('Title', title, 'Plain text, as readers and moderators see it.'),
+    field('Address', url, 'The article’s http(s) address on one of the site’s own origins.'),
     h('button', { type: 'submit', text: 'Save story settings' }));
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
@@ -48,6 +52,8 @@ export async function storyView(ui, root, key) {
       const out = await patch(`/api/v1/moderation/stories/${encodeURIComponent(key)}`, {
         is_closed: closed.checked, premoderate: premod.checked, premium_enabled: premium.checked,
         auto_close_days: days.value ? Number(days.value) : null,
+        ...(title.value.trim() !== (s.title ?? '') ? { title: title.value.trim() || null } : {}),
+        ...(url.value.trim() !== (s.url ?? '') ? { url: url.value.trim() || null } : {}),
       });
       ui.announce(`Saved. ${out.title || out.id} is ${out.is_closed_now ? 'closed' : 'open'}`
         + `${out.premoderate ? ' and pre-moderated' : ''}.`);
@@ -131,6 +137,15 @@ export async function siteView(ui, root) {
       ui.announce('Site settings saved. They apply to readers within seconds.');
     } catch (err) { ui.fail(err); }
   });
+  const previous = h('p', { 'aria-live': 'polite' });
+  const revoke = h('button', { type: 'button', class: 'secondary', text: 'Revoke previous SSO secret' });
+  const showPrevious = (has) => {
+    previous.textContent = has
+      ? 'The previous secret is still accepted until the next rotation.'
+      : 'Only the current secret is accepted.';
+    revoke.hidden = !has;
+  };
+  showPrevious(s.has_previous_sso_secret);
   const secretOut = h('div', { 'aria-live': 'polite' });
   const rotate = h('button', { type: 'button', class: 'secondary', text: 'Rotate SSO secret' });
   rotate.addEventListener('click', async () => {
@@ -144,14 +159,28 @@ export async function siteView(ui, root) {
       const { sso_secret: secret } = await post('/api/v1/admin/site/sso-secret');
       const out = h('input', { type: 'text', readonly: true, value: secret, size: '50' });
       clear(secretOut).append(field('New SSO secret (copy it now; it is not shown again)', out));
+      showPrevious(true);
       out.focus();
       out.select();
+    } catch (err) { ui.fail(err); }
+  });
+  revoke.addEventListener('click', async () => {
+    const ok = await ask({
+      title: 'Revoke the previous SSO secret?',
+      text: 'Tokens signed with it stop working at once, and it can never be installed again. Do this when it has leaked.',
+      ok: 'Revoke',
+    });
+    if (!ok) return;
+    try {
+      const out = await post('/api/v1/admin/site/sso-secret/revoke-previous');
+      showPrevious(out.has_previous_sso_secret);
+      ui.announce('The previous SSO secret is revoked.');
     } catch (err) { ui.fail(err); }
   });
   const heading = h('h1', { id: 'site-title', tabindex: '-1', text: `Site settings – ${s.name}` });
   clear(root).append(heading, form,
     h('h2', { text: 'Single sign-on' }),
     h('p', { text: s.has_sso_secret ? 'An SSO secret is set.' : 'No SSO secret is set.' }),
-    rotate, secretOut);
+    previous, rotate, revoke, secretOut);
   heading.focus();
 }
