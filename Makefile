@@ -42,9 +42,10 @@ migrate: $(STAMP) ## Apply database migrations
 test: $(TSTAMP) ## Run the whole test suite (unit, integration, browser)
 	$(BIN)/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 
-lint: $(TSTAMP) ## ruff check + format check
+lint: $(TSTAMP) ## ruff check, ruff format --check, mypy (strict on domain/, services/, storage/)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
 
 widget: node_modules/.package-lock.json ## Bundle src/townhall/web/widget/ into web/static/embed.js (commit the result)
 	node scripts/widget.mjs
@@ -68,7 +69,7 @@ $(VENV)/.installed-train: pyproject.toml $(STAMP)
 	$(BIN)/pip install -q -e '.[train]'
 	@touch $@
 
-bench-moderation: $(VENV)/.installed-train ## Score pre-moderation on the eval set vs alt-profanity-check
+bench-moderation: $(VENV)/.installed-train ## Score pre-moderation per family (news dev set, shared dev/test, HateCheck, bias) vs alt-profanity-check
 	$(BIN)/python bench/moderation/bench.py $(BENCH_ARGS)
 
 bench-live: $(VENV)/.installed-bench ## Hold 10,000 live streams on one instance while posting; print latency and memory

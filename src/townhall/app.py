@@ -13,15 +13,26 @@ from starlette.staticfiles import StaticFiles
 
 from townhall import __version__
 from townhall.api import errors
-from townhall.api.fastpath import FastPath
+from townhall.api.lane import Lane
 from townhall.api.middleware import EdgeMiddleware
-from townhall.api.routes import admin_pages, auth, languages, live, moderation, ops, public
+from townhall.api.routes import (
+    admin_pages,
+    auth,
+    checks,
+    languages,
+    live,
+    moderation,
+    ops,
+    public,
+)
 from townhall.cache import build_cache
 from townhall.config import Settings, load_settings
 from townhall.demo_pages import install_demo_pages
+from townhall.listeners import CacheListener, LiveListener
+from townhall.live.broker import Broker
 from townhall.live.memory import MemoryBroker
 from townhall.logs import RequestIdMiddleware
-from townhall.ratelimit import MemoryRateLimiter, NoRateLimiter
+from townhall.ratelimit import MemoryRateLimiter, NoRateLimiter, RateLimiter
 from townhall.services.context import Context
 from townhall.services.sites import bootstrap_site
 from townhall.storage.sql.engine import Database
@@ -31,21 +42,27 @@ WEB = Path(str(resources.files("townhall") / "web"))
 
 def build_context(settings: Settings) -> Context:
     """Database, broker and rate limiter for these settings."""
-    live = MemoryBroker()
-    limiter = MemoryRateLimiter() if settings.rate_limits else NoRateLimiter()
+    live: Broker = MemoryBroker()
+    limiter: RateLimiter = MemoryRateLimiter() if settings.rate_limits else NoRateLimiter()
     if settings.redis_url:
         from townhall.live.redis import RedisBroker, RedisRateLimiter
 
         live = RedisBroker(settings.redis_url, prefix=settings.redis_prefix)
         if settings.rate_limits:
             limiter = RedisRateLimiter(settings.redis_url, prefix=settings.redis_prefix + "rl:")
-    return Context(
+    ctx = Context(
         settings=settings,
         db=Database(settings.database_url),
         live=live,
         limiter=limiter,
         cache=build_cache(settings),
     )
+    # After a commit: drop stale cached pages first, so a reader who hears of a change
+    # and reloads gets it; then tell the live streams.
+    if ctx.cache is not None:
+        ctx.feed.register(CacheListener(ctx.cache))
+    ctx.feed.register(LiveListener(ctx))
+    return ctx
 
 
 def create_app(settings: Settings | None = None, *, demo: bool = False) -> FastAPI:
@@ -75,6 +92,7 @@ def create_app(settings: Settings | None = None, *, demo: bool = False) -> FastA
     app.state.ctx = ctx
     errors.install(app)
     app.include_router(public.router)
+    app.include_router(checks.router)
     app.include_router(auth.router)
     app.include_router(ops.router)
     app.include_router(moderation.router)
@@ -103,7 +121,7 @@ def create_app(settings: Settings | None = None, *, demo: bool = False) -> FastA
             html = html.replace("{{ORIGIN}}", origin).replace("{{SSO_TOKEN}}", token)
             return HTMLResponse(html)
 
-    app.add_middleware(FastPath, cache=ctx.cache, ctx=ctx)
+    app.add_middleware(Lane, ctx=ctx)
     app.add_middleware(EdgeMiddleware, ctx=ctx)
     app.add_middleware(RequestIdMiddleware)
     return app

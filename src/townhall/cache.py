@@ -28,6 +28,7 @@ import time
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 log = logging.getLogger("townhall.cache")
 
@@ -120,7 +121,7 @@ class ResponseCache:
         self.redis_url = redis_url
         self._entries: dict[str, Entry] = {}
         self._bytes = 0
-        self._redis = None
+        self._redis: Any = None
         self._listener: asyncio.Task | None = None
         self._pending: set[asyncio.Task] = set()
         self._ready: asyncio.Event | None = None
@@ -143,6 +144,17 @@ class ResponseCache:
         if entry.expires < time.monotonic() or self.snapshot(entry.slots) != entry.versions:
             self._drop(key)
             self.misses += 1
+            return None
+        self.hits += 1
+        return entry
+
+    def peek(self, key: str) -> Entry | None:
+        """A fresh entry for this key, or None (a miss is not counted: the caller may not
+        be asking for a cached kind of answer at all)."""
+        entry = self._entries.get(key)
+        if entry is None:
+            return None
+        if entry.expires < time.monotonic() or self.snapshot(entry.slots) != entry.versions:
             return None
         self.hits += 1
         return entry
@@ -199,10 +211,11 @@ class ResponseCache:
                 self._pending.add(task)
                 task.add_done_callback(self._pending.discard)
 
-    async def _client(self):
+    async def _client(self) -> Any:
         if self._redis is None:
             import redis.asyncio as aioredis
 
+            assert self.redis_url is not None
             self._redis = aioredis.from_url(self.redis_url)
         return self._redis
 
@@ -218,6 +231,7 @@ class ResponseCache:
     async def _listen(self) -> None:
         import redis.asyncio as aioredis
 
+        assert self.redis_url is not None
         while True:
             client = aioredis.from_url(self.redis_url)
             try:
@@ -258,16 +272,15 @@ class ResponseCache:
 
 def build_cache(settings) -> ResponseCache | None:
     """The response cache for these settings, or None when it is switched off."""
-    if not getattr(settings, "response_cache", True):
+    if not settings.response_cache:
         return None
-    extra = settings.extra or {}
-    where = extra.get("cache_versions_file")
+    where = settings.cache_versions_file
     if where == "private" or settings.database_url.endswith(":memory:"):
         table = VersionTable(None)
     else:
         table = VersionTable(where or default_table_path(settings.database_url))
     return ResponseCache(
         table,
-        ttl=float(extra.get("cache_ttl_seconds", 2.0)),
+        ttl=settings.cache_ttl_seconds,
         redis_url=settings.redis_url,
     )

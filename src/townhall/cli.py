@@ -1,4 +1,5 @@
-"""The `townhall` command: serve | demo | migrate | create-admin | moderate | import | export."""
+"""The `townhall` command: serve | demo | migrate | create-admin | names | moderate | import |
+export."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ def _settings(args: argparse.Namespace, **extra) -> Settings:
             args.db if "://" in args.db else f"sqlite+aiosqlite:///{Path(args.db).resolve()}"
         )
     overrides.update(extra)
-    return load_settings(getattr(args, "config", None), **overrides)
+    return load_settings(getattr(args, "config", None), None, **overrides)
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
@@ -75,7 +76,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         forwarded_allow_ips=args.forwarded_allow_ips,
         timeout_graceful_shutdown=5,
         limit_concurrency=args.limit_concurrency,
-        http=guarded_protocol(header_timeout=settings.header_timeout_seconds),
+        # uvicorn takes a protocol factory too; its annotation names classes only.
+        http=guarded_protocol(header_timeout=settings.header_timeout_seconds),  # type: ignore[arg-type]
     )
     return 0
 
@@ -153,6 +155,27 @@ def cmd_create_admin(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_names(args: argparse.Namespace) -> int:
+    """List commenting names that look alike (after an upgrade of the skeleton rule)."""
+    from townhall.app import build_context
+    from townhall.services.name_review import look_alike_names, report_lines
+    from townhall.storage.migrate import upgrade
+
+    settings = _settings(args)
+    upgrade(settings.database_url)
+
+    async def run():
+        ctx = build_context(settings)
+        try:
+            return await look_alike_names(ctx)
+        finally:
+            await ctx.db.dispose()
+
+    for line in report_lines(asyncio.run(run())):
+        print(line)
+    return 0
+
+
 def cmd_moderate(args: argparse.Namespace) -> int:
     """Run the moderation pipeline on stdin lines; one JSON verdict per line."""
     from townhall.moderation.cli import run_moderate
@@ -216,6 +239,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
     p.add_argument("--prompt", action="store_true", help="ask for the password")
     p.set_defaults(func=cmd_create_admin)
+
+    p = sub.add_parser("names", help="list commenting names that look alike, for review")
+    p.add_argument("--db", help="database URL or SQLite file path")
+    p.set_defaults(func=cmd_names)
 
     p = sub.add_parser("moderate", help="check comments from stdin against the site's rules")
     p.add_argument("--db", help="database URL or SQLite file path")

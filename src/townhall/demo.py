@@ -7,6 +7,7 @@ from datetime import timedelta
 from townhall.auth import names
 from townhall.auth.passwords import hash_password
 from townhall.config import Settings
+from townhall.domain.models import Comment
 from townhall.services.context import DEFAULT_SITE
 
 
@@ -54,7 +55,7 @@ async def _seed(tx, content, now) -> None:
             email_key=u["email"].lower(),
             password_hash=hash_password(u["password"]),
             name=name,
-            name_key=names.skeleton(name) if name else None,
+            name_key=names.name_key(name) if name else None,
             role=u.get("role", "commenter"),
             is_premium=bool(u.get("premium")),
             created_at=now - timedelta(days=200),
@@ -67,7 +68,7 @@ async def _seed(tx, content, now) -> None:
         title=content.ARTICLE["title"],
         now=now - timedelta(days=1),
     )
-    keys: dict[str, object] = {}
+    keys: dict[str, Comment] = {}
     for item in sorted(content.COMMENTS, key=lambda x: -x.get("minutes_ago", 0)):
         parent = keys.get(item.get("parent")) if item.get("parent") else None
         created = now - timedelta(minutes=item.get("minutes_ago", 0))

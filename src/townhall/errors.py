@@ -100,10 +100,6 @@ class AlreadyReported(TownhallError):
     code, status, title = "already-reported", 409, "Already reported"
 
 
-class EmailTaken(TownhallError):
-    code, status, title = "email-taken", 409, "E-mail already registered"
-
-
 class CommentRejected(TownhallError):
     code, status, title = "comment-rejected", 422, "Comment rejected"
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from townhall.domain.models import Comment, Role, Status
+from townhall.domain.models import Role, Status
 from townhall.domain.views import CommentView
+from townhall.moderation.findings import author_notice
 from townhall.render import render_body
 
 
@@ -71,7 +72,13 @@ def _present(
             editable_until = iso(until)
     moderation = None
     if mine and c.status is Status.PENDING:
-        moderation = {"guideline": _held_by(c), "reason": "Your comment is awaiting review"}
+        # Guideline, passage and suggestion when the findings were read with the row.
+        notice = author_notice(c.findings)
+        moderation = {
+            "guideline": notice["guideline"],
+            "reason": notice["reason"],
+            "findings": notice["findings"],
+        }
     return {
         "id": c.id,
         "story_id": story_key,
@@ -104,16 +111,3 @@ def _present(
         "moderation": moderation,
         "replies": [],
     }
-
-
-def _held_by(c: Comment) -> str | None:
-    """The guideline holding a comment, for its author (None when listings left findings out).
-
-    Reader reports are appended when they hide a comment; otherwise the pipeline's deciding
-    finding is its first hold. Only the guideline goes out, never the matched text.
-    """
-    if not c.findings:
-        return None
-    if c.findings[-1].get("guideline") == "reports":
-        return "reports"
-    return next((f.get("guideline") for f in c.findings if f.get("action") == "hold"), None)

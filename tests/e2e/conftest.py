@@ -172,6 +172,17 @@ def publisher_site(
             ),
             encoding="utf-8",
         )
+    # An article deep in the site whose element names no story: its path is the story id.
+    nested = root / "news" / "world" / "article-1.html"
+    nested.parent.mkdir(parents=True)
+    page = PUBLISHER_PAGE.format(
+        title="A nested article",
+        story="",
+        origin=publisher_origin,
+        name="news/world/article-1.html",
+        server=live_server,
+    )
+    nested.write_text(page.replace('story-id="" ', ""), encoding="utf-8")
     port = publisher_origin.rsplit(":", 1)[1]
     log_path = root / "http.log"
     with log_path.open("wb") as log:

@@ -30,6 +30,7 @@ from tests.e2e.widget_helpers import (
 HELEN = "helen.ward@example.org"  # the demo's moderator
 VIKRAM = "vikram.rao@example.org"  # the demo's admin
 TOXIC = "You are a pathetic idiot and a moron, nobody wants you here {}."
+DEMO_DB: dict[str, Path] = {}  # each dash_server's SQLite file, by base URL
 
 
 @pytest.fixture(scope="module")
@@ -55,6 +56,7 @@ def dash_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             cwd=tmp,
         )
     base = f"http://127.0.0.1:{port}"
+    DEMO_DB[base] = tmp / "demo.sqlite3"
     try:
         deadline = time.monotonic() + 90
         while True:

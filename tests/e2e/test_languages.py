@@ -230,3 +230,33 @@ def test_the_publishers_own_text_replaces_the_catalogues_in_its_language(
         expect(w.get_by_role("button", name="Inloggen", exact=True)).to_be_visible()
     finally:
         httpx.patch(site, json={"messages": {}}, headers=headers).raise_for_status()
+
+
+def test_a_held_and_a_rejected_comment_are_explained_in_german_never_in_the_servers_english(
+    page: Page, live_server: str
+) -> None:
+    # The server words each finding's message and suggestion in English; a German section
+    # explains the guideline and advises from its own catalogue (quoting the passage of a
+    # refused draft, which it still holds as written).
+    story, _ = story_with_likes(live_server, ["Ein Kommentar zum Artikel."])
+    use_session(page, live_server, sso_session(live_server, name=unique("Leser")))
+    w = open_page(page, live_server, story, "de")
+    form = w.get_by_role("form", name="Kommentar schreiben")
+    form.get_by_label("Ihr Kommentar").fill("Das ist doch Scheiße, was die Regierung da macht.")
+    form.get_by_role("button", name="Kommentar senden").click()
+    note = w.locator("li.c article .note")
+    expect(note).to_contain_text("Ihr Kommentar wird geprüft")
+    expect(note).to_contain_text("Er enthält möglicherweise Kraftausdrücke")
+    expect(note).to_contain_text("Streichen Sie die Kraftausdrücke")
+    assert "swearing" not in note.inner_text().lower()
+    assert english_left(note.inner_text(), "de") == []
+
+    form.get_by_label("Ihr Kommentar").fill("Die Kanaken sollen doch dahin zurück.")
+    form.get_by_role("button", name="Kommentar senden").click()
+    alert = form.get_by_role("alert")
+    expect(alert).to_contain_text("Dieser Kommentar wurde abgelehnt")
+    expect(alert).to_contain_text("diskriminierende oder hetzerische Sprache")
+    expect(alert).to_contain_text("Die Textstelle: „Kanaken“")
+    expect(alert).to_contain_text("Verzichten Sie auf Bemerkungen über Gruppen von Menschen")
+    assert "Discuss policies" not in alert.inner_text()
+    assert english_left(alert.inner_text(), "de") == []

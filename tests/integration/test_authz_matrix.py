@@ -149,12 +149,24 @@ ROUTES: dict[tuple[str, str], tuple[Call, dict[str, int], str | None]] = {
         ADMIN,
         "site.sso_secret_rotated",
     ),
+    ("POST", "/api/v1/admin/site/sso-secret/revoke-previous"): (
+        lambda w: _after_rotation(w, "POST", "/api/v1/admin/site/sso-secret/revoke-previous"),
+        ADMIN,
+        "site.sso_secret_revoked",
+    ),
     ("GET", "/admin"): (lambda w: _ret("GET", "/admin", None), PUBLIC, None),
 }
 
 
 async def _ret(method, path, body):
     return method, path, body
+
+
+async def _after_rotation(w, method, path):
+    """Rotate as the admin first, so there is a previous secret to revoke."""
+    res = await w.client.post("/api/v1/admin/site/sso-secret", headers=w.headers["admin"])
+    assert res.status_code == 200, res.text
+    return method, path, None
 
 
 async def _with(pending, body):

@@ -52,6 +52,16 @@ async def test_an_unknown_language_or_surface_is_a_404_or_422(app_client):
     assert res.status_code == 422
 
 
+async def test_a_catalogue_request_with_an_unknown_or_overlong_parameter_is_refused(app_client):
+    # The year-long cache must never hold an answer under an address that asked for more.
+    res = await app_client.get("/api/v1/i18n/widget/de?lang=fr")
+    assert res.status_code == 422 and res.json()["errors"][0]["field"] == "lang"
+    res = await app_client.get("/api/v1/i18n/widget/de?v=" + "a" * 41)
+    assert res.status_code == 422 and res.json()["errors"][0]["field"] == "v"
+    res = await app_client.get("/api/v1/i18n/widget/" + "d" * 13)
+    assert res.status_code == 422 and res.json()["errors"][0]["field"] == "lang"
+
+
 async def test_overrides_ride_along_with_the_first_page_and_change_the_dashboard(app_client):
     headers = await admin(app_client)
     res = await app_client.patch(
@@ -75,6 +85,26 @@ async def test_overrides_ride_along_with_the_first_page_and_change_the_dashboard
     assert dash["nav.queues"] == "Posteingang" and dash["nav.users"] == "Nutzer"
     shipped = (await app_client.get("/api/v1/i18n/dashboard/de?shipped=true")).json()
     assert shipped["nav.queues"] == "Warteschlangen"
+
+
+async def test_a_changed_text_reaches_readers_of_cached_pages_at_once(app_client):
+    page = "/api/v1/stories/story-1/comments"
+    await app_client.get(page)
+    hits = app_client.ctx.cache.hits
+    assert (await app_client.get(page)).json()["site"]["messages"] == {}
+    assert app_client.ctx.cache.hits == hits + 1  # the page is served from the cache
+    res = await app_client.patch(
+        SITE,
+        json={
+            "language": "fi",
+            "messages": {"widget": {"fi": {"heading": "Lukijoiden keskustelu"}}},
+        },
+        headers=await admin(app_client),
+    )
+    assert res.status_code == 200, res.text
+    site = (await app_client.get(page)).json()["site"]
+    assert site["language"] == "fi"
+    assert site["messages"] == {"fi": {"heading": "Lukijoiden keskustelu"}}
 
 
 @pytest.mark.parametrize(
@@ -161,6 +191,10 @@ async def test_staff_see_which_checks_cover_which_language(app_client):
     res = await app_client.get("/api/v1/moderation/languages", headers=mod)
     assert res.status_code == 200
     checks = {c["check"]: c["languages"] for c in res.json()["checks"]}
+    wording = {c["check"]: c["wording"] for c in res.json()["checks"]}
     assert set(checks["language_words"]) == set(i18n.CODES) - {"en"}
-    assert checks["private_info"] == "all" and checks["toxicity"] == ["en"]
+    assert checks["link_limit"] == "all" and wording["link_limit"] is None
+    assert checks["toxicity"] == ["en"] and checks["incitement"] == ["en"]
+    # Phone numbers are found in any language; "his mobile is ..." only in English.
+    assert checks["private_info"] == "all" and wording["private_info"] == ["en"]
     assert res.json()["other_languages"] == "publish"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import socket
 import uuid
 from contextlib import asynccontextmanager
@@ -350,3 +351,25 @@ async def test_a_malformed_message_on_the_live_channels_is_ignored():
     finally:
         await raw.aclose()
         await broker.close()
+
+
+async def test_signed_in_streams_count_per_account_not_per_address(sqlite_url, make_settings):
+    from townhall.ratelimit import STREAMS_PER_ACCOUNT
+
+    async with app_with(sqlite_url, make_settings, sse_max_per_client=1) as client:
+        reader = await sign_in(client, "tabs", name="Many Tabs")
+        other = await sign_in(client, "colleague", name="Colleague")
+        async with AsgiStream(client.app, EVENTS) as anon:
+            assert anon.status == 200  # the address's one anonymous stream
+            async with contextlib.AsyncExitStack() as stack:
+                mine = [
+                    await stack.enter_async_context(AsgiStream(client.app, EVENTS, reader))
+                    for _ in range(STREAMS_PER_ACCOUNT)
+                ]
+                assert {s.status for s in mine} == {200}
+                async with AsgiStream(client.app, EVENTS, reader) as extra:
+                    assert extra.status == 429
+                    await asyncio.wait_for(extra.finished.wait(), 2)
+                async with AsgiStream(client.app, EVENTS, other) as theirs:
+                    assert theirs.status == 200  # same address, another account
+        assert client.app.state.live_streams.per_client == {}

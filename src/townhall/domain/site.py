@@ -6,6 +6,9 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 from townhall import i18n
+from townhall.auth.sso_secrets import live_secrets
+from townhall.domain.limits import BODY_MAX, LANGUAGE_TAG_MAX, LANGUAGE_TAG_MIN
+from townhall.domain.urls import is_safe_link, normalize_origin
 from townhall.errors import ValidationFailed
 
 
@@ -60,17 +63,35 @@ _EDITABLE: dict[str, tuple[type, Any]] = {
     "heading": (str, (0, 80)),
     "call_to_action": (str, (0, 200)),
     "local_accounts": (bool, None),
-    "max_body": (int, (1, 20_000)),
+    "max_body": (int, (1, BODY_MAX)),
     "edit_window_seconds": (int, (0, 86_400)),
     "report_threshold": (int, (1, 1000)),
     "premium_read_restricted": (bool, None),
     "allowed_origins": (list, (0, 100)),
     "post_rate_per_minute": (int, (1, 1000)),
     "moderation": (dict, None),
-    "language": (str, (2, 12)),
+    "language": (str, (LANGUAGE_TAG_MIN, LANGUAGE_TAG_MAX)),
     "messages": (dict, None),
 }
 EDITABLE_KEYS = frozenset(_EDITABLE)
+# Settings the widget and dashboard turn into links.
+_LINKS = frozenset({"learn_more_url", "guidelines_url"})
+
+
+def _origins(values: list[str]) -> list[str]:
+    """Embedding origins as browsers send them ('https://host[:port]'), or refuse."""
+    out = []
+    for value in values:
+        origin = normalize_origin(value)
+        if origin is None:
+            raise ValidationFailed(
+                f"allowed_origins: '{value[:80]}' is not an http(s) origin like "
+                "https://news.example.org (no path)",
+                field="allowed_origins",
+                rule="origin",
+            )
+        out.append(origin)
+    return out
 
 
 def validate_settings(changes: dict[str, Any]) -> dict[str, Any]:
@@ -96,6 +117,14 @@ def validate_settings(changes: dict[str, Any]) -> dict[str, Any]:
             )
         if kind is list and not all(isinstance(v, str) and len(v) <= 500 for v in value):
             raise ValidationFailed(f"{key} must be a list of short strings", field=key, rule="type")
+        if key in _LINKS and not is_safe_link(value):
+            raise ValidationFailed(
+                f"{key} must be an http(s) address or a path starting with a single /",
+                field=key,
+                rule="url",
+            )
+        if key == "allowed_origins":
+            value = _origins(value)
         out[key] = value
     if "language" in out and out["language"] not in i18n.LANGUAGES:
         raise ValidationFailed(
@@ -123,7 +152,7 @@ def site_config_from_row(row: dict[str, Any]) -> SiteConfig:
     for key, value in stored.items():
         if key in known and key in _EDITABLE:
             values[key] = tuple(value) if isinstance(value, list) else value
-    secrets = tuple(s for s in (row.get("sso_secret"), row.get("previous_sso_secret")) if s)
+    secrets = live_secrets(row)
     return SiteConfig(
         id=row["id"],
         name=row["name"],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from townhall.domain.models import Comment, Role
 
@@ -22,7 +23,7 @@ class CommentView:
     replies: list[CommentView] = field(default_factory=list)
     # The database row the view was read from, when it was: its content identifies
     # everything a reader without an account sees of the comment itself.
-    row_key: tuple | None = None
+    row_key: tuple[Any, ...] | None = None
 
 
 @dataclass(slots=True)

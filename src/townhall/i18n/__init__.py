@@ -20,15 +20,16 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Any
+from importlib.resources.abc import Traversable
+from typing import Any, Literal, get_args
 
+from townhall.domain.limits import OVERRIDE_TEXT_MAX, WIDGET_OVERRIDES_MAX_BYTES
 from townhall.errors import ValidationFailed
 
-SURFACES = ("widget", "dashboard")
+# Adding a surface (e-mail) adds its name here; routes and parameter models take it from here.
+Surface = Literal["widget", "dashboard"]
+SURFACES: tuple[Surface, ...] = get_args(Surface)
 REFERENCE = "en"
-# Publishers override a handful of strings; the widget's share travels with every first page.
-MAX_OVERRIDE_CHARS = 1000
-MAX_OVERRIDES_JSON = 32 * 1024
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 _TAG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
@@ -96,7 +97,7 @@ def negotiate(accept_language: str | None, default: str = REFERENCE) -> str:
     return supported(default) or REFERENCE
 
 
-def _path(surface: str, code: str):
+def _path(surface: str, code: str) -> Traversable:
     return _ROOT.joinpath(surface, f"{code}.json")
 
 
@@ -105,7 +106,8 @@ def catalogue(surface: str, code: str) -> dict[str, Message]:
     """The shipped catalogue of one surface and language (raises KeyError when there is none)."""
     if surface not in SURFACES or code not in LANGUAGES:
         raise KeyError(f"{surface}/{code}")
-    return json.loads(_path(surface, code).read_text("utf-8"))
+    found: dict[str, Message] = json.loads(_path(surface, code).read_text("utf-8"))
+    return found
 
 
 @cache
@@ -160,7 +162,7 @@ def message(surface: str, code: str, key: str, overrides: dict[str, Any] | None 
     """One message in a language, the publisher's override first, English as the fallback."""
     lang = supported(code) or REFERENCE
     if overrides:
-        found = overrides.get(surface, {}).get(lang, {}).get(key)
+        found: Message | None = overrides.get(surface, {}).get(lang, {}).get(key)
         if found is not None:
             return found
     return catalogue(surface, lang).get(key) or catalogue(surface, REFERENCE)[key]
@@ -201,8 +203,8 @@ def validate_overrides(value: object) -> dict[str, dict[str, dict[str, Message]]
                 if text == "" or text is None:
                     continue
                 texts = text.values() if isinstance(text, dict) else [text]
-                if any(isinstance(t, str) and len(t) > MAX_OVERRIDE_CHARS for t in texts):
-                    raise refuse(where, "max-length", f"at most {MAX_OVERRIDE_CHARS} characters")
+                if any(isinstance(t, str) and len(t) > OVERRIDE_TEXT_MAX for t in texts):
+                    raise refuse(where, "max-length", f"at most {OVERRIDE_TEXT_MAX} characters")
                 why = problems(reference, text, LANGUAGES[code].plurals)
                 if why == "placeholders":
                     names = ", ".join(f"{{{n}}}" for n in sorted(placeholders(reference))) or "none"
@@ -215,6 +217,9 @@ def validate_overrides(value: object) -> dict[str, dict[str, dict[str, Message]]
                 kept[key] = text
             if kept:
                 out.setdefault(surface, {})[code] = kept
-    if len(json.dumps(out.get("widget", {}), ensure_ascii=False)) > MAX_OVERRIDES_JSON:
-        raise refuse("messages.widget", "too-large", f"at most {MAX_OVERRIDES_JSON} bytes in all")
+    size = len(json.dumps(out.get("widget", {}), ensure_ascii=False).encode())
+    if size > WIDGET_OVERRIDES_MAX_BYTES:
+        raise refuse(
+            "messages.widget", "too-large", f"at most {WIDGET_OVERRIDES_MAX_BYTES} bytes in all"
+        )
     return out

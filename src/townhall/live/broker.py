@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -28,6 +28,10 @@ class Event:
     audience: int | None = None
 
 
+# Turns missed events into what they should say now, before a reconnecting reader gets them.
+Rewrite = Callable[[list["Event"]], Awaitable[list["Event"]]]
+
+
 class Broker(Protocol):
     """Fan-out of story events: in process (MemoryBroker) or through Redis (RedisBroker)."""
 
@@ -41,8 +45,11 @@ class Broker(Protocol):
         """Missed events after last_event_id, then live ones, until the broker closes."""
         ...
 
-    async def open(self, channel: str, last_event_id: str | None = None) -> Subscription:
-        """A mailbox for the channel, pre-filled with events after last_event_id."""
+    async def open(
+        self, channel: str, last_event_id: str | None = None, rewrite: Rewrite | None = None
+    ) -> Subscription:
+        """A mailbox for the channel, pre-filled with events after last_event_id (passed
+        through `rewrite` first, when given)."""
         ...
 
     async def history(self, channel: str) -> list[Event]:

@@ -19,7 +19,7 @@ import orjson
 import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
-from townhall.live.broker import Event, LiveUnavailable
+from townhall.live.broker import Event, LiveUnavailable, Rewrite
 from townhall.live.subscription import LocalSubscribers, Subscription, event_key, is_event_id
 
 log = logging.getLogger("townhall.live")
@@ -75,7 +75,7 @@ class RedisBroker(LocalSubscribers):
         self._stream_prefix = f"{prefix}stream:"
         self._live_prefix = f"{prefix}live:"
         self._client: aioredis.Redis | None = None
-        self._publish_script = None
+        self._publish_script: Any = None
         self._subs: dict[str, set[Subscription]] = {}
         self._listener: asyncio.Task[None] | None = None
         self._pubsub: Any = None
@@ -119,12 +119,14 @@ class RedisBroker(LocalSubscribers):
         return await self._range(channel, "-")
 
     async def _range(self, channel: str, start: str) -> list[Event]:
-        rows = await self._redis().xrange(
+        rows: Any = await self._redis().xrange(
             self._stream_prefix + channel, min=start, max="+", count=REPLAY_MAX
         )
         return [_decode(rid.decode(), fields[b"e"]) for rid, fields in rows]
 
-    async def open(self, channel: str, last_event_id: str | None = None) -> Subscription:
+    async def open(
+        self, channel: str, last_event_id: str | None = None, rewrite: Rewrite | None = None
+    ) -> Subscription:
         """A mailbox for the channel, pre-filled with events after last_event_id."""
         sub = Subscription(channel, self._release)
         if self._closed:
@@ -138,6 +140,8 @@ class RedisBroker(LocalSubscribers):
         if last_event_id is not None:
             try:
                 missed = await self._range(channel, "(" + last_event_id)
+                if rewrite is not None and missed:
+                    missed = await rewrite(missed)
             except (RedisError, OSError):
                 sub.close()
                 raise LiveUnavailable("live updates are unavailable; try again shortly") from None
@@ -212,17 +216,24 @@ class RedisBroker(LocalSubscribers):
     async def _backfill(self) -> None:
         """Deliver what was published while the subscription was down.
 
-        Each channel resumes from its subscribers' last event; a subscriber that had
-        none yet resumes from the last event this process saw on any channel (stream
-        ids are Redis server time, so they compare across channels).
+        Each channel resumes after its subscribers' last event; a subscriber that had
+        none yet resumes from the millisecond of the last event this process saw on any
+        channel (stream ids are Redis server time, so their milliseconds compare across
+        channels, but each channel numbers its own events within a millisecond, so that
+        whole millisecond is read again; a mailbox drops what it already holds).
         """
-        mark = event_key(self._watermark) if self._watermark else None
+        fresh = f"{event_key(self._watermark)[0]}-0" if self._watermark else None
         for channel, subs in list(self._subs.items()):
-            keys = [k for k in (s.last_key or mark for s in subs) if k is not None]
-            if not keys:
+            starts: list[str] = []
+            for sub in subs:
+                if sub.last_key is not None:
+                    starts.append(f"({sub.last_key[0]}-{sub.last_key[1]}")
+                elif fresh is not None:
+                    starts.append(fresh)
+            if not starts:
                 continue
-            ms, seq = min(keys)
-            for event in await self._range(channel, f"({ms}-{seq}"):
+            start = min(starts, key=_start_key)
+            for event in await self._range(channel, start):
                 for sub in list(subs):
                     sub.push(event)
 
@@ -242,6 +253,12 @@ class RedisBroker(LocalSubscribers):
             self._client = None
 
 
+def _start_key(start: str) -> tuple[int, int, int]:
+    """Order XRANGE starts: earlier first, an inclusive one before an exclusive one."""
+    ms, seq = event_key(start.lstrip("("))
+    return ms, seq, 1 if start.startswith("(") else 0
+
+
 class RedisRateLimiter:
     """Fixed-window counters in Redis, so a limit holds across every instance."""
 
@@ -249,7 +266,7 @@ class RedisRateLimiter:
         self._url = url
         self._prefix = prefix
         self._client: aioredis.Redis | None = None
-        self._script = None
+        self._script: Any = None
 
     async def hit(self, key: str, *, limit: int, window: float) -> tuple[bool, int]:
         """Count one hit atomically; return (allowed, seconds until the window resets).
@@ -257,9 +274,7 @@ class RedisRateLimiter:
         When Redis is unreachable the hit is allowed (and logged): an outage of the
         limiter must not stop every reader from commenting.
         """
-        if self._client is None:
-            self._client = aioredis.from_url(self._url, health_check_interval=30)
-            self._script = self._client.register_script(_HIT)
+        self._connected()
         window_ms = max(1, int(window * 1000))
         try:
             count, ttl_ms = await self._script(keys=[self._prefix + key], args=[window_ms])
@@ -267,6 +282,33 @@ class RedisRateLimiter:
             log.warning("rate limit not checked for %s: %s", key.split(":", 1)[0], exc)
             return True, 0
         return int(count) <= limit, max(1, math.ceil(int(ttl_ms) / 1000))
+
+    def _connected(self) -> aioredis.Redis:
+        if self._client is None:
+            self._client = aioredis.from_url(self._url, health_check_interval=30)
+            self._script = self._client.register_script(_HIT)
+        return self._client
+
+    async def peek(self, key: str) -> tuple[int, int]:
+        """(hits in the key's live window, seconds until it resets); (0, 0) without one."""
+        try:
+            async with self._connected().pipeline(transaction=False) as pipe:
+                pipe.get(self._prefix + key)
+                pipe.pttl(self._prefix + key)
+                count, ttl_ms = await pipe.execute()
+        except RedisError as exc:
+            log.warning("rate limit not read for %s: %s", key.split(":", 1)[0], exc)
+            return 0, 0
+        if count is None or int(ttl_ms) <= 0:
+            return 0, 0
+        return int(count), max(1, math.ceil(int(ttl_ms) / 1000))
+
+    async def clear(self, key: str) -> None:
+        """Forget the key's window."""
+        try:
+            await self._connected().delete(self._prefix + key)
+        except RedisError as exc:
+            log.warning("rate limit not cleared for %s: %s", key.split(":", 1)[0], exc)
 
     async def close(self) -> None:
         """Drop the connections."""

@@ -92,14 +92,16 @@ class LiveStreams:
         self.draining = False
         self._hooked = False
 
-    def acquire(self, address: str) -> None:
-        """Count a new stream for this client address, or refuse it (429)."""
+    def acquire(self, address: str, limit: int | None = None) -> None:
+        """Count a new stream for this client address (or account key), or refuse it (429)."""
         if self.draining:
             raise ShuttingDown("this server is restarting; reconnect shortly")
+        cap = self.max_per_client if limit is None else limit
         count = self.per_client.get(address, 0)
-        if count >= self.max_per_client:
+        if count >= cap:
             raise TooManyStreams(
-                f"at most {self.max_per_client} live streams per client address",
+                f"at most {cap} live streams per "
+                + ("account" if limit is not None else "client address"),
                 retry_after=30,
             )
         self.per_client[address] = count + 1
@@ -202,9 +204,10 @@ class EventStream(Response):
             sub.close()
             streams.release(self.address)
 
-    def _frames(self, event: Event) -> bytes:
+    def _frames(self, first: Event) -> bytes:
         """This event and any queued behind it that the viewer may see, as one chunk."""
         frames = []
+        event: Event | None = first
         while event is not None:
             if visible(event, viewer_id=self.viewer_id, stream=self.stream):
                 frames.append(frame_for(self.sub.channel, event))

@@ -11,11 +11,13 @@ import re
 import time
 from collections import deque
 from collections.abc import AsyncIterator, Callable
+from typing import Any
 
+from townhall.domain.limits import EVENT_ID_PATTERN
 from townhall.live.broker import Event
 
 MAX_BACKLOG = 1000
-ID_PATTERN = r"^[0-9]{1,20}(-[0-9]{1,20})?$"
+ID_PATTERN = EVENT_ID_PATTERN
 _ID = re.compile(ID_PATTERN)
 
 
@@ -139,7 +141,9 @@ class LocalSubscribers:
 
     _subs: dict[str, set[Subscription]]
 
-    async def open(self, channel: str, last_event_id: str | None = None) -> Subscription:
+    async def open(
+        self, channel: str, last_event_id: str | None = None, rewrite: Any = None
+    ) -> Subscription:
         """A mailbox for the channel (the broker fills it)."""
         raise NotImplementedError
 

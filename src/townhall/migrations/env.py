@@ -30,7 +30,7 @@ def _run(connection) -> None:
 
 
 async def _online() -> None:
-    url = normalize_url(config.get_main_option("sqlalchemy.url"))
+    url = normalize_url(config.get_main_option("sqlalchemy.url") or "")
     engine = create_async_engine(url, poolclass=pool.NullPool)
     async with engine.connect() as conn:
         if conn.dialect.name == "sqlite":

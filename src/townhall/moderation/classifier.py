@@ -1,14 +1,15 @@
-"""A small linear toxicity classifier scored in pure Python.
+"""Small linear classifiers scored in pure Python: toxicity, hate and spam.
 
 The weights are learned offline by ``scripts/train_moderation_model.py`` and
 shipped as gzip-compressed JSON in ``moderation/data``; nothing is downloaded
 and scikit-learn is not needed at run time.
 
-Features are counted per occurrence: each word contributes its unigram and its
-in-word character 3-4-grams, each adjacent pair a bigram, and the sum of
-weights is divided by the square root of the feature count. Because a word's
-own features never depend on its neighbours, its weight sum is cached, so a
-comment costs about one dictionary lookup per word and one per word pair.
+Features are word unigrams and bigrams, counted per occurrence, with the sum of
+weights divided by the square root of the feature count. Links, e-mail
+addresses, handles, phone numbers and sums of money become marker words
+("xurlx", "xphonex"...), so the spam head learns their shape rather than any one
+address. Each head decides on its own ("either"): averaging a spam score with a
+toxicity score would drown both.
 """
 
 from __future__ import annotations
@@ -17,63 +18,60 @@ import gzip
 import json
 import math
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from dataclasses import dataclass
+from functools import cache
 from importlib import resources
 from itertools import pairwise
+from typing import Any
 
-from townhall.moderation.text import fold, squeeze, strip_urls
+from townhall.moderation.regex import linear
+from townhall.moderation.text import fold, squeeze
 
-MODEL_FILE = "toxicity_model.json.gz"
-_WORD = re.compile(r"[a-z0-9]+")
-# Santa's laugh ("ho ho ho") is not a slur.
-_LAUGH = re.compile(r"\bho(?:\W+ho){2,}\b")
+MODEL_FILE = "moderation_model.json.gz"
 # Long comments are scored on their head: enough to judge tone, and it keeps a
 # 5,000-character post from costing far more than a short one.
 MAX_CHARS = 2000
-SHORT_WORDS, LONG_WORDS = 25, 50
-_CACHE_SIZE = 50_000
+# One character class repeated cannot backtrack, and Python's engine splits a short
+# text into words far faster than a call into RE2 does.
+_WORD = re.compile(r"[a-z0-9]+")
+# Santa's laugh ("ho ho ho") is not a slur.
+_LAUGH = linear(r"\bho(?:\W+ho){2,}\b")
+_MARKED = (
+    (r"(?:https?://|www\.)\S+", " xurlx "),
+    (r"[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){0,5}\.[a-z]{2,24}", " xemailx "),
+    (
+        r"\b(?:[a-z0-9-]{1,63}\.){1,4}(?:com|net|org|info|biz|io|co|uk|ru|xyz|top|online|site"
+        r"|shop|store|club|live|app|bet|me|ly|tk|cn|de|fr|eu|us|ca|au|ie|in|link|win|vip)\b"
+        r"(?:/\S*)?",
+        " xurlx ",
+    ),
+    (r"(?:^|\s)@\w+", " xhandlex "),
+    (r"\+?\d[\d \-().]{8,16}\d", " xphonex "),
+    (r"[£$€]\s?\d[\d,.]*\s?[km]?\b|\b\d[\d,.]*\s?(?:quid|pounds|dollars|euros)\b", " xmoneyx "),
+)
+# One pass for every marker: the first alternative that matches at a place wins.
+_MARKERS = linear("|".join(f"({pattern})" for pattern, _ in _MARKED))
 
 
-def word_count(text: str) -> int:
-    """Whitespace-separated words in the scored part of a text."""
-    return len(text[:MAX_CHARS].split())
-
-
-def length_shift(words: int, full: float) -> float:
-    """Logit boost for long texts: none up to SHORT_WORDS, all of it from LONG_WORDS."""
-    if words <= SHORT_WORDS:
-        return 0.0
-    return full * min(1.0, (words - SHORT_WORDS) / (LONG_WORDS - SHORT_WORDS))
+def _marker(m: Any) -> str:
+    return next(_MARKED[i][1] for i in range(len(_MARKED)) if m.group(i + 1) is not None)
 
 
 def words_of(text: str) -> list[str]:
-    """The folded words the model sees."""
-    folded = squeeze(strip_urls(fold(text[:MAX_CHARS]))).replace("'", "").replace("’", "")
-    return _WORD.findall(_LAUGH.sub(" ", folded))
-
-
-@lru_cache(maxsize=_CACHE_SIZE)
-def word_features(word: str) -> tuple[str, ...]:
-    """A word's unigram and its character 3-4-grams (with word-boundary padding)."""
-    padded = " " + word + " "
-    grams = ["c" + padded[i : i + n] for n in (3, 4) for i in range(len(padded) - n + 1)]
-    return ("w" + word, *grams)
-
-
-def pair_features(words: list[str]) -> Iterator[str]:
-    """Bigram features of adjacent words."""
-    for prev, word in pairwise(words):
-        yield "b" + prev + " " + word
+    """The folded words the model sees, markers included."""
+    folded = squeeze(fold(text[:MAX_CHARS]))
+    if "." in folded or "@" in folded or any(c.isdigit() for c in folded):
+        folded = _MARKERS.sub(_marker, folded)
+    folded = folded.replace("'", "").replace("’", "")
+    if "ho" in folded:
+        folded = _LAUGH.sub(" ", folded)
+    return _WORD.findall(folded)
 
 
 def features(text: str) -> list[str]:
     """Every feature occurrence of a text (the training script counts them)."""
     words = words_of(text)
-    out = [f for word in words for f in word_features(word)]
-    out.extend(pair_features(words))
-    return out
+    return [*("w" + w for w in words), *("b" + a + " " + b for a, b in pairwise(words))]
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,81 +80,90 @@ class LinearHead:
 
     bias: float
     weights: dict[str, float]
-    _per_word: dict[str, tuple[float, int]] = field(default_factory=dict, compare=False)
-
-    def _word(self, word: str) -> tuple[float, int]:
-        """(weight sum, feature count) of one word, cached."""
-        found = self._per_word.get(word)
-        if found is None:
-            feats = word_features(word)
-            get = self.weights.get
-            found = (sum(get(f, 0.0) for f in feats), len(feats))
-            if len(self._per_word) > _CACHE_SIZE:
-                self._per_word.clear()
-            self._per_word[word] = found
-        return found
+    threshold: float = 0.5  # the hold threshold chosen on the dev data
 
     def logit(self, words: list[str]) -> float:
         """Raw score of a word sequence."""
-        total, count = 0.0, 0
-        for word in words:
-            s, n = self._word(word)
-            total += s
-            count += n
+        if not words:
+            return self.bias
         get = self.weights.get
-        for pair in pair_features(words):
-            total += get(pair, 0.0)
-            count += 1
-        return self.bias + (total / math.sqrt(count) if count else 0.0)
+        total = sum(get("w" + w, 0.0) for w in words)
+        total += sum(get("b" + a + " " + b, 0.0) for a, b in pairwise(words))
+        return self.bias + total / math.sqrt(2 * len(words) - 1)
 
-    def probability(self, words: list[str], shift: float = 0.0) -> float:
-        """Probability of the positive class, logit shifted by ``shift``."""
-        z = self.logit(words) + shift
+    def probability(self, words: list[str]) -> float:
+        """Probability of the positive class."""
+        z = self.logit(words)
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+    def strongest(self, words: list[str]) -> int | None:
+        """Index of the word whose unigram and bigrams push the score up most."""
+        if not words:
+            return None
+        get = self.weights.get
+        pushes = [get("w" + w, 0.0) for w in words]
+        for i, (a, b) in enumerate(pairwise(words)):
+            weight = get("b" + a + " " + b, 0.0)
+            pushes[i] += weight / 2
+            pushes[i + 1] += weight / 2
+        best = max(range(len(words)), key=pushes.__getitem__)
+        return best if pushes[best] > 0 else None
 
 
 @dataclass(frozen=True, slots=True)
 class Prediction:
-    """Classifier output: overall toxicity and how much of it looks like hate speech."""
+    """Classifier output: toxicity, how much of it looks like hate speech, and spam."""
 
     toxicity: float
     hate: float
+    spam: float
 
 
 @dataclass(frozen=True, slots=True)
-class ToxicityModel:
-    """Toxicity head plus a hate-speech head that picks the guideline."""
+class Model:
+    """Toxicity head, a hate head that picks the guideline, and a separate spam head."""
 
     toxic: LinearHead
     hate: LinearHead
+    spam: LinearHead
     meta: dict[str, object]
-    shift: float = 0.0
 
     def predict(self, text: str) -> Prediction:
-        """Score one comment with both heads."""
-        score, words = self.toxicity(text)
-        return Prediction(toxicity=score, hate=self.hate.probability(words))
-
-    def toxicity(self, text: str) -> tuple[float, list[str]]:
-        """Toxicity alone, plus the words so the hate head can reuse them."""
+        """Score one comment with every head."""
         words = words_of(text)
-        shift = length_shift(word_count(text), self.shift)
-        return self.toxic.probability(words, shift), words
+        return Prediction(
+            toxicity=self.toxic.probability(words),
+            hate=self.hate.probability(words),
+            spam=self.spam.probability(words),
+        )
 
     @classmethod
-    def from_dict(cls, data: dict) -> ToxicityModel:
+    def from_dict(cls, data: dict) -> Model:
         """Build a model from its exported JSON form."""
-        heads = data["heads"]
-        return cls(
-            toxic=LinearHead(float(heads["toxic"]["bias"]), heads["toxic"]["weights"]),
-            hate=LinearHead(float(heads["hate"]["bias"]), heads["hate"]["weights"]),
-            meta=data.get("meta", {}),
-            shift=float(data.get("length_shift", 0.0)),
-        )
+        heads = {
+            name: LinearHead(
+                float(head["bias"]), head["weights"], float(head.get("threshold", 0.5))
+            )
+            for name, head in data["heads"].items()
+        }
+        return cls(heads["toxic"], heads["hate"], heads["spam"], data.get("meta", {}))
 
 
 @cache
-def load_model() -> ToxicityModel:
+def load_model() -> Model:
     """Load the shipped model once per process."""
     blob = resources.files("townhall.moderation").joinpath("data", MODEL_FILE).read_bytes()
-    return ToxicityModel.from_dict(json.loads(gzip.decompress(blob)))
+    return Model.from_dict(json.loads(gzip.decompress(blob)))
+
+
+def word_span(text: str, words: list[str], index: int) -> tuple[int, int] | None:
+    """Where the ``index``-th model word sits in ``text`` (the sentence around it)."""
+    folded = fold(text[:MAX_CHARS])
+    word = words[index]
+    nth = words[:index].count(word)
+    start = -1
+    for _ in range(nth + 1):
+        start = folded.find(word, start + 1)
+        if start < 0:
+            return None
+    return start, start + len(word)

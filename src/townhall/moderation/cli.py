@@ -37,6 +37,7 @@ def moderate_one(text: str, name: str | None, rules: Rules) -> dict[str, object]
         "action": str(result.action),
         "guideline": result.guideline,
         "reason": result.reason,
+        "span": list(result.deciding.span) if result.deciding and result.deciding.span else None,
         "score": None if score is None else round(score, 4),
         "findings": result.to_json(),
     }

@@ -19,6 +19,7 @@ import threading
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
+from typing import Any
 
 from townhall import i18n
 from townhall.moderation.rules import Rules
@@ -52,8 +53,6 @@ _ALIASES = {
 # Checks that judge structure rather than words: they work the same in every language.
 LANGUAGE_FREE = frozenset(
     {
-        "private_info",
-        "impersonation",
         "link_limit",
         "repeated_text",
         "burst_posting",
@@ -63,16 +62,26 @@ LANGUAGE_FREE = frozenset(
         "language_words",
     }
 )
+# Checks that work in every language on what they find by its shape (phone numbers, e-mail
+# and bank details, names that look like staff) and also read English wording ("his
+# mobile is", "I am the moderator").
+ENGLISH_WORDING = frozenset({"private_info", "impersonation"})
 _LOCK = threading.Lock()
 
 
 @cache
-def _identifier():
-    # Loading unpacks the model (about 1.7 s); the pipeline's warm-up does it at start.
+def _identifier() -> Any:
+    # Loading unpacks the model (about 1.5 s): load_detector() does it before a review's
+    # time budget starts, never inside it.
     with _LOCK:
         from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
         return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+def load_detector() -> None:
+    """Load the language model now, so that no comment's review pays for it."""
+    _identifier()
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,15 +127,15 @@ def detect(text: str, site_language: str = ENGLISH) -> Detected:
     ranked = _identifier().rank(sample)[:3]
     best, confidence = _code(ranked[0][0]), float(ranked[0][1])
     if confidence >= CONFIDENT:
-        lists = (best,) if best in WORD_LISTS and best != ENGLISH else ()
+        own: tuple[str, ...] = (best,) if best in WORD_LISTS and best != ENGLISH else ()
         if best not in WORD_LISTS and sum(c.isalpha() for c in sample) < MIN_LETTERS_FOR_OTHER:
             return Detected(None, confidence, fallback)
-        return Detected(best, confidence, lists)
+        return Detected(best, confidence, own)
     likely = [_code(tag) for tag, p in ranked if p >= CANDIDATE]
-    lists = tuple(
+    candidates = tuple(
         dict.fromkeys(c for c in (*fallback, *likely) if c in WORD_LISTS and c != ENGLISH)
     )
-    return Detected(best, confidence, lists)
+    return Detected(best, confidence, candidates)
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,18 +201,19 @@ def coverage(rules: Rules) -> dict[str, object]:
     """Which checks cover which language (for the dashboard and the docs)."""
     from townhall.moderation.pipeline import CHECKS
 
-    checks = []
+    checks: list[dict[str, object]] = []
     for check in CHECKS:
         name = check.__name__
+        wording: list[str] | None = None
         if name == "language_words":
             languages: list[str] | str = [c for c in WORD_LISTS if c != ENGLISH]
-        elif name in ("banned_words", "suspect_words"):
-            languages = [ENGLISH]
         elif name in LANGUAGE_FREE:
             languages = "all"
+        elif name in ENGLISH_WORDING:
+            languages, wording = "all", [ENGLISH]
         else:
             languages = [ENGLISH]
-        checks.append({"check": name, "languages": languages})
+        checks.append({"check": name, "languages": languages, "wording": wording})
     return {
         "checks": checks,
         "word_lists": list(WORD_LISTS),

@@ -20,19 +20,27 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from townhall.moderation.budget import OutOfTime, cpu_budget
 from townhall.moderation.checks.group_attacks import group_attacks
+from townhall.moderation.checks.identity_hate import identity_hate
 from townhall.moderation.checks.impersonation import impersonation, poses_as
+from townhall.moderation.checks.incitement import incitement
 from townhall.moderation.checks.insults import insults
 from townhall.moderation.checks.language import language_words, other_language
 from townhall.moderation.checks.private_info import private_info
-from townhall.moderation.checks.spam import burst_posting, link_limit, repeated_text
+from townhall.moderation.checks.promotion import _intent, promotion, spam_model
+from townhall.moderation.checks.put_downs import put_downs
+from townhall.moderation.checks.spam import _shingles, burst_posting, link_limit, repeated_text
 from townhall.moderation.checks.threats import threats
-from townhall.moderation.checks.toxicity import toxicity
+from townhall.moderation.checks.toxicity import model_words, toxicity
 from townhall.moderation.checks.trust import new_user, premoderated_story
-from townhall.moderation.checks.word_lists import banned_words, lists, suspect_words
+from townhall.moderation.checks.word_lists import _hits, banned_words, lists, suspect_words
+from townhall.moderation.classifier import load_model
 from townhall.moderation.findings import Action, Finding, Review, Submission
+from townhall.moderation.language import detect, load_detector
 from townhall.moderation.rules import Rules
-from townhall.moderation.words import normal_word, parse_entry
+from townhall.moderation.text import _fold_origins, words_in
+from townhall.moderation.words import _prepared, normal_word, parse_entry
 
 __all__ = [
     "CHECKS",
@@ -54,11 +62,16 @@ CHECKS: tuple[Check, ...] = (
     language_words,
     group_attacks,
     threats,
+    incitement,
     insults,
+    put_downs,
+    identity_hate,
     toxicity,
     private_info,
     impersonation,
     link_limit,
+    promotion,
+    spam_model,
     repeated_text,
     burst_posting,
     premoderated_story,
@@ -66,6 +79,9 @@ CHECKS: tuple[Check, ...] = (
     new_user,  # last: holds whatever the others let through
 )
 
+# CPU time one review may take. A typical comment needs well under a millisecond and
+# the longest allowed one a few; a review that needs more is held for a moderator.
+REVIEW_BUDGET_SECONDS = 0.25
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _TRAILING_DIGITS = re.compile(r"(?<=[A-Za-z])\d+\b")
 
@@ -75,10 +91,63 @@ def warm_up(rules: Rules | None = None) -> None:
     review(Submission(body="warm-up", rules=rules or Rules()))
 
 
-def review(sub: Submission) -> Review:
-    """Run every check on a submission; the strictest finding decides."""
-    findings = tuple(f for check in CHECKS if (f := check(sub)) is not None)
-    return Review.of(findings)
+def _loaded(rules: Rules) -> None:
+    load_model()
+    load_detector()
+    lists(rules)
+    if rules not in _WARM:
+        if len(_WARM) > 64:
+            _WARM.clear()
+        _WARM.add(rules)
+        for check in CHECKS:
+            check(Submission(body="Warm-up 020 7946 0000 x@example.com 1 High Street", rules=rules))
+
+
+_WARM: set[Rules] = set()
+
+
+def clear_caches() -> None:
+    """Forget per-text results (word matches, folded forms), e.g. to measure a cold review."""
+    for cached in (
+        _hits,
+        _prepared,
+        words_in,
+        model_words,
+        _intent,
+        _fold_origins,
+        _shingles,
+        detect,
+    ):
+        cached.cache_clear()
+    for word_list in lists(Rules()):
+        word_list._memo.clear()
+
+
+def review(sub: Submission, *, budget: float = REVIEW_BUDGET_SECONDS) -> Review:
+    """Run every check on a submission; the strictest finding decides.
+
+    A review that runs out of its CPU budget holds the comment for a moderator.
+    """
+    # One-time loading (the model, a site's word lists, phone metadata) is not the
+    # comment's cost: it happens before the clock starts.
+    _loaded(sub.rules)
+    findings: list[Finding] = []
+    try:
+        with cpu_budget(budget) as deadline:
+            for check in CHECKS:
+                found = check(sub)
+                if found is not None:
+                    findings.append(found)
+                deadline.check()
+    except OutOfTime:
+        findings.append(
+            Finding.hold(
+                "trust",
+                f"the automatic review ran out of its {budget * 1000:.0f} ms budget",
+                kind="an automatic review that ran out of time",
+            )
+        )
+    return Review.of(tuple(findings))
 
 
 def name_problem(name: str, rules: Rules) -> str | None:

@@ -7,6 +7,9 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
+
+from townhall.moderation.regex import linear
 
 # Characters people swap for letters to dodge filters ("$h1t", "@ss", "5hit").
 LEET = str.maketrans(
@@ -148,7 +151,7 @@ class Phrase:
     """A phrase pattern, only tried on texts that hold one of its key words."""
 
     keys: frozenset[str]
-    regex: re.Pattern[str]
+    regex: Any  # re.Pattern or an RE2 pattern
 
 
 def phrases(*pairs: tuple[str, str]) -> tuple[Phrase, ...]:
@@ -156,9 +159,50 @@ def phrases(*pairs: tuple[str, str]) -> tuple[Phrase, ...]:
     return tuple(Phrase(trigger_words(keys), re.compile(pattern)) for keys, pattern in pairs)
 
 
-def find_phrases(items: tuple[Phrase, ...], folded: str) -> Iterator[re.Match[str]]:
+def linear_phrases(*pairs: tuple[str, str]) -> tuple[Phrase, ...]:
+    """Like ``phrases``, compiled with RE2 (linear time; no lookarounds)."""
+    return tuple(Phrase(trigger_words(keys), linear(pattern)) for keys, pattern in pairs)
+
+
+def find_phrases(items: tuple[Phrase, ...], folded: str) -> Iterator[Any]:
     """Matches of the phrases whose key words occur in the folded text."""
     words = words_in(folded)
     for item in items:
         if not item.keys.isdisjoint(words):
             yield from item.regex.finditer(folded)
+
+
+@lru_cache(maxsize=64)
+def _fold_origins(text: str) -> tuple[int, ...] | None:
+    """For each character of ``fold(text)``, the index it came from; None when they align."""
+    if text.isascii():
+        return None  # ASCII folds character for character
+    origins: list[int] = []
+    for i, char in enumerate(text):
+        origins.extend([i] * len(fold(char)))
+    return tuple(origins)
+
+
+def origin_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Map a span of ``fold(text)`` back to the text as written."""
+    origins = _fold_origins(text)
+    if origins is None or not origins:
+        return start, end
+    start = min(start, len(origins) - 1)
+    last = min(max(end - 1, start), len(origins) - 1)
+    return origins[start], origins[last] + 1
+
+
+_SENTENCE_END = ".!?\n"
+
+
+def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
+    """The sentence of ``text`` holding the span, without its surrounding spaces."""
+    left = max(text.rfind(c, 0, start) for c in _SENTENCE_END) + 1
+    ends = [i for c in _SENTENCE_END if (i := text.find(c, end)) >= 0]
+    right = min(ends) + 1 if ends else len(text)
+    while left < right and text[left].isspace():
+        left += 1
+    while right > left and text[right - 1].isspace():
+        right -= 1
+    return left, right

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 
+from townhall.moderation.regex import linear
 from townhall.moderation.text import LEET, fold
 
 GUIDELINES = ("swearing", "abuse", "discrimination")
@@ -24,7 +25,13 @@ DEFAULT_GUIDELINE = "swearing"
 # also tried on their own, so "knee-jerk" is seen as "knee" and "jerk" too.
 _TOKEN = re.compile(r"[\w$@!|*]+(?:[.\-_'’][\w$@!|*]+)*")
 # Three or more single characters separated by spaces or punctuation: "f u c k".
-_SPELLED = re.compile(r"(?<![\w$@*])(?:[\w$@!*][\s.\-_,+]{1,3}){2,}[\w$@!*](?![\w$@*])")
+# A letter and a separator never share a character (an underscore is only ever a
+# separator), so each text splits one way only; RE2 keeps it linear whatever the input.
+# The boundary before the run is matched (RE2 has no lookbehind); the one after it
+# is checked by ``_spelled_runs``.
+_SPELLED = linear(r"(?:^|[^\pL\pN_$@*])((?:[\pL\pN$@!*][\s.\-_,+]{1,3}){2,}[\pL\pN$@!*])")
+_SPELL_SEPARATORS = " \t\n\r\f\v.-_,+"
+_WORDLIKE = "$@*_"
 _INNER = re.compile(r"[.\-_'’]")
 _CENSORED = re.compile(r"[a-z$@]\*{2,}", re.IGNORECASE)  # "f***", "$***"
 _DASHED = re.compile(r"(?<![\w$@*])([a-z$@]{1,3})(-{2,})([a-z]{0,4})(?![\w*])")
@@ -32,6 +39,9 @@ _CONTRACTION = re.compile(r"(?<=\w)['’](?:re|ve|ll|d|m|s)$", re.IGNORECASE)
 _EDGE = "!|.*"  # leetspeak only inside a word: "idiot!" is not "idioti"
 _SUFFIXES = ("s", "es")
 _MEMO_SIZE = 50_000
+# Hits looked at per text: a decision needs a few, and each costs a pass over the text
+# (quotes, cue words), so a wall of one word must not cost a pass per word.
+MAX_HITS = 20
 # Words that, shortly before a slur, show it is being quoted or discussed.
 _MENTION_CUES = frozenset(
     "word words term slur slurs called calling call label labelled labeled "
@@ -106,6 +116,9 @@ class Hit:
     is_quoted: bool
     # Said of the writer ("I feel dumb") or reported ("he called me a liar").
     about_self: bool = False
+    # Where it is in the folded text.
+    start: int = 0
+    end: int = 0
 
 
 def parse_entry(raw: str, default: str = DEFAULT_GUIDELINE) -> Entry | None:
@@ -152,9 +165,24 @@ def _tokens(folded: str) -> list[tuple[str, int, int, bool]]:
             for piece in _INNER.split(raw):
                 if piece:
                     out.append((piece, m.start(), m.end(), False))
+    for run, start, end in _spelled_runs(folded):
+        joined = "".join(c for c in run if c not in _SPELL_SEPARATORS)
+        out.append((joined, start, end, False))
+    return out
+
+
+def _spelled_runs(folded: str) -> list[tuple[str, int, int]]:
+    """Letters spelled out one by one, not glued to a word after them ("f u c k")."""
+    out = []
     for m in _SPELLED.finditer(folded):
-        joined = re.sub(r"[\s.\-_,+]", "", m.group())
-        out.append((joined, m.start(), m.end(), False))
+        run, start, end = m.group(1), m.start(1), m.end(1)
+        if end < len(folded) and (folded[end].isalnum() or folded[end] in _WORDLIKE):
+            # "f u c ks": the last letter starts a word, so the run ends one letter earlier.
+            run = run[:-1].rstrip(_SPELL_SEPARATORS)
+            end = start + len(run)
+            if sum(c not in _SPELL_SEPARATORS for c in run) < 3:
+                continue
+        out.append((run, start, end))
     return out
 
 
@@ -261,11 +289,15 @@ class WordList:
         hits: list[Hit] = []
         seen: set[tuple[str, int]] = set()
         primary: list[tuple[str, int]] = []
+        ends: list[int] = []
         for cand, start, end, is_primary, word in tokens:
             if is_primary:
                 primary.append((word, start))
+                ends.append(end)
             if not word:
                 continue
+            if len(hits) >= MAX_HITS:
+                continue  # enough to decide; each hit costs a look at its context
             entry = self._match(word)
             if entry is not None and (entry.text, start) not in seen:
                 seen.add((entry.text, start))
@@ -276,6 +308,8 @@ class WordList:
                         cand,
                         _is_quoted(folded, start, end),
                         bool(_ABOUT_SELF.search(folded, max(0, start - 40), start)),
+                        start,
+                        end,
                     )
                 )
         if self.phrases:
@@ -287,7 +321,25 @@ class WordList:
                 for first in starts:
                     for entry in self.phrase_starts[first]:
                         if " " + entry.key + " " in stream:
-                            hits.append(Hit(entry.text, entry.guideline, entry.text, False))
+                            n = entry.key.count(" ") + 1
+                            i = next(
+                                (
+                                    i
+                                    for i in range(len(keys) - n + 1)
+                                    if " ".join(keys[i : i + n]) == entry.key
+                                ),
+                                0,
+                            )
+                            hits.append(
+                                Hit(
+                                    entry.text,
+                                    entry.guideline,
+                                    entry.text,
+                                    False,
+                                    start=primary[i][1],
+                                    end=ends[i + n - 1],
+                                )
+                            )
         if hits:
             hits = [_with_cue(h, primary) for h in hits]
         return hits
@@ -309,7 +361,8 @@ def _prepared(
     text: str, allowed: re.Pattern[str] | None
 ) -> tuple[str, tuple[tuple[str, int, int, bool, str], ...]]:
     """Folded text and its tokens, shared by the banned and suspect lists of one review."""
-    folded = fold(text)
+    # "f#ck": a hash hides a letter as a star does (a leading one is a hashtag).
+    folded = fold(text).replace("#", "*") if "#" in text else fold(text)
     if allowed is not None:
         folded = allowed.sub(lambda m: " " * len(m.group()), folded)
     if "--" in folded:

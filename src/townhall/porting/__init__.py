@@ -43,14 +43,20 @@ def _run(args: argparse.Namespace, job):
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    """Import a foreign export file."""
+    """Import a foreign export file; a file that cannot be read changes nothing."""
     from townhall.porting.importer import import_comments
-    from townhall.porting.readers import READERS
+    from townhall.porting.readers import READERS, UNREADABLE
 
     if not args.path.is_file():
         print(f"townhall: no such file: {args.path}", file=sys.stderr)
         return 2
-    items = list(READERS[args.format](args.path))
+    try:
+        items = list(READERS[args.format](args.path))
+    except UNREADABLE as exc:
+        # One line, no traceback: the file is the user's, not a bug of ours.
+        reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        print(f"townhall: cannot import {args.path} as {args.format}: {reason}", file=sys.stderr)
+        return 2
     report = _run(args, lambda ctx: import_comments(ctx, items, args.format))
     print(
         f"imported {report.comments} comments, {report.users} users, {report.stories} "
@@ -58,6 +64,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     )
     for problem in report.problems[:20]:
         print(f"  skipped: {problem}")
+    for old, new in report.renamed:
+        print(f'  renamed: "{old}" → "{new}" (reserved for staff or the publisher, or profane)')
     return 0
 
 

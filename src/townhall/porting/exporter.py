@@ -46,7 +46,12 @@ async def export_comments(ctx: Context, out: TextIO, story_key: str | None = Non
                         "story_url": m["story_url"],
                         "story_title": m["story_title"],
                         "stream": m["stream"],
-                        "status": m["status"],
+                        # A shadow-banned author's comment was never public: say so,
+                        # so that no consumer of the file publishes it.
+                        "status": "shadowed"
+                        if m["is_shadowed"] and m["status"] == "published"
+                        else m["status"],
+                        "is_shadowed": bool(m["is_shadowed"]),
                         "body": m["body"],
                         "author": {
                             "id": m["author_id"],

@@ -6,11 +6,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from townhall.auth import names
-from townhall.domain.models import Status
+from townhall.auth.tokens import imported_identity
+from townhall.domain.changes import StoryChanged
+from townhall.domain.limits import BODY_MAX, STORY_KEY_MAX
+from townhall.domain.models import Comment, Status, Story
+from townhall.domain.site import SiteConfig
 from townhall.errors import NameInvalid
 from townhall.porting.model import ImportedComment
+from townhall.services.accounts import name_rule_problem
 from townhall.services.context import DEFAULT_SITE, Context
-from townhall.storage.sql.tx import Tx
+from townhall.storage.protocols import Stores
 
 
 @dataclass
@@ -22,20 +27,26 @@ class ImportReport:
     comments: int = 0
     skipped: int = 0
     problems: list[str] = field(default_factory=list)
+    renamed: list[tuple[str, str]] = field(default_factory=list)  # (old name, new name)
 
 
 async def _user_for(
-    tx: Tx, item: ImportedComment, source: str, cache: dict[str, int], report: ImportReport
+    tx: Stores,
+    item: ImportedComment,
+    source: str,
+    cache: dict[str, int],
+    report: ImportReport,
+    site: SiteConfig,
 ) -> int:
     ident = (
         (item.author_email or "").strip().lower() or (item.author_name or "").strip() or "anonymous"
     )
-    sub = f"import:{source}:{ident}"[:255]
+    sub = imported_identity(source, ident)
     if sub in cache:
         return cache[sub]
     user = await tx.users.by_sso(DEFAULT_SITE, sub)
     if user is None:
-        name, key = await _free_name(tx, item.author_name)
+        name, key = await _free_name(tx, item.author_name, site, report)
         user = await tx.users.add(
             site_id=DEFAULT_SITE,
             sso_sub=sub,
@@ -51,16 +62,33 @@ async def _user_for(
     return user.id
 
 
-async def _free_name(tx: Tx, raw: str | None) -> tuple[str | None, str | None]:
-    """The author's old name if it passes the rules, made unique with a number if needed."""
+RENAMED = "Imported reader"
+
+
+async def _free_name(
+    tx: Stores, raw: str | None, site: SiteConfig, report: ImportReport
+) -> tuple[str | None, str | None]:
+    """The author's old name if it passes the rules, made unique with a number if needed.
+
+    A name the site would refuse today (reserved for staff or the publisher, or
+    profane) is replaced with a neutral one, and the change is reported.
+    """
     try:
         base = names.clean_name(raw or "")
     except NameInvalid:
         return None, None
-    for n in range(0, 50):
-        candidate = base if n == 0 else f"{base[:26]} {n + 1}"
-        key = names.skeleton(candidate)
+    refused = name_rule_problem(base, site) is not None
+    if refused:
+        base = RENAMED
+    for n in range(0, 1000):
+        if refused:
+            candidate = f"{RENAMED} {n + 1}"
+        else:
+            candidate = base if n == 0 else f"{base[:26]} {n + 1}"
+        key = names.name_key(candidate)
         if not await tx.users.name_key_taken(DEFAULT_SITE, key, None):
+            if refused:
+                report.renamed.append((raw or "", candidate))
             return candidate, key
     return None, None
 
@@ -74,11 +102,13 @@ async def import_comments(
     through pre-moderation again.
     """
     report = ImportReport()
+    site = await ctx.site(DEFAULT_SITE)
     ordered = sorted(items, key=lambda c: (c.created_at, c.source_id))
-    by_source: dict[str, object] = {}
+    by_source: dict[str, Comment] = {}
     users: dict[str, int] = {}
     async with ctx.write() as tx:
         stories: dict[str, int] = {}
+        touched: dict[int, Story] = {}
         for item in ordered:
             if not item.story_key:
                 report.skipped += 1
@@ -91,17 +121,19 @@ async def import_comments(
                 report.skipped += 1
                 continue
             if item.story_key not in stories:
-                before = await tx.stories.by_key(DEFAULT_SITE, item.story_key[:255])
+                key = item.story_key[:STORY_KEY_MAX]
+                before = await tx.stories.by_key(DEFAULT_SITE, key)
                 story = await tx.stories.get_or_create(
                     DEFAULT_SITE,
-                    item.story_key[:255],
+                    key,
                     url=item.story_url,
                     title=item.story_title,
                     now=item.created_at,
                 )
                 stories[item.story_key] = story.id
+                touched[story.id] = story
                 report.stories += before is None
-            author_id = await _user_for(tx, item, source, users, report)
+            author_id = await _user_for(tx, item, source, users, report, site)
             parent = by_source.get(item.parent_source_id) if item.parent_source_id else None
             if parent is not None and parent.story_id != stories[item.story_key]:
                 parent = None
@@ -115,7 +147,7 @@ async def import_comments(
                     "root_id": (parent.root_id or parent.id) if parent else None,
                     "depth": parent.depth + 1 if parent else 0,
                     "author_id": author_id,
-                    "body": "" if deleted else item.body[:20_000],
+                    "body": "" if deleted else item.body[:BODY_MAX],
                     "status": item.status.value,
                     "created_at": item.created_at,
                     "deleted_at": item.created_at if deleted else None,
@@ -145,6 +177,7 @@ async def import_comments(
             },
             now=ctx.clock(),
         )
-    if ctx.cache is not None:
-        ctx.cache.invalidate_all_soon()  # imported comments may land on cached stories
+        # Running servers drop cached pages of these stories and update live counts.
+        for story in touched.values():
+            tx.record(StoryChanged(story, comments_changed=True))
     return report

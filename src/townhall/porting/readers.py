@@ -6,7 +6,7 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
-from defusedxml import ElementTree
+from defusedxml import DefusedXmlException, ElementTree
 
 from townhall.domain.models import Status
 from townhall.porting.model import ImportedComment, html_to_text, parse_time
@@ -142,3 +142,13 @@ def read_isso(path: Path) -> Iterator[ImportedComment]:
 
 
 READERS = {"disqus": read_disqus, "wxr": read_wxr, "isso": read_isso}
+# What a damaged or foreign file raises while read (nothing is written by then).
+UNREADABLE = (
+    sqlite3.DatabaseError,
+    ElementTree.ParseError,
+    DefusedXmlException,
+    ValueError,
+    TypeError,
+    OverflowError,
+    UnicodeError,
+)

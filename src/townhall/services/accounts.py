@@ -3,24 +3,29 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from dataclasses import replace
+from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
-from townhall.auth import names
+from townhall.auth import names, throttle
 from townhall.auth.passwords import check_password_rules, hash_password, verify_password
-from townhall.auth.tokens import hash_token, new_session_token, verify_sso_token
-from townhall.domain.models import Role, User
+from townhall.auth.tokens import hash_token, new_session_token, sso_identity, verify_sso_token
+from townhall.domain.changes import SiteChanged
+from townhall.domain.models import Role, User, UserState
+from townhall.domain.site import SiteConfig
 from townhall.errors import (
-    EmailTaken,
+    Banned,
     Forbidden,
     InvalidCredentials,
     NameInvalid,
+    Suspended,
     ValidationFailed,
 )
-from townhall.ratelimit import enforce
+from townhall.ratelimit import REGISTRATIONS_PER_ADDRESS, enforce
 from townhall.services.context import DEFAULT_SITE, Context
-from townhall.storage.sql.tx import Tx
+from townhall.storage.protocols import Stores
 
 _EMAIL = re.compile(r"^[^@\s<>\"']{1,64}@[^@\s<>\"']+\.[^@\s<>\"']{2,}$")
 
@@ -33,7 +38,7 @@ def normalize_email(email: str) -> str:
     return email.lower()
 
 
-async def _new_session(ctx: Context, tx: Tx, user: User) -> str:
+async def _new_session(ctx: Context, tx: Stores, user: User) -> str:
     token, digest = new_session_token()
     now = ctx.clock()
     await tx.users.add_session(
@@ -51,7 +56,8 @@ async def sso_sign_in(ctx: Context, token: str, *, site_id: str = DEFAULT_SITE) 
     claims = verify_sso_token(token, secrets_=list(site.sso_secrets), audience=site_id)
     now = ctx.clock()
     async with ctx.write() as tx:
-        user = await tx.users.by_sso(site_id, claims.sub)
+        identity = sso_identity(claims.sub)
+        user = await tx.users.by_sso(site_id, identity)
         if user is None:
             email_key = None
             if claims.email:
@@ -63,7 +69,7 @@ async def sso_sign_in(ctx: Context, token: str, *, site_id: str = DEFAULT_SITE) 
                     email_key = None  # a local account owns it; don't merge silently
             user = await tx.users.add(
                 site_id=site_id,
-                sso_sub=claims.sub,
+                sso_sub=identity,
                 email=claims.email,
                 email_key=email_key,
                 is_premium=claims.premium,
@@ -78,13 +84,19 @@ async def sso_sign_in(ctx: Context, token: str, *, site_id: str = DEFAULT_SITE) 
     return session, user
 
 
-async def _try_claim_name(ctx: Context, tx: Tx, user: User, raw: str, publisher: str) -> User:
+async def _try_claim_name(ctx: Context, tx: Stores, user: User, raw: str, publisher: str) -> User:
     """Adopt the publisher's display name when it passes every rule; else leave it unset."""
     try:
         name, key = await _checked_name(ctx, tx, user, raw, publisher)
     except NameInvalid:
         return user
     return await tx.users.update(user.id, name=name, name_key=key)
+
+
+REGISTERED = (
+    "If this e-mail address can be used, its account is ready: sign in with the address "
+    "and your password."
+)
 
 
 async def register(
@@ -95,29 +107,36 @@ async def register(
     name: str | None = None,
     site_id: str = DEFAULT_SITE,
     client: str = "",
-) -> tuple[str, User]:
-    """Create a local account (argon2 hash) and sign it in."""
+) -> None:
+    """Create a local account (argon2 hash); the client signs in next.
+
+    An address that already has an account gets the same answer, after the same
+    work (the hash is computed either way), and nothing changes: the answer must not
+    tell anyone which addresses have accounts. (Once mail exists, its owner is told.)
+    """
     site = await ctx.site(site_id)
     if not site.local_accounts:
         raise Forbidden("this site uses its own sign-in; local accounts are off")
     await enforce(
         ctx.limiter,
         f"register:{client}",
-        limit=10,
-        window=3600,
+        limit=REGISTRATIONS_PER_ADDRESS.limit,
+        window=REGISTRATIONS_PER_ADDRESS.window,
         message="too many registrations; try again in {seconds} seconds",
     )
     email_key = normalize_email(email)
     check_password_rules(password)
     digest = hash_password(password)
-    async with ctx.write() as tx:
-        if await tx.users.by_email(site_id, email_key):
-            raise EmailTaken("an account with this e-mail already exists")
-        values = {}
-        if name:
-            values["name"], values["name_key"] = await _checked_name(ctx, tx, None, name, site.name)
-        try:
-            user = await tx.users.add(
+    try:
+        async with ctx.write() as tx:
+            values: dict[str, str] = {}
+            if name:
+                values["name"], values["name_key"] = await _checked_name(
+                    ctx, tx, None, name, site.name
+                )
+            if await tx.users.by_email(site_id, email_key):
+                return
+            await tx.users.add(
                 site_id=site_id,
                 email=email.strip(),
                 email_key=email_key,
@@ -126,42 +145,57 @@ async def register(
                 created_at=ctx.clock(),
                 **values,
             )
-        except IntegrityError:
-            raise EmailTaken("an account with this e-mail already exists") from None
-        session = await _new_session(ctx, tx, user)
-    return session, user
+    except IntegrityError:
+        return  # taken a moment ago by a concurrent registration: the same answer
 
 
 async def login(
     ctx: Context, *, email: str, password: str, site_id: str = DEFAULT_SITE, client: str = ""
 ) -> tuple[str, User]:
-    """Check e-mail and password; brute force is rate-limited per address and per account."""
+    """Check e-mail and password, throttled per (account, address) with growing delays;
+    an attack on a staff account is written to the audit log for staff to see."""
     try:
         email_key = normalize_email(email)
     except ValidationFailed:
         raise InvalidCredentials("wrong e-mail or password") from None
-    await enforce(
-        ctx.limiter,
-        f"login-ip:{client}",
-        limit=20,
-        window=300,
-        message="too many sign-in attempts; try again in {seconds} seconds",
-    )
-    await enforce(
-        ctx.limiter,
-        f"login-acct:{email_key}",
-        limit=10,
-        window=300,
-        message="too many sign-in attempts; try again in {seconds} seconds",
-    )
+    who = {"site_id": site_id, "email_key": email_key, "address": client}
+    await throttle.admit(ctx.limiter, **who)
     async with ctx.read() as tx:
         found = await tx.users.by_email(site_id, email_key)
     user, stored = found if found else (None, None)
     if not verify_password(stored, password) or user is None:
+        is_staff = user is not None and user.is_staff
+        if await throttle.failed(ctx.limiter, **who, is_staff=is_staff):
+            assert user is not None
+            await _alert_staff(ctx, user, client)
         raise InvalidCredentials("wrong e-mail or password")
+    await throttle.succeeded(ctx.limiter, **who)
     async with ctx.write() as tx:
         session = await _new_session(ctx, tx, user)
     return session, user
+
+
+STAFF_ATTACK = "security.staff_sign_in_attack"
+
+
+async def _alert_staff(ctx: Context, user: User, address: str) -> None:
+    """Audit an attack on a staff account; the dashboard shows these to staff."""
+    async with ctx.write() as tx:
+        await tx.audit.add(
+            site_id=user.site_id,
+            actor=None,
+            action=STAFF_ATTACK,
+            target_type="user",
+            target_id=user.id,
+            before=None,
+            after={
+                "failures": throttle.STAFF_ATTACK_ALERT.limit,
+                "window_seconds": int(throttle.STAFF_ATTACK_ALERT.window),
+                "last_address": address,
+                "account": user.name or user.email,
+            },
+            now=ctx.clock(),
+        )
 
 
 async def logout(ctx: Context, token: str) -> None:
@@ -181,30 +215,40 @@ async def authenticate(ctx: Context, token: str) -> User | None:
         return await session_user(tx, token, ctx.clock())
 
 
-async def session_user(tx: Tx, token: str, now) -> User | None:
+async def session_user(tx: Stores, token: str, now: datetime) -> User | None:
     """The user behind a bearer token, read in an open transaction, or None."""
     if not token or len(token) > 200:
         return None
     return await tx.users.by_session(hash_token(token), now)
 
 
-async def _checked_name(
-    ctx: Context, tx: Tx, user: User | None, raw: str, publisher: str
-) -> tuple[str, str]:
-    name = names.clean_name(raw)
-    problem = names.reserved_problem(name, publisher)
+def name_rule_problem(name: str, site: SiteConfig) -> tuple[str, str] | None:
+    """(rule, reason) when a clean name is reserved (staff, the publisher) or profane."""
+    problem = names.reserved_problem(name, site.name)
     if problem:
-        raise NameInvalid(problem, rule="reserved")
-    site = await ctx.site(user.site_id if user else DEFAULT_SITE)
+        return "reserved", problem
     from townhall.moderation.pipeline import Rules, name_problem
 
     profane = name_problem(name, Rules.from_settings(site.moderation))
     if profane:
-        raise NameInvalid(profane, rule="profane")
-    key = names.skeleton(name)
-    if await tx.users.name_key_taken(site.id, key, user.id if user else None):
-        # Tell apart an exact (case-insensitive) clash from a look-alike one.
-        rule = "taken" if await tx.users.name_taken_exact(site.id, name) else "confusable"
+        return "profane", profane
+    return None
+
+
+async def _checked_name(
+    ctx: Context, tx: Stores, user: User | None, raw: str, publisher: str
+) -> tuple[str, str]:
+    name = names.clean_name(raw)
+    site = await ctx.site(user.site_id if user else DEFAULT_SITE)
+    refused = name_rule_problem(name, replace(site, name=publisher))
+    if refused:
+        raise NameInvalid(refused[1], rule=refused[0])
+    key = names.name_key(name)
+    me = user.id if user else None
+    # The key catches look-alikes; the exact check, case variants the key keeps apart.
+    exact = await tx.users.name_taken_exact(site.id, name, me)
+    if exact or await tx.users.name_key_taken(site.id, key, me):
+        rule = "taken" if exact else "confusable"
         msg = (
             "this name is already taken"
             if rule == "taken"
@@ -216,6 +260,11 @@ async def _checked_name(
 
 async def set_name(ctx: Context, user: User, raw: str) -> User:
     """Give the user a commenting name that passes every rule."""
+    if user.state(ctx.clock()) is not UserState.ACTIVE:
+        raise (Banned if user.is_banned else Suspended)(
+            "your account cannot change its commenting name while it is "
+            + user.state(ctx.clock()).value
+        )
     site = await ctx.site(user.site_id)
     async with ctx.write() as tx:
         name, key = await _checked_name(ctx, tx, user, raw, site.name)
@@ -233,9 +282,9 @@ async def set_name(ctx: Context, user: User, raw: str) -> User:
             after={"name": name},
             now=ctx.clock(),
         )
-    if user.name and ctx.cache is not None:
-        # A renamed author appears on cached pages of any story.
-        ctx.cache.invalidate_all_soon()
+        if user.name:
+            # A renamed author appears on cached pages of any story.
+            tx.record(SiteChanged(user.site_id))
     return updated
 
 
@@ -268,9 +317,9 @@ async def create_admin(
     site = await ctx.site(site_id)
     async with ctx.write() as tx:
         found = await tx.users.by_email(site_id, email_key)
-        values: dict = {"role": role.value, "password_hash": digest}
+        values: dict[str, Any] = {"role": role.value, "password_hash": digest}
         if name:
-            values["name"], values["name_key"] = names.clean_name(name), names.skeleton(name)
+            values["name"], values["name_key"] = names.clean_name(name), names.name_key(name)
             if await tx.users.name_key_taken(
                 site.id, values["name_key"], found[0].id if found else None
             ):

@@ -8,12 +8,12 @@ from typing import Any
 
 import orjson
 
+from townhall.domain.limits import LIST_LIMIT_MAX
 from townhall.domain.models import User
 from townhall.errors import ValidationFailed
 from townhall.presenter import iso
 from townhall.services.context import Context
 
-MAX_LIMIT = 100
 AUDIT_PAGE = 50
 AUDIT_CSV_MAX = 10_000
 
@@ -44,12 +44,17 @@ def _cursor_id(cursor: str | None) -> int | None:
 
 
 async def list_audit(
-    ctx: Context, staff: User, *, cursor: str | None = None, limit: int = AUDIT_PAGE, **filters
+    ctx: Context,
+    staff: User,
+    *,
+    cursor: str | None = None,
+    limit: int = AUDIT_PAGE,
+    **filters: Any,
 ) -> dict[str, Any]:
     """Audit entries newest first, filtered, paginated by entry id."""
-    if not 1 <= limit <= MAX_LIMIT:
+    if not 1 <= limit <= LIST_LIMIT_MAX:
         raise ValidationFailed(
-            f"limit must be between 1 and {MAX_LIMIT}", field="limit", rule="range"
+            f"limit must be between 1 and {LIST_LIMIT_MAX}", field="limit", rule="range"
         )
     async with ctx.read() as tx:
         rows = await tx.audit.list(
@@ -66,7 +71,7 @@ def _cell(value: Any) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-async def audit_csv(ctx: Context, staff: User, **filters) -> str:
+async def audit_csv(ctx: Context, staff: User, **filters: Any) -> str:
     """The filtered audit log as CSV (newest first, at most AUDIT_CSV_MAX rows)."""
     async with ctx.read() as tx:
         rows = await tx.audit.list(staff.site_id, limit=AUDIT_CSV_MAX, **filters)

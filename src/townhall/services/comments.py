@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import orjson
 
 from townhall import metrics
+from townhall.domain import urls
+from townhall.domain.changes import CommentChanged, LikesChanged
+from townhall.domain.limits import NOTE_MAX, STORY_KEY_MAX
 from townhall.domain.models import (
     FLAG_REASONS,
     REPORT_REASONS,
@@ -37,13 +40,12 @@ from townhall.errors import (
     ValidationFailed,
 )
 from townhall.moderation.pipeline import Action, Review, Rules, Submission, review
+from townhall.presenter import present
 from townhall.ratelimit import enforce
-from townhall.services import accounts, events
+from townhall.services import accounts, sites
 from townhall.services.context import Context
-from townhall.storage.sql.tx import Tx
+from townhall.storage.protocols import Stores
 
-MAX_NOTE = 500
-MAX_STORY_KEY = 255
 BURST_WINDOW = timedelta(minutes=10)
 
 
@@ -58,14 +60,16 @@ class Draft:
     story_url: str | None = None
     story_title: str | None = None
     client: str = ""
+    own_origin: str | None = None  # this server's, as the request reached it
 
 
-def ensure_can_act(user: User, *, now, action: str = "comment") -> None:
+def ensure_can_act(user: User, *, now: datetime, action: str = "comment") -> None:
     """Refuse banned and suspended users, saying why and until when."""
     state = user.state(now)
     if state is UserState.BANNED:
         raise Banned(f"your account has been banned from commenting; you cannot {action}")
     if state is UserState.SUSPENDED:
+        assert user.suspended_until is not None
         until = user.suspended_until.isoformat().replace("+00:00", "Z")
         raise Suspended(
             f"your account is suspended until {until}; you cannot {action}", until=until
@@ -90,7 +94,7 @@ def check_body(body: Any, site: SiteConfig) -> str:
     return body
 
 
-_RULES: dict[tuple[str, bytes], Rules] = {}
+_RULES: dict[tuple[str, str, bytes], Rules] = {}
 
 
 def site_rules(site: SiteConfig) -> Rules:
@@ -111,9 +115,9 @@ def site_rules(site: SiteConfig) -> Rules:
     return rules
 
 
-async def _submission(
+async def submission(
     ctx: Context,
-    tx: Tx,
+    tx: Stores,
     *,
     user: User,
     body: str,
@@ -152,8 +156,8 @@ async def _submission(
     )
 
 
-async def _moderate(ctx: Context, tx: Tx, **kwargs: Any) -> Review:
-    return review(await _submission(ctx, tx, **kwargs))
+async def _moderate(ctx: Context, tx: Stores, **kwargs: Any) -> Review:
+    return review(await submission(ctx, tx, **kwargs))
 
 
 def _status_for(result: Review) -> Status:
@@ -164,7 +168,7 @@ def _status_for(result: Review) -> Status:
     return Status.PUBLISHED
 
 
-async def _adjust_parent(tx: Tx, before: Comment | None, after: Comment) -> None:
+async def _adjust_parent(tx: Stores, before: Comment | None, after: Comment) -> None:
     """Keep the parent's count of public children true across a status change."""
     if after.parent_id is None:
         return
@@ -184,12 +188,12 @@ def _replyable(parent: Comment | None, story: Story | None, user: User, stream: 
     )
 
 
-async def _admit(ctx: Context, user: User, draft: Draft, site: SiteConfig, now) -> str:
+async def _admit(ctx: Context, user: User, draft: Draft, site: SiteConfig, now: datetime) -> str:
     """May this user post this draft now? Its body, checked."""
     ensure_can_act(user, now=now, action="post comments")
     if not user.name:
         raise NameRequired("create a commenting name to join the debate")
-    if not draft.story_key or len(draft.story_key) > MAX_STORY_KEY:
+    if not draft.story_key or len(draft.story_key) > STORY_KEY_MAX:
         raise ValidationFailed("story id must be 1-255 characters", field="story_id", rule="length")
     body = check_body(draft.body, site)
     if ctx.settings.rate_limits:
@@ -238,19 +242,15 @@ async def post_comment(ctx: Context, user: User | str, draft: Draft) -> CommentV
             ):
                 raise _bad_parent()
             in_reply_to = parent_view.author_name
-        sub = await _submission(
-            ctx, tx, user=user, body=body, story=known, site=site, is_edit=False
-        )
+        sub = await submission(ctx, tx, user=user, body=body, story=known, site=site, is_edit=False)
     result = review(sub)
+    url = urls.story_url(draft.story_url, sites.story_origins(ctx, site, draft.own_origin))
+    title = urls.plain_title(draft.story_title)
     async with ctx.write() as tx:
         story = known
-        if (
-            story is None
-            or (draft.story_url and not story.url)
-            or (draft.story_title and not story.title)
-        ):
+        if story is None or (url and not story.url) or (title and not story.title):
             story = await tx.stories.get_or_create(
-                site.id, draft.story_key, url=draft.story_url, title=draft.story_title, now=now
+                site.id, draft.story_key, url=url, title=title, now=now
             )
         if story.is_closed_at(now):
             raise StoryClosed("this story is closed for comments")
@@ -308,22 +308,23 @@ async def post_comment(ctx: Context, user: User | str, draft: Draft) -> CommentV
                 after={"guideline": result.guideline, "reason": result.reason},
                 now=now,
             )
+        view = CommentView(
+            comment=comment,
+            author_name=user.name,
+            author_premium=user.is_premium,
+            author_role=user.role,
+            in_reply_to=in_reply_to,
+        )
+        tx.record(CommentChanged(story, comment, view=view, count=count))
     metrics.COMMENTS.labels(status.value).inc()
     if status is Status.REJECTED:
+        # The author learns the guideline, the passage and how to fix it; the
+        # matched words stay with the moderators.
         raise CommentRejected(
             "This comment has been rejected for violating our guidelines",
-            guideline=result.guideline,
-            reason=result.reason,
             comment_id=comment.id,
+            **result.for_author(),
         )
-    view = CommentView(
-        comment=comment,
-        author_name=user.name,
-        author_premium=user.is_premium,
-        author_role=user.role,
-        in_reply_to=in_reply_to,
-    )
-    await events.comment_changed(ctx, story, comment, view=view, count=count)
     return view
 
 
@@ -379,14 +380,15 @@ async def edit_comment(ctx: Context, user: User, comment_id: int, body: Any) -> 
             after={"status": status.value, "guideline": result.guideline},
             now=now,
         )
+        tx.record(CommentChanged(story, after, before=before))
     if status is Status.REJECTED:
+        # The author learns the guideline, the passage and how to fix it; the
+        # matched words stay with the moderators.
         raise CommentRejected(
             "This comment has been rejected for violating our guidelines",
-            guideline=result.guideline,
-            reason=result.reason,
             comment_id=comment_id,
+            **result.for_author(),
         )
-    await events.comment_changed(ctx, story, after, before=before)
     return after
 
 
@@ -414,11 +416,11 @@ async def delete_comment(ctx: Context, user: User, comment_id: int) -> None:
             now=now,
         )
         story = await tx.stories.by_id(before.story_id)
-    assert story is not None
-    await events.comment_changed(ctx, story, after, before=before)
+        assert story is not None
+        tx.record(CommentChanged(story, after, before=before))
 
 
-async def _likeable(ctx: Context, tx: Tx, user: User, comment_id: int, verb: str) -> Comment:
+async def _likeable(ctx: Context, tx: Stores, user: User, comment_id: int, verb: str) -> Comment:
     comment = await tx.comments.by_id(user.site_id, comment_id)
     if comment is None or not (comment.is_public or comment.author_id == user.id):
         raise NotFound("comment not found")
@@ -443,9 +445,9 @@ async def set_like(ctx: Context, user: User, comment_id: int, liked: bool) -> tu
             return count + (1 if liked else 0), liked
         if changed:
             count = await tx.comments.bump(comment_id, "like_count", 1 if liked else -1)
-        story = await tx.stories.by_id(comment.story_id)
-    if changed and story is not None:
-        await events.likes_changed(ctx, story, comment, count)
+            story = await tx.stories.by_id(comment.story_id)
+            if story is not None:
+                tx.record(LikesChanged(story, comment, count))
     return count, liked
 
 
@@ -459,9 +461,9 @@ async def report_comment(
         raise ValidationFailed(
             f"reason must be one of: {', '.join(REPORT_REASONS)}", field="reason", rule="enum"
         )
-    if note is not None and (not isinstance(note, str) or len(note) > MAX_NOTE):
+    if note is not None and (not isinstance(note, str) or len(note) > NOTE_MAX):
         raise ValidationFailed(
-            f"note must be text of at most {MAX_NOTE} characters", field="note", rule="max-length"
+            f"note must be text of at most {NOTE_MAX} characters", field="note", rule="max-length"
         )
     site = await ctx.site(user.site_id)
     async with ctx.write() as tx:
@@ -503,7 +505,28 @@ async def report_comment(
                     after={"status": "pending", "reports": flags},
                     now=now,
                 )
-        story = await tx.stories.by_id(comment.story_id)
-    if after is not comment and story is not None:
-        await events.comment_changed(ctx, story, after, before=comment)
+        if after is not comment:
+            story = await tx.stories.by_id(comment.story_id)
+            if story is not None:
+                tx.record(CommentChanged(story, after, before=comment))
     return after
+
+
+async def comment_json(ctx: Context, comment: Comment, *, viewer: User | None) -> dict[str, Any]:
+    """One comment as its viewer sees it (the answer to a write)."""
+    site = await ctx.site(comment.site_id)
+    async with ctx.read() as tx:
+        view = await tx.comments.view(comment.site_id, comment.id)
+        story = await tx.stories.by_id(comment.story_id)
+        if viewer is not None and view is not None:
+            await tx.comments.mark_mine(viewer.id, [view])
+    assert view is not None and story is not None
+    if comment.depth == 0:
+        view.thread_total = comment.reply_count
+    return present(
+        view,
+        viewer_id=viewer.id if viewer else None,
+        story_key=story.key,
+        edit_window=site.edit_window_seconds,
+        now=ctx.clock(),
+    )

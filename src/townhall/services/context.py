@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from townhall.config import Settings
+from townhall.domain.changes import Change, SiteChanged
 from townhall.domain.models import utcnow
 from townhall.domain.site import SiteConfig, site_config_from_row
 from townhall.errors import NotFound
 from townhall.live.broker import Broker
 from townhall.ratelimit import RateLimiter
+from townhall.services.feed import ChangeFeed
+from townhall.storage.protocols import Stores
 from townhall.storage.sql.engine import Database
 from townhall.storage.sql.tx import Tx
 
@@ -31,17 +34,27 @@ class Context:
     live: Broker
     limiter: RateLimiter
     clock: Callable[[], datetime] = utcnow
-    cache: Any = None  # townhall.cache.ResponseCache, when enabled
+    cache: Any = None  # townhall.cache.ResponseCache, when enabled (read by the lane)
+    feed: ChangeFeed = field(default_factory=ChangeFeed)
     _sites: dict[str, tuple[float, SiteConfig]] = field(default_factory=dict)
+    name: ClassVar[str] = "site settings"
+
+    def __post_init__(self) -> None:
+        self.feed.register(self)
 
     @asynccontextmanager
-    async def write(self) -> AsyncIterator[Tx]:
-        """A write transaction's stores."""
+    async def write(self) -> AsyncIterator[Stores]:
+        """A write transaction's stores; what it records goes to the feed after commit."""
         async with self.db.write() as conn:
-            yield Tx(conn)
+            tx = Tx(conn)
+            yield tx
+            if tx.changes:
+                await self.feed.stage(tx, tx.changes)
+        if tx.changes:
+            await self.feed.publish(tx.changes)
 
     @asynccontextmanager
-    async def read(self) -> AsyncIterator[Tx]:
+    async def read(self) -> AsyncIterator[Stores]:
         """A read snapshot's stores."""
         async with self.db.snapshot() as conn:
             yield Tx(conn)
@@ -61,7 +74,11 @@ class Context:
         return config
 
     def forget_site(self, site_id: str) -> None:
-        """Drop the cached settings after a change."""
+        """Drop this process's copy of the site's settings (after a change)."""
         self._sites.pop(site_id, None)
-        if self.cache is not None:
-            self.cache.invalidate_all_soon()
+
+    async def committed(self, changes: Sequence[Change]) -> None:
+        """Forget the site settings a committed write changed."""
+        for change in changes:
+            if isinstance(change, SiteChanged):
+                self.forget_site(change.site_id)

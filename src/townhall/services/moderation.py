@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from townhall.domain.changes import CommentChanged
+from townhall.domain.limits import BULK_MAX, LIST_LIMIT_MAX, REASON_MAX
 from townhall.domain.models import Comment, Sort, Status, User
+from townhall.domain.queues import QUEUES, QueueFilter
 from townhall.errors import NotFound, TownhallError, ValidationFailed
 from townhall.presenter import iso
 from townhall.render import render_body
-from townhall.services import events
 from townhall.services.comments import _adjust_parent
 from townhall.services.context import Context
-from townhall.storage.sql.moderation import QUEUES, QueueFilter
-
-MAX_LIMIT = 100
-MAX_BULK = 100
-MAX_REASON = 500
+from townhall.storage.protocols import Stores
 
 
 class AlreadyDecided(TownhallError):
@@ -44,7 +43,12 @@ def _deciding(findings: list[dict[str, Any]], guideline: str | None) -> dict[str
     return next((f for f in findings if f.get("action") in ("hold", "reject")), None)
 
 
-def card_json(card: dict[str, Any], *, reports=(), history=None) -> dict[str, Any]:
+def card_json(
+    card: dict[str, Any],
+    *,
+    reports: Sequence[dict[str, Any]] = (),
+    history: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     """One comment as a moderator sees it: text, author, story, why it was held, reports."""
     c: Comment = card["comment"]
     findings = [f for f in c.findings if f.get("guideline") != "moderator"]
@@ -91,13 +95,13 @@ def _check_queue(q: QueueQuery) -> None:
         )
     if q.sort not in (Sort.NEWEST, Sort.OLDEST):
         raise ValidationFailed("sort must be newest or oldest", field="sort", rule="enum")
-    if not 1 <= q.limit <= MAX_LIMIT:
+    if not 1 <= q.limit <= LIST_LIMIT_MAX:
         raise ValidationFailed(
-            f"limit must be between 1 and {MAX_LIMIT}", field="limit", rule="range"
+            f"limit must be between 1 and {LIST_LIMIT_MAX}", field="limit", rule="range"
         )
 
 
-async def _filter(ctx: Context, tx, staff: User, q: QueueQuery) -> QueueFilter | None:
+async def _filter(ctx: Context, tx: Stores, staff: User, q: QueueQuery) -> QueueFilter | None:
     story_id = None
     if q.story_key:
         story = await tx.stories.by_key(staff.site_id, q.story_key)
@@ -160,9 +164,9 @@ def _check_reason(reason: Any, *, required: bool) -> str | None:
                 "give a reason for the rejection", field="reason", rule="required"
             )
         return None
-    if not isinstance(reason, str) or len(reason) > MAX_REASON:
+    if not isinstance(reason, str) or len(reason) > REASON_MAX:
         raise ValidationFailed(
-            f"reason must be text of at most {MAX_REASON} characters",
+            f"reason must be text of at most {REASON_MAX} characters",
             field="reason",
             rule="max-length",
         )
@@ -226,8 +230,8 @@ async def _decide(
         )
         story = await tx.stories.by_id(before.story_id)
         card = await tx.moderation.card(staff.site_id, comment_id)
-    assert story is not None and card is not None
-    await events.comment_changed(ctx, story, after, before=before)
+        assert story is not None and card is not None
+        tx.record(CommentChanged(story, after, before=before))
     return card_json(card)
 
 
@@ -255,9 +259,9 @@ async def bulk_decide(
     """Approve or reject several comments; each succeeds or fails on its own."""
     if action not in ("approve", "reject"):
         raise ValidationFailed("action must be approve or reject", field="action", rule="enum")
-    if not ids or len(ids) > MAX_BULK:
+    if not ids or len(ids) > BULK_MAX:
         raise ValidationFailed(
-            f"give between 1 and {MAX_BULK} comment ids", field="ids", rule="length"
+            f"give between 1 and {BULK_MAX} comment ids", field="ids", rule="length"
         )
     text = _check_reason(reason, required=action == "reject")
     done: list[int] = []

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
+from townhall.domain.limits import COUNT_STORIES_MAX, LIST_LIMIT_MAX
 from townhall.domain.models import REPORT_REASONS, Sort, Status, Story, Stream, User
 from townhall.domain.site import SiteConfig
+from townhall.domain.sorting import ORDERS, THREAD
+from townhall.domain.views import CommentView
 from townhall.errors import NotFound, PremiumRequired, ValidationFailed
 from townhall.presenter import present
 from townhall.services.context import DEFAULT_SITE, Context
-from townhall.storage.sql.comments import decode_cursor
-
-MAX_LIMIT = 100
-MAX_COUNT_STORIES = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +47,7 @@ def site_public(site: SiteConfig) -> dict[str, Any]:
     }
 
 
-def story_public(story: Story | None, key: str, site: SiteConfig, now) -> dict[str, Any]:
+def story_public(story: Story | None, key: str, site: SiteConfig, now: datetime) -> dict[str, Any]:
     """Story facts the widget needs; an unknown story reads as open and empty."""
     return {
         "id": key,
@@ -65,14 +65,14 @@ def story_public(story: Story | None, key: str, site: SiteConfig, now) -> dict[s
 
 
 def _check_limit(limit: int) -> None:
-    if not 1 <= limit <= MAX_LIMIT:
+    if not 1 <= limit <= LIST_LIMIT_MAX:
         raise ValidationFailed(
-            f"limit must be between 1 and {MAX_LIMIT}", field="limit", rule="range"
+            f"limit must be between 1 and {LIST_LIMIT_MAX}", field="limit", rule="range"
         )
 
 
 def _present_all(
-    views: list, viewer_id: int | None, story_key: str, site: SiteConfig, now
+    views: list[CommentView], viewer_id: int | None, story_key: str, site: SiteConfig, now: datetime
 ) -> list[dict[str, Any]]:
     return [
         present(
@@ -86,13 +86,33 @@ def _present_all(
     ]
 
 
+def _ids(views: list[CommentView]) -> list[int]:
+    """Ids of some comments and of the replies they carry."""
+    out: list[int] = []
+    for v in views:
+        out.append(v.comment.id)
+        out.extend(_ids(v.replies))
+    return out
+
+
+def _as_if_public(comments: list[dict[str, Any]], own_children: dict[int, int]) -> None:
+    """Counts a shadow-banned reader sees: their own likes and replies count, as they
+    would if they were public (nobody else's counts include them)."""
+    for c in comments:
+        if c["liked_by_me"]:
+            c["like_count"] += 1  # their likes are recorded, never counted
+        if c["depth"] > 0:
+            c["reply_count"] += own_children.get(c["id"], 0)
+        _as_if_public(c["replies"], own_children)
+
+
 async def list_comments(
     ctx: Context, viewer: User | None, q: PageQuery, site_id: str = DEFAULT_SITE
 ) -> dict[str, Any]:
     """One page of top-level comments with their first replies, counts and my likes."""
     _check_limit(q.limit)
     if q.cursor:
-        decode_cursor(q.cursor, q.sort)  # refuse a bad cursor even on an empty story
+        ORDERS[q.sort].decode(q.cursor)  # refuse a bad cursor even on an empty story
     site = await ctx.site(site_id)
     now = ctx.clock()
     if (
@@ -106,7 +126,8 @@ async def list_comments(
     viewer_id = viewer.id if viewer else None
     async with ctx.read() as tx:
         story = await tx.stories.by_key(site.id, q.story_key)
-        items, next_cursor = [], None
+        items: list[CommentView] = []
+        next_cursor = None
         total = story.public_count(q.stream) if story is not None else 0
         if story is not None:
             items, next_cursor = await tx.comments.top_level(
@@ -125,8 +146,15 @@ async def list_comments(
                 v.thread_total = totals.get(v.comment.id, 0)
             if viewer_id is not None:
                 await tx.comments.mark_mine(viewer_id, items)
+        own = None
+        if story is not None and viewer is not None and viewer.is_shadowbanned:
+            total += await tx.shadow.in_stream(story.id, q.stream, viewer.id)
+            own = await tx.shadow.children(_ids(items), viewer.id)
+    comments = _present_all(items, viewer_id, q.story_key, site, now)
+    if own is not None:
+        _as_if_public(comments, own)
     return {
-        "comments": _present_all(items, viewer_id, q.story_key, site, now),
+        "comments": comments,
         "next_cursor": next_cursor,
         "total": total,
         "story": story_public(story, q.story_key, site, now),
@@ -146,7 +174,7 @@ async def list_replies(
     """All replies of a thread, oldest first, paginated."""
     _check_limit(limit)
     if cursor:
-        decode_cursor(cursor, Sort.OLDEST)
+        THREAD.decode(cursor)
     site = await ctx.site(site_id)
     viewer_id = viewer.id if viewer else None
     async with ctx.read() as tx:
@@ -172,10 +200,16 @@ async def list_replies(
         )
         if viewer_id is not None:
             await tx.comments.mark_mine(viewer_id, items)
+        own = None
+        if viewer is not None and viewer.is_shadowbanned:
+            own = await tx.shadow.children(_ids(items), viewer.id)
     assert story is not None
     now = ctx.clock()
+    comments = _present_all(items, viewer_id, story.key, site, now)
+    if own is not None:
+        _as_if_public(comments, own)
     return {
-        "comments": _present_all(items, viewer_id, story.key, site, now),
+        "comments": comments,
         "next_cursor": nxt,
         "total": total,
     }
@@ -185,9 +219,9 @@ async def counts(ctx: Context, keys: list[str], site_id: str = DEFAULT_SITE) -> 
     """Published comment counts for many stories (for article lists)."""
     if not keys:
         raise ValidationFailed("give at least one story_id", field="story_id", rule="required")
-    if len(keys) > MAX_COUNT_STORIES:
+    if len(keys) > COUNT_STORIES_MAX:
         raise ValidationFailed(
-            f"at most {MAX_COUNT_STORIES} story ids", field="story_id", rule="max-items"
+            f"at most {COUNT_STORIES_MAX} story ids", field="story_id", rule="max-items"
         )
     site = await ctx.site(site_id)
     out = dict.fromkeys(keys, 0)

@@ -1,20 +1,24 @@
-"""Story settings moderators change: open or closed, pre-moderation, Premium, auto-close."""
+"""Story settings moderators change: open or closed, pre-moderation, Premium, auto-close,
+and the title and address readers' first comment gave it."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
+from townhall.domain import urls
+from townhall.domain.changes import StoryChanged
 from townhall.domain.models import Story, User
 from townhall.errors import NotFound, ValidationFailed
 from townhall.presenter import iso
-from townhall.services import events
+from townhall.services import sites
 from townhall.services.context import Context
 
 MAX_AUTO_CLOSE_DAYS = 3650
-STORY_FIELDS = ("is_closed", "premoderate", "premium_enabled", "auto_close_days")
+STORY_FIELDS = ("is_closed", "premoderate", "premium_enabled", "auto_close_days", "title", "url")
 
 
-def story_json(story: Story, now) -> dict[str, Any]:
+def story_json(story: Story, now: datetime) -> dict[str, Any]:
     """A story's settings as the dashboard shows them."""
     return {
         "id": story.key,
@@ -60,6 +64,12 @@ def _check_story_changes(changes: dict[str, Any]) -> dict[str, Any]:
                     field=key,
                     rule="range",
                 )
+        elif key == "title":
+            if value is not None and (not isinstance(value, str) or not urls.plain_title(value)):
+                raise ValidationFailed("title must be non-empty text", field=key, rule="type")
+        elif key == "url":
+            if value is not None and not isinstance(value, str):
+                raise ValidationFailed("url must be text or null", field=key, rule="type")
         elif not isinstance(value, bool):
             raise ValidationFailed(f"{key} must be true or false", field=key, rule="type")
     if not changes:
@@ -68,10 +78,27 @@ def _check_story_changes(changes: dict[str, Any]) -> dict[str, Any]:
 
 
 async def update_story(
-    ctx: Context, staff: User, story_key: str, changes: dict[str, Any]
+    ctx: Context,
+    staff: User,
+    story_key: str,
+    changes: dict[str, Any],
+    *,
+    own_origin: str | None = None,
 ) -> dict[str, Any]:
-    """Open or close a story, pre-moderate it, toggle Premium, set auto-close; audited."""
+    """Open or close a story, pre-moderate it, toggle Premium, set auto-close, correct
+    its title and address; audited."""
     clean = _check_story_changes(changes)
+    if clean.get("title") is not None:
+        clean["title"] = urls.plain_title(clean["title"])
+    if clean.get("url") is not None:
+        site = await ctx.site(staff.site_id)
+        origins = sites.story_origins(ctx, site, own_origin)
+        if urls.story_url(clean["url"], origins) is None:
+            raise ValidationFailed(
+                "url must be an http(s) address on one of the site's embedding origins",
+                field="url",
+                rule="url",
+            )
     now = ctx.clock()
     async with ctx.write() as tx:
         story = await tx.stories.by_key(staff.site_id, story_key)
@@ -88,5 +115,5 @@ async def update_story(
             after=clean,
             now=now,
         )
-    await events.invalidate(ctx, after)
+        tx.record(StoryChanged(after))
     return story_json(after, now)

@@ -4,25 +4,28 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
+from townhall.domain.changes import CommentChanged, LikesChanged
 from townhall.domain.models import Role, Sort, User
 from townhall.domain.site import SiteConfig
 from townhall.errors import Forbidden, NotFound, ValidationFailed
 from townhall.presenter import iso
-from townhall.services import events, sites
+from townhall.services import sites
 from townhall.services.audit import audit_json
 from townhall.services.comments import _adjust_parent
 from townhall.services.context import Context
 from townhall.services.moderation import QueueQuery, list_queue
-from townhall.storage.sql.tx import Tx
+from townhall.storage.protocols import Stores
 
 MAX_SUSPEND_HOURS = 24 * 365
 MAX_SEARCH = 200
 
 
-def user_admin_json(user: User, now, history: dict[str, int] | None = None) -> dict[str, Any]:
+def user_admin_json(
+    user: User, now: datetime, history: dict[str, int] | None = None
+) -> dict[str, Any]:
     """An account as staff see it, shadow-ban included."""
     state = user.state(now)
     out: dict[str, Any] = {
@@ -42,7 +45,7 @@ def user_admin_json(user: User, now, history: dict[str, int] | None = None) -> d
     return out
 
 
-async def _target(tx: Tx, staff: User, user_id: int, *, enforcing: bool = True) -> User:
+async def _target(tx: Stores, staff: User, user_id: int, *, enforcing: bool = True) -> User:
     user = await tx.users.by_id(user_id)
     if user is None or user.site_id != staff.site_id:
         raise NotFound("user not found")
@@ -62,25 +65,33 @@ def _state(user: User) -> dict[str, Any]:
 
 
 async def _enforce(
-    ctx: Context, staff: User, user_id: int, action: str, *, reason: str | None = None, **values
+    ctx: Context,
+    staff: User,
+    user_id: int,
+    action: str,
+    *,
+    reason: str | None = None,
+    **values: Any,
 ) -> dict[str, Any]:
     """Change an account's standing, shadow its comments if needed, audit, announce."""
     now = ctx.clock()
-    changed: list = []
-    recount: list = []
     async with ctx.write() as tx:
         before = await _target(tx, staff, user_id)
         after = await tx.users.update(user_id, **values)
         if before.is_shadowbanned != after.is_shadowbanned:
             hidden = after.is_shadowbanned
             # A shadow-banned reader's likes stop counting, and count again on restore.
-            for liked in await tx.comments.shift_likes_of(user_id, -1 if hidden else 1):
-                recount.append((await tx.stories.by_id(liked.story_id), liked))
+            recount = await tx.comments.shift_likes_of(user_id, -1 if hidden else 1)
             for old in await tx.moderation.set_shadowed(staff.site_id, user_id, hidden):
                 new = replace(old, is_shadowed=hidden)
                 await _adjust_parent(tx, old, new)
                 story = await tx.stories.by_id(old.story_id)
-                changed.append((story, old, new))
+                assert story is not None
+                tx.record(CommentChanged(story, new, before=old))
+            for liked in recount:
+                story = await tx.stories.by_id(liked.story_id)
+                if story is not None:
+                    tx.record(LikesChanged(story, liked, liked.like_count))
         await tx.audit.add(
             site_id=staff.site_id,
             actor=staff,
@@ -91,11 +102,6 @@ async def _enforce(
             after={**_state(after), **({"reason": reason} if reason else {})},
             now=now,
         )
-    for story, old, new in changed:
-        await events.comment_changed(ctx, story, new, before=old)
-    for story, liked in recount:
-        if story is not None:
-            await events.likes_changed(ctx, story, liked, liked.like_count)
     return user_admin_json(after, now)
 
 
@@ -152,7 +158,9 @@ async def restore_user(ctx: Context, staff: User, user_id: int) -> dict[str, Any
     )
 
 
-async def search_users(ctx: Context, staff: User, text: str | None, limit: int = 50) -> list[dict]:
+async def search_users(
+    ctx: Context, staff: User, text: str | None, limit: int = 50
+) -> list[dict[str, Any]]:
     """Accounts matching a name or e-mail fragment, with history summaries."""
     if text is not None and len(text) > 200:
         raise ValidationFailed("q must be at most 200 characters", field="q", rule="max-length")
@@ -261,6 +269,7 @@ def site_admin_json(site: SiteConfig) -> dict[str, Any]:
         "language": site.language,
         "messages": site.messages,
         "has_sso_secret": bool(site.sso_secrets),
+        "has_previous_sso_secret": len(site.sso_secrets) > 1,
     }
 
 
@@ -281,8 +290,15 @@ async def update_site(ctx: Context, admin: User, changes: dict[str, Any]) -> dic
     return await get_site(ctx, admin)
 
 
-async def rotate_secret(ctx: Context, admin: User) -> str:
-    """Make a new SSO secret, keep the previous one valid until the next rotation."""
+async def rotate_secret(ctx: Context, admin: User, *, revoke_previous: bool = False) -> str:
+    """Make a new SSO secret; the current one stays valid until the next rotation
+    unless revoke_previous stops it at once."""
     secret = secrets.token_urlsafe(32)
-    await sites.rotate_sso_secret(ctx, admin, secret)
+    await sites.rotate_sso_secret(ctx, admin, secret, revoke_previous=revoke_previous)
     return secret
+
+
+async def revoke_previous_secret(ctx: Context, admin: User) -> dict[str, Any]:
+    """Stop accepting the previous SSO secret now; the site's settings after it."""
+    await sites.revoke_previous_sso_secret(ctx, admin)
+    return await get_site(ctx, admin)

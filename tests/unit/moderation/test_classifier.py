@@ -8,10 +8,10 @@ from townhall.moderation.classifier import features, load_model, words_of
 from townhall.moderation.pipeline import Action, Rules, Submission, review
 
 
-def test_model_loads_from_the_package():
+def test_model_loads_from_the_package_with_three_heads():
     model = load_model()
-    assert model.toxic.weights and model.hate.weights
-    assert model.meta["trained_on"] == "train.csv"
+    assert model.toxic.weights and model.hate.weights and model.spam.weights
+    assert model.meta["thresholds_from"] == "dev part"
 
 
 def test_scores_are_probabilities_and_rank_sensibly():
@@ -21,13 +21,27 @@ def test_scores_are_probabilities_and_rank_sensibly():
     assert 0.0 <= polite < rude <= 1.0
 
 
-def test_features_fold_case_and_accents():
+def test_spam_head_scores_sales_talk_above_news_talk():
+    model = load_model()
+    spam = model.predict("Earn £500 a day from home, text WIN to 07700 900123 now!!").spam
+    news = model.predict("The council will publish the contract for the new bus depot.").spam
+    assert news < 0.5 < spam
+
+
+def test_features_fold_case_and_accents_and_mark_links():
     assert features("CAFÉ") == features("cafe")
     assert features("") == []
     assert "wfuuck" in features("FUUUUCK")  # long runs squeezed to two
+    assert words_of("see cheap-pills.shop or https://x.io/a today") == [
+        "see",
+        "xurlx",
+        "or",
+        "xurlx",
+        "today",
+    ]
 
 
-def test_cached_word_scores_match_a_direct_sum():
+def test_logit_is_the_scaled_sum_of_unigram_and_bigram_weights():
     model = load_model()
     text = "the council's plan is a total joke and a disgrace"
     direct = sum(model.toxic.weights.get(f, 0.0) for f in features(text))

@@ -55,7 +55,7 @@ def test_to_json_lists_every_finding(check):
     result = check("you idiot", story_premoderate=True)
     data = result.to_json()
     assert [d["guideline"] for d in data] == [f.guideline for f in result.findings]
-    assert all(set(d) == {"guideline", "action", "reason", "score"} for d in data)
+    assert all(set(d) == {"guideline", "action", "reason", "score", "span", "kind"} for d in data)
     assert {d["action"] for d in data} == {"hold"}
 
 
@@ -71,3 +71,23 @@ def test_review_is_pure_and_repeatable():
 
 def test_empty_body_is_published():
     assert review(Submission(body="", rules=Rules())).action is Action.PUBLISH
+
+
+def test_author_notice_names_the_deciding_guideline_and_hides_reasons():
+    from townhall.moderation.findings import author_notice
+
+    stored = review(Submission(body="Ring him on 07700 900123 tonight", rules=Rules())).to_json()
+    notice = author_notice(stored)
+    assert notice["guideline"] == "private_info"
+    assert notice["span"] == {"start": 12, "end": 24}
+    assert all("reason" not in f and "score" not in f for f in notice["findings"])
+
+
+def test_author_notice_of_a_comment_held_by_reader_reports_says_only_that():
+    from townhall.moderation.findings import author_notice
+
+    notice = author_notice(
+        [{"guideline": "reports", "action": "hold", "reason": "3 reader reports", "score": None}]
+    )
+    assert notice["guideline"] == "reports" and notice["findings"] == []
+    assert author_notice([])["reason"] == "Your comment is awaiting review"

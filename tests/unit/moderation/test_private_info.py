@@ -25,7 +25,7 @@ def test_phone_numbers_are_held(check, body):
 
 def test_us_numbers_are_found_with_a_us_region():
     rules = Rules(default_region="US")
-    assert find_phones("call 212-555-0187 now", rules) == ["212-555-0187"]
+    assert find_phones("call 212-555-0187 now", rules) == [(5, 17)]
 
 
 def test_email_address_is_held(check):

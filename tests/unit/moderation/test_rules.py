@@ -18,8 +18,10 @@ def test_defaults_are_usable():
     assert rules.default_region == "GB"
 
 
-def test_default_threshold_is_the_one_the_training_script_chose():
-    assert Rules().toxicity_hold == pytest.approx(load_model().meta["hold_threshold"], abs=0.001)
+def test_default_thresholds_are_the_ones_the_training_script_chose():
+    model = load_model()
+    assert Rules().toxicity_hold == pytest.approx(model.toxic.threshold, abs=0.001)
+    assert Rules().spam_hold == pytest.approx(model.spam.threshold, abs=0.001)
 
 
 def test_unknown_keys_are_ignored_and_lists_become_tuples():

@@ -46,7 +46,8 @@ def test_repeated_text_is_held(check):
     result = check(earlier.upper(), recent_bodies=("something else entirely", earlier))
     assert result.action is Action.HOLD
     assert result.guideline == "spam"
-    assert result.findings[0].score is not None
+    repeat = next(f for f in result.findings if f.reason == "repeats an earlier comment")
+    assert repeat.score is not None
 
 
 def test_different_text_and_short_replies_are_not_repeats(check):

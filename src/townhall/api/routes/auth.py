@@ -14,11 +14,13 @@ from townhall.api.schemas import (
     LoginIn,
     NameCheckOut,
     NameIn,
+    RegisteredOut,
     RegisterIn,
     SessionOut,
     SsoIn,
     UserOut,
 )
+from townhall.domain import limits
 from townhall.domain.models import User
 from townhall.presenter import iso
 from townhall.services import accounts
@@ -48,19 +50,22 @@ async def sso(payload: SsoIn, ctx: Context = Depends(get_ctx)) -> Response:
     return json_response({"token": token, "user": user_json(user, ctx)})
 
 
-@router.post("/auth/register", status_code=201, response_model=SessionOut)
+@router.post("/auth/register", status_code=201, response_model=RegisteredOut)
 async def register(
     request: Request, payload: RegisterIn, ctx: Context = Depends(get_ctx)
 ) -> Response:
-    """Create a local account (e-mail + password) and sign in."""
-    token, user = await accounts.register(
+    """Create a local account (e-mail + password); then sign in with `/auth/login`.
+
+    An address that already has an account gets exactly the same answer, so the
+    route does not reveal who is registered."""
+    await accounts.register(
         ctx,
         email=payload.email,
         password=payload.password,
         name=payload.name,
         client=client_address(request),
     )
-    return json_response({"token": token, "user": user_json(user, ctx)}, status=201)
+    return json_response({"registered": True, "detail": accounts.REGISTERED}, status=201)
 
 
 @router.post("/auth/login", response_model=SessionOut)
@@ -100,7 +105,7 @@ async def set_name(
 
 @router.get("/names/check", response_model=NameCheckOut)
 async def check_name(
-    name: Annotated[str, Query(min_length=1, max_length=200)],
+    name: Annotated[str, Query(min_length=1, max_length=limits.NAME_INPUT_MAX)],
     ctx: Context = Depends(get_ctx),
     user: User | None = Depends(optional_user),
 ) -> Response:

@@ -15,17 +15,17 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from starlette.responses import Response
 
 from townhall import i18n
+from townhall.api import params
 from townhall.api.deps import get_ctx, staff_user
 from townhall.api.responses import etag_for, json_response
 from townhall.api.schemas import PROBLEMS, CoverageOut, LanguagesOut
 from townhall.domain.models import User
 from townhall.errors import NotFound
 from townhall.moderation.language import coverage
+from townhall.services.comments import site_rules
 from townhall.services.context import Context
 
-router = APIRouter(prefix="/api/v1", tags=["languages"], responses=PROBLEMS)
-Surface = Annotated[str, Path(pattern="^(widget|dashboard)$", description="widget or dashboard")]
-Lang = Annotated[str, Path(min_length=2, max_length=12, description="A shipped language, e.g. de")]
+router = APIRouter(prefix=params.API, tags=["languages"], responses=PROBLEMS)
 YEAR = 365 * 24 * 3600
 
 
@@ -54,20 +54,19 @@ async def languages() -> Response:
 )
 async def catalogue(
     request: Request,
-    surface: Surface,
-    lang: Lang,
-    v: Annotated[str | None, Query(max_length=40, description="Catalogue version")] = None,
-    shipped: Annotated[bool, Query(description="Without the site's overrides")] = False,
+    surface: Annotated[params.Surface, Path()],
+    lang: Annotated[params.LanguageTag, Path()],
+    q: Annotated[params.CatalogueParams, Query()],
     ctx: Context = Depends(get_ctx),
 ) -> Response:
     """One surface's messages in one language (the dashboard's with the site's overrides)."""
     if lang not in i18n.LANGUAGES:
         raise NotFound(f"no {surface} catalogue for '{lang}'")
-    if surface == "widget" or shipped:
+    if surface == "widget" or q.shipped:
         body = i18n.raw_catalogue(surface, lang)
         # The widget's overrides come with its first page, so this file is the same for every
         # site and, under its version, for ever.
-        current = v is not None and v == i18n.version(surface, lang)
+        current = q.v is not None and q.v == i18n.version(surface, lang)
         cache = f"public, max-age={YEAR}, immutable" if current else "public, no-cache"
     else:
         site = await ctx.site()
@@ -87,7 +86,5 @@ async def moderation_languages(
     staff: Annotated[User, Depends(staff_user)], ctx: Context = Depends(get_ctx)
 ) -> Response:
     """Which automatic checks cover which language, and what happens to other languages."""
-    from townhall.services.comments import site_rules
-
     site = await ctx.site(staff.site_id)
-    return json_response(coverage(site_rules(site)))
+    return json_response(coverage(site_rules(site)), headers={"Cache-Control": "no-store"})

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Path, Query, Request
 from starlette.responses import Response
 
+from townhall.api import params
 from townhall.api.deps import admin_user, get_ctx, staff_user
 from townhall.api.moderation_schemas import (
     ApproveIn,
@@ -18,6 +19,7 @@ from townhall.api.moderation_schemas import (
     CountsOut,
     QueueOut,
     RejectIn,
+    RotateSecretIn,
     SecretOut,
     SitePatchIn,
     SiteSettingsOut,
@@ -30,8 +32,10 @@ from townhall.api.moderation_schemas import (
     UserPatchIn,
     UsersOut,
 )
+from townhall.api.request import own_origin
 from townhall.api.responses import json_response
 from townhall.api.schemas import PROBLEMS
+from townhall.domain import limits
 from townhall.domain.models import Sort, User
 from townhall.services import audit, story_settings, users_admin
 from townhall.services import moderation as svc
@@ -40,8 +44,8 @@ from townhall.services.context import Context
 mod = APIRouter(prefix="/api/v1/moderation", tags=["moderation"], responses=PROBLEMS)
 admin = APIRouter(prefix="/api/v1/admin", tags=["admin"], responses=PROBLEMS)
 
-Id = Annotated[int, Path(ge=1, le=2**63 - 1)]  # a database id, never wider
-StoryKey = Annotated[str, Path(min_length=1, max_length=255, description="Publisher's story id")]
+Id = Annotated[params.Id, Path()]
+StoryKey = Annotated[params.StoryKey, Path()]
 Staff = Annotated[User, Depends(staff_user)]
 Admin = Annotated[User, Depends(admin_user)]
 Ctx = Annotated[Context, Depends(get_ctx)]
@@ -52,25 +56,16 @@ def _json(data, status: int = 200) -> Response:
     return json_response(data, status=status, headers=NO_STORE)
 
 
-async def _queue_query(
-    queue: Literal["pending", "reported", "rejected", "all"] = "pending",
-    story_id: Annotated[str | None, Query(min_length=1, max_length=255)] = None,
-    stream: Literal["open", "premium"] | None = None,
-    guideline: Annotated[str | None, Query(min_length=1, max_length=32)] = None,
-    user_id: Annotated[int | None, Query(ge=1)] = None,
-    sort: Literal["newest", "oldest"] = "newest",
-    cursor: Annotated[str | None, Query(max_length=200)] = None,
-    limit: Annotated[int, Query(ge=1, le=100)] = 20,
-) -> svc.QueueQuery:
+async def _queue_query(q: Annotated[params.QueueParams, Query()]) -> svc.QueueQuery:
     return svc.QueueQuery(
-        queue=queue,
-        story_key=story_id,
-        stream=stream,
-        guideline=guideline,
-        user_id=user_id,
-        sort=Sort(sort),
-        cursor=cursor,
-        limit=limit,
+        queue=q.queue,
+        story_key=q.story_id,
+        stream=q.stream,
+        guideline=q.guideline,
+        user_id=q.user_id,
+        sort=Sort(q.sort),
+        cursor=q.cursor,
+        limit=q.limit,
     )
 
 
@@ -144,8 +139,8 @@ async def restore_user(user_id: Id, ctx: Ctx, staff: Staff) -> Response:
 async def search_users(
     ctx: Ctx,
     staff: Staff,
-    q: Annotated[str | None, Query(max_length=200)] = None,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    q: Annotated[str | None, Query(max_length=limits.SEARCH_MAX)] = None,
+    limit: Annotated[int, Query(ge=1, le=limits.USER_SEARCH_LIMIT_MAX)] = 50,
 ) -> Response:
     """Find users by commenting name or e-mail."""
     return _json({"users": await users_admin.search_users(ctx, staff, q, limit)})
@@ -156,8 +151,8 @@ async def user_detail(
     user_id: Id,
     ctx: Ctx,
     staff: Staff,
-    cursor: Annotated[str | None, Query(max_length=200)] = None,
-    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    cursor: Annotated[str | None, Query(max_length=limits.CURSOR_MAX)] = None,
+    limit: Annotated[int, Query(ge=1, le=limits.LIST_LIMIT_MAX)] = 20,
 ) -> Response:
     """A user's status, history summary, comments across stories and actions taken."""
     return _json(await users_admin.user_detail(ctx, staff, user_id, cursor=cursor, limit=limit))
@@ -172,54 +167,37 @@ async def update_user(user_id: Id, payload: UserPatchIn, ctx: Ctx, admin: Admin)
 
 @mod.get("/stories", response_model=StoriesOut)
 async def list_stories(
-    ctx: Ctx, staff: Staff, q: Annotated[str | None, Query(max_length=200)] = None
+    ctx: Ctx, staff: Staff, q: Annotated[str | None, Query(max_length=limits.SEARCH_MAX)] = None
 ) -> Response:
     """Stories, newest first, optionally matching a title or id."""
     return _json({"stories": await story_settings.list_stories(ctx, staff, q)})
 
 
-@mod.get("/stories/{story_id}", response_model=StorySettingsOut)
+@mod.get(params.MODERATION_STORY, response_model=StorySettingsOut)
 async def get_story(story_id: StoryKey, ctx: Ctx, staff: Staff) -> Response:
     """A story's settings."""
     return _json(await story_settings.get_story(ctx, staff, story_id))
 
 
-@mod.patch("/stories/{story_id}", response_model=StorySettingsOut)
+@mod.patch(params.MODERATION_STORY, response_model=StorySettingsOut)
 async def update_story(
-    story_id: StoryKey, payload: StoryPatchIn, ctx: Ctx, staff: Staff
+    story_id: StoryKey, payload: StoryPatchIn, ctx: Ctx, staff: Staff, request: Request
 ) -> Response:
-    """Open or close a story, pre-moderate it, toggle Premium, set auto-close days."""
+    """Open or close a story, pre-moderate it, toggle Premium, set auto-close days, correct
+    its title (plain text) and address (http(s) on an embedding origin)."""
     changes = payload.model_dump(exclude_unset=True)
-    return _json(await story_settings.update_story(ctx, staff, story_id, changes))
-
-
-async def _audit_filters(
-    action: Annotated[str | None, Query(max_length=64)] = None,
-    actor_id: Annotated[int | None, Query(ge=1)] = None,
-    target_type: Annotated[str | None, Query(max_length=32)] = None,
-    target_id: Annotated[str | None, Query(max_length=255)] = None,
-) -> dict:
-    return {
-        "action": action,
-        "actor_id": actor_id,
-        "target_type": target_type,
-        "target_id": target_id,
-    }
-
-
-AuditFilters = Annotated[dict, Depends(_audit_filters)]
+    return _json(
+        await story_settings.update_story(
+            ctx, staff, story_id, changes, own_origin=own_origin(request.scope)
+        )
+    )
 
 
 @mod.get("/audit", response_model=AuditOut)
-async def list_audit(
-    filters: AuditFilters,
-    ctx: Ctx,
-    staff: Staff,
-    cursor: Annotated[str | None, Query(max_length=20)] = None,
-    limit: Annotated[int, Query(ge=1, le=100)] = 50,
-) -> Response:
+async def list_audit(q: Annotated[params.AuditParams, Query()], ctx: Ctx, staff: Staff) -> Response:
     """The audit log, newest first, filtered by action, actor or target."""
-    return _json(await audit.list_audit(ctx, staff, cursor=cursor, limit=limit, **filters))
+    filters = q.model_dump(exclude={"cursor", "limit"})
+    return _json(await audit.list_audit(ctx, staff, cursor=q.cursor, limit=q.limit, **filters))
 
 
 @mod.get(
@@ -227,10 +205,10 @@ async def list_audit(
     response_class=Response,
     responses={200: {"content": {"text/csv": {}}, "description": "The audit log as CSV"}},
 )
-async def audit_csv(filters: AuditFilters, ctx: Ctx, staff: Staff) -> Response:
+async def audit_csv(q: Annotated[params.AuditFilters, Query()], ctx: Ctx, staff: Staff) -> Response:
     """The filtered audit log as a CSV download."""
     return Response(
-        await audit.audit_csv(ctx, staff, **filters),
+        await audit.audit_csv(ctx, staff, **q.model_dump()),
         media_type="text/csv; charset=utf-8",
         headers={**NO_STORE, "Content-Disposition": 'attachment; filename="audit-log.csv"'},
     )
@@ -250,9 +228,22 @@ async def update_site(payload: SitePatchIn, ctx: Ctx, admin: Admin) -> Response:
 
 
 @admin.post("/site/sso-secret", response_model=SecretOut)
-async def rotate_sso_secret(ctx: Ctx, admin: Admin) -> Response:
-    """Admins: make a new SSO secret, shown once; the previous one keeps working until next time."""
-    return _json({"sso_secret": await users_admin.rotate_secret(ctx, admin)})
+async def rotate_sso_secret(
+    ctx: Ctx, admin: Admin, payload: RotateSecretIn | None = None
+) -> Response:
+    """Admins: make a new SSO secret, shown once; the current one keeps working until the
+    next rotation, unless `revoke_previous` stops it at once."""
+    revoke = payload.revoke_previous if payload else False
+    return _json(
+        {"sso_secret": await users_admin.rotate_secret(ctx, admin, revoke_previous=revoke)}
+    )
+
+
+@admin.post("/site/sso-secret/revoke-previous", response_model=SiteSettingsOut)
+async def revoke_previous_sso_secret(ctx: Ctx, admin: Admin) -> Response:
+    """Admins: stop accepting the previous SSO secret now (audited; never reinstalled).
+    409 when there is none."""
+    return _json(await users_admin.revoke_previous_secret(ctx, admin))
 
 
 router = APIRouter()

@@ -1,15 +1,30 @@
-"""Reader and commenter routes: comment pages, threads, counts, posting, likes, reports."""
+"""Reader and commenter routes: comment pages, threads, counts, posting, likes, reports.
+
+Pages, threads, counts and posting are served by the lane (`api/lane.py`); their
+routes here document them in the OpenAPI document with the same parameter models and
+are never reached (a test proves it).
+"""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, NoReturn
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Header, Path, Query
 from starlette.responses import Response
 
-from townhall.api import posting
-from townhall.api.deps import client_address, current_user, get_ctx, optional_user
-from townhall.api.responses import cacheable, json_response
+from townhall.api.deps import current_user, get_ctx
+from townhall.api.params import (
+    API,
+    COMMENT_REPLIES,
+    COUNTS,
+    STORY_COMMENTS,
+    CountsParams,
+    Id,
+    PageParams,
+    RepliesParams,
+    StoryKey,
+)
+from townhall.api.responses import json_response
 from townhall.api.schemas import (
     PROBLEMS,
     CommentEditIn,
@@ -22,78 +37,60 @@ from townhall.api.schemas import (
     ReportedOut,
     ReportIn,
 )
-from townhall.domain.models import Sort, Stream, User
-from townhall.errors import ValidationFailed
+from townhall.domain.models import User
 from townhall.services import comments as svc
-from townhall.services import reading
+from townhall.services.comments import comment_json
 from townhall.services.context import Context
-from townhall.services.events import view_json
 
-router = APIRouter(prefix="/api/v1", tags=["comments"], responses=PROBLEMS)
-StoryKey = Annotated[str, Path(min_length=1, max_length=255, description="Publisher's story id")]
-CommentId = Annotated[int, Path(ge=1, le=2**63 - 1)]  # a database id, never wider
+router = APIRouter(prefix=API, tags=["comments"], responses=PROBLEMS)
+CommentId = Annotated[Id, Path()]
+StoryId = Annotated[StoryKey, Path()]
+Authorization = Annotated[
+    str | None, Header(description="`Bearer <session token>`; omit to read anonymously")
+]
 
 
-@router.get("/stories/{story_id:path}/comments", response_model=CommentPageOut)
+class LaneOnly(RuntimeError):
+    """A documentation stub was called: the lane should have answered."""
+
+
+def served_by_lane() -> NoReturn:
+    """Stubs document lane endpoints; reaching one is a bug."""
+    raise LaneOnly("this endpoint is served by the lane, before routing")
+
+
+@router.get(STORY_COMMENTS.removeprefix(API), response_model=CommentPageOut)
 async def list_comments(
-    request: Request,
-    story_id: StoryKey,
-    stream: Stream = Stream.OPEN,
-    sort: Sort = Sort.NEWEST,
-    limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    cursor: Annotated[str | None, Query(max_length=200)] = None,
-    ctx: Context = Depends(get_ctx),
-    viewer: User | None = Depends(optional_user),
+    story_id: StoryId, q: Annotated[PageParams, Query()], authorization: Authorization = None
 ) -> Response:
-    """A page of top-level comments with their first replies, the total and site settings."""
-    data = await reading.list_comments(
-        ctx,
-        viewer,
-        reading.PageQuery(story_key=story_id, stream=stream, sort=sort, limit=limit, cursor=cursor),
-    )
-    return cacheable(request, data, private=viewer is not None)
+    """A page of top-level comments with their first replies, the total and site settings.
+
+    Anonymous answers are `Cache-Control: public`, signed-in ones `private`; both carry
+    an `ETag` and answer `304` to `If-None-Match`.
+    """
+    served_by_lane()
 
 
-@router.get("/comments/{comment_id}/replies", response_model=RepliesOut)
+@router.get(COMMENT_REPLIES.removeprefix(API), response_model=RepliesOut)
 async def list_replies(
-    request: Request,
-    comment_id: CommentId,
-    limit: Annotated[int, Query(ge=1, le=100)] = 50,
-    cursor: Annotated[str | None, Query(max_length=200)] = None,
-    ctx: Context = Depends(get_ctx),
-    viewer: User | None = Depends(optional_user),
+    comment_id: CommentId, q: Annotated[RepliesParams, Query()], authorization: Authorization = None
 ) -> Response:
     """Every reply of a thread, oldest first."""
-    data = await reading.list_replies(ctx, viewer, comment_id, limit=limit, cursor=cursor)
-    return cacheable(request, data, private=viewer is not None)
+    served_by_lane()
 
 
-@router.get("/counts", response_model=CountsOut)
-async def counts(
-    request: Request,
-    story_id: Annotated[list[str], Query(max_length=100)],
-    ctx: Context = Depends(get_ctx),
-) -> Response:
+@router.get(COUNTS.removeprefix(API), response_model=CountsOut)
+async def counts(q: Annotated[CountsParams, Query()]) -> Response:
     """Published comment counts for up to 100 stories."""
-    for key in story_id:
-        if not 1 <= len(key) <= 255:
-            raise ValidationFailed(
-                "story_id must be 1-255 characters", field="story_id", rule="length"
-            )
-    return cacheable(request, {"counts": await reading.counts(ctx, story_id)}, private=False)
+    served_by_lane()
 
 
-@router.post("/stories/{story_id:path}/comments", status_code=201, response_model=CommentOut)
+@router.post(STORY_COMMENTS.removeprefix(API), status_code=201, response_model=CommentOut)
 async def post_comment(
-    request: Request,
-    story_id: StoryKey,
-    payload: CommentIn,
-    ctx: Context = Depends(get_ctx),
-    user: User = Depends(current_user),
+    story_id: StoryId, payload: CommentIn, authorization: Annotated[str, Header()]
 ) -> Response:
     """Post a comment or reply; 201 with its status (published or pending review)."""
-    data, headers = await posting.create(ctx, user, story_id, payload, client_address(request))
-    return json_response(data, status=201, headers=headers)
+    served_by_lane()
 
 
 @router.patch("/comments/{comment_id}", response_model=CommentOut)
@@ -105,7 +102,7 @@ async def edit_comment(
 ) -> Response:
     """Edit your own comment within the edit window; it is moderated again."""
     comment = await svc.edit_comment(ctx, user, comment_id, payload.body)
-    return json_response(await view_json(ctx, comment, viewer=user))
+    return json_response(await comment_json(ctx, comment, viewer=user))
 
 
 @router.delete("/comments/{comment_id}", status_code=204)

@@ -15,7 +15,8 @@ from importlib import resources
 
 from townhall.moderation.checks.threats import VIOLENT
 from townhall.moderation.findings import Finding, Submission
-from townhall.moderation.text import Phrase, find_phrases, fold, trigger_words
+from townhall.moderation.regex import linear
+from townhall.moderation.text import Phrase, find_phrases, fold, origin_span, trigger_words
 
 # "are", "are all", "are nothing but", "are just a bunch of"...
 _FILLER = (
@@ -26,7 +27,8 @@ _FILLER = (
 _LINK = rf"(?:are|r|is|were)\s+(?:(?:{_FILLER})\s+){{0,3}}"
 _DETERMINER = r"(?:all\s+|most\s+|these\s+|those\s+|the\s+|all\s+the\s+|all\s+these\s+)?"
 # "Canadians are sick of waiting", "women are crazy about it": not a verdict on them.
-_NOT_A_VERDICT = r"(?!\s+(?:of|with|about|for|over|to\s+(?:be|have|get|see|hear|know)))"
+# (checked after a match: RE2 has no lookahead)
+_NOT_A_VERDICT = linear(r"^\s+(?:of|with|about|for|over|to\s+(?:be|have|get|see|hear|know))\b")
 _WANT = (
     r"(?:(?:all|just|only|really|secretly)\s+)?(?:want\s+to|wants\s+to|are\s+trying\s+to|"
     r"try\s+to|plan\s+to|are\s+going\s+to|are\s+out\s+to|intend\s+to|are\s+here\s+to|will)"
@@ -79,7 +81,7 @@ def _compile(section: _Section) -> list[Phrase]:
     ]
     if "are" in keys:
         what = _alternatives(keys["are"])
-        parts.append(rf"\b{_DETERMINER}(?:{who})\s+{_LINK}(?:{what})\b{_NOT_A_VERDICT}")
+        parts.append(rf"\b{_DETERMINER}(?:{who})\s+{_LINK}(?:{what})\b")
     if "adjective" in keys:
         parts.append(rf"\b(?:{_alternatives(keys['adjective'])})\s+(?:{who})\b")
     if "should" in keys:
@@ -97,20 +99,20 @@ def _compile(section: _Section) -> list[Phrase]:
             rf"those\s+|all\s+the\s+|all\s+these\s+)?(?:{who})\b"
         )
     # Every part names the group, so a text without any group word is skipped.
-    out = [Phrase(trigger_words(who), re.compile("|".join(parts)))]
+    out = [Phrase(trigger_words(who), linear("|".join(parts)))]
     if "member" in keys and "noun" in keys:
         member = _alternatives(keys["member"])
         out.append(
             Phrase(
                 trigger_words(member),
-                re.compile(rf"\b(?:{member})\s+(?:{_alternatives(keys['noun'])})\b"),
+                linear(rf"\b(?:{member})\s+(?:{_alternatives(keys['noun'])})\b"),
             )
         )
     if "places" in keys:
         out.append(
             Phrase(
                 frozenset({"back"}),
-                re.compile(
+                linear(
                     r"(?:^|[.!?,;]\s*|\b(?:just|then|so|and|please|should|can|must|"
                     r"need\s+to|needs\s+to)\s+)(?:go|get|sent|send\s+them|ship\s+them)\s+back"
                     rf"\s+to\s+(?:{_alternatives(keys['places'])})\b"
@@ -129,20 +131,22 @@ def patterns() -> tuple[tuple[str, Phrase], ...]:
     )
 
 
-def _asserted(text: str, start: int) -> bool:
+def asserted(text: str, start: int) -> bool:
     """Whether the generalisation starting at ``start`` is the commenter's own."""
     sentence = re.split(r"[.!?;\n]", text[max(0, start - 60) : start])[-1]
     clause = re.split(r"[,:]", sentence)[-1]
     return not (_REPORTED.search(sentence) or _DENIED.search(clause))
 
 
-def attack_in(text: str) -> tuple[str, str] | None:
-    """(guideline, phrase) of the first group attack in folded text, else None."""
+def attack_in(text: str) -> tuple[str, str, int, int] | None:
+    """(guideline, phrase, start, end) of the first group attack in folded text, else None."""
     for guideline, phrase in patterns():
         for found in find_phrases((phrase,), text):
+            if _NOT_A_VERDICT.match(text[found.end() : found.end() + 40]):
+                continue
             lead = len(found.group()) - len(found.group().lstrip(" .!?,;"))
-            if _asserted(text, found.start() + lead):
-                return guideline, found.group()[lead:]
+            if asserted(text, found.start() + lead):
+                return guideline, found.group()[lead:], found.start() + lead, found.end()
     return None
 
 
@@ -150,6 +154,11 @@ def group_attacks(sub: Submission) -> Finding | None:
     """Hold a comment that brands a whole group with a dehumanising or insulting term."""
     found = attack_in(fold(sub.body))
     if found:
-        guideline, phrase = found
-        return Finding.hold(guideline, f'generalises about a group: "{phrase}"')
+        guideline, phrase, start, end = found
+        return Finding.hold(
+            guideline,
+            f'generalises about a group: "{phrase}"',
+            span=origin_span(sub.body, start, end),
+            kind="an attack on a group" if guideline == "discrimination" else "an insult",
+        )
     return None

@@ -8,7 +8,9 @@ import unicodedata
 from functools import cache, lru_cache
 from importlib import resources
 
+from townhall.moderation.checks.authority import asks_for_secrets, authority_claim
 from townhall.moderation.findings import Finding, Submission
+from townhall.moderation.regex import Pattern, linear
 from townhall.moderation.rules import Rules
 
 ROLES = (
@@ -18,34 +20,37 @@ ROLES = (
 )
 # "As" only opens a claim at the start of a sentence or clause ("As an editor, I..."),
 # not after a word ("she worked as a reporter", "lists him as staff"); "were" is not "we're".
-_AS = r"(?<!\w\s)as"
+_AS = r"(?:^|[^\w\s])\s*as"
 # "I am the moderator", "speaking as an editor here", "this is the comments team".
-CLAIM = re.compile(
-    rf"\b(?:i\s*am|i'?m|im|speaking\s+as|{_AS}|this\s+is|we\s+are|we['’]re|i\s+work\s+as)\s+"
-    r"(?:(?:a|an|the|your|one\s+of\s+the|one\s+of\s+your)\s+)?" + ROLES + r"\b",
-    re.IGNORECASE,
+CLAIM = linear(
+    rf"(?:\b(?:i\s*am|i'?m|im|speaking\s+as|this\s+is|we\s+are|we['’]re|i\s+work\s+as)|{_AS})"
+    r"\s+(?:(?:a|an|the|your|one\s+of\s+the|one\s+of\s+your)\s+)?" + ROLES + r"\b",
+    ignore_case=True,
 )
-# Text dressed up as an official notice: "[Moderator note]", "Admin: ...".
-NOTICE = re.compile(
-    r"(?:^|\n)\s*[\[(]?\s*(?:moderator|mod|admin|administrator|editor|staff)"
-    r"(?:\s+(?:note|notice|message|team|warning))?\s*[\])]?\s*:",
-    re.IGNORECASE,
+# Text dressed up as an official notice: "[Moderator note]", "Admin: ...". Only spaces
+# and tabs may pad a line's start: a whitespace class that also took newlines made
+# the pattern cubic in the number of blank lines.
+NOTICE = linear(
+    r"(?m)^[ \t]*[\[(]?[ \t]*(?:moderator|mod|admin|administrator|editor|staff)"
+    r"(?:[ \t]+(?:note|notice|message|team|warning))?[ \t]*[\])]?[ \t]*:",
+    ignore_case=True,
 )
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _LOOKALIKE_ASCII = str.maketrans({"0": "o", "1": "i", "l": "i", "|": "i", "5": "s", "3": "e"})
 
 
 @lru_cache(maxsize=64)
-def _publisher_claim(publisher: str) -> re.Pattern[str] | None:
+def _publisher_claim(publisher: str) -> Pattern | None:
     """'I'm a <publisher> journalist', 'I work for <publisher>', 'on behalf of <publisher>'."""
     words = re.sub(r"(?i)^the\s+", "", publisher).split()
     if not words:
         return None
     name = r"(?:the\s+)?" + r"\s+".join(re.escape(w) for w in words)
-    return re.compile(
-        rf"\b(?:(?:i\s*am|i'?m|im|we\s+are|we['’]re|{_AS})\s+(?:(?:a|an|the|one\s+of\s+the)\s+)?"
-        rf"{name}\s+{ROLES}|i\s+work\s+(?:for|at)\s+{name}|on\s+behalf\s+of\s+{name})\b",
-        re.IGNORECASE,
+    return linear(
+        rf"(?:(?:\b(?:i\s*am|i'?m|im|we\s+are|we['’]re)|{_AS})\s+"
+        rf"(?:(?:a|an|the|one\s+of\s+the)\s+)?{name}\s+{ROLES}|"
+        rf"\bi\s+work\s+(?:for|at)\s+{name}|\bon\s+behalf\s+of\s+{name})\b",
+        ignore_case=True,
     )
 
 
@@ -102,24 +107,38 @@ def poses_as(name: str, rules: Rules) -> str | None:
 
 
 def impersonation(sub: Submission) -> Finding | None:
-    """Hold comments that claim a staff role or come from a look-alike of someone else's name."""
+    """Hold comments that pose as staff, an official body or someone else, or fish for secrets."""
     if sub.author_is_staff:
         return None
-    if (
-        CLAIM.search(sub.body)
-        or NOTICE.search(sub.body)
-        or ((pattern := _publisher_claim(sub.rules.publisher_name)) and pattern.search(sub.body))
-    ):
-        return Finding.hold("impersonation", "claims to speak as staff")
+    body = sub.body
+    pattern = _publisher_claim(sub.rules.publisher_name)
+    m = CLAIM.search(body) or NOTICE.search(body) or (pattern and pattern.search(body))
+    if m:
+        return Finding.hold(
+            "impersonation",
+            "claims to speak as staff",
+            span=(m.start(), m.end()),
+            kind="a claim to speak as staff",
+        )
+    found = authority_claim(body) or asks_for_secrets(body)
+    if found:
+        start, end, kind = found
+        return Finding.hold("impersonation", kind, span=(start, end), kind=kind)
     name = sub.author_name
     if not name:
         return None
     target = poses_as(name, sub.rules)
     if target:
-        return Finding.hold("impersonation", f"commenting name looks like {target}")
+        return Finding.hold(
+            "impersonation", f"commenting name looks like {target}", kind="a look-alike name"
+        )
     key, folded = skeleton(name), name.casefold().strip()
     for other in sub.other_names:
         # The same name spelled the same way is the author; only a look-alike is suspect.
         if other.casefold().strip() != folded and skeleton(other) == key:
-            return Finding.hold("impersonation", f'commenting name looks like "{other}"')
+            return Finding.hold(
+                "impersonation",
+                f'commenting name looks like "{other}"',
+                kind="a look-alike name",
+            )
     return None

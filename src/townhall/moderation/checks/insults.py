@@ -12,7 +12,14 @@ from __future__ import annotations
 import re
 
 from townhall.moderation.findings import Finding, Submission
-from townhall.moderation.text import find_phrases, fold, phrases, trigger_words, words_in
+from townhall.moderation.text import (
+    find_phrases,
+    fold,
+    origin_span,
+    phrases,
+    trigger_words,
+    words_in,
+)
 
 # What a person is called once the insult is aimed at them.
 _CALLED = (
@@ -195,20 +202,23 @@ LABELLED = re.compile(
 _LABEL_KEYS = trigger_words(_LABEL) | {"fraud", "disgrace", "embarrassment", "joke"}
 
 
-def insult_in(text: str, written: str = "") -> str | None:
-    """The first targeted insult in folded text (or, for names, as written), else None."""
+def insult_in(text: str, written: str = "") -> tuple[str, int, int, bool] | None:
+    """The first targeted insult in folded text (or, for names, as written): the phrase,
+    its span and whether the span is in the folded text; else None."""
     for found in find_phrases(PHRASES, text):
-        return found.group()
+        return found.group(), found.start(), found.end(), True
     if written and not _LABEL_KEYS.isdisjoint(words_in(text)):
         found = LABELLED.search(written)
         if found:
-            return found.group()
+            return found.group(), found.start(), found.end(), False
     return None
 
 
 def insults(sub: Submission) -> Finding | None:
     """Hold comments that call a person names the word lists cannot judge alone."""
-    phrase = insult_in(fold(sub.body), sub.body)
-    if phrase:
-        return Finding.hold("abuse", f'personal insult: "{phrase}"')
+    found = insult_in(fold(sub.body), sub.body)
+    if found:
+        phrase, start, end, folded = found
+        span = origin_span(sub.body, start, end) if folded else (start, end)
+        return Finding.hold("abuse", f'personal insult: "{phrase}"', span=span, kind="an insult")
     return None

@@ -6,28 +6,35 @@ import re
 from functools import lru_cache
 
 from townhall.moderation.findings import Finding, Submission
+from townhall.moderation.regex import linear
 from townhall.moderation.text import fold
 
 # Explicit URLs, plus bare domains with a common top-level domain ("cheap-pills.biz/x").
-LINK = re.compile(
+LINK = linear(
     r"(?:https?://|www\.)[^\s<>\"']+"
-    r"|\b(?:[a-z0-9-]{1,63}\.){1,6}(?:com|net|org|info|biz|io|co|uk|ru|xyz|top|online|site|shop|club"
-    r"|ly|me|tk|cn|de|fr|eu|us|ca|au|in|app|link|live)\b(?:/[^\s<>\"']*)?",
-    re.IGNORECASE,
+    r"|\b(?:[a-z0-9-]{1,63}\.){1,6}(?:com|net|org|info|biz|io|co|uk|ru|xyz|top|online|site|shop"
+    r"|store|club|ly|me|tk|cn|de|fr|eu|us|ca|au|ie|in|app|link|live|bet|win|vip|tv|cc)\b"
+    r"(?:/[^\s<>\"']*)?",
+    ignore_case=True,
 )
-_HOST = re.compile(r"^(?:https?://)?([^/:?#\s]+)", re.IGNORECASE)
+_HOST = linear(r"^(?:https?://)?([^/:?#\s]+)", ignore_case=True)
 MIN_REPEAT_CHARS = 20  # "Agreed." twice is a habit, not spam
 
 
 def link_hosts(text: str) -> list[str]:
     """Host names of the links in a text, lower-cased, without "www."."""
+    return [host for host, _ in link_spans(text)]
+
+
+def link_spans(text: str) -> list[tuple[str, tuple[int, int]]]:
+    """(host, span of the link) for every link in a text."""
     if "." not in text:
         return []
     hosts = []
     for m in LINK.finditer(text):
         host = _HOST.match(m.group())
         if host:
-            hosts.append(host.group(1).lower().removeprefix("www.").rstrip("."))
+            hosts.append((host.group(1).lower().removeprefix("www.").rstrip("."), m.span()))
     return hosts
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from townhall.moderation.findings import Finding, Submission
-from townhall.moderation.text import find_phrases, fold, phrases
+from townhall.moderation.text import find_phrases, fold, origin_span, phrases
 
 # Past participles for "<someone> should be ...".
 VIOLENT = (
@@ -251,20 +251,25 @@ _NEGATION = re.compile(
 )
 
 
-def threat_in(text: str) -> str | None:
+def threat_in(text: str) -> re.Match[str] | None:
     """The first threatening phrase in folded text that is not negated, else None."""
     for found in find_phrases(PHRASES, text):
         before = text[max(0, found.start() - 30) : found.start()]
         sentence = re.split(r"[.!?;\n]", before)[-1]
         if _NEGATION.search(sentence + found.group().split()[0] + " "):
             continue
-        return found.group()
+        return found
     return None
 
 
 def threats(sub: Submission) -> Finding | None:
     """Hold comments that threaten or call for violence against someone."""
-    phrase = threat_in(fold(sub.body))
-    if phrase:
-        return Finding.hold("abuse", f'threat or incitement: "{phrase}"')
+    found = threat_in(fold(sub.body))
+    if found:
+        return Finding.hold(
+            "abuse",
+            f'threat or incitement: "{found.group()}"',
+            span=origin_span(sub.body, found.start(), found.end()),
+            kind="a threat",
+        )
     return None

@@ -8,8 +8,9 @@ import os
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any, Protocol
 
-from sqlalchemy import Connection, create_engine, event
+from sqlalchemy import Connection, Engine, RootTransaction, create_engine, event
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
@@ -37,11 +38,11 @@ def make_engine(url: str) -> AsyncEngine:
     return create_async_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
 
 
-def _sqlite_setup(sync, *, driver_begin: bool = False) -> None:
+def _sqlite_setup(sync: Any, *, driver_begin: bool = False) -> None:
     """Per-connection PRAGMAs and explicit BEGIN control for a SQLite engine."""
 
     @event.listens_for(sync, "connect")
-    def _on_connect(dbapi_conn, _record):
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         # Let SQLAlchemy, not the driver, decide when transactions begin, so
         # writers can take the lock up front (BEGIN IMMEDIATE) and never
         # fail to upgrade a read lock under concurrency.
@@ -55,7 +56,7 @@ def _sqlite_setup(sync, *, driver_begin: bool = False) -> None:
         cur.close()
 
     @event.listens_for(sync, "begin")
-    def _on_begin(conn):
+    def _on_begin(conn: Any) -> None:
         begin = conn.get_execution_options().get("sqlite_begin", "BEGIN")
         if driver_begin:  # the sqlite3 connection itself: no statement through SQLAlchemy
             conn.connection.driver_connection.execute(begin)
@@ -63,7 +64,7 @@ def _sqlite_setup(sync, *, driver_begin: bool = False) -> None:
             conn.exec_driver_sql(begin)
 
 
-def make_inline_engine(url: str):
+def make_inline_engine(url: str) -> Engine | None:
     """A synchronous engine on the same SQLite file, for reads run on the event loop.
 
     WAL readers never wait for locks, so a read costs only the query itself, without
@@ -86,9 +87,9 @@ def make_inline_engine(url: str):
     return engine
 
 
-def _begin_now(conn: Connection):
+def _begin_now(conn: Connection) -> RootTransaction | None:
     """BEGIN IMMEDIATE without waiting: the transaction, or None if the file is locked."""
-    raw = conn.connection.dbapi_connection
+    raw: Any = conn.connection.dbapi_connection
     raw.execute("PRAGMA busy_timeout=0")
     try:
         return conn.begin()
@@ -109,6 +110,23 @@ def _close_quietly(conn: Connection) -> None:
         pass
 
 
+class SqlConnection(Protocol):
+    """What the stores use of a connection: AsyncConnection, or InlineConnection on SQLite."""
+
+    @property
+    def dialect(self) -> Any:
+        """The SQL dialect (sqlite or postgresql)."""
+        ...
+
+    async def execute(self, statement: Any, parameters: Any = None) -> Any:
+        """Run a statement."""
+        ...
+
+    async def scalar(self, statement: Any, parameters: Any = None) -> Any:
+        """The first column of the first row."""
+        ...
+
+
 class InlineConnection:
     """The part of AsyncConnection the stores use, over a sync connection (no thread hop).
 
@@ -122,7 +140,7 @@ class InlineConnection:
         self.dialect = conn.dialect
         self.driver = conn.connection.driver_connection
 
-    async def execute(self, statement, parameters=None, **kwargs):
+    async def execute(self, statement: Any, parameters: Any = None, **kwargs: Any) -> Any:
         """Run a statement now, on this thread."""
         if parameters is not None and not kwargs and (plan := raw.plan_for(statement)):
             result = plan.run(self.driver, self.dialect, parameters)
@@ -130,7 +148,7 @@ class InlineConnection:
                 return result
         return self.sync_connection.execute(statement, parameters, **kwargs)
 
-    async def scalar(self, statement, parameters=None, **kwargs):
+    async def scalar(self, statement: Any, parameters: Any = None, **kwargs: Any) -> Any:
         """The first column of the first row."""
         return self.sync_connection.scalar(statement, parameters, **kwargs)
 
@@ -184,12 +202,12 @@ class _Batch:
 
     __slots__ = ("conn", "driver", "size", "trans", "waiting")
 
-    def __init__(self, conn: Connection, trans) -> None:
+    def __init__(self, conn: Connection, trans: RootTransaction) -> None:
         self.conn = conn
         self.trans = trans
-        self.driver = conn.connection.driver_connection
+        self.driver: Any = conn.connection.driver_connection
         self.size = 0
-        self.waiting: list[asyncio.Future] = []
+        self.waiting: list[asyncio.Future[None]] = []
 
     def finish(self) -> None:
         """Commit (rolled back when nothing was kept) and tell every writer."""
@@ -236,25 +254,25 @@ class Database:
                 yield conn
 
     @asynccontextmanager
-    async def snapshot(self) -> AsyncIterator[AsyncConnection | InlineConnection]:
+    async def snapshot(self) -> AsyncIterator[SqlConnection]:
         """A read snapshot for the stores: inline on SQLite files, else like read()."""
         if self.inline is None:
             async with self.read() as conn:
                 yield conn
             return
-        with self.inline.connect() as conn, conn.begin():
-            yield InlineConnection(conn)
+        with self.inline.connect() as sync, sync.begin():
+            yield InlineConnection(sync)
 
     @asynccontextmanager
-    async def write(self) -> AsyncIterator[AsyncConnection]:
+    async def write(self) -> AsyncIterator[SqlConnection]:
         """A write transaction, committed on success and rolled back on error."""
         if self._write_lock is None:
             async with self.engine.begin() as conn:
                 yield conn
             return
         if self.inline is not None:
-            async with self._grouped_write() as conn:
-                yield conn
+            async with self._grouped_write() as inline:
+                yield inline
             return
         async with self._write_lock:
             async with self.engine.connect() as conn:
@@ -284,7 +302,7 @@ class Database:
                 self._finish_batch()
             raise
         self._queued -= 1
-        committed: asyncio.Future | None = None
+        committed: asyncio.Future[None] | None = None
         try:
             if self._batch is None:
                 self._batch = await self._open_batch()

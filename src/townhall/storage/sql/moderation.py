@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select, tuple_, update
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy import and_, case, func, or_, select, update
 from sqlalchemy.sql import Select
 
 from townhall.domain.models import Comment, Sort, Status
-from townhall.storage.sql.comments import decode_cursor, encode_cursor
+from townhall.domain.queues import QueueFilter
+from townhall.storage.sql.engine import SqlConnection
+from townhall.storage.sql.order import ORDERS, after, order_by
 from townhall.storage.sql.rows import to_comment
 from townhall.storage.sql.tables import comments as c
 from townhall.storage.sql.tables import reports, stories, users
@@ -20,20 +20,6 @@ _author = users.alias("q_author")
 _decider = users.alias("q_decider")
 _parent = c.alias("q_parent")
 _parent_author = users.alias("q_parent_author")
-
-QUEUES = ("pending", "reported", "rejected", "all")
-
-
-@dataclass(frozen=True, slots=True)
-class QueueFilter:
-    """Which comments a queue listing covers (story and author must belong to the site)."""
-
-    site_id: str
-    queue: str = "pending"
-    story_id: int | None = None
-    stream: str | None = None
-    guideline: str | None = None
-    author_id: int | None = None
 
 
 def queue_condition(queue: str) -> Any:
@@ -69,7 +55,7 @@ def _filters(f: QueueFilter) -> list[Any]:
     return cond
 
 
-def _card_select() -> Select:
+def _card_select() -> Select[Any]:
     return (
         select(
             c,
@@ -97,7 +83,7 @@ def _card_select() -> Select:
 class SqlModerationStore:
     """Read models and bulk changes that moderators need."""
 
-    def __init__(self, conn: AsyncConnection) -> None:
+    def __init__(self, conn: SqlConnection) -> None:
         self.conn = conn
 
     async def queue(
@@ -106,25 +92,20 @@ class SqlModerationStore:
         """A page of queue rows (comment, author, story, decider), keyset-paginated."""
         # Pick the page's ids on the comments table alone, then join the few rows found.
         page = select(c.c.id).where(queue_condition(f.queue), *_filters(f))
-        key = tuple_(c.c.created_at, c.c.id)
+        order = ORDERS[sort]
         if cursor:
-            after = tuple_(*decode_cursor(cursor, Sort.OLDEST))
-            page = page.where(key > after if sort is Sort.OLDEST else key < after)
-        order = (
-            [c.c.created_at.asc(), c.c.id.asc()]
-            if sort is Sort.OLDEST
-            else [c.c.created_at.desc(), c.c.id.desc()]
+            page = page.where(after(order, order.decode(cursor)))
+        ids = list(
+            (await self.conn.execute(page.order_by(*order_by(order)).limit(limit + 1))).scalars()
         )
-        ids = list((await self.conn.execute(page.order_by(*order).limit(limit + 1))).scalars())
         rows = []
         if ids:
-            q = _card_select().where(c.c.id.in_(ids)).order_by(*order)
+            q = _card_select().where(c.c.id.in_(ids)).order_by(*order_by(order))
             rows = (await self.conn.execute(q)).all()
         items = [self._card(r) for r in rows[:limit]]
         nxt = None
         if len(rows) > limit:
-            last = items[-1]["comment"]
-            nxt = encode_cursor([last.created_at, last.id])
+            nxt = order.encode(items[-1]["comment"])
         return items, nxt
 
     async def card(self, site_id: str, comment_id: int) -> dict[str, Any] | None:

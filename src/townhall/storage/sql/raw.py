@@ -18,28 +18,34 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from sqlalchemy.sql import Insert
 
 from townhall.storage.sql.tables import UTCDateTime
 
+S = TypeVar("S")
 _HOT: dict[int, _Plan] = {}
 _EXPAND = "__[POSTCOMPILE_{}]"
 
 
-def hot(statement):
+def hot(statement: S) -> S:
     """Mark a prebuilt statement for the driver path; returns it unchanged."""
     _HOT.setdefault(id(statement), _Plan(statement))
     return statement
 
 
-def plan_for(statement) -> _Plan | None:
+def plan_for(statement: Any) -> _Plan | None:
     """The driver plan of a statement marked hot, else None."""
     return _HOT.get(id(statement))
 
 
-class Row(tuple):
+def registered() -> list[Any]:
+    """Every statement marked hot so far (the stores build theirs when imported)."""
+    return [plan.statement for plan in _HOT.values()]
+
+
+class Row(tuple[Any, ...]):
     """A result row: a tuple that also answers by column name."""
 
     __slots__ = ()
@@ -93,10 +99,12 @@ def _utc_from_text(value: Any) -> datetime:
     # What SQLite's DATETIME processor and UTCDateTime do together, in one C call.
     if isinstance(value, str):
         return datetime.fromisoformat(value).replace(tzinfo=UTC)
-    return UTCDateTime().process_result_value(value, None)
+    converted = UTCDateTime().process_result_value(value, None)
+    assert converted is not None
+    return converted
 
 
-def _result_processor(type_, dialect):
+def _result_processor(type_: Any, dialect: Any) -> Any:
     if isinstance(type_, UTCDateTime):
         return _utc_from_text
     return type_._cached_result_processor(dialect, None)
@@ -107,7 +115,7 @@ class _Shape:
 
     __slots__ = ("binds", "compiled", "convert", "expanding", "order", "row_type", "sql", "sqls")
 
-    def __init__(self, compiled, dialect) -> None:
+    def __init__(self, compiled: Any, dialect: Any) -> None:
         self.compiled = compiled
         self.sql: str = compiled.string
         self.order: tuple[str, ...] = tuple(compiled.positiontup or ())
@@ -155,11 +163,11 @@ class _Plan:
 
     __slots__ = ("shapes", "statement")
 
-    def __init__(self, statement) -> None:
+    def __init__(self, statement: Any) -> None:
         self.statement = statement
         self.shapes: dict[Any, _Shape] = {}
 
-    def run(self, driver, dialect, params: dict[str, Any]) -> Result | None:
+    def run(self, driver: Any, dialect: Any, params: dict[str, Any]) -> Result | None:
         """Execute on the driver connection; None when the ordinary path must run it."""
         key = tuple(params) if isinstance(self.statement, Insert) else None
         shape = self.shapes.get(key)

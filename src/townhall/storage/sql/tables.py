@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -35,13 +36,13 @@ metadata = MetaData(
 Id = BigInteger().with_variant(Integer(), "sqlite")
 
 
-class UTCDateTime(TypeDecorator):
+class UTCDateTime(TypeDecorator[datetime]):
     """Timezone-aware UTC datetimes on both backends (SQLite forgets the zone)."""
 
     impl = DateTime(timezone=True)
     cache_ok = True
 
-    def process_bind_param(self, value, dialect):
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
@@ -49,12 +50,11 @@ class UTCDateTime(TypeDecorator):
         value = value.astimezone(UTC)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
-    def process_result_value(self, value, dialect):
+    def process_result_value(self, value: Any, dialect: Any) -> datetime | None:
         if value is None:
             return None
-        if isinstance(value, str):
-            value = datetime.fromisoformat(value)
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        when: datetime = datetime.fromisoformat(value) if isinstance(value, str) else value
+        return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
 
 
 sites = Table(
@@ -64,6 +64,9 @@ sites = Table(
     Column("name", String(200), nullable=False),
     Column("sso_secret", Text, nullable=True),
     Column("previous_sso_secret", Text, nullable=True),
+    # SHA-256 of the environment secret last adopted, and of every retired secret (0007).
+    Column("sso_env_digest", String(64), nullable=True),
+    Column("retired_sso_secrets", JSON, nullable=True),
     Column("settings", JSON, nullable=False, server_default=text("'{}'")),
     Column("settings_version", Integer, nullable=False, server_default=text("1")),
     Column("created_at", UTCDateTime, nullable=False),

@@ -2,23 +2,43 @@
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
+from townhall.domain.changes import Change
+from townhall.storage.sql.audit import SqlAuditStore
 from townhall.storage.sql.comments import SqlCommentStore
+from townhall.storage.sql.engine import SqlConnection
 from townhall.storage.sql.moderation import SqlModerationStore
-from townhall.storage.sql.others import SqlAuditStore, SqlSiteStore, SqlStoryStore, SqlUserStore
+from townhall.storage.sql.shadow import SqlShadowStore
+from townhall.storage.sql.sites import SqlSiteStore
+from townhall.storage.sql.stories import SqlStoryStore
+from townhall.storage.sql.users import SqlUserStore
 
 
 class Tx:
     """The stores of one connection or transaction."""
 
-    __slots__ = ("audit", "comments", "conn", "moderation", "sites", "stories", "users")
+    __slots__ = (
+        "audit",
+        "changes",
+        "comments",
+        "conn",
+        "moderation",
+        "shadow",
+        "sites",
+        "stories",
+        "users",
+    )
 
-    def __init__(self, conn: AsyncConnection) -> None:
+    def __init__(self, conn: SqlConnection) -> None:
         self.conn = conn
+        self.changes: list[Change] = []
         self.comments = SqlCommentStore(conn)
         self.stories = SqlStoryStore(conn)
         self.users = SqlUserStore(conn)
         self.sites = SqlSiteStore(conn)
         self.audit = SqlAuditStore(conn)
         self.moderation = SqlModerationStore(conn)
+        self.shadow = SqlShadowStore(conn)
+
+    def record(self, change: Change) -> None:
+        """Note a change; listeners get it once the transaction has committed."""
+        self.changes.append(change)

@@ -1,7 +1,7 @@
 // Dashboard shell: sign-in, sections, queue counts kept fresh, keyboard shortcuts.
 import { ApiError, get, post, session } from './api.js';
 import { auditView } from './audit.js';
-import { chooseLanguage, currentLanguage, loadLanguage, problemText, shippedLanguages, t } from './i18n.js';
+import { chooseLanguage, currentLanguage, list, loadLanguage, problemText, shippedLanguages, t } from './i18n.js';
 import { languagesView } from './languages.js';
 import { QUEUES, queueView } from './queue.js';
 import { siteView, storiesView, storyView } from './settings.js';
@@ -56,6 +56,25 @@ const ui = {
   },
 };
 
+const ATTACK = 'security.staff_sign_in_attack';
+const DAY_MS = 24 * 3600 * 1000;
+
+// Repeated failed sign-ins on staff accounts are audited; staff see them here at once.
+async function checkAttacks() {
+  const box = $('security-alert');
+  let entries = [];
+  try {
+    ({ entries } = await get(`/api/v1/moderation/audit?action=${ATTACK}&limit=20`));
+  } catch { return; }
+  const recent = entries.filter((e) => Date.now() - Date.parse(e.created_at) < DAY_MS);
+  if (!recent.length) { box.hidden = true; return; }
+  const names = [...new Set(recent.map((e) => (e.after && e.after.account) || t('attack.user', { id: e.target_id })))];
+  box.replaceChildren(
+    `${t('attack.text', { accounts: list(names) })} `,
+    Object.assign(document.createElement('a'), { href: `#/audit?action=${ATTACK}`, textContent: t('attack.audit') }));
+  box.hidden = false;
+}
+
 function show(id) {
   for (const s of ['sign-in', 'denied', 'view']) $(s).hidden = s !== id;
   const signedIn = id === 'view';
@@ -70,6 +89,7 @@ function signOut(message = '') {
   ui.me = null;
   clearInterval(poll);
   current = null;
+  $('security-alert').hidden = true;
   show('sign-in');
   $('sign-in-error').textContent = message;
   $('email').focus();
@@ -92,7 +112,10 @@ async function start() {
   for (const el of document.querySelectorAll('[data-admin]')) el.hidden = ui.me.role !== 'admin';
   show('view');
   clearInterval(poll);
-  poll = setInterval(() => { if (!document.hidden) ui.refreshCounts(); }, POLL_MS);
+  poll = setInterval(() => {
+    if (!document.hidden) { ui.refreshCounts(); checkAttacks(); }
+  }, POLL_MS);
+  checkAttacks();
   await route();
 }
 
@@ -204,6 +227,7 @@ $('language').addEventListener('change', async (e) => {
   languageMenu();
   if (ui.me) {
     $('who-name').textContent = t('who.role', { name: ui.me.name || ui.me.email, role: t(`role.${ui.me.role}`) });
+    if (!$('security-alert').hidden) checkAttacks();
     await route();
   }
 });

@@ -17,7 +17,7 @@ export async function auditView(ui, root, params) {
   const actions = h('datalist', { id: 'audit-actions' }, ...['comment.approve', 'comment.reject',
     'comment.auto_pending', 'comment.auto_hidden', 'comment.delete', 'user.ban', 'user.suspend',
     'user.shadowban', 'user.restore', 'user.update', 'story.settings', 'site.settings',
-    'site.sso_secret_rotated'].map((a) => h('option', { value: a })));
+    'site.sso_secret_rotated', 'site.sso_secret_revoked', 'security.staff_sign_in_attack'].map((a) => h('option', { value: a })));
   const filters = () => Object.fromEntries(Object.entries(inputs).map(([k, el]) => [k, el.value.trim()]));
   const form = h('form', { class: 'filters', 'aria-label': t('audit.filter') },
     field(t('audit.action'), inputs.action), field(t('audit.actor'), inputs.actor_id),

@@ -1,6 +1,6 @@
 // A comment card: who wrote it, where, why it was held, what readers reported, and actions.
 import { standing } from './actions.js';
-import { h, nextId, trustedBody } from './dom.js';
+import { h, nextId, safeHref, trustedBody } from './dom.js';
 import { label, t, when } from './i18n.js';
 
 // The guidelines a check or a report can name, in the order the filters offer them.
@@ -84,8 +84,9 @@ export function renderCard(card, { selectable = true, actions = {}, selected = f
     buttons.push(btn(t('shadowban'), t('shadowbanLabel', { name }), actions.shadowban, 'secondary'));
   }
 
-  const storyLink = card.story_url && /^(https?:\/\/|\/)/.test(card.story_url)
-    ? h('a', { href: card.story_url, target: '_blank', rel: 'noopener noreferrer', text: story })
+  const storyHref = safeHref(card.story_url);
+  const storyLink = storyHref
+    ? h('a', { href: storyHref, target: '_blank', rel: 'noopener noreferrer', text: story })
     : h('span', { text: story });
   const select = selectable ? h('input', {
     type: 'checkbox', class: 'select', 'aria-label': t('card.select', { name }), checked: selected,
@@ -102,8 +103,8 @@ export function renderCard(card, { selectable = true, actions = {}, selected = f
     history(card.author) ? ` (${history(card.author)})` : '',
     ' · ', storyLink, ' · ', h('time', { datetime: card.created_at, text: when(card.created_at) }),
     card.in_reply_to ? ` · ${t('card.inReplyTo', { name: card.in_reply_to })}` : '',
-    card.status === 'published' && card.story_url && /^(https?:\/\/|\/)/.test(card.story_url)
-      ? [' · ', h('a', { href: `${card.story_url.split('#')[0]}#comment-${card.id}`,
+    card.status === 'published' && storyHref
+      ? [' · ', h('a', { href: `${storyHref.split('#')[0]}#comment-${card.id}`,
         target: '_blank', rel: 'noopener noreferrer', text: t('card.view'),
         'aria-label': t('card.viewLabel', { name }) })] : null,
     ` · ${t('count.likes', { count: card.like_count })}`),

@@ -52,3 +52,16 @@ export function field(label, input, hint) {
   }
   return h('div', { class: 'field' }, h('label', { for: id, text: label }), input, hintEl);
 }
+
+// Only http(s) pages are linked: an absolute http(s) address, or a path with exactly one
+// leading slash. Browsers read `//evil`, `/\\evil` and `https:evil` as other hosts.
+export function safeHref(url) {
+  if (typeof url !== 'string' || /[\u0000-\u0020\u007f\\]/.test(url)) return null;
+  if (/^\/(?!\/)/.test(url)) return url;
+  if (!/^https?:\/\//i.test(url)) return null;
+  try {
+    const u = new URL(url);
+    return (u.protocol === 'https:' || u.protocol === 'http:') && !u.username && !u.password
+      ? u.href : null;
+  } catch { return null; }
+}

@@ -83,6 +83,11 @@ export const has = (id) => id in cat;
 /** `id` when the catalogue has it, else `fallback` as it is (for labels of open-ended codes). */
 export const label = (id, fallback) => (has(id) ? t(id) : fallback);
 
+/** Items joined as a list in the dashboard's language ("a, b and c"). */
+export function list(items) {
+  return new Intl.ListFormat(lang, { style: 'long', type: 'conjunction' }).format(items.map(String));
+}
+
 /** A date and time in the dashboard's language. */
 export function when(iso) {
   if (!iso) return '';

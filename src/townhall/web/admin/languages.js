@@ -2,7 +2,7 @@
 // texts for the comment section and the dashboard, per language (admins).
 import { get, patch } from './api.js';
 import { clear, field, h } from './dom.js';
-import { label, problemText, shippedLanguages, t } from './i18n.js';
+import { label, list, problemText, shippedLanguages, t } from './i18n.js';
 
 const CATEGORIES = ['zero', 'one', 'two', 'few', 'many', 'other'];
 const SHOWN = 40; // rows drawn at once; the filter finds the rest
@@ -15,7 +15,7 @@ const categories = (code) => {
 
 function coverageTable(cov) {
   const names = Object.fromEntries(shippedLanguages().map((l) => [l.code, l.name]));
-  const langs = (list) => (list === 'all' ? t('coverage.all') : list.map((c) => names[c] || c).join(', '));
+  const langs = (codes) => (codes === 'all' ? t('coverage.all') : list(codes.map((c) => names[c] || c)));
   return [
     h('p', { text: t('coverage.intro') }),
     h('table', { class: 'coverage' },
@@ -23,7 +23,8 @@ function coverageTable(cov) {
       h('thead', {}, h('tr', {}, h('th', { scope: 'col', text: t('coverage.check') }),
         h('th', { scope: 'col', text: t('coverage.languages') }))),
       h('tbody', {}, ...cov.checks.map((c) => h('tr', {},
-        h('td', { text: label(`check.${c.check}`, c.check) }), h('td', { text: langs(c.languages) }))))),
+        h('td', { text: label(`check.${c.check}`, c.check) }),
+        h('td', { text: c.wording ? t('coverage.wording', { languages: langs(c.wording) }) : langs(c.languages) }))))),
     h('p', { text: t('coverage.other', {
       what: t(cov.other_languages === 'hold' ? 'coverage.held' : 'coverage.published') }) }),
   ];

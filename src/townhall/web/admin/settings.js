@@ -37,11 +37,15 @@ export async function storyView(ui, root, key) {
   const premium = h('input', { type: 'checkbox', name: 'premium_enabled', checked: s.premium_enabled });
   const days = h('input', { type: 'number', name: 'auto_close_days', min: '1', max: '3650',
     value: s.auto_close_days ?? '' });
+  const title = h('input', { type: 'text', name: 'title', maxlength: '300', value: s.title ?? '' });
+  const url = h('input', { type: 'text', inputmode: 'url', name: 'url', maxlength: '2000', value: s.url ?? '' });
   const form = h('form', { 'aria-labelledby': 'story-title', class: 'settings' },
     field(t('story.closed'), closed),
     field(t('story.premoderate'), premod),
     field(t('story.premium'), premium),
     field(t('story.autoClose'), days, t('story.autoCloseHint')),
+    field(t('story.titleField'), title, t('story.titleHint')),
+    field(t('story.url'), url, t('story.urlHint')),
     h('button', { type: 'submit', text: t('story.save') }));
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
@@ -49,6 +53,8 @@ export async function storyView(ui, root, key) {
       const out = await patch(`/api/v1/moderation/stories/${encodeURIComponent(key)}`, {
         is_closed: closed.checked, premoderate: premod.checked, premium_enabled: premium.checked,
         auto_close_days: days.value ? Number(days.value) : null,
+        ...(title.value.trim() !== (s.title ?? '') ? { title: title.value.trim() || null } : {}),
+        ...(url.value.trim() !== (s.url ?? '') ? { url: url.value.trim() || null } : {}),
       });
       const which = `story.saved${out.is_closed_now ? 'Closed' : 'Open'}${out.premoderate ? 'Premod' : ''}`;
       ui.announce(t(which, { title: out.title || out.id }));
@@ -151,6 +157,13 @@ export async function siteView(ui, root) {
       ui.announce(t('site.saved'));
     } catch (err) { ui.fail(err); }
   });
+  const previous = h('p', { 'aria-live': 'polite' });
+  const revoke = h('button', { type: 'button', class: 'secondary', text: t('site.revoke') });
+  const showPrevious = (has) => {
+    previous.textContent = t(has ? 'site.previousKept' : 'site.previousNone');
+    revoke.hidden = !has;
+  };
+  showPrevious(s.has_previous_sso_secret);
   const secretOut = h('div', { 'aria-live': 'polite' });
   const rotate = h('button', { type: 'button', class: 'secondary', text: t('site.rotate') });
   rotate.addEventListener('click', async () => {
@@ -160,14 +173,24 @@ export async function siteView(ui, root) {
       const { sso_secret: secret } = await post('/api/v1/admin/site/sso-secret');
       const out = h('input', { type: 'text', readonly: true, value: secret, size: '50' });
       clear(secretOut).append(field(t('site.newSecret'), out));
+      showPrevious(true);
       out.focus();
       out.select();
+    } catch (err) { ui.fail(err); }
+  });
+  revoke.addEventListener('click', async () => {
+    const ok = await ask({ title: t('site.revokeTitle'), text: t('site.revokeText'), ok: t('site.revokeOk') });
+    if (!ok) return;
+    try {
+      const out = await post('/api/v1/admin/site/sso-secret/revoke-previous');
+      showPrevious(out.has_previous_sso_secret);
+      ui.announce(t('site.revoked'));
     } catch (err) { ui.fail(err); }
   });
   const heading = h('h1', { id: 'site-title', tabindex: '-1', text: t('site.title', { name: s.name }) });
   clear(root).append(heading, form,
     h('h2', { text: t('site.sso') }),
     h('p', { text: t(s.has_sso_secret ? 'site.hasSecret' : 'site.noSecret') }),
-    rotate, secretOut);
+    previous, rotate, revoke, secretOut);
   heading.focus();
 }

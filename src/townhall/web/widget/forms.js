@@ -33,7 +33,10 @@ export function authForm(w, mode) {
     try {
       const body = { email: email.value.trim(), password: pw.value };
       if (reg && nm.value.trim()) body.name = nm.value.trim();
-      const out = await w.call(reg ? '/auth/register' : '/auth/login', { method: 'POST', body });
+      // Registering answers the same for a new and a taken address; signing in tells.
+      if (reg) await w.call('/auth/register', { method: 'POST', body });
+      const out = await w.call('/auth/login', { method: 'POST',
+        body: { email: body.email, password: body.password } });
       w.setSession({ token: out.token, user: out.user, via: 'local' });
       w.announce(out.user.name ? t('signedInAs', { name: out.user.name }) : t('signedIn'));
       const next = w.root.querySelector('.account input, .composer textarea');

@@ -66,7 +66,6 @@ const PROBLEMS = {
   'like:own-comment': 'problem.ownLike',
   'report:own-comment': 'problem.ownReport',
   'already-reported': 'report.already',
-  'email-taken': 'problem.emailTaken',
   'comment-rejected': 'rejected',
   'payload-too-large': 'problem.tooLarge',
   'not-found': 'problem.notFound',

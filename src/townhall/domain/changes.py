@@ -1,0 +1,50 @@
+"""What a write changed, recorded on its transaction and handed to listeners after commit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from townhall.domain.models import Comment, Story
+from townhall.domain.views import CommentView
+
+
+@dataclass(frozen=True, slots=True)
+class CommentChanged:
+    """A comment was posted, edited, decided, hidden, shown again or deleted.
+
+    `view` (the author's view) and `count` (the stream's public total afterwards)
+    save listeners a read when the writer already holds them.
+    """
+
+    story: Story
+    comment: Comment
+    before: Comment | None = None
+    view: CommentView | None = None
+    count: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LikesChanged:
+    """A comment's public like count moved."""
+
+    story: Story
+    comment: Comment
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class StoryChanged:
+    """A story's settings changed, or its comments did in bulk (an import)."""
+
+    story: Story
+    comments_changed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SiteChanged:
+    """Site settings, or something shown on every story (an author's name), changed."""
+
+    site_id: str
+
+
+Change = CommentChanged | LikesChanged | StoryChanged | SiteChanged

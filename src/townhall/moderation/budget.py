@@ -1,0 +1,75 @@
+"""A hard CPU-time budget for one review.
+
+Every pattern the checks run is meant to be linear (see ``regex.py`` and the
+property test in tests/unit/moderation/test_linear_time.py), but a review runs
+while the server's event loop waits, so a mistake there would stall everyone.
+On the main thread (where the server's event loop runs) a virtual-time timer
+interrupts the review once it has used ``seconds`` of CPU: the signal handler
+raises ``OutOfTime``, which Python's regular-expression engine and the
+interpreter both honour between steps. Elsewhere (a worker thread cannot take
+signals) the budget is checked between checks.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+_HAS_TIMER = hasattr(signal, "setitimer") and hasattr(signal, "SIGVTALRM")
+
+
+class OutOfTime(Exception):
+    """The review used up its time budget."""
+
+
+class _State:
+    armed = False
+    installed = False
+
+
+def _expire(signum: int, frame: object) -> None:
+    if _State.armed:
+        _State.armed = False
+        raise OutOfTime
+
+
+@contextmanager
+def cpu_budget(seconds: float) -> Iterator[Deadline]:
+    """Run the body with at most ``seconds`` of CPU; OutOfTime is raised when it runs out."""
+    deadline = Deadline(seconds)
+    use_timer = (
+        _HAS_TIMER and not _State.armed and threading.current_thread() is threading.main_thread()
+    )
+    if not use_timer:
+        yield deadline
+        return
+    if not _State.installed:
+        if signal.getsignal(signal.SIGVTALRM) not in (signal.SIG_DFL, None):
+            yield deadline  # someone else owns the timer: fall back to checks between steps
+            return
+        signal.signal(signal.SIGVTALRM, _expire)
+        _State.installed = True
+    _State.armed = True
+    signal.setitimer(signal.ITIMER_VIRTUAL, seconds)
+    try:
+        yield deadline
+    finally:
+        _State.armed = False
+        signal.setitimer(signal.ITIMER_VIRTUAL, 0)
+
+
+class Deadline:
+    """The same budget, checked by hand between steps."""
+
+    __slots__ = ("_until",)
+
+    def __init__(self, seconds: float) -> None:
+        self._until = time.process_time() + seconds
+
+    def check(self) -> None:
+        """Raise OutOfTime once the budget is spent."""
+        if time.process_time() > self._until:
+            raise OutOfTime

@@ -1,0 +1,359 @@
+"""The stores services depend on, as protocols; `storage/sql/` implements them on SQLite and
+PostgreSQL through one SQLAlchemy Core store each."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Protocol
+
+from townhall.domain.changes import Change
+from townhall.domain.models import Comment, Sort, Story, Stream, User
+from townhall.domain.queues import QueueFilter
+from townhall.domain.views import CommentView
+
+
+class CommentStore(Protocol):
+    """Comment rows, the listings that show them, and readers' likes and reports."""
+
+    async def add(self, values: dict[str, Any]) -> Comment:
+        """Insert a comment row and return it."""
+        ...
+
+    async def by_id(
+        self, site_id: str, comment_id: int, *, for_update: bool = False
+    ) -> Comment | None:
+        """One comment of a site, or None."""
+        ...
+
+    async def by_import_key(self, site_id: str, key: str) -> Comment | None:
+        """A comment brought in by an earlier import."""
+        ...
+
+    async def set_root(self, comment_id: int) -> None:
+        """Make a new top-level comment the root of its own thread."""
+        ...
+
+    async def update(self, comment_id: int, **values: Any) -> Comment:
+        """Change columns of one comment and return the new row."""
+        ...
+
+    async def shift_likes_of(self, user_id: int, delta: int) -> list[Comment]:
+        """Add delta to the like count of every comment the user likes; those comments."""
+        ...
+
+    async def bump(self, comment_id: int, column: str, delta: int) -> int:
+        """Atomically add delta to a counter column; returns the new value."""
+        ...
+
+    async def has_live_children(self, comment_id: int) -> bool:
+        """Whether any reply (published or held) hangs under this comment."""
+        ...
+
+    async def recent_by_author(
+        self, author_id: int, since: datetime, limit: int = 20
+    ) -> list[tuple[str, datetime]]:
+        """The author's latest bodies and times since a moment, newest first."""
+        ...
+
+    async def published_count_by_author(self, author_id: int, at_most: int) -> int:
+        """How many of the author's comments are published, counting no further than"""
+        ...
+
+    async def view(self, site_id: str, comment_id: int) -> CommentView | None:
+        """One comment with author facts."""
+        ...
+
+    async def views(self, site_id: str, comment_ids: list[int]) -> list[CommentView]:
+        """Several comments with author facts (unknown ids left out)."""
+        ...
+
+    async def top_level(
+        self,
+        *,
+        story_id: int,
+        stream: Stream,
+        sort: Sort,
+        limit: int,
+        cursor: str | None,
+        viewer_id: int | None,
+    ) -> tuple[list[CommentView], str | None]:
+        """A page of top-level comments in sort order, keyset-paginated."""
+        ...
+
+    async def first_replies(
+        self, root_ids: list[int], viewer_id: int | None, per_thread: int = 3
+    ) -> tuple[dict[int, list[CommentView]], dict[int, int]]:
+        """The first replies of many threads and each thread's size."""
+        ...
+
+    async def thread(
+        self, *, root_id: int, limit: int, cursor: str | None, viewer_id: int | None
+    ) -> tuple[list[CommentView], str | None, int]:
+        """Replies of one thread, oldest first, keyset-paginated, with the thread size."""
+        ...
+
+    async def mark_mine(self, user_id: int, views: list[CommentView]) -> None:
+        """Set liked_by_me and reported_by_me on views and their replies, in two queries."""
+        ...
+
+    async def mine(self, user_id: int, comment_ids: list[int]) -> tuple[set[int], set[int]]:
+        """Which of these comments the user liked, and which they reported."""
+        ...
+
+    async def add_like(self, comment_id: int, user_id: int, now: datetime) -> bool:
+        """Record a like; False when it already existed."""
+        ...
+
+    async def remove_like(self, comment_id: int, user_id: int) -> bool:
+        """Withdraw a like; False when there was none."""
+        ...
+
+    async def add_report(
+        self, *, comment_id: int, user_id: int, reason: str, note: str | None, now: datetime
+    ) -> bool:
+        """Record a report; False when this user already reported the comment."""
+        ...
+
+
+class StoryStore(Protocol):
+    """Stories, found by the publisher's key, and their kept counts."""
+
+    async def by_key(self, site_id: str, key: str) -> Story | None:
+        """A story by the publisher's story id."""
+        ...
+
+    async def by_id(self, story_id: int) -> Story | None:
+        """A story by its row id."""
+        ...
+
+    async def get_or_create(
+        self, site_id: str, key: str, *, url: str | None, title: str | None, now: datetime
+    ) -> Story:
+        """The story, created on first use (race-safe)."""
+        ...
+
+    async def update(self, story_id: int, **values: Any) -> Story:
+        """Change a story's settings."""
+        ...
+
+    async def public_counts(self, site_id: str, keys: list[str]) -> dict[str, int]:
+        """Public comment counts of stories by publisher id (unknown keys left out)."""
+        ...
+
+    async def public_count(self, story_id: int, stream: Stream | None = None) -> int:
+        """A story's public comments (one stream, or both), as the triggers keep them."""
+        ...
+
+    async def search(self, site_id: str, text: str | None, limit: int = 50) -> list[Story]:
+        """Stories of a site, newest first, optionally matching a title or key."""
+        ...
+
+
+class UserStore(Protocol):
+    """Users and their sessions."""
+
+    async def by_id(self, user_id: int) -> User | None:
+        """One user."""
+        ...
+
+    async def by_email(self, site_id: str, email_key: str) -> tuple[User, str | None] | None:
+        """A user and password hash by normalized e-mail."""
+        ...
+
+    async def by_sso(self, site_id: str, sub: str) -> User | None:
+        """A user by the publisher's subject id."""
+        ...
+
+    async def name_key_taken(self, site_id: str, name_key: str, except_user: int | None) -> bool:
+        """Whether another user holds a name with this skeleton."""
+        ...
+
+    async def name_taken_exact(
+        self, site_id: str, name: str, except_user: int | None = None
+    ) -> bool:
+        """Whether another user holds a name exactly, ignoring case."""
+        ...
+
+    async def all_names(self, site_id: str) -> list[tuple[int, str]]:
+        """(id, commenting name) of every named user of a site, oldest first."""
+        ...
+
+    async def add(self, **values: Any) -> User:
+        """Insert a user."""
+        ...
+
+    async def update(self, user_id: int, **values: Any) -> User:
+        """Change a user's columns."""
+        ...
+
+    async def names(self, site_id: str, user_ids: list[int]) -> list[str]:
+        """Commenting names of some users."""
+        ...
+
+    async def staff_names(self, site_id: str) -> list[str]:
+        """Commenting names of moderators and admins."""
+        ...
+
+    async def search(self, site_id: str, text: str | None, limit: int = 50) -> list[User]:
+        """Users matching a name or e-mail fragment."""
+        ...
+
+    async def add_session(
+        self, *, token_hash: str, user_id: int, now: datetime, expires_at: datetime
+    ) -> None:
+        """Store a session by its token's hash."""
+        ...
+
+    async def by_session(self, token_hash: str, now: datetime) -> User | None:
+        """The user of a live session."""
+        ...
+
+    async def revoke_session(self, token_hash: str, now: datetime) -> None:
+        """End a session."""
+        ...
+
+
+class SiteStore(Protocol):
+    """Sites and their settings."""
+
+    async def get(self, site_id: str) -> dict[str, Any] | None:
+        """A site row as a dict, or None."""
+        ...
+
+    async def ensure(
+        self, site_id: str, name: str, now: datetime, sso_secret: str | None = None
+    ) -> None:
+        """Create the site when it does not exist yet."""
+        ...
+
+    async def update(self, site_id: str, **values: Any) -> dict[str, Any]:
+        """Change a site's columns; bumps the settings version."""
+        ...
+
+    async def version(self, site_id: str) -> int | None:
+        """The site's settings version (cheap staleness check)."""
+        ...
+
+
+class AuditStore(Protocol):
+    """The append-only audit log."""
+
+    async def add(
+        self,
+        *,
+        site_id: str,
+        actor: User | None,
+        action: str,
+        target_type: str,
+        target_id: object,
+        before: dict[str, Any] | None,
+        after: dict[str, Any] | None,
+        now: datetime,
+    ) -> None:
+        """Append one entry."""
+        ...
+
+    async def list(
+        self,
+        site_id: str,
+        *,
+        action: str | None = None,
+        actor_id: int | None = None,
+        target_type: str | None = None,
+        target_id: str | None = None,
+        before_id: int | None = None,
+        limit: int = 100,
+    ) -> list[dict[str, Any]]:
+        """Entries newest first, filtered."""
+        ...
+
+
+class ModerationStore(Protocol):
+    """Read models and bulk changes that moderators need."""
+
+    async def queue(
+        self, f: QueueFilter, *, sort: Sort, limit: int, cursor: str | None
+    ) -> tuple[list[dict[str, Any]], str | None]:
+        """A page of queue rows (comment, author, story, decider), keyset-paginated."""
+        ...
+
+    async def card(self, site_id: str, comment_id: int) -> dict[str, Any] | None:
+        """One queue row by comment id."""
+        ...
+
+    async def counts(self, f: QueueFilter) -> dict[str, int]:
+        """How many comments each queue holds, under the same filters."""
+        ...
+
+    async def reports_for(self, comment_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+        """Open reports (since the last approval) per comment, oldest first, with reporters."""
+        ...
+
+    async def histories(self, author_ids: list[int]) -> dict[int, dict[str, int]]:
+        """Per author: comments written, published, rejected, and reports against them."""
+        ...
+
+    async def set_shadowed(self, site_id: str, author_id: int, shadowed: bool) -> list[Comment]:
+        """Hide or reveal every live comment of an author; returns the rows as they were."""
+        ...
+
+    async def decide(
+        self, comment_id: int, *, status: str, by: int, now: datetime, clear_reports: bool
+    ) -> Comment:
+        """Record a moderator's decision on one comment."""
+        ...
+
+
+class ShadowStore(Protocol):
+    """What a shadow-banned author's own pages add to the public counts."""
+
+    async def in_stream(self, story_id: int, stream: Stream, author_id: int) -> int:
+        """The author's shadowed comments in one stream of a story."""
+        ...
+
+    async def children(self, parent_ids: list[int], author_id: int) -> dict[int, int]:
+        """The author's shadowed direct replies, per parent."""
+        ...
+
+
+class Stores(Protocol):
+    """One transaction's (or read snapshot's) stores, and the changes it records."""
+
+    @property
+    def comments(self) -> CommentStore:
+        """The comments store of this transaction."""
+        ...
+
+    @property
+    def stories(self) -> StoryStore:
+        """The stories store of this transaction."""
+        ...
+
+    @property
+    def users(self) -> UserStore:
+        """The users store of this transaction."""
+        ...
+
+    @property
+    def sites(self) -> SiteStore:
+        """The sites store of this transaction."""
+        ...
+
+    @property
+    def audit(self) -> AuditStore:
+        """The audit store of this transaction."""
+        ...
+
+    @property
+    def moderation(self) -> ModerationStore:
+        """The moderation store of this transaction."""
+        ...
+
+    @property
+    def shadow(self) -> ShadowStore:
+        """The shadowed-comment counts of this transaction."""
+        ...
+
+    def record(self, change: Change) -> None:
+        """Note a change; listeners get it once the transaction has committed."""
+        ...

@@ -1,0 +1,213 @@
+"""What readers list: pages of top-level comments, first replies, threads, single views."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from sqlalchemy import Select, and_, bindparam, func, or_, select, union_all
+
+from townhall.domain.models import Sort, Status, Stream
+from townhall.domain.views import CommentView
+from townhall.storage.sql.engine import SqlConnection
+from townhall.storage.sql.order import ORDERS, THREAD, after, order_by
+from townhall.storage.sql.raw import hot
+from townhall.storage.sql.tables import comments as c
+from townhall.storage.sql.view_rows import ROOT_ID, to_view, view_select
+
+FIRST_REPLIES = 3
+# Up to this many replies in total, a page reads all replies of its threads at once.
+SMALL_THREADS_ROWS = 200
+
+
+def visible(viewer_id: Any, *, tombstones: bool = True) -> Any:
+    """Rows a viewer may see: public ones, their own held or shadowed ones, tombstones."""
+    cond = [and_(c.c.status == Status.PUBLISHED.value, c.c.is_shadowed.is_(False))]
+    if tombstones:
+        cond.append(and_(c.c.status == Status.DELETED.value, c.c.reply_count > 0))
+    if viewer_id is not None:
+        cond.append(
+            and_(
+                c.c.author_id == viewer_id,
+                c.c.status.in_([Status.PUBLISHED.value, Status.PENDING.value]),
+            )
+        )
+    return or_(*cond)
+
+
+@cache
+def _top_level(sort: Sort, signed_in: bool, paged: bool) -> Select[Any]:
+    """A page of top-level comments, built once per sort, reader kind and cursor use."""
+    key = ORDERS[sort]
+    q = view_select().where(
+        c.c.story_id == bindparam("story_id"),
+        c.c.stream == bindparam("stream"),
+        c.c.depth == 0,
+        visible(bindparam("viewer_id") if signed_in else None),
+    )
+    if paged:
+        q = q.where(after(key, [bindparam(f"after_{n}", type_=c.c[n].type) for n in key.columns]))
+    return hot(q.order_by(*order_by(key)).limit(bindparam("limit")))
+
+
+@cache
+def _thread_sizes_query(signed_in: bool) -> Select[Any]:
+    """Visible replies per thread (for a signed-in viewer: theirs too), built once."""
+    viewer: Any = bindparam("viewer_id") if signed_in else None
+    return hot(
+        select(c.c.root_id, func.count())
+        .where(
+            c.c.root_id.in_(bindparam("root_ids", expanding=True)),
+            c.c.depth > 0,
+            visible(viewer),
+        )
+        .group_by(c.c.root_id)
+    )
+
+
+@cache
+def _all_replies_query(signed_in: bool) -> Select[Any]:
+    """Visible replies of some threads, oldest first per thread, up to a cap, built once."""
+    viewer: Any = bindparam("viewer_id") if signed_in else None
+    return hot(
+        view_select()
+        .where(
+            c.c.root_id.in_(bindparam("root_ids", expanding=True)), c.c.depth > 0, visible(viewer)
+        )
+        .order_by(c.c.root_id, *order_by(THREAD))
+        .limit(bindparam("cap"))
+    )
+
+
+def _first_of_each(root_ids: list[int], viewer_id: int | None, per_thread: int) -> Any:
+    """The first replies of each thread, one index range per thread (for big threads)."""
+    parts = [
+        select(
+            *view_select()
+            .where(c.c.root_id == root, c.c.depth > 0, visible(viewer_id))
+            .order_by(*order_by(THREAD))
+            .limit(per_thread)
+            .subquery()
+            .c
+        )
+        for root in root_ids
+    ]
+    return union_all(*parts) if len(parts) > 1 else parts[0]
+
+
+@cache
+def _view_by_id() -> Select[Any]:
+    return hot(
+        view_select().where(c.c.id == bindparam("comment_id"), c.c.site_id == bindparam("site_id"))
+    )
+
+
+def _build_all() -> None:
+    """Build every variant now, so the hot-statement registry lists them all."""
+    for sort in Sort:
+        for signed_in in (False, True):
+            _thread_sizes_query(signed_in)
+            _all_replies_query(signed_in)
+            for paged in (False, True):
+                _top_level(sort, signed_in, paged)
+    _view_by_id()
+
+
+_build_all()
+
+
+class CommentListings:
+    """Reads of comment views; part of SqlCommentStore."""
+
+    conn: SqlConnection
+
+    async def view(self, site_id: str, comment_id: int) -> CommentView | None:
+        """One comment with author facts."""
+        params = {"comment_id": comment_id, "site_id": site_id}
+        row = (await self.conn.execute(_view_by_id(), params)).first()
+        return to_view(row) if row else None
+
+    async def views(self, site_id: str, comment_ids: list[int]) -> list[CommentView]:
+        """Several comments with author facts (unknown ids left out)."""
+        if not comment_ids:
+            return []
+        q = view_select().where(c.c.id.in_(comment_ids), c.c.site_id == site_id)
+        return [to_view(row) for row in (await self.conn.execute(q)).all()]
+
+    async def top_level(
+        self,
+        *,
+        story_id: int,
+        stream: Stream,
+        sort: Sort,
+        limit: int,
+        cursor: str | None,
+        viewer_id: int | None,
+    ) -> tuple[list[CommentView], str | None]:
+        """A page of top-level comments in sort order, keyset-paginated."""
+        key = ORDERS[sort]
+        params: dict[str, Any] = {"story_id": story_id, "stream": stream.value, "limit": limit + 1}
+        if viewer_id is not None:
+            params["viewer_id"] = viewer_id
+        if cursor:
+            for name, value in zip(key.columns, key.decode(cursor), strict=True):
+                params[f"after_{name}"] = value
+        q = _top_level(sort, viewer_id is not None, bool(cursor))
+        rows = (await self.conn.execute(q, params)).all()
+        views = [to_view(r) for r in rows[:limit]]
+        nxt = key.encode(views[-1].comment) if len(rows) > limit else None
+        return views, nxt
+
+    async def first_replies(
+        self, root_ids: list[int], viewer_id: int | None, per_thread: int = FIRST_REPLIES
+    ) -> tuple[dict[int, list[CommentView]], dict[int, int]]:
+        """The first replies of many threads and each thread's size.
+
+        Small threads (the usual page) come whole in one query, which also gives their
+        sizes. When that query would pass SMALL_THREADS_ROWS rows, sizes come from one
+        grouped count and each thread reads only its first few replies.
+        """
+        if not root_ids:
+            return {}, {}
+        params: dict[str, Any] = {"root_ids": root_ids, "cap": SMALL_THREADS_ROWS + 1}
+        if viewer_id is not None:
+            params["viewer_id"] = viewer_id
+        rows = (await self.conn.execute(_all_replies_query(viewer_id is not None), params)).all()
+        if len(rows) <= SMALL_THREADS_ROWS:
+            totals: dict[int, int] = {}
+            for row in rows:
+                totals[row[ROOT_ID]] = totals.get(row[ROOT_ID], 0) + 1
+        else:
+            totals = await self._thread_sizes(root_ids, viewer_id)
+            big = _first_of_each(list(totals), viewer_id, per_thread)
+            rows = (await self.conn.execute(big)).all()
+        replies: dict[int, list[CommentView]] = {}
+        for row in rows:
+            got = replies.setdefault(row[ROOT_ID], [])
+            if len(got) < per_thread:
+                got.append(to_view(row))
+        return replies, totals
+
+    async def _thread_sizes(self, root_ids: list[int], viewer_id: int | None) -> dict[int, int]:
+        """Visible replies per thread, for threads too big to read whole."""
+        params: dict[str, Any] = {"root_ids": root_ids}
+        if viewer_id is not None:
+            params["viewer_id"] = viewer_id
+        rows = await self.conn.execute(_thread_sizes_query(viewer_id is not None), params)
+        return {root: int(n) for root, n in rows.all()}
+
+    async def thread(
+        self, *, root_id: int, limit: int, cursor: str | None, viewer_id: int | None
+    ) -> tuple[list[CommentView], str | None, int]:
+        """Replies of one thread, oldest first, keyset-paginated, with the thread size."""
+        base = [c.c.root_id == root_id, c.c.depth > 0, visible(viewer_id)]
+        q = view_select().where(*base)
+        if cursor:
+            q = q.where(after(THREAD, THREAD.decode(cursor)))
+        rows = (await self.conn.execute(q.order_by(*order_by(THREAD)).limit(limit + 1))).all()
+        views = [to_view(r) for r in rows[:limit]]
+        total = (
+            await self.conn.execute(select(func.count()).select_from(c).where(*base))
+        ).scalar_one()
+        nxt = THREAD.encode(views[-1].comment) if len(rows) > limit else None
+        return views, nxt, int(total)

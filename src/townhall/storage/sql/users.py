@@ -1,0 +1,148 @@
+"""Users and their sessions on SQL."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import bindparam, func, or_, select, update
+
+from townhall.domain.models import User
+from townhall.storage.sql.engine import SqlConnection
+from townhall.storage.sql.raw import hot
+from townhall.storage.sql.rows import to_user
+from townhall.storage.sql.tables import sessions, users
+
+_STAFF_NAMES = hot(
+    select(users.c.name).where(
+        users.c.site_id == bindparam("site_id"),
+        users.c.role.in_(["moderator", "admin"]),
+        users.c.name.is_not(None),
+    )
+)
+_USER_BY_SESSION = hot(
+    select(users)
+    .join(sessions, sessions.c.user_id == users.c.id)
+    .where(
+        sessions.c.token_hash == bindparam("token_hash"),
+        sessions.c.revoked_at.is_(None),
+        sessions.c.expires_at > bindparam("now"),
+    )
+)
+
+
+class SqlUserStore:
+    """Users and their sessions."""
+
+    def __init__(self, conn: SqlConnection) -> None:
+        self.conn = conn
+
+    async def by_id(self, user_id: int) -> User | None:
+        """One user."""
+        row = (await self.conn.execute(select(users).where(users.c.id == user_id))).first()
+        return to_user(row) if row else None
+
+    async def by_email(self, site_id: str, email_key: str) -> tuple[User, str | None] | None:
+        """A user and password hash by normalized e-mail."""
+        row = (
+            await self.conn.execute(
+                select(users).where(users.c.site_id == site_id, users.c.email_key == email_key)
+            )
+        ).first()
+        return (to_user(row), row.password_hash) if row else None
+
+    async def by_sso(self, site_id: str, sub: str) -> User | None:
+        """A user by the publisher's subject id."""
+        row = (
+            await self.conn.execute(
+                select(users).where(users.c.site_id == site_id, users.c.sso_sub == sub)
+            )
+        ).first()
+        return to_user(row) if row else None
+
+    async def name_key_taken(self, site_id: str, name_key: str, except_user: int | None) -> bool:
+        """Whether another user holds a name with this skeleton."""
+        q = select(users.c.id).where(users.c.site_id == site_id, users.c.name_key == name_key)
+        if except_user is not None:
+            q = q.where(users.c.id != except_user)
+        return (await self.conn.execute(q.limit(1))).first() is not None
+
+    async def name_taken_exact(
+        self, site_id: str, name: str, except_user: int | None = None
+    ) -> bool:
+        """Whether another user holds a name exactly, ignoring case."""
+        q = select(users.c.id).where(
+            users.c.site_id == site_id, func.lower(users.c.name) == name.lower()
+        )
+        if except_user is not None:
+            q = q.where(users.c.id != except_user)
+        return (await self.conn.execute(q.limit(1))).first() is not None
+
+    async def add(self, **values: Any) -> User:
+        """Insert a user."""
+        res = await self.conn.execute(users.insert().values(**values).returning(*users.c))
+        return to_user(res.one())
+
+    async def update(self, user_id: int, **values: Any) -> User:
+        """Change a user's columns."""
+        res = await self.conn.execute(
+            update(users).where(users.c.id == user_id).values(**values).returning(*users.c)
+        )
+        return to_user(res.one())
+
+    async def all_names(self, site_id: str) -> list[tuple[int, str]]:
+        """(id, commenting name) of every named user of a site, oldest first."""
+        rows = await self.conn.execute(
+            select(users.c.id, users.c.name)
+            .where(users.c.site_id == site_id, users.c.name.is_not(None))
+            .order_by(users.c.id)
+        )
+        return [(r.id, r.name) for r in rows]
+
+    async def names(self, site_id: str, user_ids: list[int]) -> list[str]:
+        """Commenting names of some users."""
+        if not user_ids:
+            return []
+        rows = await self.conn.execute(
+            select(users.c.name).where(
+                users.c.site_id == site_id, users.c.id.in_(user_ids), users.c.name.is_not(None)
+            )
+        )
+        return [r.name for r in rows]
+
+    async def staff_names(self, site_id: str) -> list[str]:
+        """Commenting names of moderators and admins."""
+        rows = await self.conn.execute(_STAFF_NAMES, {"site_id": site_id})
+        return [name for (name,) in rows]
+
+    async def search(self, site_id: str, text: str | None, limit: int = 50) -> list[User]:
+        """Users matching a name or e-mail fragment."""
+        q = select(users).where(users.c.site_id == site_id)
+        if text:
+            like = f"%{text.lower()}%"
+            q = q.where(or_(func.lower(users.c.name).like(like), users.c.email_key.like(like)))
+        rows = await self.conn.execute(q.order_by(users.c.id.desc()).limit(limit))
+        return [to_user(r) for r in rows]
+
+    async def add_session(
+        self, *, token_hash: str, user_id: int, now: datetime, expires_at: datetime
+    ) -> None:
+        """Store a session by its token's hash."""
+        await self.conn.execute(
+            sessions.insert().values(
+                token_hash=token_hash, user_id=user_id, created_at=now, expires_at=expires_at
+            )
+        )
+
+    async def by_session(self, token_hash: str, now: datetime) -> User | None:
+        """The user of a live session."""
+        row = (
+            await self.conn.execute(_USER_BY_SESSION, {"token_hash": token_hash, "now": now})
+        ).first()
+        return to_user(row) if row else None
+
+    async def revoke_session(self, token_hash: str, now: datetime) -> None:
+        """End a session."""
+        await self.conn.execute(
+            update(sessions).where(sessions.c.token_hash == token_hash).values(revoked_at=now)
+        )

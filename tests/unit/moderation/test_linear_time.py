@@ -1,0 +1,153 @@
+"""No check can be made slow: long runs of the patterns' own characters stay cheap.
+
+This is the one timing the suite keeps (issue 14, item 1): every check must finish
+within 50 ms of CPU time on any 5,000-character input built from the characters
+its patterns are written with. CPU time (not wall time) is measured, caches are
+emptied first, and a slow first try gets one retry, so a busy machine does not
+fail the test; a super-linear pattern takes seconds, not 60 ms.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import re
+import time
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import townhall.moderation.checks as checks_pkg
+from townhall.moderation import classifier, pipeline, text, words
+from townhall.moderation.checks.impersonation import NOTICE
+from townhall.moderation.pipeline import CHECKS, Action, Rules, Submission, clear_caches, review
+
+LIMIT = 0.050
+SIZE = 5000
+RULES = Rules(publisher_name="The Daily Bugle", staff_names=("Jane Watson",))
+
+
+def _pattern_sources() -> list[str]:
+    modules = [words, text, classifier, pipeline]
+    for info in pkgutil.iter_modules(checks_pkg.__path__):
+        modules.append(importlib.import_module(f"townhall.moderation.checks.{info.name}"))
+    found: list[str] = []
+
+    def visit(value: object, depth: int = 0) -> None:
+        source = getattr(value, "pattern", None)
+        if isinstance(source, str):
+            found.append(source)
+        elif hasattr(value, "regex"):
+            visit(value.regex, depth)
+        elif isinstance(value, tuple | list) and depth < 2:
+            for item in value:
+                visit(item, depth + 1)
+
+    for module in modules:
+        for value in vars(module).values():
+            visit(value)
+    return found
+
+
+SOURCES = _pattern_sources()
+ALPHABET = sorted({c for s in SOURCES for c in s} | set(" \n\t.,_-'\"@*$!#"))
+# Words the patterns spell, so runs can also be of whole words ("you you you ...").
+WORDS = sorted({w for s in SOURCES for w in re.findall(r"[a-z]{2,}", s)})[:400]
+
+
+def _cpu_time(check, sub: Submission) -> float:
+    clear_caches()
+    start = time.process_time()
+    check(sub)
+    return time.process_time() - start
+
+
+def _slowest(body: str) -> tuple[str, float]:
+    sub = Submission(body=body, rules=RULES, author_name="Jane Watsn")
+    worst = ("", 0.0)
+    for check in CHECKS:
+        spent = _cpu_time(check, sub)
+        if spent > LIMIT:  # one retry: the machine may have been busy
+            spent = min(spent, _cpu_time(check, sub))
+        worst = max(worst, (check.__name__, spent), key=lambda x: x[1])
+    return worst
+
+
+def _fill(pieces: list[str]) -> str:
+    body = "".join(pieces) or "a"
+    return (body * (SIZE // len(body) + 1))[:SIZE]
+
+
+runs = st.lists(
+    st.one_of(
+        st.tuples(st.sampled_from(ALPHABET), st.integers(1, 2500)).map(lambda t: t[0] * t[1]),
+        st.tuples(st.sampled_from(WORDS), st.sampled_from(ALPHABET), st.integers(1, 300)).map(
+            lambda t: (t[0] + t[1]) * t[2]
+        ),
+        st.text(alphabet=ALPHABET, min_size=1, max_size=40),
+    ),
+    min_size=1,
+    max_size=12,
+)
+
+
+def test_the_patterns_were_found():
+    assert len(SOURCES) > 50 and "\n" in ALPHABET and "_" in ALPHABET
+
+
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(pieces=runs)
+def test_no_check_takes_more_than_50_ms_on_5000_characters_of_its_own_alphabet(pieces):
+    review(Submission(body="warm-up", rules=RULES))
+    name, spent = _slowest(_fill(pieces))
+    assert spent <= LIMIT, f"{name} took {spent * 1000:.0f} ms"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "\n" * SIZE,  # the old notice pattern was cubic in newlines
+        "_" * 46 + "ab",  # the old spelled-out-word pattern was exponential in underscores
+        "x " + "_" * 4990 + "ab",
+        "a_" * 2500,
+        'A--"' * 1250,  # found by the property test: one hit per word made it quadratic
+        ("\n" + " " * 10) * 450 + "[moderator",
+    ],
+)
+def test_known_redos_inputs_are_cheap(body):
+    review(Submission(body="warm-up", rules=RULES))
+    name, spent = _slowest(body)
+    assert spent <= LIMIT, f"{name} took {spent * 1000:.0f} ms"
+
+
+def test_notice_pattern_still_finds_a_dressed_up_notice_after_many_blank_lines():
+    assert NOTICE.search("\n" * 2000 + "[Moderator note]: read this")
+    assert not NOTICE.search("\n" * 2000 + "the moderator noted it")
+
+
+def test_spelled_out_words_are_still_found_after_the_fix():
+    assert review(Submission(body="what a load of s.h.i.t", rules=RULES)).action is not (
+        Action.PUBLISH
+    )
+    assert review(Submission(body="f_u_c_k off", rules=RULES)).action is not Action.PUBLISH
+    assert review(Submission(body="snake_case_names are fine", rules=RULES)).findings == ()
+
+
+def test_a_review_that_runs_out_of_time_is_held_for_a_moderator(monkeypatch):
+    # A deliberately catastrophic pattern (Python's engine, nested repeats) stands in
+    # for a mistake in a future check; the budget must stop it and hold the comment.
+    catastrophic = re.compile(r"(a+)+$")
+
+    def slow_check(sub: Submission):
+        catastrophic.match(sub.body)
+
+    monkeypatch.setattr(pipeline, "CHECKS", (slow_check,))
+    result = review(Submission(body="a" * 40 + "!", rules=RULES), budget=0.05)
+    assert result.action is Action.HOLD
+    assert result.findings[0].guideline == "trust"
+    assert "ran out of" in result.findings[0].reason
