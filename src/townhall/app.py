@@ -32,7 +32,9 @@ from townhall.listeners import CacheListener, LiveListener
 from townhall.live.broker import Broker
 from townhall.live.memory import MemoryBroker
 from townhall.logs import RequestIdMiddleware
+from townhall.moderation.pipeline import warm_up
 from townhall.ratelimit import MemoryRateLimiter, NoRateLimiter, RateLimiter
+from townhall.services.comments import site_rules
 from townhall.services.context import Context
 from townhall.services.sites import bootstrap_site
 from townhall.storage.sql.engine import Database
@@ -73,6 +75,9 @@ def create_app(settings: Settings | None = None, *, demo: bool = False) -> FastA
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         await bootstrap_site(ctx)
+        # The model, the language detector and the site's word lists load before the first
+        # request, so no comment waits for them or spends its review's time budget on them.
+        warm_up(site_rules(await ctx.site()))
         yield
         await ctx.live.close()
         close_limiter = getattr(ctx.limiter, "close", None)

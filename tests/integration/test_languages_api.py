@@ -198,3 +198,20 @@ async def test_staff_see_which_checks_cover_which_language(app_client):
     # Phone numbers are found in any language; "his mobile is ..." only in English.
     assert checks["private_info"] == "all" and wording["private_info"] == ["en"]
     assert res.json()["other_languages"] == "publish"
+
+
+async def test_the_server_loads_the_language_model_before_its_first_request(
+    sqlite_url, make_settings
+):
+    # Loaded on the first comment instead, it kept a freshly started server from answering
+    # posts for a second or more (and on a busy machine for longer).
+    from townhall.app import create_app
+    from townhall.moderation import language
+
+    language._identifier.cache_clear()
+    app = create_app(make_settings(sqlite_url))
+    try:
+        async with app.router.lifespan_context(app):
+            assert language._identifier.cache_info().currsize == 1
+    finally:
+        await app.state.ctx.db.dispose()
