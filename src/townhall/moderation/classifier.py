@@ -1,12 +1,13 @@
-"""Small linear classifiers scored in pure Python: toxicity, hate and spam.
+"""Small linear classifiers scored in pure Python: toxicity, hate, threats and spam.
 
 The weights are learned offline by ``scripts/train_moderation_model.py`` and
 shipped as gzip-compressed JSON in ``moderation/data``; nothing is downloaded
 and scikit-learn is not needed at run time.
 
-Features are word unigrams and bigrams, counted per occurrence, with the sum of
-weights divided by the square root of the feature count. Links, e-mail
-addresses, handles, phone numbers and sums of money become marker words
+Features are word unigrams and bigrams, counted per occurrence, the lexicon
+class of each word and pairs of classes said near each other (``lexicon.py``),
+with the sum of weights divided by the square root of the feature count. Links,
+e-mail addresses, handles, phone numbers and sums of money become marker words
 ("xurlx", "xphonex"...), so the spam head learns their shape rather than any one
 address. Each head decides on its own ("either"): averaging a spam score with a
 toxicity score would drown both.
@@ -24,6 +25,7 @@ from importlib import resources
 from itertools import pairwise
 from typing import Any
 
+from townhall.moderation.lexicon import NAMES, TARGETS, WINDOW, classes_of
 from townhall.moderation.regex import linear
 from townhall.moderation.text import fold, squeeze
 
@@ -70,8 +72,37 @@ def words_of(text: str) -> list[str]:
 
 def features(text: str) -> list[str]:
     """Every feature occurrence of a text (the training script counts them)."""
-    words = words_of(text)
-    return [*("w" + w for w in words), *("b" + a + " " + b for a, b in pairwise(words))]
+    return features_of(words_of(text))
+
+
+def features_of(words: list[str]) -> list[str]:
+    """Word 1-2-grams, the lexicon class of each word, and classes said near a target.
+
+    A target class (a group, a person, a place) and another class within
+    ``WINDOW`` words of it give one pair feature per text ("pgroup_women&emotion").
+    """
+    classes = [classes_of(w) for w in words]
+    # A group's neutral name becomes its class: "@group_women" in bigrams, no unigram.
+    masked = [
+        next(("@" + c for c in found if c in NAMES), w) if found else w
+        for w, found in zip(words, classes, strict=True)
+    ]
+    feats = ["w" + w for w in masked if w[0] != "@"]
+    feats.extend("b" + a + " " + b for a, b in pairwise(masked))
+    pairs: set[str] = set()
+    for i, found in enumerate(classes):
+        if not found:
+            continue
+        # Who is named is no verdict on its own (the bias check): targets count only in pairs.
+        feats.extend("c" + c for c in found if c not in TARGETS)
+        for target in found:
+            if target not in TARGETS:
+                continue
+            for j in range(max(0, i - WINDOW), min(len(words), i + WINDOW + 1)):
+                if j != i:
+                    pairs.update("p" + target + "&" + c for c in classes[j] if c != target)
+    feats.extend(sorted(pairs))
+    return feats
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,18 +113,16 @@ class LinearHead:
     weights: dict[str, float]
     threshold: float = 0.5  # the hold threshold chosen on the dev data
 
-    def logit(self, words: list[str]) -> float:
-        """Raw score of a word sequence."""
-        if not words:
+    def logit(self, feats: list[str]) -> float:
+        """Raw score of a text's features (``features_of``)."""
+        if not feats:
             return self.bias
         get = self.weights.get
-        total = sum(get("w" + w, 0.0) for w in words)
-        total += sum(get("b" + a + " " + b, 0.0) for a, b in pairwise(words))
-        return self.bias + total / math.sqrt(2 * len(words) - 1)
+        return self.bias + sum(get(f, 0.0) for f in feats) / math.sqrt(len(feats))
 
-    def probability(self, words: list[str]) -> float:
+    def probability(self, feats: list[str]) -> float:
         """Probability of the positive class."""
-        z = self.logit(words)
+        z = self.logit(feats)
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
     def strongest(self, words: list[str]) -> int | None:
@@ -112,29 +141,32 @@ class LinearHead:
 
 @dataclass(frozen=True, slots=True)
 class Prediction:
-    """Classifier output: toxicity, how much of it looks like hate speech, and spam."""
+    """Classifier output: toxicity, hate aimed at a group, threats and spam."""
 
     toxicity: float
     hate: float
+    threat: float
     spam: float
 
 
 @dataclass(frozen=True, slots=True)
 class Model:
-    """Toxicity head, a hate head that picks the guideline, and a separate spam head."""
+    """Toxicity, hate against a group, threats, and a separate spam head."""
 
     toxic: LinearHead
     hate: LinearHead
+    threat: LinearHead
     spam: LinearHead
     meta: dict[str, object]
 
     def predict(self, text: str) -> Prediction:
         """Score one comment with every head."""
-        words = words_of(text)
+        feats = features(text)
         return Prediction(
-            toxicity=self.toxic.probability(words),
-            hate=self.hate.probability(words),
-            spam=self.spam.probability(words),
+            toxicity=self.toxic.probability(feats),
+            hate=self.hate.probability(feats),
+            threat=self.threat.probability(feats),
+            spam=self.spam.probability(feats),
         )
 
     @classmethod
@@ -146,7 +178,9 @@ class Model:
             )
             for name, head in data["heads"].items()
         }
-        return cls(heads["toxic"], heads["hate"], heads["spam"], data.get("meta", {}))
+        return cls(
+            heads["toxic"], heads["hate"], heads["threat"], heads["spam"], data.get("meta", {})
+        )
 
 
 @cache

@@ -71,7 +71,7 @@ _PATTERNS = (
     r"are a drain|can'?t (?:integrate|be trusted|run|drive|park|think|lead|help it))",
     r"\b(?:no more|ban all|ban the|deport all|deport every|kick out all|get rid of (?:all )?"
     r"(?:the )?|send (?:all )?(?:the|them|these) \w+ back|shut the door on|no (?:more )?visas "
-    rf"for|keep them away from|keep (?:them|those|these) \w* ?out of){_GROUP}?\b"
+    rf"for|keep them away from|keep (?:them|those|these) \w* ?out of) ?{_GROUP}\b"
     r"(?:[^.!?\n]{0,40}\b(?:deport|ban|out|back)\b)?",
     r"\b(?:gay marriage|same sex marriage|homosexuality|abortion rights|women'?s suffrage|"
     r"giving women the vote) (?:should be|must be|needs to be) (?:repealed|recriminali[sz]ed|"

@@ -45,7 +45,7 @@ PERSONAL_MAIL = frozenset(
     "protonmail.com proton.me mail.com gmx.com virginmedia.com ntlworld.com".split()
 )
 _PRIVATE_MAIL_CONTEXT = linear(
-    r"(?i)\b(?:his|her|their) (?:personal |private |home |work )?(?:e-?mail|address)\b"
+    r"(?i)\b(?:his|her) (?:personal |private |home |work )?(?:e-?mail|address)\b"
     r"|(?i)(?:'s|\bhis|\bher|\btheir) (?:wife|husband|partner|mum|mother|dad|father|son|"
     r"daughter|ex|boss|neighbour|kids?)\b"
 )

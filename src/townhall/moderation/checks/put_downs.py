@@ -76,6 +76,48 @@ _PATTERNS = (
     r"shut up,? (?:grandad|granny|old man|love)|do everyone a favou?r and (?:log off|shut up|"
     r"leave)|until you quit|slept (?:her|his) way|explains a lot)\b",
 )
+# Belittling by comparison, the commonest insult with no insulting word in it.
+_QUALITY = (
+    r"(?:charisma|warmth|intellect|political insight|brains?|personality|iq|attention span|"
+    r"emotional range|self-awareness|wit|spine|backbone|charm|sense of humour|eloquence|"
+    r"bedside manner|people skills|comic timing|moral compass)"
+)
+_TRIVIAL = (
+    r"(?:if it (?:was|were) (?:stapled|nailed|glued|tattooed)|if (?:it|they) (?:bit|hit|slapped) "
+    r"(?:him|her|you|them)|if (?:his|her|your|their) life depended on it|with a map|"
+    r"in a paper bag|in a brewery|a bath|an egg|a queue|a whelk stall|a raffle|a kettle|"
+    r"a piss-up|a tap|a cup of tea|a sandwich|a lemonade stand|a bus stop|their way out)"
+)
+_COMPARISONS = (
+    rf"\b(?:the|all the|half the|none of the) {_QUALITY} of an? \w+"
+    r"|\b(?:you|he|she|they|u)(?: clearly| just)? (?:write|type|post|argue|sound|comment)s? like "
+    r"(?:an? |someone|somebody|some )"
+    r"|\b(?:writes|types|posts|argues|comments) like (?:an? |someone|somebody|some )"
+    rf"|\bcould(?:n'?t| not| never) (?:\w+ ){{1,5}}{_TRIVIAL}"
+    r"|\bliving proof (?:that|of)\b|\bbless (?:your|his|her) (?:little |cotton )?(?:heart|socks)"
+    r"|\bthe grown-?ups are talking\b|\bmonument to mediocrity\b"
+    r"|\b(?:prose|human|walking|political) equivalent of\b|\ba walking (?:\w+ )?(?:crisis|"
+    r"disaster|cliche|cliché|advert|joke|punchline|cautionary tale|embarrassment)"
+    r"|\b(?:back|put) in nappies\b|\bfailed (?:gcse|gcses|o-level|his|her|their) \w+"
+    r"|\bnever done a (?:day'?s|proper day'?s|hard day'?s) work\b|\bsack of (?:lard|spuds|potatoes)"
+    r"|\bold (?:biddy|bag|crone|windbag|trout|bat|goat|codger|duffer)\b"
+    r"|\bwaste of (?:a keyboard|column inches|a column|a byline|a vote|a seat|a salary)\b"
+    r"|\bpeak(?:ed|s)? at (?:the )?(?:school|primary|sixth form)\b"
+    r"|\b(?:emptier|thicker|dimmer|dumber|slower|denser) than (?:your|his|her|a|an|the)\b"
+    r"|\bif brains were\b|\b(?:a )?single (?:original )?thought in (?:your|his|her|their) head"
+    r"|\b(?:last|only) (?:original )?thought (?:you|he|she) (?:had|ever had)\b"
+    r"|\b(?:i'?ve|i have) (?:met|seen|read|known|had) [\w' ]{1,25} with (?:more|better)\b"
+    r"|\bmore coherent [\w' ]{0,25}on the back of\b"
+    r"|\b(?:a|any) (?:work[- ]experience kid|toddler|five[- ]year[- ]old|child|chimp|monkey|"
+    r"primary school kid|year \d) could (?:have )?(?:do|done|write|written|run|manage)\b"
+    r"|\b(?:written|run|edited) by a (?:toddler|child|chimp|monkey|five[- ]year[- ]old)\b"
+    r"|\b(?:crayons|colouring book|colouring in)\b"
+    r"|\b(?:even )?your (?:spellchecker|mum|mother|own family|dog) (?:is|was|must be) "
+    r"(?:embarrassed|ashamed)|\bembarrassed for you\b|\bsit down,? @"
+    r"|\bshouting at clouds\b"
+)
+_PLAIN = len(_PATTERNS)
+_PATTERNS = (*_PATTERNS, _COMPARISONS)
 _COMPILED = tuple(linear(p) for p in _PATTERNS)
 _ANY = any_of(_PATTERNS)
 # "I'm not saying you're an idiot" / "if you think X you are a fool" still reads as one;
@@ -87,10 +129,11 @@ def put_down_in(folded: str) -> tuple[int, int] | None:
     """The first put-down aimed at a person in folded text, else None."""
     if not _ANY.search(folded):
         return None
-    for pattern in _COMPILED:
+    for n, pattern in enumerate(_COMPILED):
         for m in pattern.finditer(folded):
             text = m.group()
-            if " not " in f" {text} " or "n't" in text:
+            # A comparison may carry its own "couldn't" ("couldn't run a bath").
+            if n < _PLAIN and (" not " in f" {text} " or "n't" in text):
                 continue
             if _DENIED.search(folded[max(0, m.start() - 20) : m.start()]):
                 continue

@@ -1,21 +1,59 @@
-"""Swearing, abuse and discrimination scored by the offline classifier."""
+"""Swearing, abuse, discrimination and threats scored by the offline classifier."""
 
 from __future__ import annotations
 
 from functools import lru_cache
 
 from townhall.moderation.checks.word_lists import banned_hits, suspect_hits
-from townhall.moderation.classifier import load_model, word_span, words_of
+from townhall.moderation.classifier import features_of, load_model, word_span, words_of
 from townhall.moderation.findings import Finding, Span, Submission
+from townhall.moderation.lexicon import classes_of
 from townhall.moderation.text import origin_span, sentence_around
 
-HATE_SHARE = 0.5  # above this the hate head calls it discrimination
+HATE_SHARE = 0.5  # above this the hate head calls a toxic comment discrimination
+# On fewer words one word decides the score; the word lists judge short comments.
+MIN_WORDS = 4
+# The hate head holds only a comment that names a group (or speaks of "them" with a
+# demeaning word); the threat head only one with a word of violence, harm or a hint.
+_GROUP_CLASSES = frozenset(
+    {
+        "group_ethnic",
+        "group_religion",
+        "group_migrant",
+        "group_lgbt",
+        "group_women",
+        "group_men",
+        "coded",
+        "slur",
+    }
+)
+_THREAT_CLASSES = frozenset({"violence", "threat_hint", "wish"})
+# A call to turn up that says it is peaceful is a protest, not a mob.
+_PEACEFUL = frozenset(
+    "peaceful peacefully vigil vigils placards placard petition candlelit".split()
+)
+# Quoting to condemn ('he called them "vermin"', 'the chant of "..." was vile') reads like
+# the hate it quotes; with quotation marks and a report or a condemnation the model needs
+# to be this much surer.
+QUOTED_MARGIN = 0.15
+
+
+def _at_a_remove(body: str, classes: set[str]) -> bool:
+    """Quotation marks and a word that reports or condemns: likely quoted, not meant."""
+    quoted = '"' in body or "“" in body or "”" in body
+    return quoted and bool(classes & {"report", "counter"})
 
 
 @lru_cache(maxsize=256)
 def model_words(body: str) -> tuple[str, ...]:
     """The words the model sees (the toxicity and spam checks share them)."""
     return tuple(words_of(body))
+
+
+@lru_cache(maxsize=256)
+def model_features(body: str) -> tuple[str, ...]:
+    """The features the model scores (the toxicity and spam checks share them)."""
+    return tuple(features_of(list(model_words(body))))
 
 
 def passage(body: str, words: list[str], index: int | None) -> Span | None:
@@ -30,23 +68,49 @@ def passage(body: str, words: list[str], index: int | None) -> Span | None:
 
 
 def toxicity(sub: Submission) -> Finding | None:
-    """Hold (or reject, if the site sets a reject threshold) text the model scores as toxic."""
+    """Hold (or reject, past the site's reject threshold) what the model scores as toxic,
+    as hate against a group, or as a threat; each head has its own hold threshold."""
     rules = sub.rules
     if rules.toxicity_hold >= 1.0:  # the site switched the model off
         return None
-    model = load_model()
     words = list(model_words(sub.body))
-    score = model.toxic.probability(words)
-    if score < rules.toxicity_hold:
+    if len(words) < MIN_WORDS:
         return None
-    # The hate head only matters once the comment is being held anyway.
-    guideline = _guideline(sub, model.hate.probability(words))
-    reason = f"toxic language score {score:.2f}"
-    span = passage(sub.body, words, model.toxic.strongest(words))
-    kind = "an attack on a group" if guideline == "discrimination" else ""
-    if rules.toxicity_reject is not None and score >= rules.toxicity_reject:
-        return Finding.reject(guideline, reason, score, span=span, kind=kind)
-    return Finding.hold(guideline, reason, score, span=span, kind=kind)
+    model = load_model()
+    feats = list(model_features(sub.body))
+    classes = {c for w in words for c in classes_of(w)}
+    margin = QUOTED_MARGIN if _at_a_remove(sub.body, classes) else 0.0
+    score = model.toxic.probability(feats)
+    if score >= min(0.99, rules.toxicity_hold + margin):
+        # The hate head only picks the guideline once the comment is being held anyway.
+        guideline = _guideline(sub, model.hate.probability(feats))
+        reason = f"toxic language score {score:.2f}"
+        span = passage(sub.body, words, model.toxic.strongest(words))
+        kind = "an attack on a group" if guideline == "discrimination" else ""
+        if rules.toxicity_reject is not None and score >= rules.toxicity_reject:
+            return Finding.reject(guideline, reason, score, span=span, kind=kind)
+        return Finding.hold(guideline, reason, score, span=span, kind=kind)
+    names_group = bool(classes & _GROUP_CLASSES) or {"generalise", "demeaning"} <= classes
+    hate = model.hate.probability(feats) if names_group else 0.0
+    if hate >= min(0.99, rules.hate_hold + margin):
+        return Finding.hold(
+            "discrimination",
+            f"hate against a group score {hate:.2f}",
+            hate,
+            span=passage(sub.body, words, model.hate.strongest(words)),
+            kind="an attack on a group",
+        )
+    menacing = classes & _THREAT_CLASSES and _PEACEFUL.isdisjoint(words)
+    threat = model.threat.probability(feats) if menacing else 0.0
+    if threat >= rules.threat_hold:
+        return Finding.hold(
+            "abuse",
+            f"threat score {threat:.2f}",
+            threat,
+            span=passage(sub.body, words, model.threat.strongest(words)),
+            kind="a threat",
+        )
+    return None
 
 
 def _guideline(sub: Submission, hate: float) -> str:
