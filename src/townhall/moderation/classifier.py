@@ -1,4 +1,4 @@
-"""Small linear classifiers scored in pure Python: toxicity, hate, threats and spam.
+"""Small linear classifiers scored in pure Python: toxicity, insults, hate, threats and spam.
 
 The weights are learned offline by ``scripts/train_moderation_model.py`` and
 shipped as gzip-compressed JSON in ``moderation/data``; nothing is downloaded
@@ -20,9 +20,9 @@ import json
 import math
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
-from itertools import pairwise
+from itertools import pairwise, repeat
 from typing import Any
 
 from townhall.moderation.lexicon import NAMES, TARGETS, WINDOW, classes_of
@@ -81,28 +81,34 @@ def features_of(words: list[str]) -> list[str]:
     A target class (a group, a person, a place) and another class within
     ``WINDOW`` words of it give one pair feature per text ("pgroup_women&emotion").
     """
-    classes = [classes_of(w) for w in words]
-    # A group's neutral name becomes its class: "@group_women" in bigrams, no unigram.
-    masked = [
-        next(("@" + c for c in found if c in NAMES), w) if found else w
-        for w, found in zip(words, classes, strict=True)
-    ]
+    infos = [_word_info(w) for w in words]
+    masked = [info[0] for info in infos]
     feats = ["w" + w for w in masked if w[0] != "@"]
     feats.extend("b" + a + " " + b for a, b in pairwise(masked))
     pairs: set[str] = set()
-    for i, found in enumerate(classes):
-        if not found:
+    for i, (_, unigrams, targets, classes) in enumerate(infos):
+        if not classes:
             continue
-        # Who is named is no verdict on its own (the bias check): targets count only in pairs.
-        feats.extend("c" + c for c in found if c not in TARGETS)
-        for target in found:
-            if target not in TARGETS:
-                continue
+        feats.extend(unigrams)
+        for target in targets:
             for j in range(max(0, i - WINDOW), min(len(words), i + WINDOW + 1)):
                 if j != i:
-                    pairs.update("p" + target + "&" + c for c in classes[j] if c != target)
+                    pairs.update("p" + target + "&" + c for c in infos[j][3] if c != target)
     feats.extend(sorted(pairs))
     return feats
+
+
+@lru_cache(maxsize=65536)
+def _word_info(word: str) -> tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """(token as the model sees it, class unigram features, target classes, all classes)."""
+    classes = classes_of(word)
+    if not classes:
+        return word, (), (), ()
+    # A group's neutral name becomes its class: "@group_women" in bigrams, no unigram.
+    masked = next(("@" + c for c in classes if c in NAMES), word)
+    # Who is named is no verdict on its own (the bias check): targets count only in pairs.
+    unigrams = tuple("c" + c for c in classes if c not in TARGETS)
+    return masked, unigrams, tuple(c for c in classes if c in TARGETS), classes
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,8 +123,7 @@ class LinearHead:
         """Raw score of a text's features (``features_of``)."""
         if not feats:
             return self.bias
-        get = self.weights.get
-        return self.bias + sum(get(f, 0.0) for f in feats) / math.sqrt(len(feats))
+        return self.bias + sum(map(self.weights.get, feats, repeat(0.0))) / math.sqrt(len(feats))
 
     def probability(self, feats: list[str]) -> float:
         """Probability of the positive class."""
@@ -141,9 +146,10 @@ class LinearHead:
 
 @dataclass(frozen=True, slots=True)
 class Prediction:
-    """Classifier output: toxicity, hate aimed at a group, threats and spam."""
+    """Classifier output: toxicity, insults, hate aimed at a group, threats and spam."""
 
     toxicity: float
+    insult: float
     hate: float
     threat: float
     spam: float
@@ -151,9 +157,10 @@ class Prediction:
 
 @dataclass(frozen=True, slots=True)
 class Model:
-    """Toxicity, hate against a group, threats, and a separate spam head."""
+    """Toxicity, insults aimed at a person, hate against a group, threats, and spam."""
 
     toxic: LinearHead
+    insult: LinearHead
     hate: LinearHead
     threat: LinearHead
     spam: LinearHead
@@ -164,6 +171,7 @@ class Model:
         feats = features(text)
         return Prediction(
             toxicity=self.toxic.probability(feats),
+            insult=self.insult.probability(feats),
             hate=self.hate.probability(feats),
             threat=self.threat.probability(feats),
             spam=self.spam.probability(feats),
@@ -179,7 +187,12 @@ class Model:
             for name, head in data["heads"].items()
         }
         return cls(
-            heads["toxic"], heads["hate"], heads["threat"], heads["spam"], data.get("meta", {})
+            heads["toxic"],
+            heads["insult"],
+            heads["hate"],
+            heads["threat"],
+            heads["spam"],
+            data.get("meta", {}),
         )
 
 

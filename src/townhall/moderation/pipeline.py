@@ -32,7 +32,12 @@ from townhall.moderation.checks.promotion import _intent, promotion, spam_model
 from townhall.moderation.checks.put_downs import put_downs
 from townhall.moderation.checks.spam import _shingles, burst_posting, link_limit, repeated_text
 from townhall.moderation.checks.threats import threats
-from townhall.moderation.checks.toxicity import model_features, model_words, toxicity
+from townhall.moderation.checks.toxicity import (
+    model_classes,
+    model_features,
+    model_words,
+    toxicity,
+)
 from townhall.moderation.checks.trust import new_user, premoderated_story
 from townhall.moderation.checks.word_lists import _hits, banned_words, lists, suspect_words
 from townhall.moderation.classifier import load_model
@@ -111,6 +116,7 @@ def clear_caches() -> None:
         words_in,
         model_words,
         model_features,
+        model_classes,
         _intent,
         _fold_origins,
         _shingles,

@@ -9,9 +9,9 @@ from townhall.moderation.classifier import features, features_of, load_model, wo
 from townhall.moderation.pipeline import Action, Rules, Submission, review
 
 
-def test_model_loads_from_the_package_with_four_heads():
+def test_model_loads_from_the_package_with_five_heads():
     model = load_model()
-    heads = (model.toxic, model.hate, model.threat, model.spam)
+    heads = (model.toxic, model.insult, model.hate, model.threat, model.spam)
     assert all(head.weights for head in heads)
     assert model.meta["thresholds_from"] == "held-out news folds"
 

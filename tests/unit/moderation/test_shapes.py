@@ -166,3 +166,87 @@ def test_model_holds_slur_free_hate_with_the_sentence_as_the_passage():
     finding = next(f for f in result.findings if f.guideline == "discrimination")
     assert finding.span is not None
     assert body[slice(*finding.span)].startswith(("Women", "The bus"))
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Too many of them round here now, it's not England any more.",
+        "It's in their blood, they will never integrate.",
+        "Never trust a Bulgarian with your wallet.",
+        "Soon we'll be a minority in our own country.",
+        "Send them all back where they came from.",
+        "I'd never let my daughter marry a Pakistani.",
+    ],
+)
+def test_coded_racism_is_held_as_discrimination(body):
+    held_as(body, "discrimination")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Too many cyclists on the pavement round here.",
+        "Too many immigrants coming in is a question of numbers the Home Office should answer.",
+        "Never trust politicians in an election year.",
+        "My daughter is marrying a lovely lad from Cork next spring.",
+    ],
+)
+def test_arguments_about_numbers_and_everyday_sentences_pass(body):
+    result = review(Submission(body=body, rules=RULES))
+    assert all(f.guideline != "discrimination" for f in result.findings), result.findings
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Did you even read the article, or just the headline?",
+        "Well done, Einstein, you found the off switch.",
+        "Take your meds and log off, grandad.",
+        "You're nothing but a paid shill for the developers.",
+        "Shame on you for writing this.",
+    ],
+)
+def test_contempt_for_a_person_is_held_as_abuse(body):
+    held_as(body, "abuse")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Find out where he lives and post it here.",
+        "Let's make her life hell until she resigns.",
+        "If the police won't act, we will.",
+        "Someone should slash his tyres outside the depot.",
+        "Nice family you've got there, councillor.",
+    ],
+)
+def test_calls_to_hound_a_person_are_held_as_abuse(body):
+    assert incitement_in(fold(body)) is not None, body
+    held_as(body, "abuse")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "We all know where the Prime Minister lives: Number 10.",
+        "Everyone outside the hospital on Sunday, bring placards and keep it peaceful.",
+        "The council should find out where the flooding starts.",
+    ],
+)
+def test_public_addresses_and_peaceful_protests_pass(body):
+    result = review(Submission(body=body, rules=Rules()))
+    assert result.action is Action.PUBLISH, result.findings
+
+
+def test_a_quoted_slur_free_attack_needs_more_certainty_from_the_model():
+    from townhall.moderation.checks.toxicity import QUOTED_MARGIN, _at_a_remove
+
+    assert QUOTED_MARGIN > 0
+    assert _at_a_remove('He said migrants are "vermin".', {"report"})
+    assert not _at_a_remove("Migrants are vermin.", {"demeaning"})
+
+
+def test_the_model_does_not_judge_a_three_word_comment():
+    result = review(Submission(body="Another good thought.", rules=Rules(toxicity_hold=0.0)))
+    assert all(f.score is None for f in result.findings)

@@ -23,13 +23,14 @@ from __future__ import annotations
 import re
 
 from townhall.moderation.checks.group_attacks import asserted
+from townhall.moderation.checks.toxicity import model_classes
 from townhall.moderation.findings import Finding, Submission
 from townhall.moderation.lexicon import classes_of
 from townhall.moderation.text import fold, origin_span
 
 # One character class per branch, no nesting: Python's engine runs this in linear time.
 _TOKEN = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?|[.!?;:\n\"“”]")
-_BREAK = frozenset(".!?;:\n")
+_BREAK = frozenset(".!?;\n")
 _QUOTE = frozenset('"“”')
 _GROUPS = frozenset({"group_ethnic", "group_religion", "group_migrant", "group_lgbt", "coded"})
 # Words that are a group only in some senses ("the youth club", "a proper pride") or
@@ -55,6 +56,11 @@ _WOMEN = frozenset(
     "chicks birds housewives spinsters".split()
 )
 _MEN = frozenset("men males husbands fathers".split())
+# After a group's adjective, these make it a class of people: "black people", "Afghan men".
+_PEOPLE_NOUNS = frozenset(
+    "people men women folk folks lads kids families communities community culture youths "
+    "gangs lot blokes girls boys males females students workers migrants".split()
+)
 # Said before a group in the same clause, these make the group a class, not a person.
 _CLASS_CUES = frozenset(
     "all every these those they them their typical any whole most always never "
@@ -120,7 +126,12 @@ def _who(clause: list[tuple[str, int, int, bool]], i: int) -> str | None:
                 return None  # one woman, or "female pilot" rather than "female pilots"
         return "women" if word in _WOMEN else "men"
     classes = classes_of(word)
-    if not _GROUPS.intersection(classes) or word in NOT_PEOPLE:
+    if not _GROUPS.intersection(classes):
+        return None
+    nxt = clause[i + 1][0] if i + 1 < len(clause) else ""
+    if nxt in _PEOPLE_NOUNS or (nxt.endswith("s") and len(nxt) > 3 and word not in NOT_PEOPLE):
+        return "group"  # "black people", "Albanian dealers": a class of people
+    if word in NOT_PEOPLE:
         return None
     if word.endswith("s") or before & _CLASS_CUES:
         return "group"
@@ -138,6 +149,8 @@ def _demeaned(clause: list[tuple[str, int, int, bool]], i: int, who: str) -> int
             continue
         classes = classes_of(word)
         hit = "demeaning" in classes or (who == "women" and "sexist" in classes)
+        if word == "good" and j > 0 and clause[j - 1][0] == "only":
+            hit = True  # "only good for cleaning"
         if who == "women" and word in _CANT and j > i:
             nxt = {w for w, *_ in clause[j + 1 : j + 3]}
             hit = bool(nxt & _ABILITY) and "have" not in nxt
@@ -171,6 +184,9 @@ def generalisation_in(folded: str) -> tuple[int, int] | None:
 
 def group_generalisations(sub: Submission) -> Finding | None:
     """Hold a comment that says something demeaning of a whole protected group."""
+    classes = model_classes(sub.body)
+    if not (classes & _GROUPS or classes & {"group_women", "group_men"}):
+        return None  # no group named: most comments stop here
     folded = fold(sub.body)
     found = generalisation_in(folded)
     if found is None:

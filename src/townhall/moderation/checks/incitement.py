@@ -222,7 +222,39 @@ _MORE = (
         r"\b(?:mosque|synagogue|building|barriers|hotel|office|camp)\b",
     ),
 )
-_PATTERNS = _PATTERNS + _MORE
+# Threats spoken to the person, pile-ons and taking the law into one's own hands.
+_HOUNDING = (
+    (
+        "a threat",
+        r"\b(?:i'?ll|we'?ll|i will|we will|they'?ll|someone will) (?:find|get|catch|come for|"
+        r"track down|be waiting for|be watching) (?:you|him|her|them)\b(?: (?:eventually|one day|"
+        r"soon|outside|after|when|at))"
+        r"|\bwatch (?:yourself|your step)\b|\bdon'?t show your face\b"
+        r"|\b(?:you|he|she|they)(?:'ve| have|'s| has)? got it coming\b|\bhad it coming\b"
+        r"|\benjoy it while it lasts\b|\bnot long now,? (?:mate|pal|love|sunshine)?"
+        r"|\bnice (?:family|house|car|kids) you(?:'ve got| have)\b"
+        r"|\bsay that to my face\b|\bmeet me outside\b|\bcome round (?:and|here) say that\b"
+        r"|\b(?:gets?|get) what (?:he|she|they|you) deserves?\b[^.!?\n]{0,30}\b(?:soon|one day|"
+        r"eventually|hopefully|painfully)"
+        r"|\bhope (?:someone|somebody) teaches (?:him|her|them) a lesson\b",
+    ),
+    (
+        "a call to action against people",
+        r"\b(?:find out|post|share|publish|leak|dig up) (?:where (?:he|she|they) (?:lives?|works?)|"
+        r"(?:his|her|their) (?:address|home address|number|details|workplace))"
+        r"|\b(?:flood|bombard|spam|swamp) (?:his|her|their) (?:inbox|phone|page|dms|mentions|"
+        r"office|socials)\b"
+        r"|\b(?:let'?s|we should|we need to|everyone) make (?:his|her|their) life (?:hell|a misery)"
+        r"|\bmake (?:him|her|them) regret\b|\bso (?:he|she|they) can'?t hide\b"
+        r"|\b(?:take|taking) (?:matters|the law|justice) into (?:our|their|your) own hands\b"
+        r"|\bif the (?:police|courts|law|government) won'?t(?: \w+){0,2},? (?:we|the people|"
+        r"someone) (?:will|should)"
+        r"|\bjustice at the end of a rope\b|\bstring (?:'?em|them|him|her) up\b"
+        r"|\b(?:smash|put through|brick) (?:his|her|their) (?:windows?|windscreen)\b"
+        r"|\bkey (?:his|her|their) car\b|\bslash (?:his|her|their) (?:tyres|tires)\b",
+    ),
+)
+_PATTERNS = _PATTERNS + _MORE + _HOUNDING
 _COMPILED = tuple((kind, linear(pattern)) for kind, pattern in _PATTERNS)
 _WEAK = linear(rf"\b(?:{_WEAK_CLOSERS})\b")
 _ANY = any_of([pattern for _, pattern in _PATTERNS])
@@ -236,6 +268,11 @@ _NOT_OWN = linear(
 
 _HOPED_AWAY = linear(
     r"^(?:i |we )?\w*\s*(?:hope|hoping|pray|praying)\b.*\b(?:nobody|no one|not|n't|never)\b"
+)
+
+
+_OFFICIAL_HOME = linear(
+    r"\b(?:number|no\.?) ?1[01]\b|\bdowning street\b|\bbuckingham palace\b|\bthe white house\b"
 )
 
 
@@ -265,6 +302,8 @@ def incitement_in(folded: str) -> tuple[int, int, str] | None:
                 continue
             if _HOPED_AWAY.search(m.group()):
                 continue  # "I hope nobody gets hurt"
+            if _OFFICIAL_HOME.search(folded, m.start(), m.end() + 40):
+                continue  # "we all know where the Chancellor lives: Number 11"
             return m.start(), m.end(), kind
     return None
 

@@ -116,8 +116,36 @@ _COMPARISONS = (
     r"(?:embarrassed|ashamed)|\bembarrassed for you\b|\bsit down,? @"
     r"|\bshouting at clouds\b"
 )
+# Contempt for a person's mind, manners or worth, in the idioms people reach for.
+_CONTEMPT = (
+    r"\b(?:(?:learn|try learning|bother) to read|(?:did|do) you (?:even|actually) read|"
+    r"try reading (?:the|before)|reading comprehension (?:is|isn'?t|was)|"
+    r"comprehension (?:is|isn'?t) your|go back to (?:school|primary school)|"
+    r"(?:you|he|she) (?:clearly )?(?:has|have) no "
+    r"(?:idea|clue) what (?:you'?re|he'?s|she'?s|they'?re) talking about|you know nothing\b|"
+    r"are you (?:really|actually|genuinely|always) (?:this|that|so) (?:stupid|dim|dense|thick|"
+    r"naive|gullible|dumb|slow)|your ignorance is|(?:you|he|she) should be ashamed of "
+    r"(?:yourself|himself|herself)|shame on you|you(?:'re| are) a disgrace|a (?:nasty|vile|"
+    r"horrible|nasty little|spiteful) (?:piece of work|human being|person|individual)|"
+    r"take your (?:meds|medication|pills)|touch grass|ok,? boomer|cry (?:more|harder)|"
+    r"(?:back )?under your bridge|bore off|jog on|pipe down|keep your (?:opinions|views|thoughts) "
+    r"to yourself|who asked you|nobody asked you|go away,? (?:troll|idiot|loser)|"
+    r"(?:well done|nice one|great job|good one|congrats|bravo),? (?:genius|einstein|sherlock|"
+    r"champ|sweetie|sweetheart|darling|mastermind|professor)|"
+    r"(?:paid|russian|tory|labour|government|kremlin) (?:shill|bot|troll|stooge|puppet)s?|"
+    r"(?:you|he|she)(?:'re| are| is|'s) (?:just |nothing but )?(?:a |an )?(?:(?:paid|sad|pathetic|"
+    r"bitter|obvious) )?(?:shill|grifter|bot|troll|crank|has-been|charlatan)\b|"
+    r"spineless (?:little )?(?:man|woman|coward|worm|creep)|utterly (?:useless|incompetent|"
+    r"clueless|spineless|pathetic)|(?:a|an) (?:complete|total|utter|absolute) (?:waste of space|"
+    r"liability|embarrassment|disgrace|joke|halfwit|nonentity|nobody)|"
+    r"(?:should|ought to) be sacked\b[^.!?\n]{0,30}\b(?:useless|incompetent|idiot|clown)|"
+    r"(?:never|don'?t) (?:let|allow) (?:him|her|them) near a (?:keyboard|microphone|camera)|"
+    r"(?:stick|go back) to (?:your day job|colouring|crayons|tiktok|facebook)|"
+    r"(?:he|she|you)(?:'s| is| are|'re) (?:an )?embarrass(?:ing|ment)\b|"
+    r"(?:you|he|she) (?:really )?(?:are|is|'re|'s) (?:as )?(?:thick|dim|dense|stupid) as\b)"
+)
 _PLAIN = len(_PATTERNS)
-_PATTERNS = (*_PATTERNS, _COMPARISONS)
+_PATTERNS = (*_PATTERNS, _COMPARISONS, _CONTEMPT)
 _COMPILED = tuple(linear(p) for p in _PATTERNS)
 _ANY = any_of(_PATTERNS)
 # "I'm not saying you're an idiot" / "if you think X you are a fool" still reads as one;

@@ -56,6 +56,12 @@ def model_features(body: str) -> tuple[str, ...]:
     return tuple(features_of(list(model_words(body))))
 
 
+@lru_cache(maxsize=256)
+def model_classes(body: str) -> frozenset[str]:
+    """Every lexicon class of the words the model sees."""
+    return frozenset(c for w in set(model_words(body)) for c in classes_of(w))
+
+
 def passage(body: str, words: list[str], index: int | None) -> Span | None:
     """The sentence holding the model word at ``index``, as a span of the body."""
     if index is None:
@@ -78,7 +84,7 @@ def toxicity(sub: Submission) -> Finding | None:
         return None
     model = load_model()
     feats = list(model_features(sub.body))
-    classes = {c for w in words for c in classes_of(w)}
+    classes = model_classes(sub.body)
     margin = QUOTED_MARGIN if _at_a_remove(sub.body, classes) else 0.0
     score = model.toxic.probability(feats)
     if score >= min(0.99, rules.toxicity_hold + margin):
@@ -90,6 +96,15 @@ def toxicity(sub: Submission) -> Finding | None:
         if rules.toxicity_reject is not None and score >= rules.toxicity_reject:
             return Finding.reject(guideline, reason, score, span=span, kind=kind)
         return Finding.hold(guideline, reason, score, span=span, kind=kind)
+    insult = model.insult.probability(feats)
+    if insult >= min(0.99, rules.insult_hold + margin):
+        return Finding.hold(
+            "abuse",
+            f"insult score {insult:.2f}",
+            insult,
+            span=passage(sub.body, words, model.insult.strongest(words)),
+            kind="an insult",
+        )
     names_group = bool(classes & _GROUP_CLASSES) or {"generalise", "demeaning"} <= classes
     hate = model.hate.probability(feats) if names_group else 0.0
     if hate >= min(0.99, rules.hate_hold + margin):
