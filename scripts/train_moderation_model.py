@@ -43,7 +43,7 @@ MIN_DF = 2
 PRUNE = 0.05  # weights this small barely move a score; dropping them keeps the file small
 HEADS = ("toxic", "insult", "hate", "threat", "spam")
 # Civil false-positive rate each head may add on its own, on held-out civil news rows.
-TARGET_FPR = {"toxic": 0.01, "insult": 0.01, "hate": 0.01, "threat": 0.005, "spam": 0.003}
+TARGET_FPR = {"toxic": 0.01, "insult": 0.015, "hate": 0.01, "threat": 0.005, "spam": 0.003}
 # A tuned-on news row counts this many times a shared row of weight 1.
 NEWS_WEIGHT = 8.0
 # Which news families are positive for which head; a family not named for a head

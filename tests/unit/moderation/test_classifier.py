@@ -29,6 +29,12 @@ def test_lexicon_features_name_the_class_of_a_word_never_seen_in_training():
     assert "pgroup_ethnic&demeaning" in feats
 
 
+def test_a_groups_name_never_counts_on_its_own():
+    feats = features("My neighbours are Moldovan and lovely")
+    assert not any("moldovan" in f for f in feats)
+    assert "b@group_ethnic and" in feats
+
+
 def test_class_pairs_need_the_words_close_together():
     near = features_of("women are so emotional".split())
     far = features_of(("women " + "and then the long story went on " * 3 + "emotional").split())

@@ -115,7 +115,10 @@ def toxicity(sub: Submission) -> Finding | None:
             span=passage(sub.body, words, model.hate.strongest(words)),
             kind="an attack on a group",
         )
-    menacing = classes & _THREAT_CLASSES and _PEACEFUL.isdisjoint(words)
+    # Harm named or hinted at, or a call to turn up somewhere: but never a peaceful one.
+    menacing = (classes & _THREAT_CLASSES or {"call", "target_place"} <= classes) and (
+        _PEACEFUL.isdisjoint(words)
+    )
     threat = model.threat.probability(feats) if menacing else 0.0
     if threat >= rules.threat_hold:
         return Finding.hold(
