@@ -35,7 +35,7 @@ import splits  # noqa: E402
 from townhall.moderation import lexicon  # noqa: E402
 from townhall.moderation.checks.group_generalisations import NOT_PEOPLE  # noqa: E402
 from townhall.moderation.checks.word_lists import lists  # noqa: E402
-from townhall.moderation.classifier import MODEL_FILE, features  # noqa: E402
+from townhall.moderation.classifier import MODEL_FILE, SHORT_TEXT_PRIOR, features  # noqa: E402
 from townhall.moderation.rules import Rules  # noqa: E402
 
 DEFAULT_OUT = ROOT / "src" / "townhall" / "moderation" / "data" / MODEL_FILE
@@ -127,6 +127,12 @@ FIGURATIVE = (
     "our lads got slaughtered in the second half",
     "bring a packed lunch and your walking boots on saturday",
     "the ref got absolutely hammered by the pundits",
+    "you are a lovely person and that was a kind reply",
+    "you are a credit to your community",
+    "you're a brilliant writer, thank you for this",
+    "you are a good neighbour and a fair man",
+    "you are a fantastic teacher, my son adores you",
+    "you are a wonderful example to the young ones",
 )
 
 
@@ -181,10 +187,10 @@ def news_label(head: str, row: splits.Row) -> int | None:
 
 
 def build_matrix(feats: list[list[str]], vocab: dict[str, int]) -> csr_matrix:
-    """Feature counts scaled by 1/sqrt(total feature count), as the runtime scorer does."""
+    """Feature counts scaled by 1/sqrt(feature count + prior), as the runtime scorer does."""
     indptr, indices, data = [0], [], []
     for fs in feats:
-        scale = 1.0 / np.sqrt(len(fs)) if fs else 0.0
+        scale = 1.0 / np.sqrt(len(fs) + SHORT_TEXT_PRIOR) if fs else 0.0
         counts = Counter(f for f in fs if f in vocab)
         for f in sorted(counts):
             indices.append(vocab[f])
@@ -301,7 +307,7 @@ def main() -> None:
             "trained_on": "train part of bench/moderation/splits.py and the tuned-on news sets",
             "rows": len(shared) + sum(map(len, news.values())),
             "features": "word 1-2-grams with link/phone/e-mail/handle/money markers, lexicon "
-            "classes and class pairs, counts, 1/sqrt(n) scaled",
+            "classes and class pairs, counts, 1/sqrt(n + prior) scaled",
             "lexicon": lexicon.version(),
             "thresholds_from": "held-out news folds",
         },

@@ -6,7 +6,8 @@ and scikit-learn is not needed at run time.
 
 Features are word unigrams and bigrams, counted per occurrence, the lexicon
 class of each word and pairs of classes said near each other (``lexicon.py``),
-with the sum of weights divided by the square root of the feature count. Links,
+with the sum of weights divided by the square root of the feature count (plus a
+small prior, so that a few words cannot make a confident score). Links,
 e-mail addresses, handles, phone numbers and sums of money become marker words
 ("xurlx", "xphonex"...), so the spam head learns their shape rather than any one
 address. Each head decides on its own ("either"): averaging a spam score with a
@@ -33,6 +34,9 @@ MODEL_FILE = "moderation_model.json.gz"
 # Long comments are scored on their head: enough to judge tone, and it keeps a
 # 5,000-character post from costing far more than a short one.
 MAX_CHARS = 2000
+# Added to the feature count before scaling: a comment of a few words is little
+# evidence, so its score stays nearer the prior ("X is a lovely old" is not an insult).
+SHORT_TEXT_PRIOR = 8
 # One character class repeated cannot backtrack, and Python's engine splits a short
 # text into words far faster than a call into RE2 does.
 _WORD = re.compile(r"[a-z0-9]+")
@@ -123,7 +127,8 @@ class LinearHead:
         """Raw score of a text's features (``features_of``)."""
         if not feats:
             return self.bias
-        return self.bias + sum(map(self.weights.get, feats, repeat(0.0))) / math.sqrt(len(feats))
+        total = sum(map(self.weights.get, feats, repeat(0.0)))
+        return self.bias + total / math.sqrt(len(feats) + SHORT_TEXT_PRIOR)
 
     def probability(self, feats: list[str]) -> float:
         """Probability of the positive class."""

@@ -22,6 +22,8 @@ LEXICON_FILE = "lexicon.txt"
 NAMES = frozenset(
     {"group_ethnic", "group_religion", "group_migrant", "group_lgbt", "group_women", "group_men"}
 )
+# Every way of naming a group: its neutral names, stand-ins and slurs.
+GROUPS = NAMES | {"coded", "slur"}
 # Classes that name who a comment is about; pairs are formed from these to the rest.
 TARGETS = frozenset(
     {

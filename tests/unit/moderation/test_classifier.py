@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from townhall.moderation import lexicon
-from townhall.moderation.classifier import features, features_of, load_model, words_of
+from townhall.moderation.classifier import (
+    SHORT_TEXT_PRIOR,
+    features,
+    features_of,
+    load_model,
+    words_of,
+)
 from townhall.moderation.pipeline import Action, Rules, Submission, review
 
 
@@ -81,7 +87,8 @@ def test_logit_is_the_scaled_sum_of_the_feature_weights():
     text = "the council's plan is a total joke and a disgrace"
     feats = features(text)
     direct = sum(model.toxic.weights.get(f, 0.0) for f in feats)
-    assert model.toxic.logit(feats) == pytest.approx(model.toxic.bias + direct / len(feats) ** 0.5)
+    scale = (len(feats) + SHORT_TEXT_PRIOR) ** 0.5
+    assert model.toxic.logit(feats) == pytest.approx(model.toxic.bias + direct / scale)
 
 
 def test_model_finding_carries_a_score_and_a_list_guideline():

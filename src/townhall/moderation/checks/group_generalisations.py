@@ -25,14 +25,15 @@ import re
 from townhall.moderation.checks.group_attacks import asserted
 from townhall.moderation.checks.toxicity import model_classes
 from townhall.moderation.findings import Finding, Submission
-from townhall.moderation.lexicon import classes_of
+from townhall.moderation.lexicon import NAMES, classes_of
 from townhall.moderation.text import fold, origin_span
 
 # One character class per branch, no nesting: Python's engine runs this in linear time.
 _TOKEN = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?|[.!?;:\n\"“”]")
 _BREAK = frozenset(".!?;\n")
 _QUOTE = frozenset('"“”')
-_GROUPS = frozenset({"group_ethnic", "group_religion", "group_migrant", "group_lgbt", "coded"})
+# Groups named by a word of their own; women and men as a class are handled apart.
+_GROUPS = (NAMES - {"group_women", "group_men"}) | {"coded"}
 # Words that are a group only in some senses ("the youth club", "a proper pride") or
 # that name places and institutions rather than people.
 NOT_PEOPLE = frozenset(
@@ -185,7 +186,7 @@ def generalisation_in(folded: str) -> tuple[int, int] | None:
 def group_generalisations(sub: Submission) -> Finding | None:
     """Hold a comment that says something demeaning of a whole protected group."""
     classes = model_classes(sub.body)
-    if not (classes & _GROUPS or classes & {"group_women", "group_men"}):
+    if not classes & NAMES and "coded" not in classes:
         return None  # no group named: most comments stop here
     folded = fold(sub.body)
     found = generalisation_in(folded)

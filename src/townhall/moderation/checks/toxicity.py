@@ -7,7 +7,7 @@ from functools import lru_cache
 from townhall.moderation.checks.word_lists import banned_hits, suspect_hits
 from townhall.moderation.classifier import features_of, load_model, word_span, words_of
 from townhall.moderation.findings import Finding, Span, Submission
-from townhall.moderation.lexicon import classes_of
+from townhall.moderation.lexicon import GROUPS, classes_of
 from townhall.moderation.text import origin_span, sentence_around
 
 HATE_SHARE = 0.5  # above this the hate head calls a toxic comment discrimination
@@ -15,18 +15,6 @@ HATE_SHARE = 0.5  # above this the hate head calls a toxic comment discriminatio
 MIN_WORDS = 4
 # The hate head holds only a comment that names a group (or speaks of "them" with a
 # demeaning word); the threat head only one with a word of violence, harm or a hint.
-_GROUP_CLASSES = frozenset(
-    {
-        "group_ethnic",
-        "group_religion",
-        "group_migrant",
-        "group_lgbt",
-        "group_women",
-        "group_men",
-        "coded",
-        "slur",
-    }
-)
 _THREAT_CLASSES = frozenset({"violence", "threat_hint", "wish"})
 # A call to turn up that says it is peaceful is a protest, not a mob.
 _PEACEFUL = frozenset(
@@ -75,7 +63,7 @@ def passage(body: str, words: list[str], index: int | None) -> Span | None:
 
 def toxicity(sub: Submission) -> Finding | None:
     """Hold (or reject, past the site's reject threshold) what the model scores as toxic,
-    as hate against a group, or as a threat; each head has its own hold threshold."""
+    as an insult, as hate against a group or as a threat; each head has its own threshold."""
     rules = sub.rules
     if rules.toxicity_hold >= 1.0:  # the site switched the model off
         return None
@@ -96,38 +84,28 @@ def toxicity(sub: Submission) -> Finding | None:
         if rules.toxicity_reject is not None and score >= rules.toxicity_reject:
             return Finding.reject(guideline, reason, score, span=span, kind=kind)
         return Finding.hold(guideline, reason, score, span=span, kind=kind)
-    insult = model.insult.probability(feats)
-    if insult >= min(0.99, rules.insult_hold + margin):
-        return Finding.hold(
-            "abuse",
-            f"insult score {insult:.2f}",
-            insult,
-            span=passage(sub.body, words, model.insult.strongest(words)),
-            kind="an insult",
-        )
-    names_group = bool(classes & _GROUP_CLASSES) or {"generalise", "demeaning"} <= classes
-    hate = model.hate.probability(feats) if names_group else 0.0
-    if hate >= min(0.99, rules.hate_hold + margin):
-        return Finding.hold(
-            "discrimination",
-            f"hate against a group score {hate:.2f}",
-            hate,
-            span=passage(sub.body, words, model.hate.strongest(words)),
-            kind="an attack on a group",
-        )
+    names_group = bool(classes & GROUPS) or {"generalise", "demeaning"} <= classes
     # Harm named or hinted at, or a call to turn up somewhere: but never a peaceful one.
     menacing = (classes & _THREAT_CLASSES or {"call", "target_place"} <= classes) and (
         _PEACEFUL.isdisjoint(words)
     )
-    threat = model.threat.probability(feats) if menacing else 0.0
-    if threat >= rules.threat_hold:
-        return Finding.hold(
-            "abuse",
-            f"threat score {threat:.2f}",
-            threat,
-            span=passage(sub.body, words, model.threat.strongest(words)),
-            kind="a threat",
-        )
+    heads = (
+        (model.insult, rules.insult_hold + margin, True, "abuse", "insult", "an insult"),
+        (
+            model.hate,
+            rules.hate_hold + margin,
+            names_group,
+            "discrimination",
+            "hate against a group",
+            "an attack on a group",
+        ),
+        (model.threat, rules.threat_hold, menacing, "abuse", "threat", "a threat"),
+    )
+    for head, hold, applies, guideline, name, kind in heads:
+        score = head.probability(feats) if applies else 0.0
+        if score >= min(0.99, hold):
+            span = passage(sub.body, words, head.strongest(words))
+            return Finding.hold(guideline, f"{name} score {score:.2f}", score, span=span, kind=kind)
     return None
 
 
