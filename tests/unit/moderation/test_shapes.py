@@ -24,8 +24,10 @@ def held_as(body: str, guideline: str) -> None:
     assert finding is not None, (body, result.findings)
     assert finding.span is not None and 0 <= finding.span[0] < finding.span[1] <= len(body)
     assert finding.message and finding.suggestion
-    note = str(result.for_author())
-    assert finding.reason not in note  # the moderators' reason may quote; the author's never
+    # The moderators' reason may quote the passage; what the author is told never does.
+    passage = body[finding.span[0] : finding.span[1]].lower()
+    note = str(result.for_author()).lower()
+    assert len(passage) < 6 or passage not in note
 
 
 @pytest.mark.parametrize(
@@ -250,3 +252,29 @@ def test_a_quoted_slur_free_attack_needs_more_certainty_from_the_model():
 def test_the_model_does_not_judge_a_three_word_comment():
     result = review(Submission(body="Another good thought.", rules=Rules(toxicity_hold=0.0)))
     assert all(f.score is None for f in result.findings)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Royal Mail: a parcel for you could not be delivered, pay the fee at rm-redeliver.info",
+        "Department for Work and Pensions: all claimants must update their details today.",
+        "[Publisher] All commenters must upload a photo of their passport at verify-age.net",
+        "Author here. Send £20 to my account for a signed copy.",
+    ],
+)
+def test_notices_dressed_as_a_trusted_body_are_held_as_impersonation(body):
+    held_as(body, "impersonation")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "On council and bridge: policing, estate and rail matter too.",
+        "Police are useless: three burglaries on our street and nobody came.",
+        "The council: still no answer about the potholes.",
+    ],
+)
+def test_a_sentence_that_starts_with_a_body_and_a_colon_is_not_a_notice(body):
+    result = review(Submission(body=body, rules=RULES))
+    assert all(f.guideline != "impersonation" for f in result.findings), result.findings

@@ -34,7 +34,8 @@ _BODY = (
     r"pension service|border force|ukvi|the fca|financial conduct authority|the ecb|the fed|"
     r"barclays|hsbc|lloyds|natwest|santander|nationwide|halifax|monzo|starling|revolut|"
     r"centrelink|medicare|mygov|aec|australian electoral commission|elections canada|ssa|"
-    r"social security administration|dmv|the council|[a-z]+ council|met office)"
+    r"social security administration|dmv|met office|(?:city|county|borough|district|town|"
+    r"parish|[a-z]+shire) council)"
 )
 _NOTICE_WORD = (
     r"(?:notice|official(?: notice| statement)?|statement|update|announcement|alert|warning|"
@@ -101,14 +102,19 @@ _WARNS = linear(r"(?i)\b(?:never|don'?t|do not|won'?t|will never|nobody should)\
 
 
 _ANY = any_of([_DRESSED.pattern, _CLAIM.pattern, _NAMED.pattern, _ASKS.pattern])
+_NAMED_BODY = linear(rf"(?i)^[ \t\[(]*(?:official[ \t:]+)?{_BODY}", longest=True)
+# Words a heading never has but a sentence does.
+_PROSE = linear(r"(?i)\b(?:and|are|is|was|were|should|have|has|had|do|does|did|on|in|but)\b")
 
 
 def authority_claim(text: str) -> Found | None:
     """A notice dressed as official, or a claim to be staff, the author, a body or a person."""
     if not _ANY.search(text):
         return None
-    m = _DRESSED.search(text)
-    if m:
+    for m in _DRESSED.finditer(text):
+        named = _NAMED_BODY.match(m.group())
+        if _PROSE.search(m.group()[named.end() if named else 0 :]):
+            continue  # "On council and bridge:", "Police are useless:" start a sentence
         return m.start(), m.end(), "a notice dressed as official"
     m = _CLAIM.search(text) or _NAMED.search(text)
     if m:
