@@ -6,7 +6,9 @@ and calls for exclusion ("<group> shouldn't be allowed to ...", "no more
 <group>"), dehumanisation ("breed like rabbits", "are vermin", "riddled with
 disease"), sweeping generalisations ("<group> can't integrate", "every trans
 woman is a predator", "typical woman"), conspiracy tropes (control of banks
-and media, "replacement") and sexist put-downs ("get back in the kitchen").
+and media, "replacement"), sexist put-downs ("get back in the kitchen") and coded
+racism ("too many of them round here", "it's in their blood", "a certain
+community", "never trust a ...").
 Reporting, quoting to condemn and counter-speech pass: a match inside quotes,
 after "calling"/"said", or denied in its clause is not the writer's own.
 """

@@ -6,7 +6,12 @@ workplace ("we know where you live", "pay him a visit", "see you soon"), a call
 to gather against a group or a place of worship with weapons or fire ("bring
 bats Saturday", "torch the hotel"), a hint at harm ("be a shame if anything
 happened to them"), and wishes that someone be hurt ("I hope she gets hit by a
-lorry"). Reporting a riot, condemning a threat or calling 999 is not incitement,
+lorry"). Beyond set phrases it knows shapes: a hint at where someone can be
+reached (a route home, a door with no lock) followed by a sign-off that makes it
+one ("just so people know", "you know what to do"); harm wished in any words;
+damage to a place or a car; pile-ons ("find out where he lives", "flood her
+inbox") and taking the law into one's own hands. Reporting a riot, condemning a
+threat, a peaceful protest or calling 999 is not incitement,
 so each pattern needs the writer's own voice: a negation or a report before the
 match ("police said", "nobody should") lets it pass.
 """

@@ -5,9 +5,12 @@ either, so a phone number is found by its shape (Ofcom's drama ranges such as
 07700 900xxx and the US 555-01xx block count) and judged by its context: a
 helpline, a council or "call 999" stays published; "his mobile is ..." does not.
 Bank details (sort code and account, IBAN, card numbers that pass the Luhn
-check), and a named person's date of birth, school and year, workplace, daily
-movements or medical condition, or the unmasking of a pseudonymous commenter,
-are held too. Each finder returns the span of what it found and what it is.
+check), identity numbers and codes (National Insurance, key safe, an IP
+address), and a named person's date of birth, school and year, workplace, daily
+movements, the street they can be found on, medical condition, or who a private
+person or a pseudonymous commenter is, are held too; a public building or a
+public figure's own announcement is not. Each finder returns the span of what it
+found and what it is.
 """
 
 from __future__ import annotations

@@ -5,7 +5,9 @@ swear word: "you're a muppet", "you absolute weapon", "a snivelling little
 weasel", "thick as two short planks", "get a life". These patterns need the
 insult aimed at someone (addressed as "you", or a person said to *be* it);
 "this budget is a disgrace" or "the guidelines are a joke" judge a thing and
-pass.
+pass. Belittling by comparison ("the charisma of a damp sock", "couldn't run a
+bath") and contempt ("did you even read the article?", "take your meds") need no
+insulting word at all.
 """
 
 from __future__ import annotations
