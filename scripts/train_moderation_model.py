@@ -22,6 +22,7 @@ import json
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from scipy.sparse import csr_matrix
@@ -302,7 +303,7 @@ def main() -> None:
     report(held_rows, held, thresholds)
 
     vocab, models = train_heads(shared, [r for rs in news.values() for r in rs], args.c)
-    blob = {
+    blob: dict[str, Any] = {
         "meta": {
             "trained_on": "train part of bench/moderation/splits.py and the tuned-on news sets",
             "rows": len(shared) + sum(map(len, news.values())),

@@ -56,7 +56,7 @@ _BAD = (
     r"potential rapists|pickpockets|shoplifters|fraudsters|benefit cheats|scammers|"
     r"scroungers|spongers)"
 )
-_PATTERNS = (
+_PATTERNS: tuple[str, ...] = (
     # "I can't stand gays", "we despise immigrants"
     rf"\b(?:i|we) (?:really |just |absolutely |fucking )?(?:hate|despise|detest|loathe|"
     rf"can'?t stand|cannot stand|am sick of|are sick of) (?:all |the |these |those )?{_GROUP}\b",

@@ -33,7 +33,7 @@ _TARGETS = (
     r"(?:him|her|them|you|he|she|they|that|this|the|every|those|these|each|all|his|their|"
     r"[a-z]+'s)"
 )
-_PATTERNS = (
+_PATTERNS: tuple[tuple[str, str], ...] = (
     # A visit: "pay him a visit", "pop round and sort you out", "turn up at his house"
     (
         "a threat",

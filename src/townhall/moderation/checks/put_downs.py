@@ -44,7 +44,7 @@ _INTENS = (
     r"(?:(?:an?|such an?|the|so|absolute|absolutely|complete|total|utter|genuinely|clearly|"
     r"just|really|actual|certified|proper|right|little|old|pathetic little|sad little)\s+)*"
 )
-_PATTERNS = (
+_PATTERNS: tuple[str, ...] = (
     # Addressed: "you're a muppet", "you absolute weapon", "you're a thick, racist old fossil"
     rf"\b(?:you|u)(?:'re|’re| are|re| r)?\s+{_INTENS}(?:{_ADJ}[, ]+(?:and\s+)?){{0,4}}"
     rf"(?:{_INTENS})?(?:{_NOUN}|{_ADJ} (?:{_PERSON})|thickest|dimmest|stupidest)\b",

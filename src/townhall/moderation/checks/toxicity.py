@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from functools import lru_cache
 
 from townhall.moderation.checks.word_lists import banned_hits, suspect_hits
@@ -26,7 +27,7 @@ _PEACEFUL = frozenset(
 QUOTED_MARGIN = 0.15
 
 
-def _at_a_remove(body: str, classes: set[str]) -> bool:
+def _at_a_remove(body: str, classes: AbstractSet[str]) -> bool:
     """Quotation marks and a word that reports or condemns: likely quoted, not meant."""
     quoted = '"' in body or "“" in body or "”" in body
     return quoted and bool(classes & {"report", "counter"})
