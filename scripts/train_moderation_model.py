@@ -77,6 +77,8 @@ SOURCE_WEIGHT = {
     "wikipedia_toxicity_testset": 1.0,
     "sms_spam": 1.0,
     "youtube_spam": 2.0,
+    # The written civil sentences are few and each stands for many comments like it.
+    "written_neutral": 4.0,
 }
 SPAM_SOURCES = {"sms_spam", "youtube_spam"}
 # RedditBias marks stereotyped *attributes* ("nurse", "housewife") as biased, which teaches

@@ -17,6 +17,9 @@ MIN_WORDS = 4
 # The hate head holds only a comment that names a group (or speaks of "them" with a
 # demeaning word); the threat head only one with a word of violence, harm or a hint.
 _THREAT_CLASSES = frozenset({"violence", "threat_hint", "wish"})
+_UNKIND = frozenset(
+    {"belittle", "intellect", "dehuman", "demeaning", "filth", "perversion", "crime", "slur"}
+)
 # A call to turn up that says it is peaceful is a protest, not a mob.
 _PEACEFUL = frozenset(
     "peaceful peacefully vigil vigils placards placard petition candlelit".split()
@@ -85,13 +88,15 @@ def toxicity(sub: Submission) -> Finding | None:
         if rules.toxicity_reject is not None and score >= rules.toxicity_reject:
             return Finding.reject(guideline, reason, score, span=span, kind=kind)
         return Finding.hold(guideline, reason, score, span=span, kind=kind)
+    # Warm words and nothing unkind: "you're a lovely writer" is not an insult.
+    only_warm = "praise" in classes and not classes & _UNKIND
     names_group = bool(classes & GROUPS) or {"generalise", "demeaning"} <= classes
     # Harm named or hinted at, or a call to turn up somewhere: but never a peaceful one.
     menacing = (classes & _THREAT_CLASSES or {"call", "target_place"} <= classes) and (
         _PEACEFUL.isdisjoint(words)
     )
     heads = (
-        (model.insult, rules.insult_hold + margin, True, "abuse", "insult", "an insult"),
+        (model.insult, rules.insult_hold + margin, not only_warm, "abuse", "insult", "an insult"),
         (
             model.hate,
             rules.hate_hold + margin,
