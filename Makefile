@@ -69,7 +69,7 @@ $(VENV)/.installed-train: pyproject.toml $(STAMP)
 	$(BIN)/pip install -q -e '.[train]'
 	@touch $@
 
-bench-moderation: $(VENV)/.installed-train ## Score pre-moderation per family (news dev set, shared dev/test, HateCheck, bias) vs alt-profanity-check
+bench-moderation: $(VENV)/.installed-train ## Score pre-moderation per family (three news sets, shared dev/test, HateCheck, bias) vs alt-profanity-check
 	$(BIN)/python bench/moderation/bench.py $(BENCH_ARGS)
 
 bench-live: $(VENV)/.installed-bench ## Hold 10,000 live streams on one instance while posting; print latency and memory

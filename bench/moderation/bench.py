@@ -2,7 +2,9 @@
 
 Run with `make bench-moderation`. Sections, in order:
 
-1. the fresh news-comment dev set (``bench/moderation/data/news_dev.csv``; tuned on);
+1. the fresh news-comment sets (``bench/moderation/data/``), each labelled with how
+   it was used: ``news_dev`` and ``news_dev2`` tuned on (rules read, model trained),
+   ``news_dev3`` validation (only its per-family numbers are read);
 2. the dev part of the shared data (tuned on);
 3. the test part of the shared data (never tuned on);
 4. HateCheck, per functionality (test only);
@@ -46,6 +48,9 @@ IDENTITIES = sorted(
     key=len,
     reverse=True,
 )
+
+
+NEWS_NAMES = [name for name, _, _ in splits.NEWS_SETS]
 
 
 def pin_to_one_core() -> None:
@@ -140,7 +145,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--no-baseline", action="store_true", help="skip alt-profanity-check")
     parser.add_argument("--quick", action="store_true", help="sample the large sets")
-    parser.add_argument("--only", choices=["news", "dev", "test", "hatecheck", "bias", "speed"])
+    parser.add_argument(
+        "--only", choices=["news", "dev", "test", "hatecheck", "bias", "speed", *NEWS_NAMES]
+    )
     parser.add_argument("--limit", type=int, help="score at most this many rows of each set")
     args = parser.parse_args()
     if not (splits.DATA / "train.csv").is_file():
@@ -176,16 +183,19 @@ def main() -> None:
         return rnd.sample(rows, min(2000, len(rows))) if args.quick else rows
 
     want = (lambda name: args.only in (None, name)) if args.only else (lambda name: True)
-    news = sample(splits.heldout_dev())
-    if want("news"):
-        decided.clear()
-        section(
-            "Fresh news-comment dev set (bench/moderation/data/news_dev.csv) - TUNED ON",
-            news,
-            systems,
-            held_label,
-        )
-        print("deciding guideline (townhall):", dict(decided.most_common()))
+    news: list[Row] = []
+    for name, file, use in splits.NEWS_SETS:
+        rows = sample(splits.news_set(name))
+        news += rows
+        if want("news") or want(name):
+            decided.clear()
+            section(
+                f"Fresh news comments {name} (bench/moderation/data/{file}) - {use.upper()}",
+                rows,
+                systems,
+                held_label,
+            )
+            print("deciding guideline (townhall):", dict(decided.most_common()))
     all_rows = splits.load_rows() if (want("dev") or want("test") or want("speed")) else []
     for part, note in (("dev", "TUNED ON"), ("test", "never tuned on")):
         if want(part):
@@ -210,7 +220,8 @@ def main() -> None:
             lambda r: identity_of(r.text),
         )
     if want("speed"):
-        texts = [r.text for r in news] + [r.text for r in all_rows if r.part == "dev"][:3000]
+        texts = [r.text for r in news if r.source in splits.TUNED_NEWS]
+        texts += [r.text for r in all_rows if r.part == "dev"][:3000]
         texts = texts[: args.limit] if args.limit else texts
         print("\n## Throughput, one comment at a time, one pinned core (comments/s)")
         cpu, wall = throughput(texts, ours_one)

@@ -1,12 +1,14 @@
-"""Small linear classifiers scored in pure Python: toxicity, hate and spam.
+"""Small linear classifiers scored in pure Python: toxicity, insults, hate, threats and spam.
 
 The weights are learned offline by ``scripts/train_moderation_model.py`` and
 shipped as gzip-compressed JSON in ``moderation/data``; nothing is downloaded
 and scikit-learn is not needed at run time.
 
-Features are word unigrams and bigrams, counted per occurrence, with the sum of
-weights divided by the square root of the feature count. Links, e-mail
-addresses, handles, phone numbers and sums of money become marker words
+Features are word unigrams and bigrams, counted per occurrence, the lexicon
+class of each word and pairs of classes said near each other (``lexicon.py``),
+with the sum of weights divided by the square root of the feature count (plus a
+small prior, so that a few words cannot make a confident score). Links,
+e-mail addresses, handles, phone numbers and sums of money become marker words
 ("xurlx", "xphonex"...), so the spam head learns their shape rather than any one
 address. Each head decides on its own ("either"): averaging a spam score with a
 toxicity score would drown both.
@@ -19,11 +21,12 @@ import json
 import math
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
-from itertools import pairwise
+from itertools import pairwise, repeat
 from typing import Any
 
+from townhall.moderation.lexicon import NAMES, TARGETS, WINDOW, classes_of
 from townhall.moderation.regex import linear
 from townhall.moderation.text import fold, squeeze
 
@@ -31,6 +34,9 @@ MODEL_FILE = "moderation_model.json.gz"
 # Long comments are scored on their head: enough to judge tone, and it keeps a
 # 5,000-character post from costing far more than a short one.
 MAX_CHARS = 2000
+# Added to the feature count before scaling: a comment of a few words is little
+# evidence, so its score stays nearer the prior ("X is a lovely old" is not an insult).
+SHORT_TEXT_PRIOR = 8
 # One character class repeated cannot backtrack, and Python's engine splits a short
 # text into words far faster than a call into RE2 does.
 _WORD = re.compile(r"[a-z0-9]+")
@@ -70,8 +76,43 @@ def words_of(text: str) -> list[str]:
 
 def features(text: str) -> list[str]:
     """Every feature occurrence of a text (the training script counts them)."""
-    words = words_of(text)
-    return [*("w" + w for w in words), *("b" + a + " " + b for a, b in pairwise(words))]
+    return features_of(words_of(text))
+
+
+def features_of(words: list[str]) -> list[str]:
+    """Word 1-2-grams, the lexicon class of each word, and classes said near a target.
+
+    A target class (a group, a person, a place) and another class within
+    ``WINDOW`` words of it give one pair feature per text ("pgroup_women&emotion").
+    """
+    infos = [_word_info(w) for w in words]
+    masked = [info[0] for info in infos]
+    feats = ["w" + w for w in masked if w[0] != "@"]
+    feats.extend("b" + a + " " + b for a, b in pairwise(masked))
+    pairs: set[str] = set()
+    for i, (_, unigrams, targets, classes) in enumerate(infos):
+        if not classes:
+            continue
+        feats.extend(unigrams)
+        for target in targets:
+            for j in range(max(0, i - WINDOW), min(len(words), i + WINDOW + 1)):
+                if j != i:
+                    pairs.update("p" + target + "&" + c for c in infos[j][3] if c != target)
+    feats.extend(sorted(pairs))
+    return feats
+
+
+@lru_cache(maxsize=65536)
+def _word_info(word: str) -> tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """(token as the model sees it, class unigram features, target classes, all classes)."""
+    classes = classes_of(word)
+    if not classes:
+        return word, (), (), ()
+    # A group's neutral name becomes its class: "@group_women" in bigrams, no unigram.
+    masked = next(("@" + c for c in classes if c in NAMES), word)
+    # Who is named is no verdict on its own (the bias check): targets count only in pairs.
+    unigrams = tuple("c" + c for c in classes if c not in TARGETS)
+    return masked, unigrams, tuple(c for c in classes if c in TARGETS), classes
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,18 +123,16 @@ class LinearHead:
     weights: dict[str, float]
     threshold: float = 0.5  # the hold threshold chosen on the dev data
 
-    def logit(self, words: list[str]) -> float:
-        """Raw score of a word sequence."""
-        if not words:
+    def logit(self, feats: list[str]) -> float:
+        """Raw score of a text's features (``features_of``)."""
+        if not feats:
             return self.bias
-        get = self.weights.get
-        total = sum(get("w" + w, 0.0) for w in words)
-        total += sum(get("b" + a + " " + b, 0.0) for a, b in pairwise(words))
-        return self.bias + total / math.sqrt(2 * len(words) - 1)
+        total = sum(map(self.weights.get, feats, repeat(0.0)))
+        return self.bias + total / math.sqrt(len(feats) + SHORT_TEXT_PRIOR)
 
-    def probability(self, words: list[str]) -> float:
+    def probability(self, feats: list[str]) -> float:
         """Probability of the positive class."""
-        z = self.logit(words)
+        z = self.logit(feats)
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
     def strongest(self, words: list[str]) -> int | None:
@@ -112,29 +151,35 @@ class LinearHead:
 
 @dataclass(frozen=True, slots=True)
 class Prediction:
-    """Classifier output: toxicity, how much of it looks like hate speech, and spam."""
+    """Classifier output: toxicity, insults, hate aimed at a group, threats and spam."""
 
     toxicity: float
+    insult: float
     hate: float
+    threat: float
     spam: float
 
 
 @dataclass(frozen=True, slots=True)
 class Model:
-    """Toxicity head, a hate head that picks the guideline, and a separate spam head."""
+    """Toxicity, insults aimed at a person, hate against a group, threats, and spam."""
 
     toxic: LinearHead
+    insult: LinearHead
     hate: LinearHead
+    threat: LinearHead
     spam: LinearHead
     meta: dict[str, object]
 
     def predict(self, text: str) -> Prediction:
         """Score one comment with every head."""
-        words = words_of(text)
+        feats = features(text)
         return Prediction(
-            toxicity=self.toxic.probability(words),
-            hate=self.hate.probability(words),
-            spam=self.spam.probability(words),
+            toxicity=self.toxic.probability(feats),
+            insult=self.insult.probability(feats),
+            hate=self.hate.probability(feats),
+            threat=self.threat.probability(feats),
+            spam=self.spam.probability(feats),
         )
 
     @classmethod
@@ -146,7 +191,14 @@ class Model:
             )
             for name, head in data["heads"].items()
         }
-        return cls(heads["toxic"], heads["hate"], heads["spam"], data.get("meta", {}))
+        return cls(
+            heads["toxic"],
+            heads["insult"],
+            heads["hate"],
+            heads["threat"],
+            heads["spam"],
+            data.get("meta", {}),
+        )
 
 
 @cache

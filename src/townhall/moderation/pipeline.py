@@ -22,6 +22,7 @@ from collections.abc import Callable
 
 from townhall.moderation.budget import OutOfTime, cpu_budget
 from townhall.moderation.checks.group_attacks import group_attacks
+from townhall.moderation.checks.group_generalisations import group_generalisations
 from townhall.moderation.checks.identity_hate import identity_hate
 from townhall.moderation.checks.impersonation import impersonation, poses_as
 from townhall.moderation.checks.incitement import incitement
@@ -32,7 +33,12 @@ from townhall.moderation.checks.promotion import _intent, promotion, spam_model
 from townhall.moderation.checks.put_downs import put_downs
 from townhall.moderation.checks.spam import _shingles, burst_posting, link_limit, repeated_text
 from townhall.moderation.checks.threats import threats
-from townhall.moderation.checks.toxicity import model_words, toxicity
+from townhall.moderation.checks.toxicity import (
+    model_classes,
+    model_features,
+    model_words,
+    toxicity,
+)
 from townhall.moderation.checks.trust import new_user, premoderated_story
 from townhall.moderation.checks.word_lists import _hits, banned_words, lists, suspect_words
 from townhall.moderation.classifier import load_model
@@ -66,6 +72,7 @@ CHECKS: tuple[Check, ...] = (
     insults,
     put_downs,
     identity_hate,
+    group_generalisations,
     toxicity,
     private_info,
     impersonation,
@@ -113,6 +120,8 @@ def clear_caches() -> None:
         _prepared,
         words_in,
         model_words,
+        model_features,
+        model_classes,
         _intent,
         _fold_origins,
         _shingles,

@@ -19,9 +19,19 @@ _OPTIONS = re2.Options()
 _OPTIONS.max_mem = 64 << 20  # the largest word-list alternations need more than the 8 MB default
 
 
-def linear(pattern: str, *, ignore_case: bool = False) -> Pattern:
-    """Compile ``pattern`` with RE2; it refuses what it cannot match in linear time."""
-    return re2.compile(("(?i)" if ignore_case else "") + pattern, _OPTIONS)
+_LONGEST = re2.Options()
+_LONGEST.max_mem = _OPTIONS.max_mem
+_LONGEST.longest_match = True
+
+
+def linear(pattern: str, *, ignore_case: bool = False, longest: bool = False) -> Pattern:
+    """Compile ``pattern`` with RE2; it refuses what it cannot match in linear time.
+
+    ``longest`` makes a match the longest one at its start (POSIX), not the first
+    alternative that fits.
+    """
+    options = _LONGEST if longest else _OPTIONS
+    return re2.compile(("(?i)" if ignore_case else "") + pattern, options)
 
 
 def any_of(patterns: list[str] | tuple[str, ...]) -> Pattern:

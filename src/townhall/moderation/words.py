@@ -330,14 +330,15 @@ class WordList:
                                 ),
                                 0,
                             )
+                            start, end = primary[i][1], ends[i + n - 1]
                             hits.append(
                                 Hit(
                                     entry.text,
                                     entry.guideline,
                                     entry.text,
-                                    False,
-                                    start=primary[i][1],
-                                    end=ends[i + n - 1],
+                                    _is_quoted(folded, start, end),
+                                    start=start,
+                                    end=end,
                                 )
                             )
         if hits:

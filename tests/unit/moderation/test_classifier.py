@@ -4,14 +4,55 @@ from __future__ import annotations
 
 import pytest
 
-from townhall.moderation.classifier import features, load_model, words_of
+from townhall.moderation import lexicon
+from townhall.moderation.classifier import (
+    SHORT_TEXT_PRIOR,
+    features,
+    features_of,
+    load_model,
+    words_of,
+)
 from townhall.moderation.pipeline import Action, Rules, Submission, review
 
 
-def test_model_loads_from_the_package_with_three_heads():
+def test_model_loads_from_the_package_with_five_heads():
     model = load_model()
-    assert model.toxic.weights and model.hate.weights and model.spam.weights
-    assert model.meta["thresholds_from"] == "dev part"
+    heads = (model.toxic, model.insult, model.hate, model.threat, model.spam)
+    assert all(head.weights for head in heads)
+    assert model.meta["thresholds_from"] == "held-out news folds"
+
+
+def test_model_was_trained_with_the_shipped_lexicon():
+    # The class features mean nothing if the word classes changed after training.
+    assert load_model().meta["lexicon"] == lexicon.version()
+
+
+def test_lexicon_features_name_the_class_of_a_word_never_seen_in_training():
+    feats = features("Those Zorblonians are vermin")
+    assert "cdehuman" in feats and "cdemeaning" in feats
+    assert "pgroup_ethnic&demeaning" not in feats  # an invented people is not in the lexicon
+    feats = features("Those Moldovans are vermin")
+    assert "pgroup_ethnic&demeaning" in feats
+
+
+def test_a_groups_name_never_counts_on_its_own():
+    feats = features("My neighbours are Moldovan and lovely")
+    assert not any("moldovan" in f for f in feats)
+    assert "b@group_ethnic and" in feats
+
+
+def test_class_pairs_need_the_words_close_together():
+    near = features_of("women are so emotional".split())
+    far = features_of(("women " + "and then the long story went on " * 3 + "emotional").split())
+    assert "pgroup_women&emotion" in near
+    assert "pgroup_women&emotion" not in far
+
+
+def test_hate_head_scores_a_slur_free_generalisation_above_a_neutral_mention():
+    model = load_model()
+    hateful = model.predict("Women can't do maths, they should stick to the kitchen.").hate
+    neutral = model.predict("Women now make up half of the maths department.").hate
+    assert neutral < hateful
 
 
 def test_scores_are_probabilities_and_rank_sensibly():
@@ -41,12 +82,13 @@ def test_features_fold_case_and_accents_and_mark_links():
     ]
 
 
-def test_logit_is_the_scaled_sum_of_unigram_and_bigram_weights():
+def test_logit_is_the_scaled_sum_of_the_feature_weights():
     model = load_model()
     text = "the council's plan is a total joke and a disgrace"
-    direct = sum(model.toxic.weights.get(f, 0.0) for f in features(text))
-    n = len(features(text))
-    assert model.toxic.logit(words_of(text)) == pytest.approx(model.toxic.bias + direct / n**0.5)
+    feats = features(text)
+    direct = sum(model.toxic.weights.get(f, 0.0) for f in feats)
+    scale = (len(feats) + SHORT_TEXT_PRIOR) ** 0.5
+    assert model.toxic.logit(feats) == pytest.approx(model.toxic.bias + direct / scale)
 
 
 def test_model_finding_carries_a_score_and_a_list_guideline():

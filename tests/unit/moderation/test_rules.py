@@ -21,6 +21,9 @@ def test_defaults_are_usable():
 def test_default_thresholds_are_the_ones_the_training_script_chose():
     model = load_model()
     assert Rules().toxicity_hold == pytest.approx(model.toxic.threshold, abs=0.001)
+    assert Rules().insult_hold == pytest.approx(model.insult.threshold, abs=0.001)
+    assert Rules().hate_hold == pytest.approx(model.hate.threshold, abs=0.001)
+    assert Rules().threat_hold == pytest.approx(model.threat.threshold, abs=0.001)
     assert Rules().spam_hold == pytest.approx(model.spam.threshold, abs=0.001)
 
 

@@ -26,7 +26,16 @@ _BODY = (
     r"buckingham palace|downing street|number 10|no\.? ?10|the white house|ofcom|ofgem|ofwat|"
     r"the publisher|the editor|the editors|editorial team|the newsroom|site team|"
     r"customer team|comments team|moderation team|community team|moderators?|mods?|admins?|"
-    r"site admin|staff|support team|the (?:paper|site|newspaper))"
+    r"site admin|staff|support team|the (?:paper|site|newspaper)|publishers?|newsroom|editorial|"
+    # Services and companies whose notices people are used to obeying.
+    r"royal mail|parcelforce|post office|dpd|evri|hermes|dhl|ups|fedex|amazon|paypal|apple|"
+    r"microsoft|google|facebook|meta|instagram|whatsapp|netflix|tv licensing|tv licence|"
+    r"(?:hm )?passport office|hm treasury|hmcts|dvsa|companies house|student finance|"
+    r"pension service|border force|ukvi|the fca|financial conduct authority|the ecb|the fed|"
+    r"barclays|hsbc|lloyds|natwest|santander|nationwide|halifax|monzo|starling|revolut|"
+    r"centrelink|medicare|mygov|aec|australian electoral commission|elections canada|ssa|"
+    r"social security administration|dmv|met office|(?:city|county|borough|district|town|"
+    r"parish|[a-z]+shire) council)"
 )
 _NOTICE_WORD = (
     r"(?:notice|official(?: notice| statement)?|statement|update|announcement|alert|warning|"
@@ -38,7 +47,7 @@ _DRESSED = linear(
     r"comments team|moderation team|site team|customer team|verified staff|"
     rf"{_BODY})[ \t\w]{{0,20}}[\])]"
     # "MOD NOTE:", "EDITOR'S NOTE:", "HMRC OFFICIAL:", "Police Scotland Cyber Unit:"
-    rf"|(?im)^[ \t]*(?:official[ \t:]+)?{_BODY}(?:'s)?(?:[ \t]+[a-z]+){{0,3}}?[ \t]*"
+    rf"|(?im)^[ \t]*(?:official[ \t:]+)?{_BODY}(?:'s)?(?:[ \t]+[a-z]+){{0,4}}?[ \t]*"
     rf"(?:{_NOTICE_WORD})?[ \t]*:"
     r"|(?im)^[ \t]*(?:official|editor'?s note|mod note|moderator note|admin note|"
     r"message from (?:the )?(?:editor|editors|moderators?|publisher|site team))\b[^\n]{0,3}"
@@ -62,6 +71,8 @@ _CLAIM = linear(
     r"|\b(?:i'?m|i am) [a-z]+, (?:the|your) (?:journalist|reporter|author|writer|editor|"
     r"moderator)\b"
     r"|\bofficial account of\b"
+    # "Author here.", "Moderator here:" at the start of a sentence
+    r"|(?:^|[.!?]\s+)(?:author|writer|reporter|journalist|editor|moderator|mod|admin) here\b"
 )
 # "This is Martin Lewis here", "Hi everyone, it's Gary Lineker", "Laura Kuenssberg here."
 _NAMED = linear(
@@ -75,7 +86,10 @@ _SECRETS = (
     r"last (?:4|four) digits|cvv|cvc|security code|expiry(?: date)?|bank details|"
     r"account details|account number|sort code|iban|national insurance number|ni number|"
     r"pps number|tfn|utr|date of birth|mother'?s maiden name|bank statements?|"
-    r"full name,? (?:and )?address|screenshot of your account|verification code|one-time code)"
+    r"full name,? (?:and )?address|screenshot of your account|verification code|one-time code|"
+    r"social security number|ssn|medicare number|tax file number|passport number|"
+    r"(?:photo|copy) of (?:your |their )?(?:passport|driving licen[cs]e|id)|selfie|photo id|"
+    r"mygov details|log-?in details|myGov)"
 )
 _ASKS = linear(
     r"(?i)\b(?:send|reply with|email|e-mail|dm|message|enter|provide|confirm|give me|share|"
@@ -88,14 +102,19 @@ _WARNS = linear(r"(?i)\b(?:never|don'?t|do not|won'?t|will never|nobody should)\
 
 
 _ANY = any_of([_DRESSED.pattern, _CLAIM.pattern, _NAMED.pattern, _ASKS.pattern])
+_NAMED_BODY = linear(rf"(?i)^[ \t\[(]*(?:official[ \t:]+)?{_BODY}", longest=True)
+# Words a heading never has but a sentence does.
+_PROSE = linear(r"(?i)\b(?:and|are|is|was|were|should|have|has|had|do|does|did|on|in|but)\b")
 
 
 def authority_claim(text: str) -> Found | None:
     """A notice dressed as official, or a claim to be staff, the author, a body or a person."""
     if not _ANY.search(text):
         return None
-    m = _DRESSED.search(text)
-    if m:
+    for m in _DRESSED.finditer(text):
+        named = _NAMED_BODY.match(m.group())
+        if _PROSE.search(m.group()[named.end() if named else 0 :]):
+            continue  # "On council and bridge:", "Police are useless:" start a sentence
         return m.start(), m.end(), "a notice dressed as official"
     m = _CLAIM.search(text) or _NAMED.search(text)
     if m:

@@ -6,7 +6,9 @@ and calls for exclusion ("<group> shouldn't be allowed to ...", "no more
 <group>"), dehumanisation ("breed like rabbits", "are vermin", "riddled with
 disease"), sweeping generalisations ("<group> can't integrate", "every trans
 woman is a predator", "typical woman"), conspiracy tropes (control of banks
-and media, "replacement") and sexist put-downs ("get back in the kitchen").
+and media, "replacement"), sexist put-downs ("get back in the kitchen") and coded
+racism ("too many of them round here", "it's in their blood", "a certain
+community", "never trust a ...").
 Reporting, quoting to condemn and counter-speech pass: a match inside quotes,
 after "calling"/"said", or denied in its clause is not the writer's own.
 """
@@ -54,7 +56,7 @@ _BAD = (
     r"potential rapists|pickpockets|shoplifters|fraudsters|benefit cheats|scammers|"
     r"scroungers|spongers)"
 )
-_PATTERNS = (
+_PATTERNS: tuple[str, ...] = (
     # "I can't stand gays", "we despise immigrants"
     rf"\b(?:i|we) (?:really |just |absolutely |fucking )?(?:hate|despise|detest|loathe|"
     rf"can'?t stand|cannot stand|am sick of|are sick of) (?:all |the |these |those )?{_GROUP}\b",
@@ -71,7 +73,7 @@ _PATTERNS = (
     r"are a drain|can'?t (?:integrate|be trusted|run|drive|park|think|lead|help it))",
     r"\b(?:no more|ban all|ban the|deport all|deport every|kick out all|get rid of (?:all )?"
     r"(?:the )?|send (?:all )?(?:the|them|these) \w+ back|shut the door on|no (?:more )?visas "
-    rf"for|keep them away from|keep (?:them|those|these) \w* ?out of){_GROUP}?\b"
+    rf"for|keep them away from|keep (?:them|those|these) \w* ?out of) ?{_GROUP}\b"
     r"(?:[^.!?\n]{0,40}\b(?:deport|ban|out|back)\b)?",
     r"\b(?:gay marriage|same sex marriage|homosexuality|abortion rights|women'?s suffrage|"
     r"giving women the vote) (?:should be|must be|needs to be) (?:repealed|recriminali[sz]ed|"
@@ -120,6 +122,53 @@ _PATTERNS = (
     r"\b(?:gay|trans|lgbt|homosexual|same sex)[^.!?\n]{0,40}should be (?:illegal|banned|"
     r"outlawed|criminali[sz]ed)",
 )
+# The shapes racism takes when it avoids naming anyone: too many of "them", a country
+# no longer "ours", replacement, "it's in their blood", insinuation about "a certain
+# community", "never trust a ...", "go back to your dinghies".
+_WHO = r"(?:them|they|these people|those people|that lot|their lot|their kind|their sort)"
+_PEOPLES = _NATION.replace("|foreign|migrant|immigrant", "")
+_CODED = (
+    # (not "too many immigrants": that is an argument about numbers, not about people)
+    rf"\b(?:too|so) many (?:of )?(?:{_WHO}|{_PEOPLES}s|muslims|jews|blacks|asians|browns|"
+    r"foreigners) (?:in|on|round|"
+    r"around|here|now|everywhere|these days|coming)\b|\bcount how many of them\b"
+    r"|\b(?:full of|overrun (?:with|by)|swarming with|crawling with|flooded with) "
+    rf"(?:{_GROUP}|foreigners|them|their lot)\b"
+    r"|\b(?:it'?s|this is|this country is|britain is|england is|the town is|[a-z]+ is) "
+    r"(?:not|no longer) (?:britain|england|british|english|ours|our country|our town|"
+    r"a british town)(?: any ?more)?\b|\b(?:it'?s|it is|like) (?:a|an) (?:colony|third world|"
+    r"foreign country|occupied)\b"
+    r"|\b(?:minority|minorities) in (?:our|their) own (?:country|land|town|homeland)\b"
+    r"|\b(?:replace|replacing|replaced|replacement of) (?:the |us |our )?(?:native|indigenous|"
+    r"white|british|english|european) (?:population|people|britons|brits|stock)?\b"
+    r"|\b(?:it'?s|that'?s) in (?:their|his|her) (?:blood|dna|genes|nature|culture)\b"
+    rf"|\b(?:{_GROUP}|{_WHO}|people from (?:those|that|these) (?:countries|cultures|places)) "
+    r"(?:can'?t|cannot|won'?t|will never|don'?t|never) (?:integrate|assimilate|be integrated|"
+    r"fit in|adapt|be trusted)"
+    r"|\b(?:a certain|that certain) (?:community|communities|religion|culture|type|sort|kind|"
+    r"demographic)\b|\b(?:bet|guess) (?:my house |you )?(?:on )?(?:the )?(?:colou?r|religion|"
+    r"ethnicity|name|nationality) of (?:the )?(?:suspect|attacker|driver|killer|gang|stabber)"
+    rf"|\bnever trust (?:a|an|the|any)? ?(?:{_NATION}|{_GROUP})\b"
+    rf"|\bno {_NATION}s?,? no (?:{_NATION}s?|dogs|blacks|irish)\b"
+    r"|\b(?:go|get|send (?:them|'em)|ship (?:them|'em)) back (?:in|to|into) (?:their|your) "
+    r"(?:own )?(?:country|countries|dinghies|dinghy|boats|caves|huts|deserts?|jungles?)\b"
+    r"|\b(?:military[- ]aged?|fighting[- ]age(?:d)?) (?:men|males)\b|\binvading army\b"
+    rf"|\b(?:{_NATION}|{_GROUP}) (?:has|have|haven'?t|hasn'?t) (?:never )?(?:produced|invented|"
+    r"contributed|built|achieved) (?:anything|nothing)"
+    r"|\b(?:don'?t|do not|wouldn'?t|would never|'d never|never) (?:want|let) (?:my|our) "
+    r"(?:daughter|son|kids|"
+    r"children|sister) (?:to )?(?:marry|marrying|date|dating|bring home) (?:a|an|one of) "
+    rf"(?:{_NATION}|black|brown|asian|them)"
+    rf"|\bfear of (?:{_GROUP}|{_NATION}s?) is (?:just |only |simply )?(?:common sense|rational|"
+    r"natural|justified|sensible)"
+    r"|\bholocaust (?:is|was) (?:exaggerated|a lie|a hoax|fake|made up|overblown)"
+    r"|\bholocaust never happened\b"
+    r"|\b(?:should be|only) for (?:white|british|english|native|irish) (?:british |english )?"
+    r"(?:people|families|folk|kids)(?: only)?\b|\bfor (?:whites|white people) only\b"
+    r"|\bsend (?:them|'em|the lot|these people|those people)(?: all)? (?:back )?(?:home|back "
+    r"(?:to|where they came from))\b"
+)
+_PATTERNS = (*_PATTERNS, _CODED)
 _COMPILED = tuple(linear(p) for p in _PATTERNS)
 _ANY = any_of(_PATTERNS)
 # Generalisations can be denied in the same clause ("women are not inferior"); the
@@ -128,8 +177,14 @@ _DENIABLE = frozenset({0, 1, 4, 5, 6})
 # Just before the match: it is quoted, reported or argued against.
 _COUNTER = linear(
     r"(?:\bcalling|\bcalled|\bcall|\bsaid|\bsays|\bshouted|\bposted|\bwrote|\bclaim(?:s|ed)?|"
+    r"\btold|\btelling|\bpreached|\bpreaching|\bdescribed|\bdescribing|\bbranded|\blabell?ed|"
     r"\bmyth|\blie|\bstop saying|\bsick of people|\bthe idea|\bthe notion|\bnonsense that)"
     r"\W*(?:\w+\W+){0,4}$"
+)
+
+
+_DENIED_INSIDE = linear(
+    r"\b(?:are|is|were|was|r) (?:not|never|no longer)\b|\b(?:aren|isn|weren)'?t\b"
 )
 
 
@@ -149,6 +204,10 @@ def identity_hate_in(folded: str) -> tuple[int, int] | None:
                 before = before.rsplit(stop, 1)[-1]
             if _COUNTER.search(before) or _quoted(folded, m.start()):
                 continue
+            if any(q in m.group() for q in '"“”'):
+                continue  # the verdict itself is in quotation marks: quoted, not said
+            if _DENIED_INSIDE.search(m.group()):
+                continue  # "gay people are not mentally ill"
             if i in _DENIABLE and not asserted(folded, m.start()):
                 continue
             return m.span()

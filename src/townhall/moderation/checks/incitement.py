@@ -6,7 +6,12 @@ workplace ("we know where you live", "pay him a visit", "see you soon"), a call
 to gather against a group or a place of worship with weapons or fire ("bring
 bats Saturday", "torch the hotel"), a hint at harm ("be a shame if anything
 happened to them"), and wishes that someone be hurt ("I hope she gets hit by a
-lorry"). Reporting a riot, condemning a threat or calling 999 is not incitement,
+lorry"). Beyond set phrases it knows shapes: a hint at where someone can be
+reached (a route home, a door with no lock) followed by a sign-off that makes it
+one ("just so people know", "you know what to do"); harm wished in any words;
+damage to a place or a car; pile-ons ("find out where he lives", "flood her
+inbox") and taking the law into one's own hands. Reporting a riot, condemning a
+threat, a peaceful protest or calling 999 is not incitement,
 so each pattern needs the writer's own voice: a negation or a report before the
 match ("police said", "nobody should") lets it pass.
 """
@@ -28,7 +33,7 @@ _TARGETS = (
     r"(?:him|her|them|you|he|she|they|that|this|the|every|those|these|each|all|his|their|"
     r"[a-z]+'s)"
 )
-_PATTERNS = (
+_PATTERNS: tuple[tuple[str, str], ...] = (
     # A visit: "pay him a visit", "pop round and sort you out", "turn up at his house"
     (
         "a threat",
@@ -101,13 +106,178 @@ _PATTERNS = (
         r"|\bhope it'?s slow\b|\bdies slowly\b",
     ),
 )
+# Harm, in the forms a wish or a "wouldn't mind if" takes.
+_HARM_SOON = (
+    r"(?:(?:gets?|get|is|are|was|were|be|being) (?:\w+ ){0,2}(?:killed|shot|stabbed|hurt|"
+    r"battered|beaten(?: up)?|kicked in|jumped|glassed|run over|hit by|knocked down|torched|"
+    r"burned|burnt|lynched|hanged|strung up|done in|what'?s coming|a kicking|a beating|"
+    r"acid|bottled)|dies|die|drowns?|drowned|crash(?:es)?|burns?|rots? in hell|chokes? to death|"
+    r"suffers? (?:slowly|for (?:weeks|months|years))|sinks?|"
+    r"bleeds? out|ends? up (?:dead|like|in (?:a|the) (?:river|ditch|morgue|hospital|box))|"
+    r"goes? (?:off the road|into the (?:river|sea|canal)|under a (?:bus|train|lorry))|"
+    r"(?:the|a) cancer takes|cancer|a (?:bullet|kicking|beating|slap)|off a (?:cliff|bridge)|"
+    r"in the car when|on a dark night|catch(?:es)? (?:him|her|them) (?:on|in|alone))"
+)
+_ANY_HARM = (
+    r"(?:died|dies|drowned|killed|shot|stabbed|kicking|beating|battered|torched|burned|burnt|"
+    r"fire|bomb|bombed|dropped|crashed|attacked|hurt|smashed|brick|jumped|glassed|hit|drone|"
+    r"acid|run over|beaten|lynched|hanged|strung up|sank|sunk|overturned|capsized)"
+)
+# Violence against a place or a thing someone owns: "burn down the office", "slash their tyres".
+_WRECK = (
+    r"(?:burn(?:ed|t|ing)?|torch(?:ed|ing)?|firebomb(?:ed)?|petrol[- ]bomb(?:ed)?|"
+    r"smash(?:ed)?|blow(?:n)? up|bomb(?:ed)?|raze[ds]?|trash(?:ed)?|wreck(?:ed)?|storm(?:ed)?)"
+)
+_CLOSERS = (
+    # Said after a hint, these make it one: "you know what to do", "we'll handle the rest".
+    r"you (?:all )?know what (?:to do|needs doing|has to be done)|act accordingly|"
+    r"we'?ll (?:handle|do|take care of) the rest|(?:he|she|they)'?s? been warned|"
+    r"(?:have|has) been warned|you'?ve been warned|consider (?:this|yourself) warned|"
+    r"don'?t say you weren'?t warned|tick,? tock|long memories|remember every (?:name|face)|"
+    r"when the time comes|(?:your|his|her|their) (?:time|turn|day) will come|"
+    r"in one piece|or (?:her|his|their) teeth|over my dead body\W+or theirs|"
+    r"(?:had|'d) better (?:keep|watch|be careful|look|start looking)|"
+    r"(?:wants?|needs?) to be careful (?:leaving|going|walking|when|where)|"
+    r"looking over (?:his|her|their|your) shoulders?|"
+    r"(?:need|needs) reminding (?:that )?(?:they|he|she)(?:'ve| have|'s| has) got (?:families|"
+    r"a family|kids|children)|(?:got|have) (?:families|kids|children) too|"
+    r"(?:might|could|will) be shorter than (?:you|he|she|they) think|"
+    r"funny how things come round|legitimate target|"
+    r"arm yourselves|take back (?:our|the) streets|put the word out|masks on|phones off|"
+    r"balaclavas (?:optional|on)|no lawyers|no appeals|old[- ]fashioned justice|"
+    r"(?:a|the) crowd let loose|deal(?:t|ing)? with in the street|one by one"
+)
+_WEAK_CLOSERS = (
+    r"just saying|just putting it out there|just so (?:people|everyone|you all|you) know|"
+    r"just a thought|make of that what you will|just a suggestion|i'?d suggest|"
+    r"(?:a|the) welcome party|won'?t be polite|we won'?t stop|nothing left of it|"
+    r"if the (?:courts|police|law) won'?t|whatever it takes|sort it out once and for all|"
+    r"same goes for|who'?s with me|who'?s in"
+)
+# Who or where a hint points at, and what makes them easy to reach.
+_TARGET_CUE = linear(
+    r"\b(?:mosque|synagogue|gurdwara|temple|church|hotel|hostel|barge|camp|office|house|home|"
+    r"embassy|chambers|court|school|primary|nursery|kids|children|family|car|address|lives|"
+    r"street|road|judge|mp|councillor|mayor|minister|journalist|reporter|barrister|imam|rabbi|"
+    r"editor|presenter|they|them|him|her|bat|bats|petrol|fire|burns?|brick|rope|tree|visit|"
+    r"security|unlocked|locked|fire exit|alone|every (?:night|morning|day|week)|walks? home|"
+    r"the same way|leaving|on (?:his|her|their) own|lamp ?post|dinghy|dinghies|boats)\b"
+)
+_MORE = (
+    (
+        "a threat",
+        rf"\b(?:i |we )?(?:really |honestly |just |genuinely )?(?:hope|hoping|pray|praying)"
+        rf"(?: that)?\b[^.!?\n]{{0,60}}\b{_HARM_SOON}"
+        r"|\b(?:wouldn'?t|would not|won'?t|will not) (?:mind|shed a tear|lose (?:any )?sleep|cry|"
+        r"complain|be (?:sad|upset|sorry)|care)(?: at all| one bit)? if\b[^.!?\n]{0,80}"
+        rf"\b{_ANY_HARM}\b"
+        r"|\b(?:shame|pity|gutted|such a shame) (?:the|that|he|she|they|it)\b[^.!?\n]{0,30}"
+        r"\b(?:didn'?t (?:go off|die|work|finish|kill|hit|explode)|survived|missed|lived)\b"
+        r"|\bwould(?:n'?t)? it be a shame if\b|\bwould be a (?:shame|pity) if\b"
+        r"|\b(?:i'?d|i would|happy to|happily) (?:chip in|pay|club together|donate)\b"
+        r"[^.!?\n]{0,30}\b(?:someone|somebody|anyone|a man) to\b"
+        r"|\bten minutes (?:alone )?with (?:him|her|them)\b|\b(?:happily|gladly) do (?:the )?time\b"
+        r"|\b(?:shame|pity|tragedy) if (?:he|she|they|someone|somebody|anyone|some)\b"
+        r"|\bwould be a (?:real )?(?:tragedy|shame|pity) if\b"
+        r"|\bmake sure (?:he|she|they) (?:doesn'?t|don'?t|never|can'?t) (?:get|make it|walk)"
+        r" (?:back|home)\b"
+        r"|\b(?:pay(?: good money)?|love|like|want|wanna|can'?t wait) to (?:watch|see)\b"
+        r"[^.!?\n]{0,40}\b(?:get|getting|be|being) (?:\w+ )?(?:beaten|battered|kicked|stabbed|"
+        r"shot|hurt|killed|lynched|hanged|attacked|punched|slapped|glassed)\b"
+        r"|\bbreak (?:his|her|their|your) (?:legs|neck|arms|jaw|nose|fingers|knees)\b"
+        r"|\b(?:walks?|cycles?|drives?|jogs?|goes) home (?:alone|on (?:his|her|their) own|"
+        r"the same way)\b|\b(?:no|without any|zero) security\b|\bnever locked\b"
+        r"|\bfire exit\b[^.!?\n]{0,40}\b(?:never locked|unlocked|left open|always open)\b"
+        r"|\b(?:i'?ll|i will|we'?ll|we will) (?:put|throw|knock|kick|drag|deck|lamp|floor|batter|"
+        r"chin|glass|bottle|break)\b[^.!?\n]{0,10}\b(?:him|her|them|you|his|her|their|your)"
+        r"\b[^.!?\n]{0,20}\b(?:through|out|teeth|head|face|legs|jaw|nose|window|in the)\b"
+        rf"|\b(?:{_CLOSERS})\b",
+    ),
+    (
+        "a call to action against people",
+        rf"\b{_WRECK}(?: down| up)? (?:the|that|this|their|his|her|every|all|those|these|any)\b"
+        r"[^.!?\n]{0,40}\b(?:office|house|home|hotel|hostel|mosque|synagogue|church|temple|"
+        r"embassy|building|car|van|range rover|shop|centre|camp|barge|studio|hq|headquarters)"
+        r"|\b(?:should|must|needs? to|ought to|deserves? to) be (?:burned|burnt|torched|bombed|"
+        r"blown up|razed|smashed|firebombed|flattened|stormed)\b"
+        r"|\b(?:burned|burnt|razed) to the ground\b"
+        r"|\b(?:need|needs|needing) (?:their|his|her) (?:tyres|tires|windows|brake lines) "
+        r"(?:slashed|smashed|cut|done)|\bcut (?:the|his|her|their) brake(?: lines)?\b"
+        r"|\b(?:throw|chuck|thrown) acid\b|\bacid (?:in|into|at) (?:his|her|their|that) "
+        r"|\b(?:drive|drove|driving) (?:a )?(?:van|car|lorry|truck) (?:into|through)\b"
+        r"|\b(?:drop(?:ped)?|fly|flew) (?:a )?drone (?:on|into)\b"
+        r"|\b(?:shoot|fire) (?:at|on) (?:the |any |every )?(?:next )?(?:dinghy|dinghies|boats?|"
+        r"migrants|crowd|protesters|marchers)|\bsink (?:the|their|every) (?:boats|dinghies|dinghy)"
+        r"|\bfill the channel with\b|\bmines? in the channel\b"
+        r"|\b(?:a bit of |some )?rope and a (?:tall |big |strong )?(?:tree|lamp ?post)"
+        r"|\btar,? (?:and )?feathers\b|\ba lamp ?post each\b"
+        r"|\b(?:take|taking) them out one by one\b|\bdragged (?:into|through) the streets?\b"
+        r"|\b(?:dragging|dragged) out of\b[^.!?\n]{0,40}\b(?:dealing with|dealt with|beaten|"
+        r"hanged|shot)|\ba (?:little |quick )?(?:trip|visit) to\b[^.!?\n]{0,30}\bbring "
+        r"(?:a |your )?(?:bat|bats|petrol|bricks|knives|blades|something)"
+        r"|\bbring (?:a bat|something (?:that burns|heavy|sharp))"
+        r"|\b(?:needs|deserves|could do with|wants) a (?:visit|kicking|beating|slap|hiding) from\b"
+        r"|\b(?:a brick|bricks) through the window of\b"
+        r"|\b(?:a few |some )?(?:jerry ?cans|petrol bombs?|molotovs?|matches) (?:of petrol )?"
+        r"(?:and|through|would)\b"
+        r"|\b(?:round (?:them|\'em) up|(?:kill|bomb|shoot|gas|nuke|burn|hang|torch) "
+        r"(?:the lot of them|them all|the lot|every (?:one|last one) of them))\b"
+        r"|\b(?:we|lads|everyone|everybody)\b[^.!?\n]{0,30}\b(?:go|going|march|marching) "
+        r"(?:straight )?(?:through|to|down to|into) (?:the|them|their|that)\b[^.!?\n]{0,25}"
+        r"\b(?:mosque|synagogue|building|barriers|hotel|office|camp)\b",
+    ),
+)
+# Threats spoken to the person, pile-ons and taking the law into one's own hands.
+_HOUNDING = (
+    (
+        "a threat",
+        r"\b(?:i'?ll|we'?ll|i will|we will|they'?ll|someone will) (?:find|get|catch|come for|"
+        r"track down|be waiting for|be watching) (?:you|him|her|them)\b(?: (?:eventually|one day|"
+        r"soon|outside|after|when|at))"
+        r"|\bwatch (?:yourself|your step)\b|\bdon'?t show your face\b"
+        r"|\b(?:you|he|she|they)(?:'ve| have|'s| has)? got it coming\b|\bhad it coming\b"
+        r"|\benjoy it while it lasts\b|\bnot long now,? (?:mate|pal|love|sunshine)?"
+        r"|\bnice (?:family|house|car|kids) you(?:'ve got| have)\b"
+        r"|\bsay that to my face\b|\bmeet me outside\b|\bcome round (?:and|here) say that\b"
+        r"|\b(?:gets?|get) what (?:he|she|they|you) deserves?\b[^.!?\n]{0,30}\b(?:soon|one day|"
+        r"eventually|hopefully|painfully)"
+        r"|\bhope (?:someone|somebody) teaches (?:him|her|them) a lesson\b",
+    ),
+    (
+        "a call to action against people",
+        r"\b(?:find out|post|share|publish|leak|dig up) (?:where (?:he|she|they) (?:lives?|works?)|"
+        r"(?:his|her|their) (?:address|home address|number|details|workplace))"
+        r"|\b(?:flood|bombard|spam|swamp) (?:his|her|their) (?:inbox|phone|page|dms|mentions|"
+        r"office|socials)\b"
+        r"|\b(?:let'?s|we should|we need to|everyone) make (?:his|her|their) life (?:hell|a misery)"
+        r"|\bmake (?:him|her|them) regret\b|\bso (?:he|she|they) can'?t hide\b"
+        r"|\b(?:take|taking) (?:matters|the law|justice) into (?:our|their|your) own hands\b"
+        r"|\bif the (?:police|courts|law|government) won'?t(?: \w+){0,2},? (?:we|the people|"
+        r"someone) (?:will|should)"
+        r"|\bjustice at the end of a rope\b|\bstring (?:'?em|them|him|her) up\b"
+        r"|\b(?:smash|put through|brick) (?:his|her|their) (?:windows?|windscreen)\b"
+        r"|\bkey (?:his|her|their) car\b|\bslash (?:his|her|their) (?:tyres|tires)\b",
+    ),
+)
+_PATTERNS = _PATTERNS + _MORE + _HOUNDING
 _COMPILED = tuple((kind, linear(pattern)) for kind, pattern in _PATTERNS)
+_WEAK = linear(rf"\b(?:{_WEAK_CLOSERS})\b")
 _ANY = any_of([pattern for _, pattern in _PATTERNS])
 # Just before a match, these make it a report or a rejection, not the writer's call.
 _NOT_OWN = linear(
     r"(?:\bnot|n't|\bnever|\bno one|\bnobody|\bpolice said|\bwas told|\bwere told|"
     r"\bshouted|\bsaid that|\bposted that|\bthreatened to|\bcharged|\bconvicted|\bjailed|"
     r"\bsentenced|\bfor saying|\bcalling for|\bcalled for)\W*(?:\w+\W+){0,5}$"
+)
+
+
+_HOPED_AWAY = linear(
+    r"^(?:i |we )?\w*\s*(?:hope|hoping|pray|praying)\b.*\b(?:nobody|no one|not|n't|never)\b"
+)
+
+
+_OFFICIAL_HOME = linear(
+    r"\b(?:number|no\.?) ?1[01]\b|\bdowning street\b|\bbuckingham palace\b|\bthe white house\b"
 )
 
 
@@ -119,15 +289,26 @@ def _quoted(folded: str, start: int) -> bool:
 
 def incitement_in(folded: str) -> tuple[int, int, str] | None:
     """The first veiled threat or call to action in folded text, else None."""
+    weak = _WEAK.search(folded)
+    if weak and _TARGET_CUE.search(folded):
+        # "Just so people know" is a sign-off; after a place, a person or a weapon it is a hint.
+        before = folded[max(0, weak.start() - 50) : weak.start()]
+        if not _NOT_OWN.search(before.rsplit(".", 1)[-1]):
+            return weak.start(), weak.end(), "a threat"
     if not _ANY.search(folded):
         return None
     for kind, pattern in _COMPILED:
         for m in pattern.finditer(folded):
             before = folded[max(0, m.start() - 50) : m.start()]
+            before = before.replace("can't wait", "").replace("cant wait", "")
             for stop in ".!?":
                 before = before.rsplit(stop, 1)[-1]
             if _NOT_OWN.search(before) or _quoted(folded, m.start()):
                 continue
+            if _HOPED_AWAY.search(m.group()):
+                continue  # "I hope nobody gets hurt"
+            if _OFFICIAL_HOME.search(folded, m.start(), m.end() + 40):
+                continue  # "we all know where the Chancellor lives: Number 11"
             return m.start(), m.end(), kind
     return None
 

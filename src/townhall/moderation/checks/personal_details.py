@@ -5,9 +5,12 @@ either, so a phone number is found by its shape (Ofcom's drama ranges such as
 07700 900xxx and the US 555-01xx block count) and judged by its context: a
 helpline, a council or "call 999" stays published; "his mobile is ..." does not.
 Bank details (sort code and account, IBAN, card numbers that pass the Luhn
-check), and a named person's date of birth, school and year, workplace, daily
-movements or medical condition, or the unmasking of a pseudonymous commenter,
-are held too. Each finder returns the span of what it found and what it is.
+check), identity numbers and codes (National Insurance, key safe, an IP
+address), and a named person's date of birth, school and year, workplace, daily
+movements, the street they can be found on, medical condition, or who a private
+person or a pseudonymous commenter is, are held too; a public building or a
+public figure's own announcement is not. Each finder returns the span of what it
+found and what it is.
 """
 
 from __future__ import annotations
@@ -49,7 +52,10 @@ _NAME = r"(?:(?:Mr|Mrs|Ms|Miss|Dr|Mx)\.? [A-Z][a-z'-]+|[A-Z][a-z'-]+ [A-Z][a-z'-
 _THIRD = (
     rf"(?:{_NAME}|\b(?i:he|she|his|her|the (?:lad|guy|bloke|man|woman|girl|boy|kid|teen|teacher|"
     r"landlord|ref|referee|driver|nurse|vet|dentist|councillor|witness|victim|defendant|"
-    r"person|mum|dad|neighbour|lollipop lady))\b)"
+    r"person|mum|dad|neighbour|lollipop lady|steward|manager|cashier|receptionist|barista|"
+    r"cleaner|coach|trainer|postman|postwoman|guard|officer|pc|researcher|secretary|assistant|"
+    r"worker|owner|boss|cyclist|jogger|runner|doctor|gp|carer|midwife|caretaker|bouncer|"
+    r"kid's|lad's|girl's|boy's|son|daughter|wife|husband|ex|girlfriend|boyfriend))\b)"
 )
 _DETAILS = (
     (
@@ -64,7 +70,7 @@ _DETAILS = (
     (
         "a child's school",
         linear(
-            r"\b(?:[Yy]ear \d{1,2},? (?:at )?|goes to |pupil at |student at )"
+            r"\b(?:[Yy]ear \d{1,2},? (?:at )?|goes to |pupil at )"
             r"(?:St\.? )?[A-Z][\w'’-]+(?: [A-Z][\w'’-]+){0,3}"
         ),
     ),
@@ -99,6 +105,54 @@ _DETAILS = (
         ),
     ),
     (
+        "someone's medical condition",
+        linear(
+            rf"{_THIRD}[^.!?\n]{{0,80}}\b(?i:has|had|have|with|got|getting|suffers? from|"
+            r"diagnosed|treated for|battling|fighting|in and out of|off sick with|signed off with|"
+            r"out of|'s|is|was|been)\b[^.!?\n]{0,40}\b(?i:(?:stage \d |terminal )?"
+            r"(?:bowel |breast |prostate |lung |skin |brain |ovarian |cervical )?cancer|"
+            r"depression|bipolar|"
+            r"schizophreni[ac]|psychosis|dementia|alzheimer'?s|hiv|herpes|chlamydia|gonorrho?ea|"
+            r"syphilis|an? st[di]|(?:cocaine |drug |gambling |alcohol )?addiction|alcoholism|"
+            r"rehab|the priory|an overdose|a miscarriage|an abortion|ivf|pregnant|"
+            r"infertil(?:e|ity)|"
+            r"autism|adhd|multiple sclerosis|parkinson'?s|epilepsy|an eating disorder|anorexia|"
+            r"bulimia|self[- ]harm|suicidal|sectioned|a psychiatric|a breakdown|chemo(?:therapy)?|"
+            r"ptsd|ocd|hepatitis|stress|anxiety)\b"
+        ),
+    ),
+    (
+        "who someone is",
+        linear(
+            r"\b(?i:the (?:guy|man|woman|bloke|lad|girl|boy|person|nurse|cyclist|driver|ref|"
+            r"referee|teacher|witness|manager|pc|officer|owner|landlord|neighbour|troll|account|"
+            r"one)|whoever)\b[^.!?\n]{0,70}\b(?:is|was) (?:(?:Mr|Mrs|Ms|Dr|Miss)\.? )?"
+            r"[A-Z][a-z]+ [A-Z][a-z]+"
+            r"|\b(?i:birth name|dead ?name)\b|\b(?i:transitioned in \d{4})"
+            r"|\b(?i:is on (?:hinge|tinder|bumble|grindr|facebook|instagram|onlyfans|tiktok) as)\b"
+        ),
+    ),
+    (
+        "an identity number or code",
+        linear(
+            r"\b(?i:ni|national insurance|passport|driving licen[cs]e|nhs|key ?safe|door|alarm|"
+            r"gate|pin|bank pin|safe) (?i:number|no\.?|code)\b(?: is|:)? ?[A-Za-z]{0,2} ?\d"
+            r"|\b[A-CEGHJ-PR-TW-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b"
+            r"|\b(?i:ip(?: address)?)(?: is|:)? \d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\b"
+        ),
+    ),
+    (
+        "where someone can be found",
+        linear(
+            rf"{_THIRD}[^.!?\n]{{0,60}}\b(?:from|on|in|at|above|off|near|staying at)\s"
+            r"(?:the [\w' ]{1,25} on )?[A-Z][a-z]+(?: [A-Z][a-z]+)? (?:Road|Street|Avenue|Drive|"
+            r"Close|Lane|Crescent|Way|Place|Court|Terrace|Gardens|Grove|Mews|Square|Row|Walk)\b"
+            r"|\b(?i:(?:his|her|their) (?:house|home|flat|place))\b[^.!?\n]{0,40}"
+            r"\b(?i:(?:will be|is|'ll be) empty)\b"
+            r"|\b(?i:is (?:off|away) (?:to|in)) [A-Z][a-z]+ \d"
+        ),
+    ),
+    (
         "a home address",
         linear(
             r"\b(?:lives|living|live) (?:at|on|in) (?:\d{1,4}[a-z]? )?[A-Z][\w'’-]+"
@@ -118,7 +172,9 @@ _ROUTINE_TIME = linear(
 )
 _ROUTINE_MOVE = linear(
     r"(?i)\b(?:walks?|walking|does the school run|school run|leaves|finishes|drives|jogs|"
-    r"cycles|parks|picks (?:her|him|them) up|on (?:his|her) own|alone|goes to)\b"
+    r"cycles|parks|picks (?:her|him|them) up|on (?:his|her) own|alone|goes to|takes (?:her|his|"
+    r"their) (?:\w+ )?(?:to|for)|drops (?:her|his|their|the) (?:kids|son|daughter|children)|"
+    r"collects|trains at|swims|gets the (?:bus|train)|catches the)\b"
 )
 _PERSON_HINT = linear(_THIRD)
 
@@ -214,6 +270,15 @@ def bank_details(text: str) -> list[Found]:
 _ANY_DETAIL = any_of([pattern.pattern for _, pattern in _DETAILS] + [_ROUTINE_TIME.pattern])
 
 
+# Capitalised words that start a sentence or a place name, not a person's name.
+_NOT_A_NAME = linear(r"(?:The|This|That|A|An|In|On|At|Our|My|Its|Their|Every|Each) [A-Z]")
+# A public figure's own announcement is news, not a leak.
+_PUBLIC_NEWS = linear(
+    r"(?i)\b(?:announced|revealed|spoke (?:about|openly)|opened up|statement|palace|"
+    r"interview|documentary|campaign|publicly|public hearings?|press conference)\b"
+)
+
+
 def personal_details(text: str) -> list[Found]:
     """A third party's date of birth, school, workplace, routine, health or real identity."""
     if not _ANY_DETAIL.search(text):
@@ -229,6 +294,8 @@ def personal_details(text: str) -> list[Found]:
                 "a child's school",
             ):
                 continue  # the writer's own life
+            if _NOT_A_NAME.match(m.group()) or _PUBLIC_NEWS.search(sentence):
+                continue  # "The Town Hall", "The Hanukkah lighting"; a public figure's news
             out.append((m.start(), m.end(), kind))
             break
     out.extend(_routines(text))

@@ -45,7 +45,7 @@ PERSONAL_MAIL = frozenset(
     "protonmail.com proton.me mail.com gmx.com virginmedia.com ntlworld.com".split()
 )
 _PRIVATE_MAIL_CONTEXT = linear(
-    r"(?i)\b(?:his|her|their) (?:personal |private |home |work )?(?:e-?mail|address)\b"
+    r"(?i)\b(?:his|her) (?:personal |private |home |work )?(?:e-?mail|address)\b"
     r"|(?i)(?:'s|\bhis|\bher|\btheir) (?:wife|husband|partner|mum|mother|dad|father|son|"
     r"daughter|ex|boss|neighbour|kids?)\b"
 )
@@ -134,6 +134,10 @@ def find_addresses(text: str, rules: Rules) -> list[tuple[int, int]]:
     return found
 
 
+# Kinds that name or place a person without giving a way to reach them.
+_NAMING = frozenset({"who someone is", "who a commenter really is", "where someone can be found"})
+
+
 def private_info(sub: Submission) -> Finding | None:
     """Hold a comment that publishes someone's contact, bank or personal details."""
     text, rules = sub.body, sub.rules
@@ -149,7 +153,8 @@ def private_info(sub: Submission) -> Finding | None:
     found += personal_details(text)
     if not found:
         return None
-    found.sort()
+    # Show the most telling passage first: a number or an address before a name.
+    found.sort(key=lambda f: (f[2] in _NAMING, f[0]))
     kinds = list(dict.fromkeys(kind for _, _, kind in found))
     start, end, _ = found[0]
     return Finding.hold(

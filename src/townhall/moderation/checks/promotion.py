@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from townhall.moderation.checks.personal_details import phone_shapes
 from townhall.moderation.checks.spam import is_allowed_host, link_spans
-from townhall.moderation.checks.toxicity import model_words, passage
+from townhall.moderation.checks.toxicity import model_features, model_words, passage
 from townhall.moderation.classifier import load_model
 from townhall.moderation.findings import Finding, Submission
 from townhall.moderation.regex import linear
@@ -26,10 +26,11 @@ MIN_WORDS = 5  # the spam model does not judge shorter texts
 _CHANNEL = linear(
     r"\b(?:whatsapp|telegram|t\.me|signal me|dm me|dm us|pm me|inbox me|message me|"
     r"messaging me|text \w+ to|reply (?:yes|info|stop)|link in (?:my )?bio|in my bio|"
-    r"on instagram|on insta|on snapchat|on tiktok|my profile|contact me|email me at|"
+    r"on instagram|on insta|on snapchat|on tiktok|my profile|contact me|email me|"
     r"check out my|visit my|my (?:youtube )?channel|my blog|my page|my site|my website|"
     r"send me a dm|drop me a (?:dm|message)|ask me how|call now|order now|sign up at|"
-    r"signup at|visit www|go to www|click (?:here|the link|now))\b"
+    r"signup at|visit www|go to www|click (?:here|the link|now)|"
+    r"(?:call|ring|text|whatsapp) (?:now |us |today |free )?(?:on )?\+?\d+)\b"
 )
 # Commercial intent; strong terms count twice.
 _STRONG = linear(
@@ -56,7 +57,15 @@ _WEAK = linear(
     r"voucher|gift cards?|profit|returns|income|earn|invest|investment|trading|bitcoin|btc|"
     r"crypto|bet|betting|odds|deals?|sale|shipping|delivery|discreet|instant|join|verified "
     r"profiles|dating|stream|streams|vpn|insurance quotes|expires|before midnight|hurry|"
-    r"dm|whatsapp|telegram|link|views|check it out|order|performance)\b"
+    r"dm|whatsapp|telegram|link|views|check it out|order|performance|for sale|deposit|"
+    r"secures? yours|ready now|in stock|only £\d+|from £\d+|per month|qualify|eligible|"
+    r"eligibility|grant|apply (?:now|today)|free quote|book now|reserve yours|shop now|"
+    r"promo|coupon|cashback|compensation|mis-?sold|ppi|loans?|mortgage|remortgage|solar|"
+    r"heat pumps?|boilers?|insulation|double glazing|puppies|kittens|tickets|followers|"
+    r"likes|subscribers|lonely|singles?|mums|milfs|near you|in your area|tonight|no strings|"
+    r"signup|sign up|survey|ipad|iphone|token|tokens|to the moon|100x|presale|airdrop|"
+    r"psychic|reading|readings|tarot|horoscope|spells?|new posts|my book|signed copy|"
+    r"first reading free|gold|million)\b"
 )
 
 
@@ -130,7 +139,7 @@ def spam_model(sub: Submission) -> Finding | None:
     if (points < 2 and not (points and _CHANNEL.search(folded))) or _is_help(folded, strong):
         return None
     model = load_model()
-    score = model.spam.probability(words)
+    score = model.spam.probability(list(model_features(sub.body)))
     if score < rules.spam_hold:
         return None
     span = passage(sub.body, words, model.spam.strongest(words))

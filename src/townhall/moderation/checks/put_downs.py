@@ -5,7 +5,9 @@ swear word: "you're a muppet", "you absolute weapon", "a snivelling little
 weasel", "thick as two short planks", "get a life". These patterns need the
 insult aimed at someone (addressed as "you", or a person said to *be* it);
 "this budget is a disgrace" or "the guidelines are a joke" judge a thing and
-pass.
+pass. Belittling by comparison ("the charisma of a damp sock", "couldn't run a
+bath") and contempt ("did you even read the article?", "take your meds") need no
+insulting word at all.
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ _INTENS = (
     r"(?:(?:an?|such an?|the|so|absolute|absolutely|complete|total|utter|genuinely|clearly|"
     r"just|really|actual|certified|proper|right|little|old|pathetic little|sad little)\s+)*"
 )
-_PATTERNS = (
+_PATTERNS: tuple[str, ...] = (
     # Addressed: "you're a muppet", "you absolute weapon", "you're a thick, racist old fossil"
     rf"\b(?:you|u)(?:'re|’re| are|re| r)?\s+{_INTENS}(?:{_ADJ}[, ]+(?:and\s+)?){{0,4}}"
     rf"(?:{_INTENS})?(?:{_NOUN}|{_ADJ} (?:{_PERSON})|thickest|dimmest|stupidest)\b",
@@ -76,6 +78,76 @@ _PATTERNS = (
     r"shut up,? (?:grandad|granny|old man|love)|do everyone a favou?r and (?:log off|shut up|"
     r"leave)|until you quit|slept (?:her|his) way|explains a lot)\b",
 )
+# Belittling by comparison, the commonest insult with no insulting word in it.
+_QUALITY = (
+    r"(?:charisma|warmth|intellect|political insight|brains?|personality|iq|attention span|"
+    r"emotional range|self-awareness|wit|spine|backbone|charm|sense of humour|eloquence|"
+    r"bedside manner|people skills|comic timing|moral compass)"
+)
+_TRIVIAL = (
+    r"(?:if it (?:was|were) (?:stapled|nailed|glued|tattooed)|if (?:it|they) (?:bit|hit|slapped) "
+    r"(?:him|her|you|them)|if (?:his|her|your|their) life depended on it|with a map|"
+    r"in a paper bag|in a brewery|a bath|an egg|a queue|a whelk stall|a raffle|a kettle|"
+    r"a piss-up|a tap|a cup of tea|a sandwich|a lemonade stand|a bus stop|their way out)"
+)
+_COMPARISONS = (
+    rf"\b(?:the|all the|half the|none of the) {_QUALITY} of an? \w+"
+    r"|\b(?:you|he|she|they|u)(?: clearly| just)? (?:write|type|post|argue|sound|comment)s? like "
+    r"(?:an? |someone|somebody|some )"
+    r"|\b(?:writes|types|posts|argues|comments) like (?:an? |someone|somebody|some )"
+    rf"|\bcould(?:n'?t| not| never) (?:\w+ ){{1,5}}{_TRIVIAL}"
+    r"|\bliving proof (?:that|of)\b|\bbless (?:your|his|her) (?:little |cotton )?(?:heart|socks)"
+    r"|\bthe grown-?ups are talking\b|\bmonument to mediocrity\b"
+    r"|\b(?:prose|human|walking|political) equivalent of\b|\ba walking (?:\w+ )?(?:crisis|"
+    r"disaster|cliche|cliché|advert|joke|punchline|cautionary tale|embarrassment)"
+    r"|\b(?:back|put) in nappies\b|\bfailed (?:gcse|gcses|o-level|his|her|their) \w+"
+    r"|\bnever done a (?:day'?s|proper day'?s|hard day'?s) work\b|\bsack of (?:lard|spuds|potatoes)"
+    r"|\bold (?:biddy|bag|crone|windbag|trout|bat|goat|codger|duffer)\b"
+    r"|\bwaste of (?:a keyboard|column inches|a column|a byline|a vote|a seat|a salary)\b"
+    r"|\bpeak(?:ed|s)? at (?:the )?(?:school|primary|sixth form)\b"
+    r"|\b(?:emptier|thicker|dimmer|dumber|slower|denser) than (?:your|his|her|a|an|the)\b"
+    r"|\bif brains were\b|\b(?:a )?single (?:original )?thought in (?:your|his|her|their) head"
+    r"|\b(?:last|only) (?:original )?thought (?:you|he|she) (?:had|ever had)\b"
+    r"|\b(?:i'?ve|i have) (?:met|seen|read|known|had) [\w' ]{1,25} with (?:more|better)\b"
+    r"|\bmore coherent [\w' ]{0,25}on the back of\b"
+    r"|\b(?:a|any) (?:work[- ]experience kid|toddler|five[- ]year[- ]old|child|chimp|monkey|"
+    r"primary school kid|year \d) could (?:have )?(?:do|done|write|written|run|manage)\b"
+    r"|\b(?:written|run|edited) by a (?:toddler|child|chimp|monkey|five[- ]year[- ]old)\b"
+    r"|\b(?:crayons|colouring book|colouring in)\b"
+    r"|\b(?:even )?your (?:spellchecker|mum|mother|own family|dog) (?:is|was|must be) "
+    r"(?:embarrassed|ashamed)|\bembarrassed for you\b|\bsit down,? @"
+    r"|\bshouting at clouds\b"
+)
+# Contempt for a person's mind, manners or worth, in the idioms people reach for.
+_CONTEMPT = (
+    r"\b(?:(?:learn|try learning|bother) to read|(?:did|do) you (?:even|actually) read|"
+    r"try reading (?:the|before)|reading comprehension (?:is|isn'?t|was)|"
+    r"comprehension (?:is|isn'?t) your|go back to (?:school|primary school)|"
+    r"(?:you|he|she) (?:clearly )?(?:has|have) no "
+    r"(?:idea|clue) what (?:you'?re|he'?s|she'?s|they'?re) talking about|you know nothing\b|"
+    r"are you (?:really|actually|genuinely|always) (?:this|that|so) (?:stupid|dim|dense|thick|"
+    r"naive|gullible|dumb|slow)|your ignorance is|(?:you|he|she) should be ashamed of "
+    r"(?:yourself|himself|herself)|shame on you|you(?:'re| are) a disgrace|a (?:nasty|vile|"
+    r"horrible|nasty little|spiteful) (?:piece of work|human being|person|individual)|"
+    r"take your (?:meds|medication|pills)|touch grass|ok,? boomer|cry (?:more|harder)|"
+    r"(?:back )?under your bridge|bore off|jog on|pipe down|keep your (?:opinions|views|thoughts) "
+    r"to yourself|who asked you|nobody asked you|go away,? (?:troll|idiot|loser)|"
+    r"(?:well done|nice one|great job|good one|congrats|bravo),? (?:genius|einstein|sherlock|"
+    r"champ|sweetie|sweetheart|darling|mastermind|professor)|"
+    r"(?:paid|russian|tory|labour|government|kremlin) (?:shill|bot|troll|stooge|puppet)s?|"
+    r"(?:you|he|she)(?:'re| are| is|'s) (?:just |nothing but )?(?:a |an )?(?:(?:paid|sad|pathetic|"
+    r"bitter|obvious) )?(?:shill|grifter|bot|troll|crank|has-been|charlatan)\b|"
+    r"spineless (?:little )?(?:man|woman|coward|worm|creep)|utterly (?:useless|incompetent|"
+    r"clueless|spineless|pathetic)|(?:a|an) (?:complete|total|utter|absolute) (?:waste of space|"
+    r"liability|embarrassment|disgrace|joke|halfwit|nonentity|nobody)|"
+    r"(?:should|ought to) be sacked\b[^.!?\n]{0,30}\b(?:useless|incompetent|idiot|clown)|"
+    r"(?:never|don'?t) (?:let|allow) (?:him|her|them) near a (?:keyboard|microphone|camera)|"
+    r"(?:stick|go back) to (?:your day job|colouring|crayons|tiktok|facebook)|"
+    r"(?:he|she|you)(?:'s| is| are|'re) (?:an )?embarrass(?:ing|ment)\b|"
+    r"(?:you|he|she) (?:really )?(?:are|is|'re|'s) (?:as )?(?:thick|dim|dense|stupid) as\b)"
+)
+_PLAIN = len(_PATTERNS)
+_PATTERNS = (*_PATTERNS, _COMPARISONS, _CONTEMPT)
 _COMPILED = tuple(linear(p) for p in _PATTERNS)
 _ANY = any_of(_PATTERNS)
 # "I'm not saying you're an idiot" / "if you think X you are a fool" still reads as one;
@@ -87,10 +159,11 @@ def put_down_in(folded: str) -> tuple[int, int] | None:
     """The first put-down aimed at a person in folded text, else None."""
     if not _ANY.search(folded):
         return None
-    for pattern in _COMPILED:
+    for n, pattern in enumerate(_COMPILED):
         for m in pattern.finditer(folded):
             text = m.group()
-            if " not " in f" {text} " or "n't" in text:
+            # A comparison may carry its own "couldn't" ("couldn't run a bath").
+            if n < _PLAIN and (" not " in f" {text} " or "n't" in text):
                 continue
             if _DENIED.search(folded[max(0, m.start() - 20) : m.start()]):
                 continue

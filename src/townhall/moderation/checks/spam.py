@@ -13,7 +13,8 @@ from townhall.moderation.text import fold
 LINK = linear(
     r"(?:https?://|www\.)[^\s<>\"']+"
     r"|\b(?:[a-z0-9-]{1,63}\.){1,6}(?:com|net|org|info|biz|io|co|uk|ru|xyz|top|online|site|shop"
-    r"|store|club|ly|me|tk|cn|de|fr|eu|us|ca|au|ie|in|app|link|live|bet|win|vip|tv|cc)\b"
+    r"|store|club|ly|me|tk|cn|de|fr|eu|us|ca|au|ie|in|app|link|live|bet|win|vip|tv|cc|fi|date"
+    r"|dating|loan|money|cash|pro|fun|space|website|icu|buzz|cam|sex|porn|casino|deals|sale)\b"
     r"(?:/[^\s<>\"']*)?",
     ignore_case=True,
 )

@@ -109,8 +109,9 @@ def suspect_words(sub: Submission) -> Finding | None:
         h
         for h in suspect_hits(sub)
         if not (h.guideline == "abuse" and (h.about_self or _denied(sub.body, h)))
-        # A slur quoted to condemn it ("calling the barman a "..."") is reported, not used.
-        and not (h.is_quoted and h.guideline == "discrimination")
+        # A slur or insult quoted to condemn it ("calling the barman a "..."", 'was it the
+        # word "liar"?') is reported, not used; quoted swearing is still swearing.
+        and not (h.is_quoted and h.guideline in ("discrimination", "abuse"))
     )
     if not hits:
         return None
