@@ -37,6 +37,13 @@ def test_every_catalogue_file_is_a_shipped_language(surface: str):
     assert files == set(i18n.CODES)
 
 
+def test_every_pre_moderation_check_has_a_name_in_the_dashboard():
+    from townhall.moderation.pipeline import CHECKS
+
+    english = i18n.catalogue("dashboard", "en")
+    assert [c.__name__ for c in CHECKS if f"check.{c.__name__}" not in english] == []
+
+
 def test_at_least_ten_languages_ship_with_a_right_to_left_one():
     assert len(i18n.CODES) >= 10
     assert {"de", "fr", "es", "it", "pt-BR", "nl", "pl"} <= set(i18n.CODES)
