@@ -8,6 +8,7 @@ from functools import lru_cache
 from townhall.moderation.checks.word_lists import banned_hits, suspect_hits
 from townhall.moderation.classifier import features_of, load_model, word_span, words_of
 from townhall.moderation.findings import Finding, Span, Submission
+from townhall.moderation.language import ENGLISH, detect
 from townhall.moderation.lexicon import GROUPS, classes_of
 from townhall.moderation.text import origin_span, sentence_around
 
@@ -80,6 +81,8 @@ def toxicity(sub: Submission) -> Finding | None:
     margin = QUOTED_MARGIN if _at_a_remove(sub.body, classes) else 0.0
     score = model.toxic.probability(feats)
     if score >= min(0.99, rules.toxicity_hold + margin):
+        if _other_language(sub):
+            return None
         # The hate head only picks the guideline once the comment is being held anyway.
         guideline = _guideline(sub, model.hate.probability(feats))
         reason = f"toxic language score {score:.2f}"
@@ -110,9 +113,18 @@ def toxicity(sub: Submission) -> Finding | None:
     for head, hold, applies, guideline, name, kind in heads:
         score = head.probability(feats) if applies else 0.0
         if score >= min(0.99, hold):
+            if _other_language(sub):
+                return None
             span = passage(sub.body, words, head.strongest(words))
             return Finding.hold(guideline, f"{name} score {score:.2f}", score, span=span, kind=kind)
     return None
+
+
+def _other_language(sub: Submission) -> bool:
+    """Plainly not English: the model learned English only, so its scores mean nothing here
+    (the language's own word lists judge it). Asked only once a head would hold."""
+    found = detect(sub.body, sub.rules.site_language)
+    return found.is_confident and found.language != ENGLISH
 
 
 def _guideline(sub: Submission, hate: float) -> str:
