@@ -42,7 +42,7 @@ def add_commands(sub: Any) -> None:
     p.add_argument("--db", help="database URL or SQLite file path")
     p.add_argument("--dry-run", action="store_true", help="read and check; write nothing")
     p.add_argument("--source", help="json: the source's name when the file has no header")
-    p.add_argument("--batch-size", type=int, default=2000, help=argparse.SUPPRESS)
+    p.add_argument("--batch-size", type=int, default=None, help=argparse.SUPPRESS)
     p.set_defaults(func=cmd_import)
     p = sub.add_parser("export", help="export comments as JSON lines, or everything (--full)")
     p.add_argument("--db", help="database URL or SQLite file path")
@@ -108,37 +108,25 @@ def cmd_import(args: argparse.Namespace) -> int:
         raise ImportFailed(f"no such file: {args.path}")
     if args.format == "townhall":
         return _restore(args)
-    if args.batch_size < 1:
+    if args.batch_size is not None and args.batch_size < 1:
         raise ImportFailed("--batch-size must be at least 1")
     read = reader_for(args.format, source=args.source)
     if not args.dry_run:
-        # Read the whole file once before writing, so that a file damaged halfway
-        # stops the import with nothing written.
-        tracker = Tracker()
-        shown = Progress(tracker, f"checking {args.path.name}")
-        n = 0
-        try:
-            for n, _item in enumerate(read(args.path, tracker), 1):
-                if n % 5000 == 0:
-                    shown.update(n, f"{n:,} comments")
-        except UNREADABLE as exc:
-            raise _unreadable(args, exc) from None
-        finally:
-            shown.close()
+        _check(args, read)
     tracker = Tracker()
     shown = Progress(tracker, ("dry run " if args.dry_run else "importing ") + args.path.name)
 
     def progress(report: Any) -> None:
         shown.update(report.read, _counts(report))
 
-    from townhall.porting.importer import import_comments
+    from townhall.porting.importer import BATCH, import_comments
 
     def job(ctx: Any) -> Any:
         return import_comments(
             ctx,
             read(args.path, tracker),
             args.format,
-            batch_size=args.batch_size,
+            batch_size=args.batch_size or BATCH,
             dry_run=args.dry_run,
             progress=progress,
         )
@@ -151,6 +139,32 @@ def cmd_import(args: argparse.Namespace) -> int:
         shown.close()
     _print_report(report)
     return 0
+
+
+def _check(args: argparse.Namespace, read: Callable[..., Iterator[Any]]) -> None:
+    """Read the whole file once before writing, so that a damaged or cut-short file stops
+    the import with nothing written: XML by its syntax alone (fast), other formats by
+    reading every comment."""
+    from townhall.porting.files import Tracker
+    from townhall.porting.progress import Progress
+    from townhall.porting.readers import UNREADABLE, check_xml
+
+    tracker = Tracker()
+    shown = Progress(tracker, f"checking {args.path.name}")
+    try:
+        if args.format in XML_ROOTS:
+            check_xml(args.path, *XML_ROOTS[args.format], tracker)
+            return
+        for n, _item in enumerate(read(args.path, tracker), 1):
+            if n % 5000 == 0:
+                shown.update(n, f"{n:,} comments")
+    except UNREADABLE as exc:
+        raise _unreadable(args, exc) from None
+    finally:
+        shown.close()
+
+
+XML_ROOTS = {"disqus": ("disqus", "a Disqus export"), "wxr": ("rss", "a WordPress export")}
 
 
 def _counts(report: Any) -> str:

@@ -16,6 +16,7 @@ their cached pages and update live counts.
 from __future__ import annotations
 
 import itertools
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -36,7 +37,10 @@ from townhall.porting.model import (
 from townhall.services.context import DEFAULT_SITE, Context
 from townhall.storage.protocols import Stores
 
-BATCH = 2000
+BATCH = 10_000
+# Running servers hear of the stories an import changed at most this often (each story
+# announced costs them a count per stream), and once more at the end.
+ANNOUNCE_SECONDS = 10.0
 RENAMED = "Imported reader"
 
 
@@ -86,7 +90,8 @@ class _Run:
         self.names_given: set[str] = set()
         self.next_number: Counter[str] = Counter()
         self.fake_ids = itertools.count(-1, -1)
-        self.touched: dict[int, Story] = {}
+        self.touched: dict[int, Story] = {}  # changed since the last announcement
+        self.announced_at = time.monotonic()
         self.rules: Any = None
         self.site: Any = None
         self.bases: dict[str | None, tuple[str | None, bool]] = {}
@@ -103,12 +108,21 @@ class _Run:
 
             self.rules = Rules.from_settings(site.moderation)
         self.site = site
-        self.touched = {}
         opened = self.ctx.read() if self.dry_run else self.ctx.write()
         async with opened as tx:
+            await tx.imports.prepare()
             await self._batch(tx, items)
-            for story in self.touched.values():
-                tx.record(StoryChanged(story, comments_changed=True))
+            self._announce(tx, final=False)
+
+    def _announce(self, tx: Stores, *, final: bool) -> None:
+        """Record the stories changed since the last announcement, now and then."""
+        now = time.monotonic()
+        if not self.touched or (not final and now - self.announced_at < ANNOUNCE_SECONDS):
+            return
+        for story in self.touched.values():
+            tx.record(StoryChanged(story, comments_changed=True))
+        self.touched = {}
+        self.announced_at = now
 
     async def _batch(self, tx: Stores, items: list[ImportedComment]) -> None:
         fresh: dict[str, ImportedComment] = {}
@@ -210,12 +224,9 @@ class _Run:
             roots = [p for p in self.waiting if p not in waiting_keys] or list(self.waiting)
             first = [e for p in roots for e in self.waiting.pop(p)]
             self.report.orphans += len(first)
-            self.touched = {}
             opened = self.ctx.read() if self.dry_run else self.ctx.write()
             async with opened as tx:
                 await self._write(tx, self._waves(first, {}), parentless_first=True)
-                for story in self.touched.values():
-                    tx.record(StoryChanged(story, comments_changed=True))
 
     # Rows --------------------------------------------------------------------------------
 
@@ -405,10 +416,11 @@ class _Run:
         return None, None
 
     async def audit(self) -> None:
-        """One audit entry for the run (none for a dry run)."""
+        """One audit entry for the run, and the last announcement (none for a dry run)."""
         if self.dry_run:
             return
         async with self.ctx.write() as tx:
+            self._announce(tx, final=True)
             await tx.audit.add(
                 site_id=DEFAULT_SITE,
                 actor=None,

@@ -322,6 +322,10 @@ class ImportedRow:
 class ImportStore(Protocol):
     """Bulk reads and writes of an import run (one statement per kind of row)."""
 
+    async def prepare(self) -> None:
+        """Set the connection up for bulk writes."""
+        ...
+
     async def comments_by_keys(self, site_id: str, keys: Sequence[str]) -> dict[str, ImportedRow]:
         """The comments earlier imports wrote under these keys, by key."""
         ...

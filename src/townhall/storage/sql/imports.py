@@ -47,6 +47,13 @@ class SqlImportStore:
     def __init__(self, conn: SqlConnection) -> None:
         self.conn = conn
 
+    async def prepare(self) -> None:
+        """Set the connection up for bulk writes. On SQLite, reads of the growing file go
+        through the page cache rather than a memory map, so a long import does not map
+        the whole database into its own memory."""
+        if self.conn.dialect.name == "sqlite":
+            await self.conn.execute(text("PRAGMA mmap_size=0"))
+
     async def comments_by_keys(self, site_id: str, keys: Sequence[str]) -> dict[str, ImportedRow]:
         """The comments earlier imports wrote under these keys, by key."""
         found: dict[str, ImportedRow] = {}
