@@ -133,6 +133,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     try:
         report = _run(args, job)
+        shown.update(report.read, _counts(report), final=True)
     except UNREADABLE as exc:
         raise _unreadable(args, exc) from None
     finally:
