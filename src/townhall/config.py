@@ -3,8 +3,9 @@
 Every option is typed, with its environment name, default and help, in one model;
 the commented `townhall.toml.example` is generated from it (`example_toml`). An
 unknown key in the file or a value out of range stops start-up with one line naming
-the key. Other TOWNHALL_* variables are left alone: the environment is shared with
-other tools (the test suite's own TOWNHALL_TEST_* for one).
+the key. Other TOWNHALL_* variables are left alone at start-up (the environment is shared
+with other tools, the test suite's own TOWNHALL_TEST_* for one); `townhall check-config`
+lists them, since one may be a misspelt setting.
 """
 
 from __future__ import annotations
