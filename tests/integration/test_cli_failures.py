@@ -6,28 +6,14 @@ from __future__ import annotations
 
 import os
 import socket
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import PG_URL, REDIS_URL, need
+from tests.integration.test_cli_options import townhall
 
-BIN = str(Path(sys.executable).parent / "townhall")
 DATA = Path(__file__).parent.parent / "data"
-
-
-def townhall(*args: str, cwd: Path, env: dict[str, str] | None = None):
-    return subprocess.run(
-        [BIN, *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        cwd=cwd,
-        env={"PATH": "/usr/bin:/bin", "TOWNHALL_LOG_JSON": "off", **(env or {})},
-    )
 
 
 def _pg_missing_database() -> str:
