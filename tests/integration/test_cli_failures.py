@@ -26,6 +26,10 @@ def _files(tmp: Path) -> None:
     (tmp / "bad.toml").write_text('databse_url = "sqlite:///x.sqlite3"\n')
     (tmp / "notes.txt").write_text("hello\n")
     (tmp / "empty.jsonl").write_text("not json at all\n")
+    (tmp / "bomb.xml").write_text(
+        '<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;&a;">]>'
+        "<disqus>&b;</disqus>"
+    )
 
 
 # (name, arguments, environment, what the line must say)
@@ -40,6 +44,7 @@ CASES = [
     ("missing import file", ["import", "disqus", "nofile.xml", "--db", "t.sqlite3"], {}, "no such file"),
     ("malformed import file", ["import", "disqus", "truncated.xml", "--db", "t.sqlite3"], {}, "cannot import truncated.xml as disqus"),
     ("wrong format", ["import", "disqus", str(DATA / "wordpress.xml"), "--db", "t.sqlite3"], {}, "not a Disqus export: the root element is <rss>"),
+    ("XML with entity declarations", ["import", "disqus", "bomb.xml", "--db", "t.sqlite3"], {}, "a DTD or entity declaration is not allowed"),
     ("not XML at all", ["import", "wxr", "notes.txt", "--db", "t.sqlite3"], {}, "cannot import notes.txt as wxr"),
     ("not JSON", ["import", "remark42", "empty.jsonl", "--db", "t.sqlite3"], {}, "cannot import empty.jsonl as remark42"),
     ("not an Isso database", ["import", "isso", "notes.txt", "--db", "t.sqlite3"], {}, "cannot import notes.txt as isso"),
