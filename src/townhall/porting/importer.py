@@ -22,18 +22,17 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from townhall.auth import names
 from townhall.auth.tokens import imported_identity
 from townhall.domain.changes import StoryChanged
 from townhall.domain.limits import BODY_MAX, STORY_KEY_MAX
 from townhall.domain.models import Status, Story
-from townhall.errors import NameInvalid
 from townhall.porting.model import (
     ImportedComment,
     import_key,
     legacy_import_key,
     source_tag,
 )
+from townhall.porting.names import ImportedNames
 from townhall.services.context import DEFAULT_SITE, Context
 from townhall.storage.protocols import Stores
 
@@ -41,7 +40,6 @@ BATCH = 10_000
 # Running servers hear of the stories an import changed at most this often (each story
 # announced costs them a count per stream), and once more at the end.
 ANNOUNCE_SECONDS = 10.0
-RENAMED = "Imported reader"
 
 
 @dataclass
@@ -87,27 +85,17 @@ class _Run:
         self.waiting: dict[str, list[_Entry]] = {}
         self.stories: dict[str, Story | int] = {}
         self.users: dict[str, int] = {}
-        self.names_given: set[str] = set()
-        self.next_number: Counter[str] = Counter()
         self.fake_ids = itertools.count(-1, -1)
         self.touched: dict[int, Story] = {}  # changed since the last announcement
         self.announced_at = time.monotonic()
-        self.rules: Any = None
-        self.site: Any = None
-        self.bases: dict[str | None, tuple[str | None, bool]] = {}
-        self.held_keys: set[str] = set()  # name keys users hold in the database
-        self.free_keys: set[str] = set()  # name keys nobody held when asked
+        self.names: ImportedNames | None = None
 
     # A batch ---------------------------------------------------------------------------
 
     async def batch(self, items: list[ImportedComment]) -> None:
         """Write (or, dry, look up) one batch of comments in one transaction."""
-        site = await self.ctx.site(DEFAULT_SITE)
-        if self.rules is None:
-            from townhall.moderation.pipeline import Rules
-
-            self.rules = Rules.from_settings(site.moderation)
-        self.site = site
+        if self.names is None:
+            self.names = ImportedNames(await self.ctx.site(DEFAULT_SITE), self.report.renamed)
         opened = self.ctx.read() if self.dry_run else self.ctx.write()
         async with opened as tx:
             await tx.imports.prepare()
@@ -328,10 +316,11 @@ class _Run:
             if sub not in self.users:
                 first.setdefault(sub, item)
         if first:
-            await self._prefetch_names(tx, [item.author_name for item in first.values()])
+            assert self.names is not None
+            await self.names.prefetch(tx, [item.author_name for item in first.values()])
             rows = []
             for sub, item in first.items():
-                name, key = await self._free_name(tx, item.author_name)
+                name, key = await self.names.free_name(tx, item.author_name)
                 rows.append(
                     {
                         "site_id": DEFAULT_SITE,
@@ -351,69 +340,6 @@ class _Run:
             self.users.update(zip(first, ids, strict=True))
             self.report.users += len(rows)
         return [self.users[s] for s in subs]
-
-    def _base(self, raw: str | None) -> tuple[str | None, bool]:
-        """The name an author's new names start from, and whether theirs was refused."""
-        if raw in self.bases:
-            return self.bases[raw]
-        from townhall.moderation.pipeline import name_problem
-
-        try:
-            base: str | None = names.clean_name(raw or "")
-        except NameInvalid:
-            base = None
-        refused = base is not None and bool(
-            names.reserved_problem(base, self.site.name) or name_problem(base, self.rules)
-        )
-        self.bases[raw] = (RENAMED if refused else base), refused
-        return self.bases[raw]
-
-    @staticmethod
-    def _candidate(base: str, refused: bool, n: int) -> str:
-        if refused:
-            return f"{RENAMED} {n + 1}"
-        return base if n == 0 else f"{base[:26]} {n + 1}"
-
-    async def _prefetch_names(self, tx: Stores, raws: list[str | None]) -> None:
-        """Ask once which of a batch's first-choice names are taken."""
-        keys = []
-        for raw in raws:
-            base, refused = self._base(raw)
-            if base is not None:
-                key = names.name_key(self._candidate(base, refused, self.next_number[base]))
-                if key not in self.names_given and key not in self.held_keys:
-                    keys.append(key)
-        if keys:
-            taken = await tx.imports.taken_name_keys(DEFAULT_SITE, keys)
-            self.held_keys.update(taken)
-            self.free_keys.update(k for k in keys if k not in taken)
-
-    async def _free_name(self, tx: Stores, raw: str | None) -> tuple[str | None, str | None]:
-        """The author's old name if it passes the rules, made unique with a number if needed.
-
-        A name the site would refuse today (reserved for staff or the publisher, or
-        profane) is replaced with a neutral one, and the change is reported.
-        """
-        base, refused = self._base(raw)
-        if base is None:
-            return None, None
-        start = self.next_number[base]
-        for n in range(start, start + 1000):
-            candidate = self._candidate(base, refused, n)
-            key = names.name_key(candidate)
-            if key in self.names_given or key in self.held_keys:
-                continue
-            if key not in self.free_keys and await tx.imports.taken_name_keys(DEFAULT_SITE, [key]):
-                self.held_keys.add(key)
-                continue
-            self.names_given.add(key)
-            # Every number below was taken (the run only adds names): the next author of
-            # this name starts after it.
-            self.next_number[base] = n + 1
-            if refused:
-                self.report.renamed.append((raw or "", candidate))
-            return candidate, key
-        return None, None
 
     async def audit(self) -> None:
         """One audit entry for the run, and the last announcement (none for a dry run)."""
