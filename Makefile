@@ -9,7 +9,7 @@ PORT    ?= 8000
 DB      ?= sqlite
 
 .DEFAULT_GOAL := help
-.PHONY: help run serve migrate test lint fmt widget wheel bench bench-moderation bench-live bench-smoke clean
+.PHONY: help run serve migrate test lint fmt widget wheel bench bench-moderation bench-live bench-import bench-smoke clean
 
 help: ## List the commands
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -75,10 +75,14 @@ bench-moderation: $(VENV)/.installed-train ## Score pre-moderation per family (t
 bench-live: $(VENV)/.installed-bench ## Hold 10,000 live streams on one instance while posting; print latency and memory
 	ulimit -n $$(ulimit -Hn) 2>/dev/null; $(BIN)/python bench/live/bench.py $(BENCH_ARGS)
 
+bench-import: $(STAMP) ## Import 200,000 generated Disqus comments; print time, peak memory, load (DB=sqlite|postgres)
+	$(BIN)/python bench/imports/run.py --db $(DB) $(BENCH_ARGS)
+
 bench-smoke: ## Run each benchmark for a few seconds on tiny data (keeps them working; no numbers)
 	$(MAKE) bench BENCH_ARGS="--seconds 1 --connections 4 --workers 1 --threads 20"
 	$(MAKE) bench-live BENCH_ARGS="--streams 20 --posts 3 --interval 0.2 --connect-seconds 30 --drain-seconds 1"
 	$(MAKE) bench-moderation BENCH_ARGS="--limit 300"
+	$(MAKE) bench-import BENCH_ARGS="--comments 2000"
 
 clean: ## Remove caches and local databases
 	rm -rf .pytest_cache .ruff_cache test-results build dist *.sqlite3*

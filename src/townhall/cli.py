@@ -1,5 +1,5 @@
-"""The `townhall` command: serve | demo | migrate | create-admin | names | moderate | import |
-export."""
+"""The `townhall` command: serve | demo | migrate | check-config | create-admin | names |
+moderate | import | export."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ import sys
 from pathlib import Path
 
 from townhall import __version__, porting
+from townhall.cli_errors import OneLineParser, expected
 from townhall.config import Settings, load_settings
-from townhall.errors import TownhallError
 
 
 def _settings(args: argparse.Namespace, **extra) -> Settings:
@@ -203,9 +203,16 @@ def _site_moderation_settings(args: argparse.Namespace) -> dict:
     return asyncio.run(run())
 
 
+def cmd_check_config(args: argparse.Namespace) -> int:
+    """Check settings, environment, database, Redis and mail; print what was found."""
+    from townhall.checkup import run_checks
+
+    return run_checks(args)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point."""
-    parser = argparse.ArgumentParser(prog="townhall", description=__doc__)
+    parser = OneLineParser(prog="townhall", description=__doc__)
     parser.add_argument("--version", action="version", version=f"townhall {__version__}")
     parser.add_argument("--config", help="TOML settings file (default: ./townhall.toml)")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -231,6 +238,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--db", help="database URL or SQLite file path")
     p.set_defaults(func=cmd_migrate)
 
+    p = sub.add_parser(
+        "check-config", help="check settings, database, Redis and mail; exit 1 on a problem"
+    )
+    p.add_argument("--db", help="database URL or SQLite file path")
+    p.set_defaults(func=cmd_check_config)
+
     p = sub.add_parser("create-admin", help="create an admin account")
     p.add_argument("email")
     p.add_argument("--name", help="commenting name")
@@ -253,10 +266,16 @@ def main(argv: list[str] | None = None) -> int:
         command.add_argument("--config", default=argparse.SUPPRESS, help="TOML settings file")
     args = parser.parse_args(argv)
     try:
-        return args.func(args)
-    except TownhallError as exc:
-        print(f"townhall: {exc.detail}", file=sys.stderr)
-        return 2
+        return int(args.func(args))
+    except KeyboardInterrupt:
+        print("townhall: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        known = expected(exc)
+        if known is None:
+            raise
+        print(f"townhall: {known[0]}", file=sys.stderr)
+        return known[1]
 
 
 if __name__ == "__main__":

@@ -3,8 +3,9 @@
 Every option is typed, with its environment name, default and help, in one model;
 the commented `townhall.toml.example` is generated from it (`example_toml`). An
 unknown key in the file or a value out of range stops start-up with one line naming
-the key. Other TOWNHALL_* variables are left alone: the environment is shared with
-other tools (the test suite's own TOWNHALL_TEST_* for one).
+the key. Other TOWNHALL_* variables are left alone at start-up (the environment is shared
+with other tools, the test suite's own TOWNHALL_TEST_* for one); `townhall check-config`
+lists them, since one may be a misspelt setting.
 """
 
 from __future__ import annotations
@@ -139,10 +140,10 @@ def _read_toml(path: str | Path) -> dict[str, Any]:
     return data
 
 
-def load_settings(
-    path: str | Path | None = None, env: Mapping[str, str] | None = None, **overrides: Any
-) -> Settings:
-    """Build Settings: defaults < TOML file < TOWNHALL_* env < explicit overrides."""
+def _layers(
+    path: str | Path | None, env: Mapping[str, str] | None, overrides: dict[str, Any]
+) -> list[tuple[str, dict[str, Any]]]:
+    """(where, values) from the lowest layer to the highest: TOML file, env, options."""
     env = dict(os.environ if env is None else env)
     toml_path = path or env.get("TOWNHALL_CONFIG")
     if toml_path is None and Path("townhall.toml").is_file():
@@ -152,9 +153,41 @@ def load_settings(
         layers.append((str(toml_path), _read_toml(toml_path)))
     layers.append(("environment", dict(_Env(env)())))
     layers.append(("option", {k: v for k, v in overrides.items() if v is not None}))
+    return layers
+
+
+def setting_origins(
+    path: str | Path | None = None, env: Mapping[str, str] | None = None, **overrides: Any
+) -> dict[str, str]:
+    """Where each setting that is not a default comes from (file name, 'environment',
+    'option'), for `townhall check-config`."""
+    origin: dict[str, str] = {}
+    for where, values in _layers(path, env, overrides):
+        origin.update(dict.fromkeys(values, where))
+    return origin
+
+
+def unknown_env_names(env: Mapping[str, str] | None = None) -> list[str]:
+    """TOWNHALL_* variables that name no setting (a typo is silently ignored otherwise).
+    TOWNHALL_CONFIG names the file; TOWNHALL_TEST_* belong to the test suite."""
+    env = os.environ if env is None else env
+    known = {env_name(k) for k in Settings.model_fields} | {"TOWNHALL_CONFIG"}
+    return sorted(
+        k
+        for k in env
+        if k.upper().startswith(ENV_PREFIX)
+        and k.upper() not in known
+        and not k.upper().startswith("TOWNHALL_TEST_")
+    )
+
+
+def load_settings(
+    path: str | Path | None = None, env: Mapping[str, str] | None = None, **overrides: Any
+) -> Settings:
+    """Build Settings: defaults < TOML file < TOWNHALL_* env < explicit overrides."""
     merged: dict[str, Any] = {}
     origin: dict[str, str] = {}
-    for where, values in layers:
+    for where, values in _layers(path, env, overrides):
         merged.update(values)
         origin.update(dict.fromkeys(values, where))
     try:

@@ -13,7 +13,9 @@ import pytest
 BIN = str(Path(sys.executable).parent / "townhall")
 
 
-def townhall(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+def townhall(
+    *args: str, cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
     return subprocess.run(
         [BIN, *args],
         capture_output=True,
@@ -21,7 +23,7 @@ def townhall(*args: str, cwd: Path) -> subprocess.CompletedProcess:
         timeout=120,
         check=False,
         cwd=cwd,
-        env={"PATH": "/usr/bin:/bin", "TOWNHALL_LOG_JSON": "off"},
+        env={"PATH": "/usr/bin:/bin", "TOWNHALL_LOG_JSON": "off", **(env or {})},
     )
 
 

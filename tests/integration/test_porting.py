@@ -9,9 +9,9 @@ from pathlib import Path
 import orjson
 import pytest
 
+from townhall.porting import reader_for
 from townhall.porting.exporter import export_comments
 from townhall.porting.importer import import_comments
-from townhall.porting.readers import READERS
 
 DATA = Path(__file__).parent.parent / "data"
 
@@ -38,7 +38,7 @@ def _isso_db(path: Path) -> Path:
 
 
 async def test_disqus_import_keeps_threads_and_decisions(app_client):
-    items = list(READERS["disqus"](DATA / "disqus.xml"))
+    items = list(reader_for("disqus")(DATA / "disqus.xml"))
     report = await import_comments(app_client.ctx, items, "disqus")
     assert (report.comments, report.users, report.stories) == (3, 3, 1)
     page = (await app_client.get("/api/v1/stories/bridge-story/comments")).json()
@@ -53,7 +53,7 @@ async def test_disqus_import_keeps_threads_and_decisions(app_client):
 
 
 async def test_wordpress_import_skips_pingbacks_and_keeps_pending(app_client):
-    items = list(READERS["wxr"](DATA / "wordpress.xml"))
+    items = list(reader_for("wxr")(DATA / "wordpress.xml"))
     assert [i.source_id for i in items] == ["7", "8"]
     report = await import_comments(app_client.ctx, items, "wxr")
     assert report.comments == 2 and report.users == 1
@@ -64,7 +64,7 @@ async def test_wordpress_import_skips_pingbacks_and_keeps_pending(app_client):
 
 
 async def test_isso_import_and_json_lines_export(app_client, tmp_path):
-    items = list(READERS["isso"](_isso_db(tmp_path / "isso.db")))
+    items = list(reader_for("isso")(_isso_db(tmp_path / "isso.db")))
     report = await import_comments(app_client.ctx, items, "isso")
     assert report.comments == 3
     page = await app_client.get("/api/v1/stories/%2F2021%2Ftram-extension/comments")
@@ -87,11 +87,11 @@ def test_hostile_xml_is_refused(tmp_path):
         '<!ENTITY b "&a;&a;&a;&a;">]><disqus>&b;</disqus>'
     )
     with pytest.raises(Exception, match=r"(?i)entit"):
-        list(READERS["disqus"](bomb))
+        list(reader_for("disqus")(bomb))
 
 
 async def test_an_import_into_a_read_story_shows_on_the_next_read(app_client):
-    items = list(READERS["disqus"](DATA / "disqus.xml"))
+    items = list(reader_for("disqus")(DATA / "disqus.xml"))
     before = await app_client.get("/api/v1/stories/bridge-story/comments")
     assert before.json()["total"] == 0
     await import_comments(app_client.ctx, items, "disqus")

@@ -156,10 +156,10 @@ async def test_a_day_long_token_is_still_accepted(app_client) -> None:
 
 async def test_an_sso_subject_cannot_sign_in_as_an_imported_account(app_client) -> None:
     from tests.integration.test_porting import DATA
+    from townhall.porting import reader_for
     from townhall.porting.importer import import_comments
-    from townhall.porting.readers import READERS
 
-    await import_comments(app_client.ctx, list(READERS["disqus"](DATA / "disqus.xml")), "disqus")
+    await import_comments(app_client.ctx, list(reader_for("disqus")(DATA / "disqus.xml")), "disqus")
     async with app_client.ctx.read() as tx:
         from sqlalchemy import text
 

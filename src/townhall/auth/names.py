@@ -108,6 +108,7 @@ def _case_classes() -> dict[str, str]:
     return rep
 
 
+@cache  # pure in one character; names repeat characters, and imports check thousands
 def _char_key(ch: str) -> str:
     base = _base(ch)
     return _case_classes().get(base, base)

@@ -121,6 +121,7 @@ class Hit:
     end: int = 0
 
 
+@lru_cache(maxsize=8192)  # pure; lists are parsed again for every name an import checks
 def parse_entry(raw: str, default: str = DEFAULT_GUIDELINE) -> Entry | None:
     """Parse "word", "guideline:word", "word*" or "*word" into an Entry."""
     text = raw.strip()

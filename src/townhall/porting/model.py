@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 from dataclasses import dataclass
@@ -9,14 +10,20 @@ from datetime import UTC, datetime
 
 import nh3
 
-from townhall.domain.models import Status
+from townhall.domain.models import Status, Stream
 
 _BREAKS = re.compile(r"<\s*br\s*/?\s*>|<\s*/\s*p\s*>", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
 class ImportedComment:
-    """One comment from a foreign export, with the ids it used there."""
+    """One comment from a foreign export, with the ids it used there.
+
+    `source` names the installation the comment comes from (a WordPress site's address,
+    a Disqus forum, an Isso database's key, ...): comment ids are unique only within
+    it, so the import key holds both. `author_key` is the author's id there, used to
+    tell apart authors who left no e-mail address.
+    """
 
     source_id: str
     parent_source_id: str | None
@@ -29,6 +36,27 @@ class ImportedComment:
     created_at: datetime
     status: Status
     like_count: int = 0
+    source: str = ""
+    author_key: str | None = None
+    stream: Stream = Stream.OPEN
+    edited_at: datetime | None = None
+
+
+def source_tag(source: str) -> str:
+    """A short, fixed-length stand-in for a source's identity inside import keys."""
+    return hashlib.sha256(source.encode("utf-8")).hexdigest()[:16]
+
+
+def import_key(fmt: str, source: str, source_id: str) -> str:
+    """The key an imported comment is stored under: format, source and its id there."""
+    if len(source_id) > 200:  # ids are short in every known format; keys stay in 255
+        source_id = "#" + hashlib.sha256(source_id.encode("utf-8")).hexdigest()
+    return f"{fmt}:{source_tag(source)}:{source_id}"
+
+
+def legacy_import_key(fmt: str, source_id: str) -> str:
+    """The key of a comment imported before keys named their source (see migration 0009)."""
+    return f"{fmt}::{source_id}"
 
 
 def html_to_text(markup: str) -> str:

@@ -3,6 +3,8 @@ PostgreSQL through one SQLAlchemy Core store each."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -304,6 +306,59 @@ class ModerationStore(Protocol):
         ...
 
 
+@dataclass(frozen=True, slots=True)
+class ImportedRow:
+    """What a later import needs of a comment an import wrote: its place in the thread."""
+
+    id: int
+    root_id: int | None
+    depth: int
+    story_id: int
+    story_key: str
+    created_at: datetime
+    stream: str
+
+
+class ImportStore(Protocol):
+    """Bulk reads and writes of an import run (one statement per kind of row)."""
+
+    async def prepare(self) -> None:
+        """Set the connection up for bulk writes."""
+        ...
+
+    async def comments_by_keys(self, site_id: str, keys: Sequence[str]) -> dict[str, ImportedRow]:
+        """The comments earlier imports wrote under these keys, by key."""
+        ...
+
+    async def rekey(self, pairs: Sequence[tuple[int, str]]) -> None:
+        """Give comments new import keys (comment id, key)."""
+        ...
+
+    async def reserve_comment_ids(self, n: int) -> list[int]:
+        """Ids for n new comments, ascending (the write transaction keeps them free)."""
+        ...
+
+    async def add_comments(self, rows: Sequence[dict[str, Any]]) -> None:
+        """Insert comment rows (with their ids), parents before replies."""
+        ...
+
+    async def add_replies(self, counts: dict[int, int]) -> None:
+        """Add to the reply counts of parents (comment id → new public replies)."""
+        ...
+
+    async def users_by_subs(self, site_id: str, subs: Sequence[str]) -> dict[str, int]:
+        """Ids of the users with these identities, by identity."""
+        ...
+
+    async def taken_name_keys(self, site_id: str, keys: Sequence[str]) -> set[str]:
+        """Which of these name keys users of the site already hold."""
+        ...
+
+    async def add_users(self, rows: Sequence[dict[str, Any]]) -> list[int]:
+        """Insert user rows; their ids, in the order given."""
+        ...
+
+
 class ShadowStore(Protocol):
     """What a shadow-banned author's own pages add to the public counts."""
 
@@ -352,6 +407,11 @@ class Stores(Protocol):
     @property
     def shadow(self) -> ShadowStore:
         """The shadowed-comment counts of this transaction."""
+        ...
+
+    @property
+    def imports(self) -> ImportStore:
+        """The bulk import store of this transaction."""
         ...
 
     def record(self, change: Change) -> None:

@@ -6,6 +6,7 @@ from townhall.domain.changes import Change
 from townhall.storage.sql.audit import SqlAuditStore
 from townhall.storage.sql.comments import SqlCommentStore
 from townhall.storage.sql.engine import SqlConnection
+from townhall.storage.sql.imports import SqlImportStore
 from townhall.storage.sql.moderation import SqlModerationStore
 from townhall.storage.sql.shadow import SqlShadowStore
 from townhall.storage.sql.sites import SqlSiteStore
@@ -21,6 +22,7 @@ class Tx:
         "changes",
         "comments",
         "conn",
+        "imports",
         "moderation",
         "shadow",
         "sites",
@@ -38,6 +40,7 @@ class Tx:
         self.audit = SqlAuditStore(conn)
         self.moderation = SqlModerationStore(conn)
         self.shadow = SqlShadowStore(conn)
+        self.imports = SqlImportStore(conn)
 
     def record(self, change: Change) -> None:
         """Note a change; listeners get it once the transaction has committed."""
