@@ -99,6 +99,8 @@ async def _rich_site(client) -> None:
     )
     assert held.status_code == 201, held.text
     rejected = await post(client, di, "A fair comment that will be rejected anyway.")
+    scored = await post(client, bo, "You are a pathetic idiot and a moron, nobody wants you.")
+    assert scored["status"] == "pending"
     async with ctx.read() as tx:
         staff = await tx.users.by_id(admin.id)
         users = {u.name: u for u in await tx.users.search("default", None, limit=50)}

@@ -74,6 +74,16 @@ ROUTES: dict[tuple[str, str], tuple[Call, dict[str, int], str | None]] = {
         STAFF,
         "comment.approve",
     ),
+    ("POST", "/api/v1/moderation/bulk"): (
+        lambda w: _filtered_bulk(w),
+        STAFF,
+        "comment.bulk_approve",
+    ),
+    ("POST", "/api/v1/moderation/undo"): (
+        lambda w: _undo(w),
+        STAFF,
+        "comment.bulk_undo",
+    ),
     ("POST", "/api/v1/moderation/users/{user_id}/ban"): (
         lambda w: _with(_u(w, "ban"), {"reason": "abuse"}),
         STAFF,
@@ -177,6 +187,26 @@ async def _with(pending, body):
 async def _bulk(w):
     ids = [await w.held_comment(), await w.held_comment()]
     return "POST", "/api/v1/moderation/comments/bulk", {"ids": ids, "action": "approve"}
+
+
+async def _filtered_bulk(w):
+    await w.held_comment()
+    return (
+        "POST",
+        "/api/v1/moderation/bulk",
+        {"filter": {"story_id": "matrix"}, "action": "approve"},
+    )
+
+
+async def _undo(w):
+    """An undo token of a bulk decision made by the moderator (any staff may undo it)."""
+    await w.held_comment()
+    res = await w.client.post(
+        "/api/v1/moderation/bulk",
+        json={"filter": {"story_id": "matrix"}, "action": "approve"},
+        headers=w.headers["moderator"],
+    )
+    return "POST", "/api/v1/moderation/undo", {"undo_token": res.json()["undo_token"]}
 
 
 async def _user_path(w, method, body):

@@ -60,6 +60,19 @@ def _user_action(verb: str, body: dict | None) -> Make:
     return lambda w, r: ("POST", f"/api/v1/moderation/users/{w.new_commenter()}/{verb}", body)
 
 
+def _undo_token(w: World, role: str) -> str:
+    """A staff member's fresh bulk decision (over an empty story) to undo; else any token."""
+    if role not in ("moderator", "admin"):
+        return "not-a-token"
+    res = w.http.post(
+        "/api/v1/moderation/bulk",
+        json={"filter": {"story_id": f"empty-{_next()}"}, "action": "approve"},
+        headers=w.headers[role],
+    )
+    assert res.status_code == 200, res.text
+    return res.json()["undo_token"]
+
+
 ROUTES: dict[tuple[str, str], tuple[Make, dict[str, int]]] = {
     ("GET", "/api/openapi.json"): (_get("/api/openapi.json"), _everyone(200)),
     ("GET", "/api/docs"): (_get("/api/docs"), _everyone(200)),
@@ -177,6 +190,18 @@ ROUTES: dict[tuple[str, str], tuple[Make, dict[str, int]]] = {
             "/api/v1/moderation/comments/bulk",
             {"ids": [w.comment(HELD_STORY)], "action": "approve"},
         ),
+        STAFF,
+    ),
+    ("POST", "/api/v1/moderation/bulk"): (
+        lambda w, r: (
+            "POST",
+            "/api/v1/moderation/bulk",
+            {"filter": {"story_id": HELD_STORY}, "action": "approve", "dry_run": True},
+        ),
+        STAFF,
+    ),
+    ("POST", "/api/v1/moderation/undo"): (
+        lambda w, r: ("POST", "/api/v1/moderation/undo", {"undo_token": _undo_token(w, r)}),
         STAFF,
     ),
     **{

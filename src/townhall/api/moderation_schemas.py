@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from townhall.api.params import LanguageTag
+from townhall.api.params import LanguageTag, QueueFilters
 from townhall.domain import limits
 
 
@@ -37,6 +37,47 @@ class BulkIn(_In):
     reason: str | None = Field(
         default=None, max_length=limits.REASON_MAX, description="Required to reject"
     )
+
+
+class BulkFilterIn(_In):
+    filter: QueueFilters = Field(
+        default_factory=QueueFilters,
+        description="The queue and its filters, as GET /queue takes them",
+    )
+    action: Literal["approve", "reject"]
+    reason: str | None = Field(
+        default=None,
+        max_length=limits.REASON_MAX,
+        description="Required to reject (not to preview)",
+    )
+    dry_run: bool = Field(default=False, description="Only count, and keep the set for acting")
+    snapshot_token: str | None = Field(
+        default=None,
+        max_length=limits.BULK_TOKEN_MAX,
+        description="A dry run's token: act on exactly the comments it counted",
+    )
+
+
+class BulkFilterOut(BaseModel):
+    dry_run: bool
+    action: Literal["approve", "reject"]
+    count: int = Field(description="Comments matched (dry run) or decided")
+    snapshot_token: str | None = Field(default=None, description="Dry run: pass it back to act")
+    expires_at: str | None = Field(default=None, description="Dry run: act before this time")
+    skipped: int | None = Field(
+        default=None, description="Previewed comments someone else decided meanwhile"
+    )
+    undo_token: str | None = Field(default=None, description="Pass to POST /undo")
+    undo_until: str | None = Field(default=None, description="The undo window closes then")
+
+
+class UndoIn(_In):
+    undo_token: str = Field(min_length=1, max_length=limits.BULK_TOKEN_MAX)
+
+
+class UndoOut(BaseModel):
+    count: int = Field(description="Comments put back as they were")
+    skipped: int = Field(description="Comments decided again since, left as they are")
 
 
 class BanIn(_In):
@@ -108,6 +149,12 @@ class SitePatchIn(_In):
     language: LanguageTag | None = Field(default=None, description="Default language, e.g. de")
     messages: MessageOverrides | None = Field(
         default=None, description="Overrides of catalogue messages; replaces the stored set"
+    )
+    bulk_undo_minutes: int | None = Field(
+        default=None,
+        ge=1,
+        le=limits.BULK_UNDO_MINUTES_MAX,
+        description="How long a bulk decision over a filter can be undone",
     )
 
 
@@ -272,6 +319,7 @@ class SiteSettingsOut(BaseModel):
     language: str
     messages: MessageOverrides
     has_sso_secret: bool
+    bulk_undo_minutes: int
     has_previous_sso_secret: bool = Field(
         description="The secret before the last rotation is still accepted"
     )

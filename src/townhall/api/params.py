@@ -102,14 +102,34 @@ class EventsParams(Params):
     ) = None
 
 
-class QueueParams(Params):
-    """Which moderation queue, filtered how."""
+Score = Annotated[float, Field(ge=0, le=1, description="A finding score, 0 to 1")]
+AgeHours = Annotated[int, Field(ge=0, le=limits.AGE_HOURS_MAX, description="Hours since posting")]
+Search = Annotated[str, StringConstraints(min_length=1, max_length=limits.SEARCH_MAX)]
+
+
+class QueueFilters(Params):
+    """Which moderation queue, filtered how (the queue, its counts and bulk decisions)."""
 
     queue: Literal["pending", "reported", "rejected", "all"] = "pending"
     story_id: StoryKey | None = None
     stream: Literal["open", "premium"] | None = None
     guideline: Annotated[str, StringConstraints(min_length=1, max_length=32)] | None = None
     user_id: Id | None = None
+    story_title: Annotated[Search, Field(description="Part of the story's title")] | None = None
+    author_name: Annotated[Search, Field(description="Part of the author's name")] | None = None
+    score_min: Score | None = None
+    score_max: Score | None = None
+    min_age_hours: (
+        Annotated[AgeHours, Field(description="Posted at least this long ago")] | None
+    ) = None
+    max_age_hours: Annotated[AgeHours, Field(description="Posted at most this long ago")] | None = (
+        None
+    )
+
+
+class QueueParams(QueueFilters):
+    """A page of a moderation queue."""
+
     sort: Literal["newest", "oldest"] = "newest"
     cursor: Cursor | None = None
     limit: PageLimit = limits.PAGE_LIMIT_DEFAULT

@@ -31,6 +31,14 @@ STORY_TITLE_KEPT: Final = 300  # a story title is cut to this once made plain te
 NAME_INPUT_MAX: Final = 200  # what a name field accepts before the name rules judge it
 SEARCH_MAX: Final = 200
 BULK_MAX: Final = 100
+# Bulk decisions over a filtered queue: how many comments one may cover, how long a
+# preview may wait before it is acted on, and the undo window's bounds and default.
+BULK_FILTER_MAX: Final = 50_000
+BULK_PREVIEW_SECONDS: Final = 30 * 60
+BULK_UNDO_MINUTES_DEFAULT: Final = 15
+BULK_UNDO_MINUTES_MAX: Final = 24 * 60
+BULK_TOKEN_MAX: Final = 64
+AGE_HOURS_MAX: Final = 24 * 365
 
 # Credentials.
 SESSION_TOKEN_MAX: Final = 512

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 QUEUES = ("pending", "reported", "rejected", "all")
 
@@ -17,3 +18,9 @@ class QueueFilter:
     stream: str | None = None
     guideline: str | None = None
     author_id: int | None = None
+    story_title: str | None = None  # part of the story's title, any case
+    author_name: str | None = None  # part of the author's commenting name, any case
+    score_min: float | None = None  # score band, inclusive at both ends
+    score_max: float | None = None
+    created_before: datetime | None = None  # age band, from the queue's "now"
+    created_after: datetime | None = None

@@ -7,7 +7,13 @@ from typing import Any
 
 from townhall import i18n
 from townhall.auth.sso_secrets import live_secrets
-from townhall.domain.limits import BODY_MAX, LANGUAGE_TAG_MAX, LANGUAGE_TAG_MIN
+from townhall.domain.limits import (
+    BODY_MAX,
+    BULK_UNDO_MINUTES_DEFAULT,
+    BULK_UNDO_MINUTES_MAX,
+    LANGUAGE_TAG_MAX,
+    LANGUAGE_TAG_MIN,
+)
 from townhall.domain.urls import is_safe_link, normalize_origin
 from townhall.errors import ValidationFailed
 
@@ -40,6 +46,8 @@ class SiteConfig:
     allowed_origins: tuple[str, ...] = ()
     post_rate_per_minute: int = 6
     moderation: dict[str, Any] = field(default_factory=dict)
+    # How long a bulk decision over a filtered queue can be undone.
+    bulk_undo_minutes: int = BULK_UNDO_MINUTES_DEFAULT
 
     @property
     def premium_name(self) -> str:
@@ -72,6 +80,7 @@ _EDITABLE: dict[str, tuple[type, Any]] = {
     "moderation": (dict, None),
     "language": (str, (LANGUAGE_TAG_MIN, LANGUAGE_TAG_MAX)),
     "messages": (dict, None),
+    "bulk_undo_minutes": (int, (1, BULK_UNDO_MINUTES_MAX)),
 }
 EDITABLE_KEYS = frozenset(_EDITABLE)
 # Settings the widget and dashboard turn into links.

@@ -182,6 +182,12 @@ class Review:
         scores = [f.score for f in self.findings if f.score is not None]
         return max(scores) if scores else None
 
+    @property
+    def top_score(self) -> float | None:
+        """The highest score among the findings, as stored (the queue's score bands)."""
+        scores = [round(f.score, 4) for f in self.findings if f.score is not None]
+        return max(scores) if scores else None
+
     def to_json(self) -> list[dict[str, object]]:
         """All findings as plain dicts, in check order."""
         return [f.to_json() for f in self.findings]

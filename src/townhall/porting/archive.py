@@ -71,6 +71,12 @@ TABLES: dict[str, Policy] = {
     "likes": Policy(True, "who liked what, and when"),
     "reports": Policy(True, "readers' reports with reasons and notes"),
     "audit_log": Policy(True, "the audit log, entry for entry"),
+    "bulk_actions": Policy(
+        False,
+        "bulk previews and their undo windows last minutes; what they did is in the comments "
+        "and the audit log",
+    ),
+    "bulk_items": Policy(False, "the comments of a bulk preview (see bulk_actions)"),
 }
 
 

@@ -288,6 +288,7 @@ async def post_comment(ctx: Context, user: User | str, draft: Draft) -> CommentV
                 "is_shadowed": user.is_shadowbanned,
                 "findings": result.to_json(),
                 "guideline": result.guideline,
+                "score": result.top_score,
             }
         )
         if parent is None:
@@ -368,6 +369,7 @@ async def edit_comment(ctx: Context, user: User, comment_id: int, body: Any) -> 
             status=status.value,
             findings=result.to_json(),
             guideline=result.guideline,
+            score=result.top_score,
         )
         await _adjust_parent(tx, before, after)
         await tx.audit.add(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from townhall.domain.changes import CommentChanged
@@ -31,9 +32,34 @@ class QueueQuery:
     stream: str | None = None
     guideline: str | None = None
     user_id: int | None = None
+    story_title: str | None = None
+    author_name: str | None = None
+    score_min: float | None = None
+    score_max: float | None = None
+    min_age_hours: int | None = None
+    max_age_hours: int | None = None
     sort: Sort = Sort.NEWEST
     cursor: str | None = None
     limit: int = 20
+
+    def filters(self) -> dict[str, Any]:
+        """The filters alone, as the queue's parameters name them (for audit entries)."""
+        keys = (
+            "queue",
+            "stream",
+            "guideline",
+            "user_id",
+            "story_title",
+            "author_name",
+            "score_min",
+            "score_max",
+            "min_age_hours",
+            "max_age_hours",
+        )
+        out = {k: getattr(self, k) for k in keys if getattr(self, k) is not None}
+        if self.story_key is not None:
+            out["story_id"] = self.story_key
+        return out
 
 
 def _deciding(findings: list[dict[str, Any]], guideline: str | None) -> dict[str, Any] | None:
@@ -101,7 +127,17 @@ def _check_queue(q: QueueQuery) -> None:
         )
 
 
-async def _filter(ctx: Context, tx: Stores, staff: User, q: QueueQuery) -> QueueFilter | None:
+def query_of(values: dict[str, Any]) -> QueueQuery:
+    """A queue query from the queue's parameters (`story_id` is the story's key)."""
+    values = dict(values)
+    values["story_key"] = values.pop("story_id", None)
+    if "sort" in values:
+        values["sort"] = Sort(values["sort"])
+    return QueueQuery(**values)
+
+
+async def queue_filter(ctx: Context, tx: Stores, staff: User, q: QueueQuery) -> QueueFilter | None:
+    """The storage filter for a query; None when its story or author is not on the site."""
     story_id = None
     if q.story_key:
         story = await tx.stories.by_key(staff.site_id, q.story_key)
@@ -112,6 +148,7 @@ async def _filter(ctx: Context, tx: Stores, staff: User, q: QueueQuery) -> Queue
         author = await tx.users.by_id(q.user_id)
         if author is None or author.site_id != staff.site_id:
             return None
+    now = ctx.clock()
     return QueueFilter(
         site_id=staff.site_id,
         queue=q.queue,
@@ -119,6 +156,12 @@ async def _filter(ctx: Context, tx: Stores, staff: User, q: QueueQuery) -> Queue
         stream=q.stream,
         guideline=q.guideline,
         author_id=q.user_id,
+        story_title=q.story_title,
+        author_name=q.author_name,
+        score_min=q.score_min,
+        score_max=q.score_max,
+        created_before=None if q.min_age_hours is None else now - timedelta(hours=q.min_age_hours),
+        created_after=None if q.max_age_hours is None else now - timedelta(hours=q.max_age_hours),
     )
 
 
@@ -126,7 +169,7 @@ async def list_queue(ctx: Context, staff: User, q: QueueQuery) -> dict[str, Any]
     """A page of one queue's cards with author histories and open reports."""
     _check_queue(q)
     async with ctx.read() as tx:
-        f = await _filter(ctx, tx, staff, q)
+        f = await queue_filter(ctx, tx, staff, q)
         if f is None:
             return {"comments": [], "next_cursor": None, "counts": dict.fromkeys(QUEUES, 0)}
         cards, nxt = await tx.moderation.queue(f, sort=q.sort, limit=q.limit, cursor=q.cursor)
@@ -151,13 +194,14 @@ async def list_queue(ctx: Context, staff: User, q: QueueQuery) -> dict[str, Any]
 async def queue_counts(ctx: Context, staff: User, q: QueueQuery) -> dict[str, int]:
     """How many comments wait in each queue (same filters as the listing)."""
     async with ctx.read() as tx:
-        f = await _filter(ctx, tx, staff, q)
+        f = await queue_filter(ctx, tx, staff, q)
         if f is None:
             return dict.fromkeys(QUEUES, 0)
         return await tx.moderation.counts(f)
 
 
-def _check_reason(reason: Any, *, required: bool) -> str | None:
+def check_reason(reason: Any, *, required: bool) -> str | None:
+    """A moderator's reason, trimmed; refused when missing (if required) or too long."""
     if reason is None or (isinstance(reason, str) and not reason.strip()):
         if required:
             raise ValidationFailed(
@@ -249,7 +293,7 @@ async def reject_comment(
     ctx: Context, staff: User, comment_id: int, reason: Any, *, expected: str | None = None
 ) -> dict[str, Any]:
     """Take a comment down for good, saying why (see approve_comment for `expected`)."""
-    text = _check_reason(reason, required=True)
+    text = check_reason(reason, required=True)
     return await _decide(ctx, staff, comment_id, approve=False, reason=text, expected=expected)
 
 
@@ -263,7 +307,7 @@ async def bulk_decide(
         raise ValidationFailed(
             f"give between 1 and {BULK_MAX} comment ids", field="ids", rule="length"
         )
-    text = _check_reason(reason, required=action == "reject")
+    text = check_reason(reason, required=action == "reject")
     done: list[int] = []
     failed: list[dict[str, Any]] = []
     for comment_id in dict.fromkeys(ids):

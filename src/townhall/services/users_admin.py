@@ -256,6 +256,7 @@ def site_admin_json(site: SiteConfig) -> dict[str, Any]:
         "premium_read_restricted": site.premium_read_restricted,
         "allowed_origins": list(site.allowed_origins),
         "post_rate_per_minute": site.post_rate_per_minute,
+        "bulk_undo_minutes": site.bulk_undo_minutes,
         "moderation": {
             "banned_words": list(rules.banned_words),
             "suspect_words": list(rules.suspect_words),

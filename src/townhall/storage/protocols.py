@@ -371,6 +371,52 @@ class ShadowStore(Protocol):
         ...
 
 
+class BulkStore(Protocol):
+    """Moderators' bulk decisions over a filtered queue: preview, act, undo."""
+
+    async def count(self, f: QueueFilter, action: str) -> int:
+        """How many comments of the filtered queue the action would change."""
+        ...
+
+    async def create(self, values: dict[str, Any]) -> int:
+        """A new bulk action row (previewed); its id."""
+        ...
+
+    async def snapshot(self, bulk_id: int, f: QueueFilter, action: str) -> int:
+        """Copy the filtered queue's actionable comments into the bulk's set; how many."""
+        ...
+
+    async def by_token(self, site_id: str, column: str, token: str) -> dict[str, Any] | None:
+        """A bulk action by its preview (`token`) or undo (`undo_token`) token."""
+        ...
+
+    async def update(self, bulk_id: int, **values: Any) -> None:
+        """Change a bulk action's row."""
+        ...
+
+    async def act(
+        self,
+        bulk_id: int,
+        *,
+        action: str,
+        by: int,
+        now: datetime,
+        finding: dict[str, Any] | None,
+    ) -> tuple[int, list[int]]:
+        """Decide every previewed comment still as it was previewed; (how many, story ids)."""
+        ...
+
+    async def undo(
+        self, bulk_id: int, *, status: str, by: int, acted_at: datetime
+    ) -> tuple[int, list[int]]:
+        """Put back every acted comment nobody decided since; (how many, story ids)."""
+        ...
+
+    async def expire(self, site_id: str, before: datetime) -> None:
+        """Forget previews and undo windows that ended before this time."""
+        ...
+
+
 class Stores(Protocol):
     """One transaction's (or read snapshot's) stores, and the changes it records."""
 
@@ -412,6 +458,11 @@ class Stores(Protocol):
     @property
     def imports(self) -> ImportStore:
         """The bulk import store of this transaction."""
+        ...
+
+    @property
+    def bulk(self) -> BulkStore:
+        """The bulk decision store of this transaction."""
         ...
 
     def record(self, change: Change) -> None:

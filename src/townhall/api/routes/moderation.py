@@ -13,6 +13,8 @@ from townhall.api.moderation_schemas import (
     ApproveIn,
     AuditOut,
     BanIn,
+    BulkFilterIn,
+    BulkFilterOut,
     BulkIn,
     BulkOut,
     CardOut,
@@ -27,6 +29,8 @@ from townhall.api.moderation_schemas import (
     StoryPatchIn,
     StorySettingsOut,
     SuspendIn,
+    UndoIn,
+    UndoOut,
     UserAdminOut,
     UserDetailOut,
     UserPatchIn,
@@ -36,8 +40,8 @@ from townhall.api.request import own_origin
 from townhall.api.responses import json_response
 from townhall.api.schemas import PROBLEMS
 from townhall.domain import limits
-from townhall.domain.models import Sort, User
-from townhall.services import audit, story_settings, users_admin
+from townhall.domain.models import User
+from townhall.services import audit, bulk, story_settings, users_admin
 from townhall.services import moderation as svc
 from townhall.services.context import Context
 
@@ -57,16 +61,7 @@ def _json(data, status: int = 200) -> Response:
 
 
 async def _queue_query(q: Annotated[params.QueueParams, Query()]) -> svc.QueueQuery:
-    return svc.QueueQuery(
-        queue=q.queue,
-        story_key=q.story_id,
-        stream=q.stream,
-        guideline=q.guideline,
-        user_id=q.user_id,
-        sort=Sort(q.sort),
-        cursor=q.cursor,
-        limit=q.limit,
-    )
+    return svc.query_of(q.model_dump())
 
 
 QueueParams = Annotated[svc.QueueQuery, Depends(_queue_query)]
@@ -107,6 +102,32 @@ async def reject_comment(comment_id: Id, payload: RejectIn, ctx: Ctx, staff: Sta
 async def bulk_decide(payload: BulkIn, ctx: Ctx, staff: Staff) -> Response:
     """Approve or reject several comments at once; failures are listed per comment."""
     return _json(await svc.bulk_decide(ctx, staff, payload.ids, payload.action, payload.reason))
+
+
+@mod.post("/bulk", response_model=BulkFilterOut, response_model_exclude_none=True)
+async def bulk_by_filter(payload: BulkFilterIn, ctx: Ctx, staff: Staff) -> Response:
+    """Approve or reject a whole filtered queue. `dry_run` counts the comments and keeps
+    that set under `snapshot_token`; acting with the token decides exactly those still
+    undecided (comments arriving meanwhile are untouched) and returns an `undo_token`."""
+    q = svc.query_of(payload.filter.model_dump())
+    return _json(
+        await bulk.bulk_by_filter(
+            ctx,
+            staff,
+            q,
+            action=payload.action,
+            reason=payload.reason,
+            dry_run=payload.dry_run,
+            snapshot=payload.snapshot_token,
+        )
+    )
+
+
+@mod.post("/undo", response_model=UndoOut)
+async def undo_bulk(payload: UndoIn, ctx: Ctx, staff: Staff) -> Response:
+    """Undo a bulk decision within the site's undo window: each comment nobody decided
+    since goes back to how it was."""
+    return _json(await bulk.undo_bulk(ctx, staff, payload.undo_token))
 
 
 @mod.post("/users/{user_id}/ban", response_model=UserAdminOut)

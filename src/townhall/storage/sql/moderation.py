@@ -38,7 +38,14 @@ def queue_condition(queue: str) -> Any:
     return c.c.status != Status.DELETED.value
 
 
-def _filters(f: QueueFilter) -> list[Any]:
+def _contains(column: Any, part: str) -> Any:
+    """Case-insensitive substring match, with the user's % and _ taken literally."""
+    escaped = part.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return func.lower(column).like(f"%{escaped}%", escape="\\")
+
+
+def queue_filters(f: QueueFilter) -> list[Any]:
+    """SQL conditions of a queue filter (besides the queue itself)."""
     cond: list[Any] = []
     if f.story_id is not None:
         cond.append(c.c.story_id == f.story_id)
@@ -48,6 +55,30 @@ def _filters(f: QueueFilter) -> list[Any]:
         cond.append(c.c.guideline == f.guideline)
     if f.author_id is not None:
         cond.append(c.c.author_id == f.author_id)
+    if f.story_title:
+        cond.append(
+            c.c.story_id.in_(
+                select(stories.c.id).where(
+                    stories.c.site_id == f.site_id, _contains(stories.c.title, f.story_title)
+                )
+            )
+        )
+    if f.author_name:
+        cond.append(
+            c.c.author_id.in_(
+                select(users.c.id).where(
+                    users.c.site_id == f.site_id, _contains(users.c.name, f.author_name)
+                )
+            )
+        )
+    if f.score_min is not None:
+        cond.append(c.c.score >= f.score_min)
+    if f.score_max is not None:
+        cond.append(c.c.score <= f.score_max)
+    if f.created_before is not None:
+        cond.append(c.c.created_at <= f.created_before)
+    if f.created_after is not None:
+        cond.append(c.c.created_at >= f.created_after)
     if f.story_id is None and f.author_id is None:
         # Story and author ids are checked against the site by the caller; leaving the
         # site out then lets SQLite pick the story or author index.
@@ -91,7 +122,7 @@ class SqlModerationStore:
     ) -> tuple[list[dict[str, Any]], str | None]:
         """A page of queue rows (comment, author, story, decider), keyset-paginated."""
         # Pick the page's ids on the comments table alone, then join the few rows found.
-        page = select(c.c.id).where(queue_condition(f.queue), *_filters(f))
+        page = select(c.c.id).where(queue_condition(f.queue), *queue_filters(f))
         order = ORDERS[sort]
         if cursor:
             page = page.where(after(order, order.decode(cursor)))
@@ -140,9 +171,9 @@ class SqlModerationStore:
 
     async def counts(self, f: QueueFilter) -> dict[str, int]:
         """How many comments each queue holds, under the same filters."""
-        by_status = select(c.c.status, func.count()).where(*_filters(f)).group_by(c.c.status)
+        by_status = select(c.c.status, func.count()).where(*queue_filters(f)).group_by(c.c.status)
         seen = {status: int(n) for status, n in (await self.conn.execute(by_status)).all()}
-        reported = select(func.count()).where(queue_condition("reported"), *_filters(f))
+        reported = select(func.count()).where(queue_condition("reported"), *queue_filters(f))
         return {
             "pending": seen.get(Status.PENDING.value, 0),
             "reported": int((await self.conn.execute(reported)).scalar_one()),

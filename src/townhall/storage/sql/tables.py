@@ -11,6 +11,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -153,6 +154,8 @@ comments = Table(
     Column("decided_at", UTCDateTime, nullable=True),
     Column("ip_hash", String(64), nullable=True),
     Column("import_key", String(255), nullable=True),
+    # Deciding (or highest) finding score, for score-band queue filters (0016).
+    Column("score", Float, nullable=True),
     # Top-level page queries: (story, stream, top-level) then the sort key.
     Index("ix_comments_top_time", "story_id", "stream", "depth", "created_at", "id"),
     Index("ix_comments_top_likes", "story_id", "stream", "depth", "like_count", "created_at", "id"),
@@ -200,4 +203,44 @@ audit_log = Table(
     Column("after", JSON, nullable=True),
     Column("created_at", UTCDateTime, nullable=False),
     Index("ix_audit_site_time", "site_id", "created_at"),
+)
+
+# A moderator's bulk decision over a filtered queue: previewed, acted, maybe undone (0016).
+bulk_actions = Table(
+    "bulk_actions",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("site_id", String(64), ForeignKey("sites.id"), nullable=False),
+    Column("token", String(64), nullable=False),
+    Column("undo_token", String(64), nullable=True),
+    Column("actor_id", Id, nullable=False),
+    Column("action", String(16), nullable=False),
+    Column("reason", Text, nullable=True),
+    Column("filter", JSON, nullable=True),
+    Column("state", String(16), nullable=False),
+    Column("count", Integer, nullable=False, server_default=text("0")),
+    Column("done", Integer, nullable=False, server_default=text("0")),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Column("acted_at", UTCDateTime, nullable=True),
+    Column("undo_until", UTCDateTime, nullable=True),
+    Column("undone_at", UTCDateTime, nullable=True),
+    UniqueConstraint("token"),
+    UniqueConstraint("undo_token"),
+)
+
+# The previewed comments of a bulk action, each as it was before (for acting and undo).
+bulk_items = Table(
+    "bulk_items",
+    metadata,
+    Column("bulk_id", Id, ForeignKey("bulk_actions.id", ondelete="CASCADE"), primary_key=True),
+    Column("comment_id", Id, ForeignKey("comments.id", ondelete="CASCADE"), primary_key=True),
+    Column("story_id", Id, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("report_count", Integer, nullable=False),
+    Column("reports_cleared_at", UTCDateTime, nullable=True),
+    Column("decided_by", Id, nullable=True),
+    Column("decided_at", UTCDateTime, nullable=True),
+    Column("findings", JSON, nullable=True),
+    Column("acted", Boolean, nullable=False, server_default=text("false")),
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from townhall.domain.changes import Change
 from townhall.storage.sql.audit import SqlAuditStore
+from townhall.storage.sql.bulk import SqlBulkStore
 from townhall.storage.sql.comments import SqlCommentStore
 from townhall.storage.sql.engine import SqlConnection
 from townhall.storage.sql.imports import SqlImportStore
@@ -19,6 +20,7 @@ class Tx:
 
     __slots__ = (
         "audit",
+        "bulk",
         "changes",
         "comments",
         "conn",
@@ -41,6 +43,7 @@ class Tx:
         self.moderation = SqlModerationStore(conn)
         self.shadow = SqlShadowStore(conn)
         self.imports = SqlImportStore(conn)
+        self.bulk = SqlBulkStore(conn)
 
     def record(self, change: Change) -> None:
         """Note a change; listeners get it once the transaction has committed."""

@@ -1,0 +1,102 @@
+"""moderation at scale: comment scores, bulk previews with undo
+
+Revision ID: 0016
+Revises: 0009
+Create Date: 2026-12-01
+
+`comments.score` is the deciding (or highest) score of a comment's findings, so queues can
+be filtered by score band in SQL; existing rows get it from their stored findings.
+`bulk_actions` and `bulk_items` hold a moderator's filtered bulk decision: the previewed
+set of comments with what each looked like, so acting touches exactly that set and undo
+puts every one back as it was.
+"""
+
+import json
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0016"
+down_revision = "0009"
+branch_labels = None
+depends_on = None
+
+CHUNK = 1000
+Id = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
+
+def _score(findings) -> float | None:
+    if isinstance(findings, str):
+        findings = json.loads(findings)
+    scores = [
+        f["score"]
+        for f in findings or []
+        if isinstance(f, dict)
+        and isinstance(f.get("score"), int | float)
+        and f.get("guideline") != "moderator"
+    ]
+    return float(max(scores)) if scores else None
+
+
+def _backfill_scores() -> None:
+    bind = op.get_bind()
+    rows = bind.execute(sa.text("SELECT id, findings FROM comments WHERE findings IS NOT NULL"))
+    changes = [{"id": cid, "score": s} for cid, f in rows if (s := _score(f)) is not None]
+    for start in range(0, len(changes), CHUNK):
+        bind.execute(
+            sa.text("UPDATE comments SET score = :score WHERE id = :id"),
+            changes[start : start + CHUNK],
+        )
+
+
+def upgrade() -> None:
+    # A plain ADD COLUMN: a batch copy of the table would drop its count triggers (0005).
+    op.add_column("comments", sa.Column("score", sa.Float(), nullable=True))
+    _backfill_scores()
+    op.create_table(
+        "bulk_actions",
+        sa.Column("id", Id, primary_key=True, autoincrement=True),
+        sa.Column("site_id", sa.String(64), sa.ForeignKey("sites.id"), nullable=False),
+        sa.Column("token", sa.String(64), nullable=False),
+        sa.Column("undo_token", sa.String(64), nullable=True),
+        sa.Column("actor_id", Id, nullable=False),
+        sa.Column("action", sa.String(16), nullable=False),
+        sa.Column("reason", sa.Text(), nullable=True),
+        sa.Column("filter", sa.JSON(), nullable=True),
+        sa.Column("state", sa.String(16), nullable=False),
+        sa.Column("count", sa.Integer(), nullable=False, server_default=sa.text("0")),
+        sa.Column("done", sa.Integer(), nullable=False, server_default=sa.text("0")),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("acted_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("undo_until", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("undone_at", sa.DateTime(timezone=True), nullable=True),
+        sa.UniqueConstraint("token", name="uq_bulk_actions_token"),
+        sa.UniqueConstraint("undo_token", name="uq_bulk_actions_undo_token"),
+    )
+    op.create_table(
+        "bulk_items",
+        sa.Column(
+            "bulk_id",
+            Id,
+            sa.ForeignKey("bulk_actions.id", ondelete="CASCADE"),
+            primary_key=True,
+        ),
+        sa.Column(
+            "comment_id", Id, sa.ForeignKey("comments.id", ondelete="CASCADE"), primary_key=True
+        ),
+        sa.Column("story_id", Id, nullable=False),
+        sa.Column("status", sa.String(16), nullable=False),
+        sa.Column("report_count", sa.Integer(), nullable=False),
+        sa.Column("reports_cleared_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("decided_by", Id, nullable=True),
+        sa.Column("decided_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("findings", sa.JSON(), nullable=True),
+        sa.Column("acted", sa.Boolean(), nullable=False, server_default=sa.text("(false)")),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("bulk_items")
+    op.drop_table("bulk_actions")
+    op.drop_column("comments", "score")
