@@ -74,6 +74,11 @@ ROUTES: dict[tuple[str, str], tuple[Call, dict[str, int], str | None]] = {
         STAFF,
         "comment.approve",
     ),
+    ("GET", "/api/v1/moderation/facets"): (
+        lambda w: _ret("GET", "/api/v1/moderation/facets?queue=pending", None),
+        STAFF,
+        None,
+    ),
     ("POST", "/api/v1/moderation/bulk"): (
         lambda w: _filtered_bulk(w),
         STAFF,

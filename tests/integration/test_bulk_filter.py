@@ -235,3 +235,37 @@ async def test_queue_filters_by_title_author_score_band_and_age(app_client):
     ).json()
     assert card["comments"][0]["score"] is not None
     assert await pending(author_name="rita", score_min=card["comments"][0]["score"]) == 1
+
+
+async def test_facets_count_each_choice_with_the_other_filters_applied(app_client):
+    mod, _ = await staff(app_client)
+    await seed_queue(
+        app_client,
+        Batch("s1", "Harbour plans", "Seed Dee", 3, score=0.9, age_hours=30),
+        Batch("s2", "Rail strike", "Seed Eve", 2, score=0.6, age_hours=2, guideline="spam"),
+        Batch("s2", "Rail strike", "Seed Dee", 1, score=None, age_hours=0.5, stream="premium"),
+        Batch("s3", "Old news", "Seed Eve", 4, score=0.1, age_hours=200, status="rejected"),
+    )
+    res = await app_client.get(f"{MOD}/facets", headers=mod)
+    assert res.status_code == 200, res.text
+    assert res.json() == {
+        "guideline": {"abuse": 4, "spam": 2},
+        "stream": {"open": 5, "premium": 1},
+        "score": {"high": 3, "medium": 2, "low": 0, "none": 1},
+        "age": {"hour": 1, "day": 2, "week": 3, "older": 0},
+    }
+    narrowed = (
+        await app_client.get(
+            f"{MOD}/facets", params={"guideline": "abuse", "score_min": 0.75}, headers=mod
+        )
+    ).json()
+    assert narrowed["guideline"] == {"abuse": 3}, "its own filter is left out of a facet"
+    assert narrowed["score"] == {"high": 3, "medium": 0, "low": 0, "none": 1}
+    assert narrowed["stream"] == {"open": 3}
+    rejected = (
+        await app_client.get(f"{MOD}/facets", params={"queue": "rejected"}, headers=mod)
+    ).json()
+    assert rejected["age"] == {"hour": 0, "day": 0, "week": 0, "older": 4}
+    assert rejected["score"]["low"] == 4
+    res = await app_client.get(f"{MOD}/facets", headers=await sign_in(app_client, "x", name="Xan"))
+    assert res.status_code == 403

@@ -192,6 +192,7 @@ ROUTES: dict[tuple[str, str], tuple[Make, dict[str, int]]] = {
         ),
         STAFF,
     ),
+    ("GET", "/api/v1/moderation/facets"): (_get("/api/v1/moderation/facets"), STAFF),
     ("POST", "/api/v1/moderation/bulk"): (
         lambda w, r: (
             "POST",

@@ -71,6 +71,18 @@ class BulkFilterOut(BaseModel):
     undo_until: str | None = Field(default=None, description="The undo window closes then")
 
 
+class FacetsOut(BaseModel):
+    guideline: dict[str, int] = Field(description="Comments per guideline that held them")
+    stream: dict[str, int]
+    score: dict[str, int] = Field(
+        description="Per score band: high (0.75 and up), medium (0.5 to 0.75), low (below "
+        "0.5), none (not scored)"
+    )
+    age: dict[str, int] = Field(
+        description="Per age band: hour (under 1 h), day (1-24 h), week (1-7 days), older"
+    )
+
+
 class UndoIn(_In):
     undo_token: str = Field(min_length=1, max_length=limits.BULK_TOKEN_MAX)
 

@@ -200,6 +200,16 @@ async def queue_counts(ctx: Context, staff: User, q: QueueQuery) -> dict[str, in
         return await tx.moderation.counts(f)
 
 
+async def queue_facets(ctx: Context, staff: User, q: QueueQuery) -> dict[str, Any]:
+    """How many comments each choice of each filter would show, the others applied."""
+    _check_queue(q)
+    async with ctx.read() as tx:
+        f = await queue_filter(ctx, tx, staff, q)
+        if f is None:
+            return {"guideline": {}, "stream": {}, "score": {}, "age": {}}
+        return await tx.moderation.facets(f, ctx.clock())
+
+
 def check_reason(reason: Any, *, required: bool) -> str | None:
     """A moderator's reason, trimmed; refused when missing (if required) or too long."""
     if reason is None or (isinstance(reason, str) and not reason.strip()):

@@ -273,6 +273,10 @@ class AuditStore(Protocol):
 class ModerationStore(Protocol):
     """Read models and bulk changes that moderators need."""
 
+    async def facets(self, f: QueueFilter, now: datetime) -> dict[str, dict[str, int]]:
+        """Per filter, how many comments each of its choices would leave."""
+        ...
+
     async def queue(
         self, f: QueueFilter, *, sort: Sort, limit: int, cursor: str | None
     ) -> tuple[list[dict[str, Any]], str | None]:

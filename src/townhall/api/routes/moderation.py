@@ -19,6 +19,7 @@ from townhall.api.moderation_schemas import (
     BulkOut,
     CardOut,
     CountsOut,
+    FacetsOut,
     QueueOut,
     RejectIn,
     RotateSecretIn,
@@ -77,6 +78,13 @@ async def list_queue(q: QueueParams, ctx: Ctx, staff: Staff) -> Response:
 async def queue_counts(q: QueueParams, ctx: Ctx, staff: Staff) -> Response:
     """How many comments each queue holds (same filters as the queue)."""
     return _json(await svc.queue_counts(ctx, staff, q))
+
+
+@mod.get("/facets", response_model=FacetsOut)
+async def queue_facets(q: QueueParams, ctx: Ctx, staff: Staff) -> Response:
+    """For each filter, how many comments of the queue each choice would show (the other
+    filters applied): guidelines, streams, score bands and age bands."""
+    return _json(await svc.queue_facets(ctx, staff, q))
 
 
 @mod.post("/comments/{comment_id}/approve", response_model=CardOut)

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import replace
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, case, func, or_, select, update
 from sqlalchemy.sql import Select
 
 from townhall.domain.models import Comment, Sort, Status
-from townhall.domain.queues import QueueFilter
+from townhall.domain.queues import AGE_BANDS, SCORE_BANDS, QueueFilter
 from townhall.storage.sql.engine import SqlConnection
 from townhall.storage.sql.order import ORDERS, after, order_by
 from townhall.storage.sql.rows import to_comment
@@ -44,6 +45,15 @@ def _contains(column: Any, part: str) -> Any:
     return func.lower(column).like(f"%{escaped}%", escape="\\")
 
 
+def _band(column: Any, lo: Any, hi: Any, *, closed: bool = False) -> list[Any]:
+    cond = [column.is_not(None)]
+    if lo is not None:
+        cond.append(column >= lo)
+    if hi is not None:
+        cond.append(column <= hi if closed else column < hi)
+    return cond
+
+
 def queue_filters(f: QueueFilter) -> list[Any]:
     """SQL conditions of a queue filter (besides the queue itself)."""
     cond: list[Any] = []
@@ -74,7 +84,7 @@ def queue_filters(f: QueueFilter) -> list[Any]:
     if f.score_min is not None:
         cond.append(c.c.score >= f.score_min)
     if f.score_max is not None:
-        cond.append(c.c.score <= f.score_max)
+        cond.append(c.c.score < f.score_max)
     if f.created_before is not None:
         cond.append(c.c.created_at <= f.created_before)
     if f.created_after is not None:
@@ -180,6 +190,49 @@ class SqlModerationStore:
             "rejected": seen.get(Status.REJECTED.value, 0),
             "all": sum(n for status, n in seen.items() if status != Status.DELETED.value),
         }
+
+    async def facets(self, f: QueueFilter, now: datetime) -> dict[str, dict[str, int]]:
+        """Per filter, how many comments each of its choices would leave (the other
+        filters applied): guidelines, streams, score bands and age bands."""
+        base = [queue_condition(f.queue)]
+        out: dict[str, dict[str, int]] = {}
+        for column, name, g in (
+            (c.c.guideline, "guideline", replace(f, guideline=None)),
+            (c.c.stream, "stream", replace(f, stream=None)),
+        ):
+            q = select(column, func.count()).where(*base, *queue_filters(g)).group_by(column)
+            out[name] = {k: int(n) for k, n in (await self.conn.execute(q)).all() if k}
+        g = replace(f, score_min=None, score_max=None)
+        bands = [
+            func.sum(case((and_(*_band(c.c.score, lo, hi)), 1), else_=0))
+            for lo, hi in SCORE_BANDS.values()
+        ]
+        bands.append(func.sum(case((c.c.score.is_(None), 1), else_=0)))
+        row = (await self.conn.execute(select(*bands).where(*base, *queue_filters(g)))).one()
+        out["score"] = dict(zip([*SCORE_BANDS, "none"], (int(n or 0) for n in row), strict=True))
+        g = replace(f, created_before=None, created_after=None)
+        ages = [
+            func.sum(
+                case(
+                    (
+                        and_(
+                            *_band(
+                                c.c.created_at,
+                                None if hi is None else now - timedelta(hours=hi),
+                                None if lo is None else now - timedelta(hours=lo),
+                                closed=True,
+                            )
+                        ),
+                        1,
+                    ),
+                    else_=0,
+                )
+            )
+            for lo, hi in AGE_BANDS.values()
+        ]
+        row = (await self.conn.execute(select(*ages).where(*base, *queue_filters(g)))).one()
+        out["age"] = dict(zip(AGE_BANDS, (int(n or 0) for n in row), strict=True))
+        return out
 
     async def reports_for(self, comment_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
         """Open reports (since the last approval) per comment, oldest first, with reporters."""
