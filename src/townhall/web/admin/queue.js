@@ -3,10 +3,32 @@ import { banUser, shadowbanUser, suspendUser } from './actions.js';
 import { get, post, query } from './api.js';
 import { authorName, GUIDELINES, renderCard } from './cards.js';
 import { askReason } from './dialogs.js';
+import { everythingBar } from './everything.js';
+import { renderRow } from './rows.js';
 import { clear, field, h } from './dom.js';
 import { t } from './i18n.js';
 
 export const QUEUES = ['pending', 'reported', 'rejected', 'all'];
+const VIEW_PREF = 'townhall:admin:view';
+const ROWS_PAGE = 100;
+// Score bands [score_min, score_max) and age bands [min_age_hours, max_age_hours], as the
+// server's facets count them.
+const SCORE_BANDS = { high: [0.75, undefined], medium: [0.5, 0.75], low: [undefined, 0.5] };
+const AGE_BANDS = { hour: [undefined, 1], day: [1, 24], week: [24, 168], older: [168, undefined] };
+const FILTER_KEYS = ['story_id', 'stream', 'guideline', 'user_id', 'story_title', 'author_name',
+  'score_min', 'score_max', 'min_age_hours', 'max_age_hours'];
+
+/** The queue filters among the page's parameters (no order, cursor or layout). */
+export function apiFilters(params) {
+  return Object.fromEntries(FILTER_KEYS.filter((k) => params[k] !== undefined && params[k] !== '')
+    .map((k) => [k, params[k]]));
+}
+
+function bandOf(bands, lo, hi) {
+  const num = (v) => (v === undefined || v === '' ? undefined : Number(v));
+  const found = Object.entries(bands).find(([, [a, b]]) => a === num(lo) && b === num(hi));
+  return found ? found[0] : '';
+}
 
 export function queueView(ui, root, queue, params) {
   const state = { cards: [], cursor: null, selected: new Set(), filters: { ...params } };
@@ -29,36 +51,65 @@ export function queueView(ui, root, queue, params) {
   });
 
   const f = state.filters;
-  const story = h('input', { type: 'text', name: 'story_id', value: f.story_id || '', list: 'story-ids' });
+  const view = localStorage.getItem(VIEW_PREF) === 'rows' ? 'rows' : 'cards';
+  const storyTitle = h('input', { type: 'search', name: 'story_title', value: f.story_title || '', list: 'story-titles' });
+  const author = h('input', { type: 'search', name: 'author_name', value: f.author_name || '' });
   const stream = h('select', { name: 'stream' },
     h('option', { value: '', text: t('filter.bothStreams') }),
-    h('option', { value: 'open', text: t('stream.open') }),
-    h('option', { value: 'premium', text: t('stream.premium') }));
+    ...['open', 'premium'].map((k) => h('option', { value: k, dataset: { facet: k }, text: t(`stream.${k}`) })));
   stream.value = f.stream || '';
   const guideline = h('select', { name: 'guideline' }, h('option', { value: '', text: t('filter.anyGuideline') }),
-    ...GUIDELINES.map((k) => h('option', { value: k, text: t(`guideline.${k}`) })));
+    ...GUIDELINES.map((k) => h('option', { value: k, dataset: { facet: k }, text: t(`guideline.${k}`) })));
   guideline.value = f.guideline || '';
-  const user = h('input', { type: 'number', name: 'user_id', min: '1', value: f.user_id || '' });
+  const score = h('select', { name: 'score' }, h('option', { value: '', text: t('filter.anyScore') }),
+    ...Object.keys(SCORE_BANDS).map((k) => h('option', { value: k, dataset: { facet: k }, text: t(`score.${k}`) })));
+  score.value = bandOf(SCORE_BANDS, f.score_min, f.score_max, 'score');
+  const age = h('select', { name: 'age' }, h('option', { value: '', text: t('filter.anyAge') }),
+    ...Object.keys(AGE_BANDS).map((k) => h('option', { value: k, dataset: { facet: k }, text: t(`age.${k}`) })));
+  age.value = bandOf(AGE_BANDS, f.min_age_hours, f.max_age_hours, 'age');
   const sort = h('select', { name: 'sort' },
     h('option', { value: 'newest', text: t('sort.newest') }),
     h('option', { value: 'oldest', text: t('sort.oldest') }));
   sort.value = f.sort || 'newest';
-  const storyIds = h('datalist', { id: 'story-ids' });
+  const titles = h('datalist', { id: 'story-titles' });
   get('/api/v1/moderation/stories').then(({ stories }) => {
-    for (const s of stories) storyIds.append(h('option', { value: s.id, label: s.title || s.id }));
+    for (const s of stories) if (s.title) titles.append(h('option', { value: s.title }));
   }).catch(() => {});
   const filters = h('form', { class: 'filters', 'aria-label': t('filter.label') },
-    field(t('filter.story'), story), storyIds, field(t('filter.stream'), stream),
-    field(t('filter.guideline'), guideline), field(t('filter.user'), user), field(t('filter.order'), sort),
+    field(t('filter.storyTitle'), storyTitle), titles, field(t('filter.author'), author),
+    field(t('filter.stream'), stream), field(t('filter.guideline'), guideline),
+    field(t('filter.score'), score), field(t('filter.age'), age), field(t('filter.order'), sort),
     h('div', { class: 'buttons' }, h('button', { type: 'submit', text: t('filter.apply') }),
       h('a', { href: `#/queue/${queue}`, class: 'link', text: t('filter.clear') })));
   filters.addEventListener('submit', (event) => {
     event.preventDefault();
+    const [smin, smax] = SCORE_BANDS[score.value] || [];
+    const [amin, amax] = AGE_BANDS[age.value] || [];
     ui.go(`#/queue/${queue}${query({
-      story_id: story.value.trim(), stream: stream.value, guideline: guideline.value,
-      user_id: user.value, sort: sort.value,
+      story_title: storyTitle.value.trim(), author_name: author.value.trim(), story_id: f.story_id,
+      user_id: f.user_id, stream: stream.value, guideline: guideline.value,
+      score_min: smin, score_max: smax, min_age_hours: amin, max_age_hours: amax, sort: sort.value,
     })}`);
   });
+
+  async function facets() {
+    try {
+      const data = await get(`/api/v1/moderation/facets${query({ queue, ...apiFilters(state.filters) })}`);
+      for (const [select, counts] of [[stream, data.stream], [guideline, data.guideline], [score, data.score], [age, data.age]]) {
+        for (const o of select.querySelectorAll('option[data-facet]')) {
+          const base = o.dataset.base || (o.dataset.base = o.textContent);
+          o.textContent = t('filter.option', { label: base, count: counts[o.dataset.facet] || 0 });
+        }
+      }
+    } catch { /* the filters still work without their counts */ }
+  }
+
+  const layout = h('div', { class: 'layout', role: 'group', 'aria-label': t('view.label') },
+    ...['cards', 'rows'].map((k) => h('button', {
+      type: 'button', class: 'secondary', 'aria-pressed': k === view ? 'true' : 'false', text: t(`view.${k}`),
+      onclick: () => { localStorage.setItem(VIEW_PREF, k); ui.go(`#/queue/${queue}${query(state.filters)}`); },
+    })));
+  const everything = everythingBar(ui, { queue, filters: apiFilters(state.filters), after: () => load() });
 
   const bulkInfo = h('span', { class: 'meta', 'aria-live': 'polite' });
   const bulkApprove = h('button', { type: 'button', class: 'approve', text: t('bulk.approve') });
@@ -71,8 +122,11 @@ export function queueView(ui, root, queue, params) {
   const more = h('button', { type: 'button', class: 'secondary', text: t('loadMore'), hidden: true });
   const fresh = h('button', { type: 'button', class: 'link', hidden: true });
   const panel = h('section', { id: 'queue-panel', role: 'tabpanel', 'aria-labelledby': `tab-${queue}` },
-    h('h1', { text: t(`heading.${queue}`) }), filters, fresh, bulk, list, more);
+    h('div', { class: 'queue-head' }, h('h1', { text: t(`heading.${queue}`) }), layout),
+    filters, everything.element, fresh, bulk, list, more);
   clear(root).append(tabs, panel);
+  list.classList.toggle('rows', view === 'rows');
+  document.getElementById('main').classList.toggle('wide', view === 'rows');
 
   function syncBulk() {
     const n = state.selected.size;
@@ -90,7 +144,8 @@ export function queueView(ui, root, queue, params) {
   }
 
   function cardFor(card) {
-    const el = renderCard(card, {
+    const render = view === 'rows' ? renderRow : renderCard;
+    const el = render(card, {
       selected: state.selected.has(card.id),
       actions: {
         approve: () => decide(card, 'approve'),
@@ -115,14 +170,17 @@ export function queueView(ui, root, queue, params) {
     list.setAttribute('aria-busy', 'true');
     try {
       const data = await get(`/api/v1/moderation/queue${query({
-        queue, ...state.filters, cursor: append ? state.cursor : null,
+        queue, ...apiFilters(state.filters), sort: state.filters.sort, cursor: append ? state.cursor : null,
+        limit: view === 'rows' ? ROWS_PAGE : null,
       })}`);
       state.cards = append ? [...state.cards, ...data.comments] : data.comments;
       state.cursor = data.next_cursor;
       ui.setCounts(data.counts);
       state.known = data.counts[queue];
+      everything.setCount(data.counts[queue]);
       fresh.hidden = true;
       paint();
+      if (!append) facets();
     } catch (err) { ui.fail(err); } finally { list.setAttribute('aria-busy', 'false'); }
   }
 

@@ -1,0 +1,176 @@
+"""A newsroom-sized queue in real Chromium: 5,000 held comments, a filtered 4,000 decided by
+preview → act → undo → act, and the dense row view at 1920×1080."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import SSO_SECRET, _chromium, _free_port, _townhall_executable
+from tests.e2e.widget_helpers import DEMO_PASSWORD
+from tests.seeding import Batch, seed_url_sync
+
+HELEN = "helen.ward@example.org"  # the demo's moderator
+TITLE = "Harbour budget vote: what the cuts mean"
+
+
+@pytest.fixture(scope="module")
+def big_queue(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A private `townhall demo` whose database holds 5,000 more held comments."""
+    _chromium()
+    tmp = tmp_path_factory.mktemp("scale")
+    port = _free_port()
+    db = tmp / "demo.sqlite3"
+    env = {
+        **os.environ,
+        "TOWNHALL_RATE_LIMITS": "off",
+        "TOWNHALL_SSO_SECRET": SSO_SECRET,
+        "TOWNHALL_LOG_JSON": "false",
+    }
+    cmd = [_townhall_executable(), "demo", "--host", "127.0.0.1", "--port", str(port)]
+    log_path = tmp / "server.log"
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen(
+            [*cmd, "--db", str(db)], env=env, stdout=log, stderr=subprocess.STDOUT, cwd=tmp
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"townhall demo exited early:\n{log_path.read_text(errors='replace')}")
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"townhall demo did not start:\n{log_path.read_text(errors='replace')}")
+            time.sleep(0.2)
+        seed_url_sync(
+            f"sqlite+aiosqlite:///{db}",
+            [
+                Batch("harbour-budget", TITLE, "Marta Quayside", 2500, score=0.82),
+                Batch("harbour-budget", TITLE, "Ivo Dockery", 1500, score=0.55, guideline="spam"),
+                Batch("rail-strike", "Rail strike enters its second week", "Lena Signal", 1000),
+            ],
+        )
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def _token(base: str) -> dict[str, str]:
+    res = httpx.post(f"{base}/api/v1/auth/login", json={"email": HELEN, "password": DEMO_PASSWORD})
+    return {"Authorization": f"Bearer {res.json()['token']}"}
+
+
+def _api(base: str, path: str, **params) -> dict:
+    res = httpx.get(f"{base}/api/v1/moderation{path}", params=params, headers=_token(base))
+    assert res.status_code == 200, res.text
+    return res.json()
+
+
+def _sign_in(page: Page, base: str) -> None:
+    page.goto(f"{base}/admin")
+    page.get_by_label("Email address").fill(HELEN)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Pending comments")).to_be_visible()
+
+
+def test_a_filtered_4000_are_approved_undone_and_approved_again(
+    page: Page, big_queue: str, screens: Path
+) -> None:
+    base = big_queue
+    pending_before = _api(base, "/counts")["pending"]
+    assert pending_before >= 5000
+    _sign_in(page, base)
+    page.get_by_label("Story title").fill("harbour BUDGET")
+    page.get_by_role("button", name="Apply filters").click()
+    expect(page.locator("[data-count=pending]").first).to_have_text("(4,000)")
+    expect(page.get_by_text("4,000 comments match these filters.")).to_be_visible()
+    # The filters say how many each choice would leave.
+    expect(
+        page.get_by_label("Guideline").locator("option", has_text="Abuse (2,500)")
+    ).to_have_count(1)
+    expect(
+        page.get_by_label("Toxicity score").locator("option", has_text="High (75% and up) (2,500)")
+    ).to_have_count(1)
+
+    page.get_by_role("button", name="Approve all matching…").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog.get_by_role("heading", name="Approve 4,000 comments?")).to_be_visible()
+    dialog.get_by_role("button", name="Approve 4,000").click()
+    expect(page.get_by_text("Approved 4,000 comments.")).to_be_visible(timeout=30_000)
+    expect(
+        page.get_by_text("No comments match these filters.").or_(
+            page.get_by_text("0 comments match these filters.")
+        )
+    ).to_have_count(1)
+    assert _api(base, "/counts")["pending"] == pending_before - 4000
+    assert _api(base, "/counts", story_title=TITLE)["all"] == 4000
+    page.screenshot(path=str(screens / "dashboard-bulk-undo.png"))
+
+    page.get_by_role("button", name="Undo").click()
+    expect(page.get_by_role("status")).to_contain_text("Put back 4,000 comments as they were.")
+    expect(page.locator("[data-count=pending]").first).to_have_text("(4,000)")
+    assert _api(base, "/counts")["pending"] == pending_before
+
+    page.get_by_role("button", name="Approve all matching…").click()
+    page.get_by_role("dialog").get_by_role("button", name="Approve 4,000").click()
+    expect(page.get_by_text("Approved 4,000 comments.")).to_be_visible(timeout=30_000)
+    assert _api(base, "/counts")["pending"] == pending_before - 4000
+
+    entries = _api(base, "/audit", target_type="bulk")["entries"]
+    assert [(e["action"], e["after"]["count"]) for e in entries] == [
+        ("comment.bulk_approve", 4000),
+        ("comment.bulk_undo", 4000),
+        ("comment.bulk_approve", 4000),
+    ]
+    assert {e["actor_name"] for e in entries} == {"HelenWard"}
+    assert entries[-1]["before"]["filter"] == {"queue": "pending", "story_title": "harbour BUDGET"}
+
+
+def test_the_dense_queue_shows_at_least_15_comments_on_a_1080_pixel_screen(
+    page: Page, big_queue: str, screens: Path
+) -> None:
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    _sign_in(page, big_queue)
+    page.get_by_role("button", name="Rows").click()
+    rows = page.locator("article.card.row")
+    expect(rows.first).to_be_visible()
+    assert rows.count() == 100, "a page of the dense queue is a hundred rows"
+    shown = page.evaluate(
+        """() => [...document.querySelectorAll('article.card.row')].filter((el) => {
+            const r = el.getBoundingClientRect();
+            return r.top >= 0 && r.bottom <= window.innerHeight;
+        }).length"""
+    )
+    assert shown >= 15, shown
+    page.screenshot(path=str(screens / "dashboard-dense-queue.png"))
+    # The keyboard flow works on rows: j moves, a approves the focused one.
+    before = int(re.sub(r"\D", "", page.locator("[data-count=pending]").first.inner_text()))
+    page.keyboard.press("j")
+    expect(rows.first).to_be_focused()
+    name = rows.first.locator("h3").inner_text()
+    page.keyboard.press("a")
+    expect(page.get_by_role("status")).to_contain_text("Approved.")
+    expect(page.locator("[data-count=pending]").first).to_have_text(f"({before - 1:,})")
+    assert name
+    # The choice of layout is remembered.
+    page.reload()
+    expect(page.locator("article.card.row").first).to_be_visible()
