@@ -174,3 +174,23 @@ def test_the_dense_queue_shows_at_least_15_comments_on_a_1080_pixel_screen(
     # The choice of layout is remembered.
     page.reload()
     expect(page.locator("article.card.row").first).to_be_visible()
+
+
+def test_the_user_page_shows_the_readers_trust_level_and_why_and_staff_can_set_it(
+    page: Page, big_queue: str
+) -> None:
+    [user] = _api(big_queue, "/users", q="Lena Signal")["users"]
+    _sign_in(page, big_queue)
+    page.goto(f"{big_queue}/admin#/users/{user['id']}")
+    standing = page.locator("#trust-standing")
+    expect(standing).to_have_text(
+        re.compile(r"^Standard: \d published and 0 rejected in the last 90 days; 10 published earn")
+    )
+    form = page.get_by_role("form", name="Set trust by hand")
+    form.get_by_label("Level").select_option("premoderated")
+    form.get_by_label("For how many hours (empty: until changed)").fill("12")
+    form.get_by_label("Reason (optional)").fill("heated thread")
+    form.get_by_role("button", name="Set level").click()
+    expect(page.get_by_role("status")).to_contain_text("Lena Signal is now: Pre-moderated.")
+    expect(standing).to_contain_text("Pre-moderated (until")
+    expect(standing).to_contain_text("set by hand by HelenWard – heated thread")

@@ -46,6 +46,7 @@ async def _rich_site(client) -> None:
     from townhall.services.moderation import approve_comment, reject_comment
     from townhall.services.sites import rotate_sso_secret, update_site_settings
     from townhall.services.story_settings import update_story
+    from townhall.services.trust import set_trust
     from townhall.services.users_admin import ban_user, shadowban_user, suspend_user
 
     ctx = client.ctx
@@ -110,6 +111,9 @@ async def _rich_site(client) -> None:
     await post(client, cy, "Nobody else sees this one.")
     await ban_user(ctx, staff, users["Di Banned"].id)
     await suspend_user(ctx, staff, users["Ed Suspended"].id, 24)
+    await set_trust(
+        ctx, staff, users["Bo Brennan"].id, level="premoderated", hours=5, reason="heated thread"
+    )
     await update_story(
         ctx,
         staff,

@@ -79,6 +79,11 @@ ROUTES: dict[tuple[str, str], tuple[Call, dict[str, int], str | None]] = {
         STAFF,
         None,
     ),
+    ("PUT", "/api/v1/moderation/users/{user_id}/trust"): (
+        lambda w: _trust(w),
+        STAFF,
+        "user.trust",
+    ),
     ("POST", "/api/v1/moderation/bulk"): (
         lambda w: _filtered_bulk(w),
         STAFF,
@@ -212,6 +217,11 @@ async def _undo(w):
         headers=w.headers["moderator"],
     )
     return "POST", "/api/v1/moderation/undo", {"undo_token": res.json()["undo_token"]}
+
+
+async def _trust(w):
+    path = f"/api/v1/moderation/users/{await w.commenter_id()}/trust"
+    return "PUT", path, {"level": "premoderated", "hours": 1}
 
 
 async def _user_path(w, method, body):

@@ -193,6 +193,14 @@ ROUTES: dict[tuple[str, str], tuple[Make, dict[str, int]]] = {
         STAFF,
     ),
     ("GET", "/api/v1/moderation/facets"): (_get("/api/v1/moderation/facets"), STAFF),
+    ("PUT", "/api/v1/moderation/users/{user_id}/trust"): (
+        lambda w, r: (
+            "PUT",
+            f"/api/v1/moderation/users/{w.new_commenter()}/trust",
+            {"level": "trusted", "hours": 1},
+        ),
+        STAFF,
+    ),
     ("POST", "/api/v1/moderation/bulk"): (
         lambda w, r: (
             "POST",

@@ -162,6 +162,9 @@ class SitePatchIn(_In):
     messages: MessageOverrides | None = Field(
         default=None, description="Overrides of catalogue messages; replaces the stored set"
     )
+    trust: TrustSettingsIn | None = Field(
+        default=None, description="Earned-trust thresholds; merged into the stored ones"
+    )
     bulk_undo_minutes: int | None = Field(
         default=None,
         ge=1,
@@ -287,8 +290,42 @@ class AuditOut(BaseModel):
     next_cursor: str | None
 
 
+class TrustIn(_In):
+    level: Literal["trusted", "premoderated", "auto"] = Field(
+        description="A level set by hand, or auto: back to the site's thresholds"
+    )
+    hours: int | None = Field(
+        default=None,
+        ge=1,
+        le=limits.TRUST_HOURS_MAX,
+        description="For this long; else until changed",
+    )
+    reason: str | None = Field(default=None, max_length=limits.REASON_MAX)
+
+
+class TrustOut(BaseModel):
+    level: Literal["trusted", "standard", "new", "premoderated"]
+    why: Literal["staff", "rejections", "probation_count", "probation_hours", "record"] = Field(
+        description="Which rule decided: staff's choice, recent rejections, probation by count "
+        "or by hours, or the reader's record against the trust threshold"
+    )
+    figures: dict[str, Any] = Field(description="The numbers behind `why`")
+    until: str | None = Field(description="When this level ends, if it does")
+
+
+class TrustSettingsIn(_In):
+    trusted_after: int | None = Field(default=None, ge=0, le=10_000)
+    trusted_window_days: int | None = Field(default=None, ge=1, le=3650)
+    trusted_max_rejected: int | None = Field(default=None, ge=0, le=10_000)
+    premod_after: int | None = Field(default=None, ge=0, le=10_000)
+    premod_window_days: int | None = Field(default=None, ge=1, le=3650)
+    premod_hours: int | None = Field(default=None, ge=1, le=24 * 365)
+    probation_hours: int | None = Field(default=None, ge=0, le=24 * 365)
+
+
 class UserDetailOut(BaseModel):
     user: UserAdminOut
+    trust: TrustOut | None = Field(description="The reader's earned-trust level (None for staff)")
     comments: list[CardOut]
     next_cursor: str | None
     actions: list[AuditEntryOut]
@@ -332,6 +369,7 @@ class SiteSettingsOut(BaseModel):
     messages: MessageOverrides
     has_sso_secret: bool
     bulk_undo_minutes: int
+    trust: dict[str, int]
     has_previous_sso_secret: bool = Field(
         description="The secret before the last rotation is still accepted"
     )

@@ -39,6 +39,8 @@ BULK_UNDO_MINUTES_DEFAULT: Final = 15
 BULK_UNDO_MINUTES_MAX: Final = 24 * 60
 BULK_TOKEN_MAX: Final = 64
 AGE_HOURS_MAX: Final = 24 * 365
+# A trust level staff set by hand lasts at most this many hours (or until changed).
+TRUST_HOURS_MAX: Final = 24 * 365
 
 # Credentials.
 SESSION_TOKEN_MAX: Final = 512

@@ -48,6 +48,8 @@ class SiteConfig:
     moderation: dict[str, Any] = field(default_factory=dict)
     # How long a bulk decision over a filtered queue can be undone.
     bulk_undo_minutes: int = BULK_UNDO_MINUTES_DEFAULT
+    # Earned-trust thresholds (domain/trust.py TrustRules); empty means the defaults.
+    trust: dict[str, Any] = field(default_factory=dict)
 
     @property
     def premium_name(self) -> str:
@@ -81,6 +83,7 @@ _EDITABLE: dict[str, tuple[type, Any]] = {
     "language": (str, (LANGUAGE_TAG_MIN, LANGUAGE_TAG_MAX)),
     "messages": (dict, None),
     "bulk_undo_minutes": (int, (1, BULK_UNDO_MINUTES_MAX)),
+    "trust": (dict, None),
 }
 EDITABLE_KEYS = frozenset(_EDITABLE)
 # Settings the widget and dashboard turn into links.
@@ -141,6 +144,10 @@ def validate_settings(changes: dict[str, Any]) -> dict[str, Any]:
         )
     if "messages" in out:
         out["messages"] = i18n.validate_overrides(out["messages"])
+    if "trust" in out:
+        from townhall.domain.trust import TrustRules
+
+        TrustRules.from_settings(out["trust"])
     if "moderation" in out:
         from townhall.moderation.pipeline import Rules
 

@@ -211,3 +211,7 @@ class Submission:
     other_names: tuple[str, ...] = ()
     story_premoderate: bool = False
     is_edit: bool = False
+    # The author's standing (earned trust): trusted readers' soft holds are published;
+    # `author_held` says why every comment of theirs is held (per-user pre-moderation).
+    author_trusted: bool = False
+    author_held: str | None = None

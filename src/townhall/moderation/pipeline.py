@@ -10,6 +10,8 @@ Policy decisions worth knowing:
   it, but a person should look.
 * Staff are exempt from impersonation, trust and burst checks, not from the
   language checks.
+* A trusted reader's soft holds (suspect words, the classifier alone) are recorded
+  but published; a reader on per-user pre-moderation is held whatever the checks say.
 * Word-list entries are "word", "word*" / "*word" (compounds) or multi-word
   phrases, optionally prefixed with a guideline ("discrimination:word");
   untagged entries count as swearing.
@@ -17,6 +19,7 @@ Policy decisions worth knowing:
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable
 
@@ -39,7 +42,7 @@ from townhall.moderation.checks.toxicity import (
     model_words,
     toxicity,
 )
-from townhall.moderation.checks.trust import new_user, premoderated_story
+from townhall.moderation.checks.trust import held_reader, new_user, premoderated_story
 from townhall.moderation.checks.word_lists import _hits, banned_words, lists, suspect_words
 from townhall.moderation.classifier import load_model
 from townhall.moderation.findings import Action, Finding, Review, Submission
@@ -82,9 +85,14 @@ CHECKS: tuple[Check, ...] = (
     repeated_text,
     burst_posting,
     premoderated_story,
+    held_reader,
     other_language,
     new_user,  # last: holds whatever the others let through
 )
+
+# Holds a trusted reader's comment is published despite: a suspect word, or the
+# classifier alone. Rejections and every other hold still apply.
+SOFT_HOLDS: frozenset[Check] = frozenset({suspect_words, toxicity})
 
 # CPU time one review may take. A typical comment needs well under a millisecond and
 # the longest allowed one a few; a review that needs more is held for a moderator.
@@ -146,6 +154,8 @@ def review(sub: Submission, *, budget: float = REVIEW_BUDGET_SECONDS) -> Review:
             for check in CHECKS:
                 found = check(sub)
                 if found is not None:
+                    if sub.author_trusted and check in SOFT_HOLDS:
+                        found = _softened(found)
                     findings.append(found)
                 deadline.check()
     except OutOfTime:
@@ -157,6 +167,15 @@ def review(sub: Submission, *, budget: float = REVIEW_BUDGET_SECONDS) -> Review:
             )
         )
     return Review.of(tuple(findings))
+
+
+def _softened(found: Finding) -> Finding:
+    """A soft hold kept on record but not acted on: the author is a trusted reader."""
+    if found.action is not Action.HOLD:
+        return found
+    return dataclasses.replace(
+        found, action=Action.PUBLISH, reason=f"{found.reason} (published: trusted reader)"
+    )
 
 
 def name_problem(name: str, rules: Rules) -> str | None:

@@ -23,6 +23,7 @@ from townhall.domain.models import (
     UserState,
 )
 from townhall.domain.site import SiteConfig
+from townhall.domain.trust import Level
 from townhall.domain.views import CommentView
 from townhall.errors import (
     AlreadyReported,
@@ -42,7 +43,7 @@ from townhall.errors import (
 from townhall.moderation.pipeline import Action, Review, Rules, Submission, review
 from townhall.presenter import present
 from townhall.ratelimit import enforce
-from townhall.services import accounts, sites
+from townhall.services import accounts, sites, trust
 from townhall.services.context import Context
 from townhall.storage.protocols import Stores
 
@@ -141,6 +142,12 @@ async def submission(
     staff = tuple(await tx.users.staff_names(site.id))
     if staff:
         rules = replace(rules, staff_names=(*rules.staff_names, *staff))
+    held, trusted = None, False
+    if not user.is_staff:
+        standing = await trust.reader_standing(
+            tx, user, site, now=now, probation_count=rules.new_user_hold_count
+        )
+        held, trusted = trust.held_reason(standing), standing.level is Level.TRUSTED
     return Submission(
         body=body,
         rules=rules,
@@ -153,6 +160,8 @@ async def submission(
         other_names=staff,
         story_premoderate=story.premoderate if story else False,
         is_edit=is_edit,
+        author_trusted=trusted,
+        author_held=held,
     )
 
 

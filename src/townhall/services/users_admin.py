@@ -10,6 +10,7 @@ from typing import Any
 from townhall.domain.changes import CommentChanged, LikesChanged
 from townhall.domain.models import Role, Sort, User
 from townhall.domain.site import SiteConfig
+from townhall.domain.trust import TrustRules
 from townhall.errors import Forbidden, NotFound, ValidationFailed
 from townhall.presenter import iso
 from townhall.services import sites
@@ -17,6 +18,7 @@ from townhall.services.audit import audit_json
 from townhall.services.comments import _adjust_parent
 from townhall.services.context import Context
 from townhall.services.moderation import QueueQuery, list_queue
+from townhall.services.trust import standing_json
 from townhall.storage.protocols import Stores
 
 MAX_SUSPEND_HOURS = 24 * 365
@@ -181,6 +183,7 @@ async def user_detail(
     async with ctx.read() as tx:
         user = await _target(tx, staff, user_id, enforcing=False)
         hist = await tx.moderation.histories([user.id])
+        trust = await standing_json(ctx, tx, user)
         actions = await tx.audit.list(
             staff.site_id, target_type="user", target_id=str(user.id), limit=50
         )
@@ -191,6 +194,7 @@ async def user_detail(
     )
     return {
         "user": user_admin_json(user, now, hist.get(user.id)),
+        "trust": trust,
         "comments": page["comments"],
         "next_cursor": page["next_cursor"],
         "actions": [audit_json(a) for a in actions],
@@ -257,6 +261,7 @@ def site_admin_json(site: SiteConfig) -> dict[str, Any]:
         "allowed_origins": list(site.allowed_origins),
         "post_rate_per_minute": site.post_rate_per_minute,
         "bulk_undo_minutes": site.bulk_undo_minutes,
+        "trust": TrustRules.from_settings(site.trust).to_json(),
         "moderation": {
             "banned_words": list(rules.banned_words),
             "suspect_words": list(rules.suspect_words),
@@ -287,6 +292,9 @@ async def update_site(ctx: Context, admin: User, changes: dict[str, Any]) -> dic
     if isinstance(changes.get("moderation"), dict):
         current = dict((await ctx.site(admin.site_id)).moderation or {})
         changes = {**changes, "moderation": {**current, **changes["moderation"]}}
+    if isinstance(changes.get("trust"), dict):
+        kept = dict((await ctx.site(admin.site_id)).trust or {})
+        changes = {**changes, "trust": {**kept, **changes["trust"]}}
     await sites.update_site_settings(ctx, admin, changes)
     return await get_site(ctx, admin)
 

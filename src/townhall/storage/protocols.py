@@ -11,6 +11,7 @@ from typing import Any, Protocol
 from townhall.domain.changes import Change
 from townhall.domain.models import Comment, Sort, Story, Stream, User
 from townhall.domain.queues import QueueFilter
+from townhall.domain.trust import Facts, Override
 from townhall.domain.views import CommentView
 
 
@@ -421,6 +422,37 @@ class BulkStore(Protocol):
         ...
 
 
+class TrustStore(Protocol):
+    """A reader's record for earned trust, and staff's hand-set level."""
+
+    async def facts(
+        self,
+        author_id: int,
+        *,
+        joined_at: datetime,
+        recent_since: datetime,
+        premod_since: datetime,
+    ) -> Facts:
+        """The author's published and rejected comments, overall and in the two windows."""
+        ...
+
+    async def override(self, user_id: int) -> Override | None:
+        """The level staff set for this reader, if any."""
+        ...
+
+    async def set_override(
+        self,
+        user_id: int,
+        *,
+        level: str | None,
+        until: datetime | None,
+        reason: str | None,
+        by: int | None,
+    ) -> None:
+        """Set (or, with level None, clear) staff's level for a reader."""
+        ...
+
+
 class Stores(Protocol):
     """One transaction's (or read snapshot's) stores, and the changes it records."""
 
@@ -467,6 +499,11 @@ class Stores(Protocol):
     @property
     def bulk(self) -> BulkStore:
         """The bulk decision store of this transaction."""
+        ...
+
+    @property
+    def trust(self) -> TrustStore:
+        """The earned-trust store of this transaction."""
         ...
 
     def record(self, change: Change) -> None:

@@ -30,6 +30,8 @@ from townhall.api.moderation_schemas import (
     StoryPatchIn,
     StorySettingsOut,
     SuspendIn,
+    TrustIn,
+    TrustOut,
     UndoIn,
     UndoOut,
     UserAdminOut,
@@ -42,7 +44,7 @@ from townhall.api.responses import json_response
 from townhall.api.schemas import PROBLEMS
 from townhall.domain import limits
 from townhall.domain.models import User
-from townhall.services import audit, bulk, story_settings, users_admin
+from townhall.services import audit, bulk, story_settings, trust, users_admin
 from townhall.services import moderation as svc
 from townhall.services.context import Context
 
@@ -162,6 +164,17 @@ async def shadowban_user(
 async def restore_user(user_id: Id, ctx: Ctx, staff: Staff) -> Response:
     """Lift a ban, suspension and shadow-ban."""
     return _json(await users_admin.restore_user(ctx, staff, user_id))
+
+
+@mod.put("/users/{user_id}/trust", response_model=TrustOut)
+async def set_trust(user_id: Id, payload: TrustIn, ctx: Ctx, staff: Staff) -> Response:
+    """Mark a reader trusted or put them on per-user pre-moderation by hand (for some hours,
+    or until changed), or hand them back to the site's thresholds with `auto`."""
+    return _json(
+        await trust.set_trust(
+            ctx, staff, user_id, level=payload.level, hours=payload.hours, reason=payload.reason
+        )
+    )
 
 
 @mod.get("/users", response_model=UsersOut)

@@ -4,6 +4,8 @@ Revision ID: 0016
 Revises: 0009
 Create Date: 2026-12-01
 
+`users.trust_*` hold a level staff set by hand for a reader (trusted or pre-moderated),
+until when, why and by whom; the earned level itself is computed from the reader's record.
 `comments.score` is the deciding (or highest) score of a comment's findings, so queues can
 be filtered by score band in SQL; existing rows get it from their stored findings.
 `bulk_actions` and `bulk_items` hold a moderator's filtered bulk decision: the previewed
@@ -53,6 +55,10 @@ def upgrade() -> None:
     # A plain ADD COLUMN: a batch copy of the table would drop its count triggers (0005).
     op.add_column("comments", sa.Column("score", sa.Float(), nullable=True))
     _backfill_scores()
+    op.add_column("users", sa.Column("trust_level", sa.String(16), nullable=True))
+    op.add_column("users", sa.Column("trust_until", sa.DateTime(timezone=True), nullable=True))
+    op.add_column("users", sa.Column("trust_reason", sa.Text(), nullable=True))
+    op.add_column("users", sa.Column("trust_set_by", Id, nullable=True))
     op.create_table(
         "bulk_actions",
         sa.Column("id", Id, primary_key=True, autoincrement=True),
@@ -99,4 +105,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("bulk_items")
     op.drop_table("bulk_actions")
+    for column in ("trust_set_by", "trust_reason", "trust_until", "trust_level"):
+        op.drop_column("users", column)
     op.drop_column("comments", "score")

@@ -1,4 +1,5 @@
-"""Trust: hold comments from new users, or everything on a pre-moderated story."""
+"""Trust: hold comments from new users, readers on pre-moderation, or everything on a
+pre-moderated story."""
 
 from __future__ import annotations
 
@@ -9,6 +10,13 @@ def premoderated_story(sub: Submission) -> Finding | None:
     """Hold every comment on a story set to pre-moderate everything."""
     if sub.story_premoderate and not sub.author_is_staff:
         return Finding.hold("trust", "this story is pre-moderated")
+    return None
+
+
+def held_reader(sub: Submission) -> Finding | None:
+    """Hold every comment of a reader on per-user pre-moderation or probation by hours."""
+    if sub.author_held and not sub.author_is_staff:
+        return Finding.hold("trust", sub.author_held)
     return None
 
 

@@ -90,6 +90,11 @@ users = Table(
     Column("suspended_until", UTCDateTime, nullable=True),
     Column("is_shadowbanned", Boolean, nullable=False, server_default=text("false")),
     Column("created_at", UTCDateTime, nullable=False),
+    # A level staff set by hand (trusted, premoderated), until when, why, by whom (0016).
+    Column("trust_level", String(16), nullable=True),
+    Column("trust_until", UTCDateTime, nullable=True),
+    Column("trust_reason", Text, nullable=True),
+    Column("trust_set_by", Id, nullable=True),
     UniqueConstraint("site_id", "email_key"),
     UniqueConstraint("site_id", "sso_sub"),
     UniqueConstraint("site_id", "name_key"),

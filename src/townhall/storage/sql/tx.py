@@ -12,6 +12,7 @@ from townhall.storage.sql.moderation import SqlModerationStore
 from townhall.storage.sql.shadow import SqlShadowStore
 from townhall.storage.sql.sites import SqlSiteStore
 from townhall.storage.sql.stories import SqlStoryStore
+from townhall.storage.sql.trust import SqlTrustStore
 from townhall.storage.sql.users import SqlUserStore
 
 
@@ -29,6 +30,7 @@ class Tx:
         "shadow",
         "sites",
         "stories",
+        "trust",
         "users",
     )
 
@@ -44,6 +46,7 @@ class Tx:
         self.shadow = SqlShadowStore(conn)
         self.imports = SqlImportStore(conn)
         self.bulk = SqlBulkStore(conn)
+        self.trust = SqlTrustStore(conn)
 
     def record(self, change: Change) -> None:
         """Note a change; listeners get it once the transaction has committed."""

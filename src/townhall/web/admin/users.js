@@ -2,6 +2,7 @@
 import { banUser, restoreUser, shadowbanUser, standing, suspendUser } from './actions.js';
 import { get, patch, query } from './api.js';
 import { renderCard } from './cards.js';
+import { trustForm, trustText } from './trust.js';
 import { append, clear, field, h } from './dom.js';
 import { label, t, when } from './i18n.js';
 
@@ -95,8 +96,9 @@ export async function userView(ui, root, id) {
       h('dt', { text: t('users.role') }), h('dd', { text: label(`role.${u.role}`, u.role) + (u.premium ? t('user.premium') : '') }),
       h('dt', { text: t('users.status') }), h('dd', { text: status.join(' · ') }),
       h('dt', { text: t('users.history') }), h('dd', { text: summary(u.history) }),
-      h('dt', { text: t('user.joined') }), h('dd', { text: when(u.created_at) })),
-    buttons, adminForm,
+      h('dt', { text: t('user.joined') }), h('dd', { text: when(u.created_at) }),
+      data.trust ? [h('dt', { text: t('trust.title') }), h('dd', { id: 'trust-standing', text: trustText(data.trust) })] : null),
+    buttons, data.trust ? trustForm(ui, u, name, redraw) : null, adminForm,
     h('p', {}, h('a', { href: `#/queue/all${query({ user_id: u.id })}`, text: t('user.openQueue') })),
     h('h2', { text: t('user.actions') }), actions,
     h('h2', { text: t('user.comments') }), comments]);
