@@ -17,6 +17,7 @@ from townhall.api.lane import Lane
 from townhall.api.middleware import EdgeMiddleware
 from townhall.api.routes import (
     admin_pages,
+    appeals,
     auth,
     checks,
     languages,
@@ -101,6 +102,7 @@ def create_app(settings: Settings | None = None, *, demo: bool = False) -> FastA
     app.include_router(auth.router)
     app.include_router(ops.router)
     app.include_router(moderation.router)
+    app.include_router(appeals.router)
     app.include_router(live.router)
     app.include_router(admin_pages.router)
     app.include_router(languages.router)

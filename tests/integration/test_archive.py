@@ -46,6 +46,7 @@ async def _rich_site(client) -> None:
     from townhall.services.moderation import approve_comment, reject_comment
     from townhall.services.sites import rotate_sso_secret, update_site_settings
     from townhall.services.story_settings import update_story
+    from townhall.services.appeals import appeal_removal, decide_appeal, list_appeals
     from townhall.services.trust import set_trust
     from townhall.services.users_admin import ban_user, shadowban_user, suspend_user
 
@@ -53,7 +54,7 @@ async def _rich_site(client) -> None:
     admin = await create_admin(
         ctx, email="Chief@Example.org", password="a long admin password", name="Chief Editor"
     )
-    await create_admin(
+    second = await create_admin(
         ctx, email="mod@example.org", password="another long password", role=Role.MODERATOR
     )
     await update_site_settings(
@@ -114,6 +115,11 @@ async def _rich_site(client) -> None:
     await set_trust(
         ctx, staff, users["Bo Brennan"].id, level="premoderated", hours=5, reason="heated thread"
     )
+    async with ctx.read() as tx:
+        di_user = await tx.users.by_id(users["Di Banned"].id)
+    await appeal_removal(ctx, di_user, rejected["id"], "It was a fair comment.")
+    [appeal] = (await list_appeals(ctx, second))["appeals"]
+    await decide_appeal(ctx, second, appeal["id"], outcome="uphold", reason="Off topic still")
     await update_story(
         ctx,
         staff,

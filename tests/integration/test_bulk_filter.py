@@ -72,6 +72,7 @@ async def test_a_filtered_5000_queue_is_previewed_approved_undone_and_approved_a
         "reported": 0,
         "rejected": 0,
         "all": 5007,
+        "illegal": 0,
     }
     story = (await app_client.get("/api/v1/counts", params={"story_id": "budget-vote"})).json()
     assert "4000" in str(story), story
@@ -148,7 +149,13 @@ async def test_comments_decided_between_preview_and_act_or_undo_are_left_alone(a
         await app_client.post(f"{MOD}/undo", json={"undo_token": acted["undo_token"]}, headers=mod)
     ).json()
     assert undone == {"count": 3, "skipped": 1}
-    assert await counts(app_client, mod) == {"pending": 3, "reported": 0, "rejected": 0, "all": 5}
+    assert await counts(app_client, mod) == {
+        "pending": 3,
+        "reported": 0,
+        "rejected": 0,
+        "all": 5,
+        "illegal": 0,
+    }
     pending = (await app_client.get(f"{MOD}/queue", headers=mod)).json()["comments"]
     assert all(c["rejection_reason"] is None and c["decided_by"] is None for c in pending)
     assert all(c["findings"][-1]["guideline"] == "abuse" for c in pending)

@@ -69,7 +69,7 @@ async def test_held_comment_is_in_pending_with_reason_and_approval_publishes_it(
     assert [e.kind for e in events if e.data.get("id") == held][-1] == "comment"
     assert events[-1].audience is None
     counts = (await app_client.get(f"{MOD}/counts", headers=mod)).json()
-    assert counts == {"pending": 0, "reported": 0, "rejected": 0, "all": 1}
+    assert counts == {"pending": 0, "reported": 0, "rejected": 0, "all": 1, "illegal": 0}
 
     [entry] = await audit_entries(app_client, mod, action="comment.approve")
     assert entry["actor_id"] == mod_id and entry["target_id"] == str(held)

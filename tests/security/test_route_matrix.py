@@ -201,6 +201,20 @@ ROUTES: dict[tuple[str, str], tuple[Make, dict[str, int]]] = {
         ),
         STAFF,
     ),
+    # Someone else's comment: its statement and appeal are the author's alone.
+    ("GET", "/api/v1/comments/{comment_id}/statement"): (
+        lambda w, r: ("GET", f"/api/v1/comments/{w.comment()}/statement", None),
+        _signed_in(404),
+    ),
+    ("POST", "/api/v1/comments/{comment_id}/appeal"): (
+        lambda w, r: ("POST", f"/api/v1/comments/{w.comment()}/appeal", {"text": "Unfair."}),
+        _signed_in(404),
+    ),
+    ("GET", "/api/v1/moderation/appeals"): (_get("/api/v1/moderation/appeals"), STAFF),
+    ("POST", "/api/v1/moderation/appeals/{appeal_id}/decide"): (
+        lambda w, r: ("POST", "/api/v1/moderation/appeals/999999/decide", {"outcome": "uphold"}),
+        {**STAFF, "moderator": 404, "admin": 404},
+    ),
     ("POST", "/api/v1/moderation/bulk"): (
         lambda w, r: (
             "POST",

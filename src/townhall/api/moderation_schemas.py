@@ -236,6 +236,7 @@ class CountsOut(BaseModel):
     reported: int
     rejected: int
     all: int
+    illegal: int = Field(description="Reported as illegal content, awaiting legal review")
 
 
 class QueueOut(BaseModel):

@@ -110,7 +110,7 @@ Search = Annotated[str, StringConstraints(min_length=1, max_length=limits.SEARCH
 class QueueFilters(Params):
     """Which moderation queue, filtered how (the queue, its counts and bulk decisions)."""
 
-    queue: Literal["pending", "reported", "rejected", "all"] = "pending"
+    queue: Literal["pending", "reported", "rejected", "all", "illegal"] = "pending"
     story_id: StoryKey | None = None
     stream: Literal["open", "premium"] | None = None
     guideline: Annotated[str, StringConstraints(min_length=1, max_length=32)] | None = None

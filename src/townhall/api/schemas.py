@@ -79,8 +79,11 @@ class ReportIn(_In):
         "spam",
         "disagree",
         "other",
+        "illegal",
     ]
-    note: str | None = Field(default=None, max_length=limits.NOTE_MAX)
+    note: str | None = Field(
+        default=None, max_length=limits.NOTE_MAX, description="Required for illegal: why"
+    )
 
 
 class AuthorOut(BaseModel):

@@ -47,4 +47,16 @@ class SiteChanged:
     site_id: str
 
 
-Change = CommentChanged | LikesChanged | StoryChanged | SiteChanged
+@dataclass(frozen=True, slots=True)
+class AppealDecided:
+    """A moderator decided an author's appeal (`outcome`: upheld or overturned); the author
+    is to be told."""
+
+    site_id: str
+    appeal_id: int
+    comment_id: int
+    author_id: int
+    outcome: str
+
+
+Change = CommentChanged | LikesChanged | StoryChanged | SiteChanged | AppealDecided

@@ -41,6 +41,8 @@ BULK_TOKEN_MAX: Final = 64
 AGE_HOURS_MAX: Final = 24 * 365
 # A trust level staff set by hand lasts at most this many hours (or until changed).
 TRUST_HOURS_MAX: Final = 24 * 365
+# An author's appeal against a removal: one short text.
+APPEAL_MAX: Final = 500
 
 # Credentials.
 SESSION_TOKEN_MAX: Final = 512

@@ -57,7 +57,10 @@ REPORT_REASONS: dict[str, str] = {
     "spam": "Spam or advertising",
     "disagree": "I disagree with this comment",
     "other": "Something else",
+    "illegal": "Illegal content (explain why)",
 }
+# Reports that must say why; an "illegal" one goes to its own queue for legal review.
+EXPLAINED_REASONS = frozenset({"illegal"})
 # "disagree" is recorded but never counts towards hiding a comment.
 FLAG_REASONS = frozenset(REPORT_REASONS) - {"disagree"}
 

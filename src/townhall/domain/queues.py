@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-QUEUES = ("pending", "reported", "rejected", "all")
+# "illegal": comments readers reported as illegal content, kept apart for legal review.
+QUEUES = ("pending", "reported", "rejected", "all", "illegal")
 
 
 @dataclass(frozen=True, slots=True)

@@ -71,6 +71,7 @@ TABLES: dict[str, Policy] = {
     "likes": Policy(True, "who liked what, and when"),
     "reports": Policy(True, "readers' reports with reasons and notes"),
     "audit_log": Policy(True, "the audit log, entry for entry"),
+    "appeals": Policy(True, "authors' appeals against rejections and their outcomes"),
     "bulk_actions": Policy(
         False,
         "bulk previews and their undo windows last minutes; what they did is in the comments "

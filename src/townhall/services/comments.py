@@ -13,6 +13,7 @@ from townhall.domain import urls
 from townhall.domain.changes import CommentChanged, LikesChanged
 from townhall.domain.limits import NOTE_MAX, STORY_KEY_MAX
 from townhall.domain.models import (
+    EXPLAINED_REASONS,
     FLAG_REASONS,
     REPORT_REASONS,
     Comment,
@@ -475,6 +476,10 @@ async def report_comment(
     if note is not None and (not isinstance(note, str) or len(note) > NOTE_MAX):
         raise ValidationFailed(
             f"note must be text of at most {NOTE_MAX} characters", field="note", rule="max-length"
+        )
+    if reason in EXPLAINED_REASONS and not (isinstance(note, str) and note.strip()):
+        raise ValidationFailed(
+            "explain in the note why this content is illegal", field="note", rule="required"
         )
     site = await ctx.site(user.site_id)
     async with ctx.write() as tx:

@@ -274,6 +274,10 @@ class AuditStore(Protocol):
 class ModerationStore(Protocol):
     """Read models and bulk changes that moderators need."""
 
+    async def decider_of(self, comment_id: int) -> int | None:
+        """Who decided a comment's current status (None: the automatic checks)."""
+        ...
+
     async def facets(self, f: QueueFilter, now: datetime) -> dict[str, dict[str, int]]:
         """Per filter, how many comments each of its choices would leave."""
         ...
@@ -453,6 +457,34 @@ class TrustStore(Protocol):
         ...
 
 
+class AppealStore(Protocol):
+    """Appeals: filed once per comment, reviewed by someone other than the decider."""
+
+    async def add(self, values: dict[str, Any]) -> dict[str, Any]:
+        """File an appeal; the stored row."""
+        ...
+
+    async def by_comment(self, comment_id: int) -> dict[str, Any] | None:
+        """The appeal against a comment's rejection, if any."""
+        ...
+
+    async def by_id(self, site_id: str, appeal_id: int) -> dict[str, Any] | None:
+        """One appeal of a site."""
+        ...
+
+    async def listing(
+        self, site_id: str, *, status: str, reviewer: int, limit: int
+    ) -> list[dict[str, Any]]:
+        """Appeals in a status, oldest first, leaving out those this reviewer decided."""
+        ...
+
+    async def decide(
+        self, appeal_id: int, *, status: str, reviewer: int, reason: str | None, now: datetime
+    ) -> None:
+        """Record an appeal's outcome."""
+        ...
+
+
 class Stores(Protocol):
     """One transaction's (or read snapshot's) stores, and the changes it records."""
 
@@ -504,6 +536,11 @@ class Stores(Protocol):
     @property
     def trust(self) -> TrustStore:
         """The earned-trust store of this transaction."""
+        ...
+
+    @property
+    def appeals(self) -> AppealStore:
+        """The appeals store of this transaction."""
         ...
 
     def record(self, change: Change) -> None:

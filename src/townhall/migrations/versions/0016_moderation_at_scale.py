@@ -6,6 +6,8 @@ Create Date: 2026-12-01
 
 `users.trust_*` hold a level staff set by hand for a reader (trusted or pre-moderated),
 until when, why and by whom; the earned level itself is computed from the reader's record.
+`appeals` holds an author's one appeal against a rejection, who decided the rejection (so
+someone else reviews it) and the outcome.
 `comments.score` is the deciding (or highest) score of a comment's findings, so queues can
 be filtered by score band in SQL; existing rows get it from their stored findings.
 `bulk_actions` and `bulk_items` hold a moderator's filtered bulk decision: the previewed
@@ -101,8 +103,28 @@ def upgrade() -> None:
         sa.Column("acted", sa.Boolean(), nullable=False, server_default=sa.text("(false)")),
     )
 
+    op.create_table(
+        "appeals",
+        sa.Column("id", Id, primary_key=True, autoincrement=True),
+        sa.Column("site_id", sa.String(64), sa.ForeignKey("sites.id"), nullable=False),
+        sa.Column(
+            "comment_id", Id, sa.ForeignKey("comments.id", ondelete="CASCADE"), nullable=False
+        ),
+        sa.Column("author_id", Id, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("status", sa.String(16), nullable=False),
+        sa.Column("decider_id", Id, nullable=True),
+        sa.Column("reviewer_id", Id, nullable=True),
+        sa.Column("outcome_reason", sa.Text(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("decided_at", sa.DateTime(timezone=True), nullable=True),
+        sa.UniqueConstraint("comment_id", name="uq_appeals_comment_id"),
+        sa.Index("ix_appeals_site_status", "site_id", "status", "created_at"),
+    )
+
 
 def downgrade() -> None:
+    op.drop_table("appeals")
     op.drop_table("bulk_items")
     op.drop_table("bulk_actions")
     for column in ("trust_set_by", "trust_reason", "trust_until", "trust_level"):

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import and_, case, func, or_, select, update
 from sqlalchemy.sql import Select
 
-from townhall.domain.models import Comment, Sort, Status
+from townhall.domain.models import EXPLAINED_REASONS, Comment, Sort, Status
 from townhall.domain.queues import AGE_BANDS, SCORE_BANDS, QueueFilter
 from townhall.storage.sql.engine import SqlConnection
 from townhall.storage.sql.order import ORDERS, after, order_by
@@ -21,6 +21,22 @@ _author = users.alias("q_author")
 _decider = users.alias("q_decider")
 _parent = c.alias("q_parent")
 _parent_author = users.alias("q_parent_author")
+_reported = c.alias("q_reported")
+
+
+def _open_illegal() -> Any:
+    """Comments with an "illegal content" report filed since their reports were last cleared."""
+    return (
+        select(reports.c.comment_id)
+        .join(_reported, _reported.c.id == reports.c.comment_id)
+        .where(
+            reports.c.reason.in_(EXPLAINED_REASONS),
+            or_(
+                _reported.c.reports_cleared_at.is_(None),
+                reports.c.created_at > _reported.c.reports_cleared_at,
+            ),
+        )
+    )
 
 
 def queue_condition(queue: str) -> Any:
@@ -33,6 +49,12 @@ def queue_condition(queue: str) -> Any:
             c.c.id.in_(select(reports.c.comment_id)),
             c.c.status.in_([Status.PUBLISHED.value, Status.PENDING.value]),
             c.c.report_count > 0,
+            c.c.id.notin_(_open_illegal()),
+        )
+    if queue == "illegal":
+        return and_(
+            c.c.id.in_(_open_illegal()),
+            c.c.status.in_([Status.PUBLISHED.value, Status.PENDING.value]),
         )
     if queue == "rejected":
         return c.c.status == Status.REJECTED.value
@@ -184,9 +206,11 @@ class SqlModerationStore:
         by_status = select(c.c.status, func.count()).where(*queue_filters(f)).group_by(c.c.status)
         seen = {status: int(n) for status, n in (await self.conn.execute(by_status)).all()}
         reported = select(func.count()).where(queue_condition("reported"), *queue_filters(f))
+        illegal = select(func.count()).where(queue_condition("illegal"), *queue_filters(f))
         return {
             "pending": seen.get(Status.PENDING.value, 0),
             "reported": int((await self.conn.execute(reported)).scalar_one()),
+            "illegal": int((await self.conn.execute(illegal)).scalar_one()),
             "rejected": seen.get(Status.REJECTED.value, 0),
             "all": sum(n for status, n in seen.items() if status != Status.DELETED.value),
         }
@@ -311,6 +335,12 @@ class SqlModerationStore:
                 update(c).where(c.c.id.in_([b.id for b in before])).values(is_shadowed=shadowed)
             )
         return before
+
+    async def decider_of(self, comment_id: int) -> int | None:
+        """Who decided a comment's current status (None: the automatic checks)."""
+        q = select(c.c.decided_by).where(c.c.id == comment_id)
+        value = (await self.conn.execute(q)).scalar()
+        return int(value) if value is not None else None
 
     async def decide(
         self, comment_id: int, *, status: str, by: int, now: datetime, clear_reports: bool

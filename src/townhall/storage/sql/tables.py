@@ -249,3 +249,22 @@ bulk_items = Table(
     Column("findings", JSON, nullable=True),
     Column("acted", Boolean, nullable=False, server_default=text("false")),
 )
+
+# An author's one appeal against a rejection; someone other than the decider reviews it (0016).
+appeals = Table(
+    "appeals",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("site_id", String(64), ForeignKey("sites.id"), nullable=False),
+    Column("comment_id", Id, ForeignKey("comments.id", ondelete="CASCADE"), nullable=False),
+    Column("author_id", Id, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("status", String(16), nullable=False),  # open, upheld, overturned
+    Column("decider_id", Id, nullable=True),  # who rejected the comment (None: automatic)
+    Column("reviewer_id", Id, nullable=True),
+    Column("outcome_reason", Text, nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("decided_at", UTCDateTime, nullable=True),
+    UniqueConstraint("comment_id"),
+    Index("ix_appeals_site_status", "site_id", "status", "created_at"),
+)

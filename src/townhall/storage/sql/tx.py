@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from townhall.domain.changes import Change
+from townhall.storage.sql.appeals import SqlAppealStore
 from townhall.storage.sql.audit import SqlAuditStore
 from townhall.storage.sql.bulk import SqlBulkStore
 from townhall.storage.sql.comments import SqlCommentStore
@@ -20,6 +21,7 @@ class Tx:
     """The stores of one connection or transaction."""
 
     __slots__ = (
+        "appeals",
         "audit",
         "bulk",
         "changes",
@@ -47,6 +49,7 @@ class Tx:
         self.imports = SqlImportStore(conn)
         self.bulk = SqlBulkStore(conn)
         self.trust = SqlTrustStore(conn)
+        self.appeals = SqlAppealStore(conn)
 
     def record(self, change: Change) -> None:
         """Note a change; listeners get it once the transaction has committed."""

@@ -8,7 +8,7 @@ import { renderRow } from './rows.js';
 import { clear, field, h } from './dom.js';
 import { t } from './i18n.js';
 
-export const QUEUES = ['pending', 'reported', 'rejected', 'all'];
+export const QUEUES = ['pending', 'reported', 'rejected', 'all', 'illegal'];
 const VIEW_PREF = 'townhall:admin:view';
 const ROWS_PAGE = 100;
 // Score bands [score_min, score_max) and age bands [min_age_hours, max_age_hours], as the
@@ -193,7 +193,7 @@ export function queueView(ui, root, queue, params) {
   function stays(card) {
     if (queue === 'all') return true;
     if (queue === 'pending') return card.status === 'pending';
-    if (queue === 'reported') return card.report_count > 0 && card.status !== 'rejected';
+    if (queue === 'reported' || queue === 'illegal') return card.report_count > 0 && card.status !== 'rejected';
     return card.status === 'rejected';
   }
 

@@ -44,6 +44,12 @@ export function confirm(root, { has, t }, { title, text, action, danger = false,
           form.querySelector('input[name=reason]').focus();
           return;
         }
+        if (picked.value === 'illegal' && !note.value.trim()) {
+          // An illegal-content report must say why; moderators review it for the law.
+          form.querySelector(`#${id}-e`).textContent = t('report.explain');
+          note.focus();
+          return;
+        }
         result = { reason: picked.value, note: note.value.trim() };
       } else result = true;
       dlg.close();
