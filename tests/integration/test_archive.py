@@ -43,10 +43,10 @@ async def _rich_site(client) -> None:
     """Data that gives every archived column a value other than its default somewhere."""
     from townhall.domain.models import Role
     from townhall.services.accounts import create_admin
+    from townhall.services.appeals import appeal_removal, decide_appeal, list_appeals
     from townhall.services.moderation import approve_comment, reject_comment
     from townhall.services.sites import rotate_sso_secret, update_site_settings
     from townhall.services.story_settings import update_story
-    from townhall.services.appeals import appeal_removal, decide_appeal, list_appeals
     from townhall.services.trust import set_trust
     from townhall.services.users_admin import ban_user, shadowban_user, suspend_user
 
