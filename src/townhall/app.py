@@ -25,6 +25,7 @@ from townhall.api.routes import (
     moderation,
     ops,
     public,
+    stats,
 )
 from townhall.cache import build_cache
 from townhall.config import Settings, load_settings
@@ -103,6 +104,7 @@ def create_app(settings: Settings | None = None, *, demo: bool = False) -> FastA
     app.include_router(ops.router)
     app.include_router(moderation.router)
     app.include_router(appeals.router)
+    app.include_router(stats.router)
     app.include_router(live.router)
     app.include_router(admin_pages.router)
     app.include_router(languages.router)

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from tests.factories import make_staff, post, sign_in
+from townhall.presenter import iso
 from townhall.services import comments as comment_service
 
 MOD = "/api/v1/moderation"
@@ -127,7 +128,7 @@ async def test_repeated_rejections_bring_per_user_premoderation_for_the_set_hour
     s = await standing(app_client, mod, uid)
     assert s["level"] == "premoderated" and s["why"] == "rejections"
     assert s["figures"] == {"rejected": 2, "days": 7}
-    assert s["until"] == (last_rejection + timedelta(hours=48)).isoformat()
+    assert s["until"] == iso(last_rejection + timedelta(hours=48))
 
     held = await post(app_client, bo, CLEAN + " Three.")
     assert held["status"] == "pending"
@@ -174,7 +175,7 @@ async def test_staff_set_a_level_by_hand_for_a_time_and_it_is_audited(app_client
         "level": "premoderated",
         "why": "staff",
         "figures": {"by": "Helen Ward", "reason": "heated thread"},
-        "until": (clock.now + timedelta(hours=2)).isoformat(),
+        "until": iso(clock.now + timedelta(hours=2)),
     }
     assert (await post(app_client, ed, CLEAN))["status"] == "pending"
     clock.advance(hours=2, seconds=1)

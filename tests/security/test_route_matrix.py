@@ -215,6 +215,9 @@ ROUTES: dict[tuple[str, str], tuple[Make, dict[str, int]]] = {
         lambda w, r: ("POST", "/api/v1/moderation/appeals/999999/decide", {"outcome": "uphold"}),
         {**STAFF, "moderator": 404, "admin": 404},
     ),
+    ("GET", "/api/v1/moderation/stats"): (_get("/api/v1/moderation/stats?days=3"), STAFF),
+    ("GET", "/api/v1/transparency"): (_get("/api/v1/transparency"), _everyone(200)),
+    ("GET", "/transparency"): (_get("/transparency"), _everyone(200)),
     ("POST", "/api/v1/moderation/bulk"): (
         lambda w, r: (
             "POST",

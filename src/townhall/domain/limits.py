@@ -43,6 +43,9 @@ AGE_HOURS_MAX: Final = 24 * 365
 TRUST_HOURS_MAX: Final = 24 * 365
 # An author's appeal against a removal: one short text.
 APPEAL_MAX: Final = 500
+# Statistics cover at most this many days; the transparency report this many months.
+STATS_DAYS_MAX: Final = 90
+TRANSPARENCY_MONTHS: Final = 12
 
 # Credentials.
 SESSION_TOKEN_MAX: Final = 512

@@ -101,10 +101,9 @@ class Standing:
     until: datetime | None = None
 
     def to_json(self) -> dict[str, Any]:
-        """For the moderators' API."""
+        """For the moderators' API (`until` still a datetime, for the presenter to write)."""
         out = asdict(self)
         out["level"] = self.level.value
-        out["until"] = self.until.isoformat() if self.until else None
         return out
 
 

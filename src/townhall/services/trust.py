@@ -98,7 +98,7 @@ async def set_trust(
         result = await reader_standing(
             tx, user, site, now=now, probation_count=_probation_count(site)
         )
-    return result.to_json()
+    return {**result.to_json(), "until": iso(result.until)}
 
 
 def _probation_count(site: SiteConfig) -> int:
@@ -115,4 +115,4 @@ async def standing_json(ctx: Context, tx: Stores, user: User) -> dict[str, Any] 
     s = await reader_standing(
         tx, user, site, now=ctx.clock(), probation_count=_probation_count(site)
     )
-    return s.to_json()
+    return {**s.to_json(), "until": iso(s.until)}

@@ -485,6 +485,38 @@ class AppealStore(Protocol):
         ...
 
 
+class StatsStore(Protocol):
+    """Read-only aggregates for moderators' statistics and the transparency page."""
+
+    async def per_hour(self, site_id: str, since: datetime) -> dict[str, int]:
+        """Comments written per UTC hour since a time (hours with none are left out)."""
+        ...
+
+    async def by_guideline(self, site_id: str, since: datetime) -> dict[str, dict[str, int]]:
+        """Comments written since a time now held or rejected, per guideline."""
+        ...
+
+    async def pending_ages(self, site_id: str, now: datetime, ranks: list[float]) -> dict[str, Any]:
+        """How many comments are pending, and their age at each percentile."""
+        ...
+
+    async def decisions(self, site_id: str, since: datetime) -> list[dict[str, Any]]:
+        """Per moderator: comments whose standing decision they made since a time."""
+        ...
+
+    async def appeal_outcomes(self, site_id: str, since: datetime) -> dict[str, int]:
+        """Appeals filed and decided since a time."""
+        ...
+
+    async def top_stories(self, site_id: str, since: datetime, limit: int) -> list[dict[str, Any]]:
+        """The stories with the most comments written since a time."""
+        ...
+
+    async def monthly(self, site_id: str, since: datetime) -> dict[str, dict[str, Any]]:
+        """Per UTC month: holds and removals per guideline, decisions, appeal outcomes."""
+        ...
+
+
 class Stores(Protocol):
     """One transaction's (or read snapshot's) stores, and the changes it records."""
 
@@ -541,6 +573,11 @@ class Stores(Protocol):
     @property
     def appeals(self) -> AppealStore:
         """The appeals store of this transaction."""
+        ...
+
+    @property
+    def stats(self) -> StatsStore:
+        """The statistics of this transaction."""
         ...
 
     def record(self, change: Change) -> None:

@@ -12,6 +12,7 @@ from townhall.storage.sql.imports import SqlImportStore
 from townhall.storage.sql.moderation import SqlModerationStore
 from townhall.storage.sql.shadow import SqlShadowStore
 from townhall.storage.sql.sites import SqlSiteStore
+from townhall.storage.sql.stats import SqlStatsStore
 from townhall.storage.sql.stories import SqlStoryStore
 from townhall.storage.sql.trust import SqlTrustStore
 from townhall.storage.sql.users import SqlUserStore
@@ -31,6 +32,7 @@ class Tx:
         "moderation",
         "shadow",
         "sites",
+        "stats",
         "stories",
         "trust",
         "users",
@@ -50,6 +52,7 @@ class Tx:
         self.bulk = SqlBulkStore(conn)
         self.trust = SqlTrustStore(conn)
         self.appeals = SqlAppealStore(conn)
+        self.stats = SqlStatsStore(conn)
 
     def record(self, change: Change) -> None:
         """Note a change; listeners get it once the transaction has committed."""
