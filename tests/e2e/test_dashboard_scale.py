@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import SSO_SECRET, _chromium, _free_port, _townhall_executable
-from tests.e2e.widget_helpers import DEMO_PASSWORD
+from tests.e2e.widget_helpers import DEMO_PASSWORD, axe_violations
 from tests.seeding import Batch, seed_url_sync
 
 HELEN = "helen.ward@example.org"  # the demo's moderator
@@ -194,3 +194,29 @@ def test_the_user_page_shows_the_readers_trust_level_and_why_and_staff_can_set_i
     expect(page.get_by_role("status")).to_contain_text("Lena Signal is now: Pre-moderated.")
     expect(standing).to_contain_text("Pre-moderated (until")
     expect(standing).to_contain_text("set by hand by HelenWard – heated thread")
+
+
+def test_statistics_are_drawn_as_charts_and_the_transparency_page_names_nobody(
+    page: Page, big_queue: str, screens: Path
+) -> None:
+    page.set_viewport_size({"width": 1280, "height": 1400})
+    _sign_in(page, big_queue)
+    page.get_by_role("link", name="Statistics").click()
+    expect(page.get_by_role("heading", name="Moderation statistics")).to_be_visible()
+    stats = _api(big_queue, "/stats", days=7)
+    expect(page.locator("svg.chart")).to_have_count(3)
+    per_hour = page.get_by_role("img", name=re.compile(r"comments in the period"))
+    expect(per_hour).to_have_count(1)
+    assert per_hour.locator("rect.bar").count() == len(stats["comments_per_hour"])
+    moderators = page.get_by_role("img", name="Decisions per moderator")
+    expect(moderators.locator("text", has_text="HelenWard")).to_have_count(1)
+    expect(page.get_by_role("table", name="Busiest stories")).to_contain_text(TITLE)
+    assert axe_violations(page) == []
+    page.screenshot(path=str(screens / "dashboard-statistics.png"), full_page=True)
+
+    page.get_by_role("link", name="The public transparency report").click()
+    expect(page.get_by_role("heading", name="Moderation transparency report")).to_be_visible()
+    text = page.locator("main").inner_text()
+    for private in ("HelenWard", "Marta Quayside", TITLE):
+        assert private not in text
+    page.screenshot(path=str(screens / "transparency.png"), full_page=True)

@@ -5,6 +5,7 @@ import { chooseLanguage, currentLanguage, list, loadLanguage, problemText, shipp
 import { languagesView } from './languages.js';
 import { QUEUES, queueView } from './queue.js';
 import { siteView, storiesView, storyView } from './settings.js';
+import { statsView } from './stats.js';
 import { userView, usersView } from './users.js';
 
 const $ = (id) => document.getElementById(id);
@@ -159,6 +160,9 @@ async function route() {
   } else if (parts[0] === 'audit') {
     title('audit.title');
     await auditView(ui, root, params);
+  } else if (parts[0] === 'stats') {
+    title('stats.title');
+    await statsView(ui, root, params);
   } else if (parts[0] === 'languages') {
     title('nav.languages');
     await languagesView(ui, root);
