@@ -23,6 +23,7 @@ from townhall.api.routes import (
     languages,
     live,
     moderation,
+    notes,
     ops,
     public,
     stats,
@@ -105,6 +106,7 @@ def create_app(settings: Settings | None = None, *, demo: bool = False) -> FastA
     app.include_router(moderation.router)
     app.include_router(appeals.router)
     app.include_router(stats.router)
+    app.include_router(notes.router)
     app.include_router(live.router)
     app.include_router(admin_pages.router)
     app.include_router(languages.router)

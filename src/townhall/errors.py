@@ -114,3 +114,7 @@ class RateLimited(TownhallError):
     def __init__(self, detail: str, *, retry_after: int) -> None:
         super().__init__(detail, retry_after=retry_after)
         self.retry_after = retry_after
+
+
+class WarningUnacknowledged(TownhallError):
+    code, status, title = "warning-unacknowledged", 403, "Warning to acknowledge"

@@ -45,6 +45,7 @@ async def _rich_site(client) -> None:
     from townhall.services.accounts import create_admin
     from townhall.services.appeals import appeal_removal, decide_appeal, list_appeals
     from townhall.services.moderation import approve_comment, reject_comment
+    from townhall.services.notes import acknowledge_warning, add_note
     from townhall.services.sites import rotate_sso_secret, update_site_settings
     from townhall.services.story_settings import update_story
     from townhall.services.trust import set_trust
@@ -117,6 +118,9 @@ async def _rich_site(client) -> None:
     )
     async with ctx.read() as tx:
         di_user = await tx.users.by_id(users["Di Banned"].id)
+        bo_user = await tx.users.by_id(users["Bo Brennan"].id)
+    warned = await add_note(ctx, staff, bo_user.id, "Keep it civil, please.", warning=True)
+    await acknowledge_warning(ctx, bo_user, warned["id"])
     await appeal_removal(ctx, di_user, rejected["id"], "It was a fair comment.")
     [appeal] = (await list_appeals(ctx, second))["appeals"]
     await decide_appeal(ctx, second, appeal["id"], outcome="uphold", reason="Off topic still")

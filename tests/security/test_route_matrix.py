@@ -218,6 +218,23 @@ ROUTES: dict[tuple[str, str], tuple[Make, dict[str, int]]] = {
     ("GET", "/api/v1/moderation/stats"): (_get("/api/v1/moderation/stats?days=3"), STAFF),
     ("GET", "/api/v1/transparency"): (_get("/api/v1/transparency"), _everyone(200)),
     ("GET", "/transparency"): (_get("/transparency"), _everyone(200)),
+    ("GET", "/api/v1/moderation/users/{user_id}/notes"): (
+        lambda w, r: ("GET", f"/api/v1/moderation/users/{w.new_commenter()}/notes", None),
+        STAFF,
+    ),
+    ("POST", "/api/v1/moderation/users/{user_id}/notes"): (
+        lambda w, r: (
+            "POST",
+            f"/api/v1/moderation/users/{w.new_commenter()}/notes",
+            {"text": "Watch this one."},
+        ),
+        {**STAFF, "moderator": 201, "admin": 201},
+    ),
+    ("GET", "/api/v1/me/warnings"): (_get("/api/v1/me/warnings"), _signed_in(200)),
+    ("POST", "/api/v1/me/warnings/{note_id}/acknowledge"): (
+        lambda w, r: ("POST", "/api/v1/me/warnings/999999/acknowledge", None),
+        _signed_in(404),
+    ),
     ("POST", "/api/v1/moderation/bulk"): (
         lambda w, r: (
             "POST",

@@ -43,6 +43,8 @@ AGE_HOURS_MAX: Final = 24 * 365
 TRUST_HOURS_MAX: Final = 24 * 365
 # An author's appeal against a removal: one short text.
 APPEAL_MAX: Final = 500
+# A moderator's note on a reader, or a warning to them.
+NOTE_TEXT_MAX: Final = 1000
 # Statistics cover at most this many days; the transparency report this many months.
 STATS_DAYS_MAX: Final = 90
 TRANSPARENCY_MONTHS: Final = 12

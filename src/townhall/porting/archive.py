@@ -72,6 +72,7 @@ TABLES: dict[str, Policy] = {
     "reports": Policy(True, "readers' reports with reasons and notes"),
     "audit_log": Policy(True, "the audit log, entry for entry"),
     "appeals": Policy(True, "authors' appeals against rejections and their outcomes"),
+    "user_notes": Policy(True, "staff's notes on readers and the warnings they acknowledged"),
     "bulk_actions": Policy(
         False,
         "bulk previews and their undo windows last minutes; what they did is in the comments "

@@ -44,7 +44,7 @@ from townhall.errors import (
 from townhall.moderation.pipeline import Action, Review, Rules, Submission, review
 from townhall.presenter import present
 from townhall.ratelimit import enforce
-from townhall.services import accounts, sites, trust
+from townhall.services import accounts, notes, sites, trust
 from townhall.services.context import Context
 from townhall.storage.protocols import Stores
 
@@ -244,6 +244,7 @@ async def post_comment(ctx: Context, user: User | str, draft: Draft) -> CommentV
             user = found
         site = await ctx.site(user.site_id)
         body = await _admit(ctx, user, draft, site, now)
+        await notes.ensure_no_open_warning(tx, user)
         known = await tx.stories.by_key(site.id, draft.story_key)
         if draft.parent_id is not None:
             parent_view = await tx.comments.view(site.id, draft.parent_id)

@@ -517,6 +517,26 @@ class StatsStore(Protocol):
         ...
 
 
+class NoteStore(Protocol):
+    """Staff's notes on a reader, and warnings the reader acknowledges."""
+
+    async def add(self, values: dict[str, Any]) -> int:
+        """A new note or warning; its id."""
+        ...
+
+    async def of_user(self, user_id: int) -> list[dict[str, Any]]:
+        """A reader's notes and warnings, newest first, with their authors' names."""
+        ...
+
+    async def open_warnings(self, user_id: int) -> list[dict[str, Any]]:
+        """Warnings the reader has not acknowledged, oldest first."""
+        ...
+
+    async def acknowledge(self, user_id: int, note_id: int, now: datetime) -> bool:
+        """Mark the reader's warning read; False when there is no such open warning."""
+        ...
+
+
 class Stores(Protocol):
     """One transaction's (or read snapshot's) stores, and the changes it records."""
 
@@ -573,6 +593,11 @@ class Stores(Protocol):
     @property
     def appeals(self) -> AppealStore:
         """The appeals store of this transaction."""
+        ...
+
+    @property
+    def notes(self) -> NoteStore:
+        """Notes and warnings on readers."""
         ...
 
     @property

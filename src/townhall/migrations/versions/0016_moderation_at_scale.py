@@ -8,6 +8,8 @@ Create Date: 2026-12-01
 until when, why and by whom; the earned level itself is computed from the reader's record.
 `appeals` holds an author's one appeal against a rejection, who decided the rejection (so
 someone else reviews it) and the outcome.
+`user_notes` holds staff's private notes on a reader, and warnings the reader must
+acknowledge before posting again.
 `comments.score` is the deciding (or highest) score of a comment's findings, so queues can
 be filtered by score band in SQL; existing rows get it from their stored findings.
 `bulk_actions` and `bulk_items` hold a moderator's filtered bulk decision: the previewed
@@ -122,8 +124,22 @@ def upgrade() -> None:
         sa.Index("ix_appeals_site_status", "site_id", "status", "created_at"),
     )
 
+    op.create_table(
+        "user_notes",
+        sa.Column("id", Id, primary_key=True, autoincrement=True),
+        sa.Column("site_id", sa.String(64), sa.ForeignKey("sites.id"), nullable=False),
+        sa.Column("user_id", Id, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("author_id", Id, nullable=True),
+        sa.Column("kind", sa.String(16), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("acknowledged_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Index("ix_user_notes_user", "user_id", "created_at"),
+    )
+
 
 def downgrade() -> None:
+    op.drop_table("user_notes")
     op.drop_table("appeals")
     op.drop_table("bulk_items")
     op.drop_table("bulk_actions")

@@ -268,3 +268,18 @@ appeals = Table(
     UniqueConstraint("comment_id"),
     Index("ix_appeals_site_status", "site_id", "status", "created_at"),
 )
+
+# Staff's private notes on a reader, and warnings the reader must acknowledge (0016).
+user_notes = Table(
+    "user_notes",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("site_id", String(64), ForeignKey("sites.id"), nullable=False),
+    Column("user_id", Id, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("author_id", Id, nullable=True),
+    Column("kind", String(16), nullable=False),  # note (staff only) or warning (shown)
+    Column("text", Text, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("acknowledged_at", UTCDateTime, nullable=True),
+    Index("ix_user_notes_user", "user_id", "created_at"),
+)

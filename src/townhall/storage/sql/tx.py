@@ -10,6 +10,7 @@ from townhall.storage.sql.comments import SqlCommentStore
 from townhall.storage.sql.engine import SqlConnection
 from townhall.storage.sql.imports import SqlImportStore
 from townhall.storage.sql.moderation import SqlModerationStore
+from townhall.storage.sql.notes import SqlNoteStore
 from townhall.storage.sql.shadow import SqlShadowStore
 from townhall.storage.sql.sites import SqlSiteStore
 from townhall.storage.sql.stats import SqlStatsStore
@@ -30,6 +31,7 @@ class Tx:
         "conn",
         "imports",
         "moderation",
+        "notes",
         "shadow",
         "sites",
         "stats",
@@ -53,6 +55,7 @@ class Tx:
         self.trust = SqlTrustStore(conn)
         self.appeals = SqlAppealStore(conn)
         self.stats = SqlStatsStore(conn)
+        self.notes = SqlNoteStore(conn)
 
     def record(self, change: Change) -> None:
         """Note a change; listeners get it once the transaction has committed."""
