@@ -2,6 +2,7 @@
 // sessionStorage so a failed post, a sign-in or a reload loses nothing.
 import { storyPath } from './api.js';
 import { countdown } from './clock.js';
+import { confirm } from './dialogs.js';
 import { btn, h, uid } from './dom.js';
 import { explain } from './held.js';
 import { learnMore, premiumName } from './shell.js';
@@ -62,6 +63,14 @@ export function composer(w, { key, label, submit, formLabel, parent = null, onCa
       upd();
       send.disabled = false;
     } catch (x) {
+      if (x.code === 'warning-unacknowledged') {
+        // The moderators sent this reader a warning: it is read and acknowledged here,
+        // then the same comment goes out again.
+        if (await acknowledge(w, x.data, send)) setTimeout(() => form.requestSubmit(), 0);
+        else err.textContent = t('warning.needed');
+        send.disabled = false;
+        return;
+      }
       err.textContent = postError(w, x, initial ? 'edit' : 'post');
       if (x.code === 'comment-rejected') err.append(...explain(w, x.data, { advice: 'fix', text: body }));
       if (x.code === 'premium-required' && w.site.learn_more_url) err.append(' ', learnMore(w));
@@ -74,6 +83,19 @@ export function composer(w, { key, label, submit, formLabel, parent = null, onCa
     }
   });
   return form;
+}
+
+/** Show the moderators' warning; true once the reader has acknowledged it. */
+async function acknowledge(w, data, invoker) {
+  const { t } = w.i18n;
+  const ok = await confirm(w.root, w.i18n, {
+    title: t('warning.title'), text: data.warning_text || '', action: t('warning.ack'), invoker,
+  });
+  if (!ok) return false;
+  try {
+    await w.call(`/me/warnings/${data.warning_id}/acknowledge`, { method: 'POST' });
+    return true;
+  } catch { return false; }
 }
 
 /** The message for a refused post or edit, after bringing what the widget knows up to date. */
