@@ -15,10 +15,17 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import SSO_SECRET, _chromium, _free_port, _townhall_executable
-from tests.e2e.widget_helpers import DEMO_PASSWORD, axe_violations
+from tests.e2e.widget_helpers import (
+    DEMO_PASSWORD,
+    axe_violations,
+    post_comment,
+    sso_session,
+    unique,
+)
 from tests.seeding import Batch, seed_url_sync
 
 HELEN = "helen.ward@example.org"  # the demo's moderator
+VIKRAM = "vikram.rao@example.org"  # the demo's admin
 TITLE = "Harbour budget vote: what the cuts mean"
 
 
@@ -73,8 +80,8 @@ def big_queue(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             proc.wait()
 
 
-def _token(base: str) -> dict[str, str]:
-    res = httpx.post(f"{base}/api/v1/auth/login", json={"email": HELEN, "password": DEMO_PASSWORD})
+def _token(base: str, email: str = HELEN) -> dict[str, str]:
+    res = httpx.post(f"{base}/api/v1/auth/login", json={"email": email, "password": DEMO_PASSWORD})
     return {"Authorization": f"Bearer {res.json()['token']}"}
 
 
@@ -84,9 +91,9 @@ def _api(base: str, path: str, **params) -> dict:
     return res.json()
 
 
-def _sign_in(page: Page, base: str) -> None:
+def _sign_in(page: Page, base: str, email: str = HELEN) -> None:
     page.goto(f"{base}/admin")
-    page.get_by_label("Email address").fill(HELEN)
+    page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", name="Pending comments")).to_be_visible()
@@ -220,3 +227,47 @@ def test_statistics_are_drawn_as_charts_and_the_transparency_page_names_nobody(
     for private in ("HelenWard", "Marta Quayside", TITLE):
         assert private not in text
     page.screenshot(path=str(screens / "transparency.png"), full_page=True)
+
+
+def test_an_appeal_goes_to_another_moderator_and_notes_and_warnings_are_kept(
+    page: Page, big_queue: str
+) -> None:
+    base = big_queue
+    reader = sso_session(base, name=unique("Appealing"))
+    auth = {"Authorization": f"Bearer {reader['token']}"}
+    comment = post_comment(base, reader["token"], f"My view on the harbour budget. {unique()}")
+    res = httpx.post(
+        f"{base}/api/v1/moderation/comments/{comment['id']}/reject",
+        json={"reason": "Off topic"},
+        headers=_token(base),
+    )
+    assert res.status_code == 200, res.text
+    res = httpx.post(
+        f"{base}/api/v1/comments/{comment['id']}/appeal",
+        json={"text": "It is about the budget."},
+        headers=auth,
+    )
+    assert res.status_code == 201, res.text
+
+    _sign_in(page, base)
+    page.get_by_role("link", name="Appeals").click()
+    expect(page.get_by_text("No appeals here.", exact=False)).to_be_visible()
+    page.goto(f"{base}/admin#/users/{reader['user']['id']}")
+    form = page.get_by_role("form", name="Add a note or warning")
+    form.get_by_label("Note").fill("Keep to the story, please.")
+    form.get_by_label("Send it to the reader as a warning", exact=False).check()
+    form.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("status")).to_contain_text("Warning sent.")
+    expect(page.locator("ul.notes li").first).to_contain_text("not yet acknowledged")
+
+    page.get_by_role("button", name="Sign out").click()
+    _sign_in(page, base, VIKRAM)
+    page.get_by_role("link", name="Appeals").click()
+    appeal = page.locator(".appeal", has_text="It is about the budget.")
+    expect(appeal).to_have_count(1)
+    appeal.get_by_role("button", name="Reverse: publish the comment").click()
+    expect(page.get_by_role("status")).to_contain_text("Decision reversed")
+    res = httpx.get(f"{base}/api/v1/comments/{comment['id']}/statement", headers=auth)
+    assert res.status_code == 409, "the comment is published again"
+    warnings = httpx.get(f"{base}/api/v1/me/warnings", headers=auth).json()["warnings"]
+    assert [w["text"] for w in warnings] == ["Keep to the story, please."]

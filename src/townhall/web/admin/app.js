@@ -1,5 +1,6 @@
 // Dashboard shell: sign-in, sections, queue counts kept fresh, keyboard shortcuts.
 import { ApiError, get, post, session } from './api.js';
+import { appealsView } from './appeals.js';
 import { auditView } from './audit.js';
 import { chooseLanguage, currentLanguage, list, loadLanguage, problemText, shippedLanguages, t } from './i18n.js';
 import { languagesView } from './languages.js';
@@ -160,6 +161,9 @@ async function route() {
   } else if (parts[0] === 'audit') {
     title('audit.title');
     await auditView(ui, root, params);
+  } else if (parts[0] === 'appeals') {
+    title('appeals.title');
+    await appealsView(ui, root, params);
   } else if (parts[0] === 'stats') {
     title('stats.title');
     await statsView(ui, root, params);

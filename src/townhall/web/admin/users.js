@@ -2,6 +2,7 @@
 import { banUser, restoreUser, shadowbanUser, standing, suspendUser } from './actions.js';
 import { get, patch, query } from './api.js';
 import { renderCard } from './cards.js';
+import { notesSection } from './notes.js';
 import { trustForm, trustText } from './trust.js';
 import { append, clear, field, h } from './dom.js';
 import { label, t, when } from './i18n.js';
@@ -100,6 +101,7 @@ export async function userView(ui, root, id) {
       data.trust ? [h('dt', { text: t('trust.title') }), h('dd', { id: 'trust-standing', text: trustText(data.trust) })] : null),
     buttons, data.trust ? trustForm(ui, u, name, redraw) : null, adminForm,
     h('p', {}, h('a', { href: `#/queue/all${query({ user_id: u.id })}`, text: t('user.openQueue') })),
+    ...(await notesSection(ui, u, redraw)),
     h('h2', { text: t('user.actions') }), actions,
     h('h2', { text: t('user.comments') }), comments]);
   heading.focus();
