@@ -11,6 +11,7 @@ from playwright.sync_api import Browser, Locator, Page, Route, expect
 
 from tests.e2e.widget_helpers import (
     add_widget,
+    axe_violations,
     comment_by_text,
     open_demo,
     sso_session,
@@ -67,6 +68,7 @@ def test_a_violating_draft_is_explained_with_its_passage_marked_and_editing_it_a
     expect(notice).to_contain_text("neighbour's mobile is")
     expect(w.locator(".precheck")).to_have_attribute("aria-live", "polite")
     expect(box).to_have_attribute("aria-describedby", re.compile(r"-check$"))
+    assert axe_violations(page) == []
     notice.scroll_into_view_if_needed()
     w.screenshot(path=str(screens / "check-before-posting.png"))
 
