@@ -166,3 +166,16 @@ def test_a_failed_check_never_stops_a_post(page: Page, live_server: str, failure
     mine = comment_by_text(w, tag)
     expect(mine).to_contain_text("Your comment is awaiting review")
     expect(w.get_by_role("group", name=HOLD_TITLE)).to_have_count(0)
+
+
+def test_the_passage_is_marked_exactly_after_characters_javascript_counts_twice(
+    page: Page, live_server: str
+) -> None:
+    # The server counts characters (code points); an emoji is two units in a JavaScript string.
+    w, _ = signed_in_story(page, live_server, "check-emoji-")
+    w.get_by_label("Add your comment").fill(f"🎉🎉 Party over: {doxx(unique())}")
+    notice = w.get_by_role("group", name=HOLD_TITLE)
+    expect(notice.locator("mark")).to_have_text(NUMBER)
+    notice.get_by_role("button", name="Edit the passage").click()
+    box = w.get_by_label("Add your comment")
+    assert box.evaluate("t => t.value.slice(t.selectionStart, t.selectionEnd)") == NUMBER

@@ -26,6 +26,9 @@ function excerpt(text, [s, e]) {
   let b = Math.min(text.length, e + CONTEXT);
   if (a > 0) { const sp = text.indexOf(' ', a); if (sp !== -1 && sp < s) a = sp + 1; }
   if (b < text.length) { const sp = text.lastIndexOf(' ', b); if (sp > e) b = sp; }
+  // Never cut a character written as two UTF-16 units (an emoji) in half.
+  if (/[\udc00-\udfff]/.test(text[a] || '')) a += 1;
+  if (/[\udc00-\udfff]/.test(text[b] || '')) b += 1;
   return [(a > 0 ? '…' : '') + text.slice(a, s).replace(/\s+/g, ' '), text.slice(s, e),
     text.slice(e, b).replace(/\s+/g, ' ') + (b < text.length ? '…' : '')];
 }
