@@ -21,6 +21,7 @@ TABLES = (
     "appeals",
     "bulk_items",
     "bulk_actions",
+    "moderation_decisions",
     "audit_log",
     "likes",
     "reports",

@@ -81,6 +81,11 @@ async def test_a_filtered_5000_queue_is_previewed_approved_undone_and_approved_a
         {"total": 4000, "stream": "open"},
         {"total": 0, "stream": "premium"},
     ]
+    precision = (await app_client.get(f"{MOD}/precision", headers=mod)).json()
+    abuse = [g for g in precision["guidelines"] if g["guideline"] == "abuse"]
+    assert [(g["decided"], g["approved"]) for g in abuse] == [(4000, 4000)], (
+        "each decided held comment is a labelled example"
+    )
     [entry] = await audit(app_client, mod, "comment.bulk_approve")
     assert entry["actor_id"] == mod_id and entry["target_type"] == "bulk"
     assert entry["after"]["count"] == 4000 and entry["before"]["filter"] == flt
@@ -90,6 +95,8 @@ async def test_a_filtered_5000_queue_is_previewed_approved_undone_and_approved_a
     ).json()
     assert undone == {"count": 4000, "skipped": 0}
     assert (await counts(app_client, mod))["pending"] == 5007
+    precision = (await app_client.get(f"{MOD}/precision", headers=mod)).json()
+    assert [g for g in precision["guidelines"] if g["decided"]] == [], "undo takes them back"
     [entry] = await audit(app_client, mod, "comment.bulk_undo")
     assert entry["after"]["count"] == 4000
     events = await app_client.ctx.live.history("story:default:budget-vote")

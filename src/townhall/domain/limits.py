@@ -49,6 +49,11 @@ NOTE_TEXT_MAX: Final = 1000
 STATS_DAYS_MAX: Final = 90
 TRANSPARENCY_MONTHS: Final = 12
 
+# The precision of automatic holds is measured over this many past days.
+PRECISION_DAYS_MIN: Final = 1
+PRECISION_DAYS_DEFAULT: Final = 30
+PRECISION_DAYS_MAX: Final = 365
+
 # Credentials.
 SESSION_TOKEN_MAX: Final = 512
 SSO_TOKEN_MAX: Final = 4096

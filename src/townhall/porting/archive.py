@@ -79,6 +79,9 @@ TABLES: dict[str, Policy] = {
         "and the audit log",
     ),
     "bulk_items": Policy(False, "the comments of a bulk preview (see bulk_actions)"),
+    "moderation_decisions": Policy(
+        True, "moderators' decisions on held comments: the labelled examples for retraining"
+    ),
 }
 
 

@@ -20,6 +20,7 @@ from townhall.api.moderation_schemas import (
     CardOut,
     CountsOut,
     FacetsOut,
+    PrecisionOut,
     QueueOut,
     RejectIn,
     RotateSecretIn,
@@ -44,7 +45,7 @@ from townhall.api.responses import json_response
 from townhall.api.schemas import PROBLEMS
 from townhall.domain import limits
 from townhall.domain.models import User
-from townhall.services import audit, bulk, story_settings, trust, users_admin
+from townhall.services import audit, bulk, decisions, story_settings, trust, users_admin
 from townhall.services import moderation as svc
 from townhall.services.context import Context
 
@@ -138,6 +139,19 @@ async def undo_bulk(payload: UndoIn, ctx: Ctx, staff: Staff) -> Response:
     """Undo a bulk decision within the site's undo window: each comment nobody decided
     since goes back to how it was."""
     return _json(await bulk.undo_bulk(ctx, staff, payload.undo_token))
+
+
+@mod.get("/precision", response_model=PrecisionOut)
+async def hold_precision(
+    q: Annotated[params.PrecisionParams, Query()], ctx: Ctx, staff: Staff
+) -> Response:
+    """How often moderators agreed with the automatic holds, per guideline.
+
+    Over the last `days` days (1-365, default 30): held comments a moderator decided,
+    how many were approved and rejected, and the precision of the holds
+    (rejected / decided).
+    """
+    return _json(await decisions.hold_precision(ctx, staff, q.days))
 
 
 @mod.post("/users/{user_id}/ban", response_model=UserAdminOut)

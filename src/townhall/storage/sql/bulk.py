@@ -10,16 +10,18 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, exists, func, literal, not_, select, text, update
+from sqlalchemy import and_, exists, func, literal, not_, or_, select, text, update
 from sqlalchemy.sql.elements import ColumnElement
 
 from townhall.domain.models import Status
 from townhall.domain.queues import QueueFilter
 from townhall.storage.sql.engine import SqlConnection
 from townhall.storage.sql.moderation import queue_condition, queue_filters
+from townhall.storage.sql.tables import UTCDateTime
 from townhall.storage.sql.tables import bulk_actions as b
 from townhall.storage.sql.tables import bulk_items as bi
 from townhall.storage.sql.tables import comments as c
+from townhall.storage.sql.tables import moderation_decisions as md
 
 _COPIED = ("status", "report_count", "reports_cleared_at", "decided_by", "decided_at", "findings")
 
@@ -110,8 +112,43 @@ class SqlBulkStore:
                 values["findings"] = self._append_finding(finding)
         res = await self.conn.execute(update(c).where(c.c.id.in_(_acted(bulk_id))).values(**values))
         done = int(res.rowcount or 0)
+        await self._keep_examples(bulk_id, action=action, by=by, now=now)
         await self._recount_parents(bulk_id)
         return done, await self._stories(bulk_id)
+
+    async def _keep_examples(self, bulk_id: int, *, action: str, by: int, now: datetime) -> None:
+        """Each decided comment that pre-moderation held becomes a labelled example, as a
+        single decision would make it (text and findings as they were previewed)."""
+        rows = (
+            select(
+                c.c.site_id,
+                c.c.id,
+                c.c.body,
+                bi.c.findings,
+                c.c.guideline,
+                literal(action),
+                literal(by),
+                literal(now, type_=UTCDateTime()),
+            )
+            .join(bi, bi.c.comment_id == c.c.id)
+            .where(
+                bi.c.bulk_id == bulk_id,
+                bi.c.acted.is_(True),
+                bi.c.status == Status.PENDING.value,
+                or_(c.c.guideline.is_(None), c.c.guideline != "reports"),
+            )
+        )
+        cols = [
+            "site_id",
+            "comment_id",
+            "body",
+            "findings",
+            "guideline",
+            "decision",
+            "moderator_id",
+            "decided_at",
+        ]
+        await self.conn.execute(md.insert().from_select(cols, rows))
 
     async def undo(
         self, bulk_id: int, *, status: str, by: int, acted_at: datetime
@@ -134,6 +171,13 @@ class SqlBulkStore:
             .values(**before)
         )
         done = int(res.rowcount or 0)
+        await self.conn.execute(
+            md.delete().where(
+                md.c.comment_id.in_(_acted(bulk_id)),
+                md.c.moderator_id == by,
+                md.c.decided_at == acted_at,
+            )
+        )
         await self._recount_parents(bulk_id)
         return done, await self._stories(bulk_id)
 

@@ -7,6 +7,7 @@ from townhall.storage.sql.appeals import SqlAppealStore
 from townhall.storage.sql.audit import SqlAuditStore
 from townhall.storage.sql.bulk import SqlBulkStore
 from townhall.storage.sql.comments import SqlCommentStore
+from townhall.storage.sql.decisions import SqlDecisionStore
 from townhall.storage.sql.engine import SqlConnection
 from townhall.storage.sql.imports import SqlImportStore
 from townhall.storage.sql.moderation import SqlModerationStore
@@ -29,6 +30,7 @@ class Tx:
         "changes",
         "comments",
         "conn",
+        "decisions",
         "imports",
         "moderation",
         "notes",
@@ -49,6 +51,7 @@ class Tx:
         self.sites = SqlSiteStore(conn)
         self.audit = SqlAuditStore(conn)
         self.moderation = SqlModerationStore(conn)
+        self.decisions = SqlDecisionStore(conn)
         self.shadow = SqlShadowStore(conn)
         self.imports = SqlImportStore(conn)
         self.bulk = SqlBulkStore(conn)

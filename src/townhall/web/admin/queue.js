@@ -7,6 +7,7 @@ import { everythingBar } from './everything.js';
 import { renderRow } from './rows.js';
 import { clear, field, h } from './dom.js';
 import { t } from './i18n.js';
+import { precisionPanel } from './precision.js';
 
 export const QUEUES = ['pending', 'reported', 'rejected', 'all', 'illegal'];
 const VIEW_PREF = 'townhall:admin:view';
@@ -123,7 +124,8 @@ export function queueView(ui, root, queue, params) {
   const fresh = h('button', { type: 'button', class: 'link', hidden: true });
   const panel = h('section', { id: 'queue-panel', role: 'tabpanel', 'aria-labelledby': `tab-${queue}` },
     h('div', { class: 'queue-head' }, h('h1', { text: t(`heading.${queue}`) }), layout),
-    filters, everything.element, fresh, bulk, list, more);
+    filters, everything.element, fresh, bulk, list, more,
+    queue === 'pending' ? precisionPanel() : null);
   clear(root).append(tabs, panel);
   list.classList.toggle('rows', view === 'rows');
   document.getElementById('main').classList.toggle('wide', view === 'rows');
