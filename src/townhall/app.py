@@ -21,6 +21,7 @@ from townhall.api.routes import (
     checks,
     languages,
     live,
+    me,
     moderation,
     ops,
     public,
@@ -99,6 +100,7 @@ def create_app(settings: Settings | None = None, *, demo: bool = False) -> FastA
     app.include_router(public.router)
     app.include_router(checks.router)
     app.include_router(auth.router)
+    app.include_router(me.router)
     app.include_router(ops.router)
     app.include_router(moderation.router)
     app.include_router(live.router)

@@ -71,6 +71,7 @@ TABLES: dict[str, Policy] = {
     "likes": Policy(True, "who liked what, and when"),
     "reports": Policy(True, "readers' reports with reasons and notes"),
     "audit_log": Policy(True, "the audit log, entry for entry"),
+    "mutes": Policy(True, "which commenters each reader has muted"),
 }
 
 
