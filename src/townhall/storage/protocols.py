@@ -459,7 +459,9 @@ class ReaderStore(Protocol):
         """Forget the address hashes of comments written before a moment."""
         ...
 
-    async def audit_with_addresses(self, site_id: str, action: str, before: datetime) -> list[Any]:
+    async def audit_with_addresses(
+        self, site_id: str, action: str, before: datetime
+    ) -> list[dict[str, Any]]:
         """Older audit entries of one action."""
         ...
 

@@ -260,16 +260,18 @@ class SqlReaderStore:
         )
         return int(res.rowcount or 0)
 
-    async def audit_with_addresses(self, site_id: str, action: str, before: datetime) -> list[Any]:
+    async def audit_with_addresses(
+        self, site_id: str, action: str, before: datetime
+    ) -> list[dict[str, Any]]:
         """Older audit entries of one action (their `after` may hold an address)."""
         rows = await self.conn.execute(
-            select(audit_log.c.id, audit_log.c.after).where(
+            select(audit_log.c.id, audit_log.c.before, audit_log.c.after).where(
                 audit_log.c.site_id == site_id,
                 audit_log.c.action == action,
                 audit_log.c.created_at < before,
             )
         )
-        return [(r.id, r.after) for r in rows]
+        return [dict(r._mapping) for r in rows]
 
     async def release_names(self, site_id: str, before: datetime) -> int:
         """Free the name keys of accounts deleted before a moment."""
