@@ -73,7 +73,8 @@ async def test_after_deleting_my_account_my_name_and_email_are_nowhere(app_clien
     res = await client.request(
         "DELETE", "/api/v1/me", json={"comments": choice, "password": "not it at all"}, headers=ann
     )
-    assert res.status_code == 401
+    assert res.status_code == 403 and res.json()["code"] == "confirmation-failed"
+    assert (await client.get("/api/v1/me", headers=ann)).status_code == 200  # still signed in
     res = await client.request(
         "DELETE", "/api/v1/me", json={"comments": "maybe", "password": PASSWORD}, headers=ann
     )
@@ -142,14 +143,14 @@ async def test_publisher_accounts_confirm_with_a_fresh_token_of_their_own(app_cl
         json={"comments": "keep", "sso_token": sso_token("someone-else")},
         headers=cy,
     )
-    assert res.status_code == 401
+    assert res.status_code == 403 and res.json()["code"] == "confirmation-failed"
     res = await client.request(
         "DELETE",
         "/api/v1/me",
         json={"comments": "keep", "sso_token": sso_token("cy", expires_in=-120)},
         headers=cy,
     )
-    assert res.status_code == 401
+    assert res.status_code == 403 and res.json()["code"] == "confirmation-failed"
     res = await client.request(
         "DELETE", "/api/v1/me", json={"comments": "keep", "sso_token": sso_token("cy")}, headers=cy
     )

@@ -23,7 +23,7 @@ async def test_changing_my_password_ends_my_other_sessions(app_client):
     res = await client.put(
         url, json={"current_password": "wrong guess!!", "new_password": NEW}, headers=here
     )
-    assert res.status_code == 401
+    assert res.status_code == 403 and res.json()["code"] == "confirmation-failed"
     res = await client.put(
         url, json={"current_password": OLD, "new_password": "short"}, headers=here
     )

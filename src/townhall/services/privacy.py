@@ -18,7 +18,13 @@ from townhall.auth.passwords import check_password_rules, hash_password, verify_
 from townhall.auth.tokens import hash_token, sso_identity, verify_sso_token
 from townhall.domain.changes import CommentChanged, SiteChanged, StoryChanged
 from townhall.domain.models import Comment, Status, User
-from townhall.errors import Forbidden, InvalidCredentials, NotFound, ValidationFailed
+from townhall.errors import (
+    ConfirmationFailed,
+    Forbidden,
+    InvalidToken,
+    NotFound,
+    ValidationFailed,
+)
 from townhall.presenter import iso
 from townhall.services.context import Context
 from townhall.services.my_space import _why, comment_link, muted_users
@@ -183,7 +189,7 @@ async def _confirm(
                 "give your password to delete your account", field="password", rule="required"
             )
         if not verify_password(stored, password):
-            raise InvalidCredentials("wrong password")
+            raise ConfirmationFailed("wrong password")
         return
     if user.sso_sub is None:
         raise Forbidden("this account cannot confirm its deletion; ask the site's staff")
@@ -194,9 +200,13 @@ async def _confirm(
             rule="required",
         )
     site = await ctx.site(user.site_id)
-    claims = verify_sso_token(sso, secrets_=list(site.sso_secrets), audience=site.id)
+    try:
+        claims = verify_sso_token(sso, secrets_=list(site.sso_secrets), audience=site.id)
+    except InvalidToken as exc:
+        # The session is fine; only the confirmation failed (a 401 would sign the reader out).
+        raise ConfirmationFailed(f"the sign-in token was refused: {exc.detail}") from None
     if sso_identity(claims.sub) != user.sso_sub:
-        raise InvalidCredentials("this token belongs to another account")
+        raise ConfirmationFailed("this token belongs to another account")
 
 
 async def _erase(
@@ -316,7 +326,7 @@ async def change_password(
     if stored is None:
         raise Forbidden("this account signs in through the publisher; it has no password here")
     if not verify_password(stored, current):
-        raise InvalidCredentials("wrong password")
+        raise ConfirmationFailed("wrong password")
     digest = hash_password(new)
     now = ctx.clock()
     async with ctx.write() as tx:
