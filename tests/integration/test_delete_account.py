@@ -198,3 +198,36 @@ async def test_staff_accounts_are_not_deleted_from_the_widget(app_client):
         headers=mod,
     )
     assert res.status_code == 403
+
+
+async def test_deleting_an_account_with_its_comments_takes_them_out_of_the_retraining_examples(
+    app_client,
+):
+    from sqlalchemy import func, select
+
+    from townhall.storage.sql.tables import moderation_decisions
+
+    client = app_client
+    mod = await sign_in(client, "mod", name="Morgan Reyes")
+    await make_staff(client, mod)
+    ann = await _local(client)
+    held = await client.post(
+        "/api/v1/stories/story-1/comments",
+        json={"body": "Ring her on 07911 123456 tonight"},
+        headers=ann,
+    )
+    assert held.json()["status"] == "pending", held.text
+    res = await client.post(f"/api/v1/moderation/comments/{held.json()['id']}/approve", headers=mod)
+    assert res.status_code == 200, res.text
+
+    async def examples() -> int:
+        async with client.ctx.read() as tx:
+            q = select(func.count()).select_from(moderation_decisions)
+            return int((await tx.conn.execute(q)).scalar_one())
+
+    assert await examples() == 1
+    res = await client.request(
+        "DELETE", "/api/v1/me", json={"comments": "delete", "password": PASSWORD}, headers=ann
+    )
+    assert res.status_code == 200, res.text
+    assert await examples() == 0

@@ -1,7 +1,7 @@
 """users.deleted_at and mutes: a reader's own space (muting, deleting an account)
 
 Revision ID: 0014
-Revises: 0009
+Revises: 0010
 Create Date: 2026-12-01
 
 An account deleted by its reader (or erased by staff) keeps its row, without e-mail,
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0014"
-down_revision = "0009"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 

@@ -18,6 +18,7 @@ from townhall.storage.sql.tables import (
     audit_log,
     comments,
     likes,
+    moderation_decisions,
     mutes,
     reports,
     sessions,
@@ -173,11 +174,13 @@ class SqlReaderStore:
         return [to_comment(r) for r in rows]
 
     async def tombstone(self, ids: Sequence[int], now: datetime) -> None:
-        """Delete comments in bulk: text, findings and address hashes wiped."""
+        """Delete comments in bulk: text, findings, address hashes and the retraining
+        examples taken from them are wiped."""
         for start in range(0, len(ids), 500):
+            chunk = list(ids[start : start + 500])
             await self.conn.execute(
                 update(comments)
-                .where(comments.c.id.in_(list(ids[start : start + 500])))
+                .where(comments.c.id.in_(chunk))
                 .values(
                     status=Status.DELETED.value,
                     body="",
@@ -185,6 +188,9 @@ class SqlReaderStore:
                     ip_hash=None,
                     deleted_at=now,
                 )
+            )
+            await self.conn.execute(
+                delete(moderation_decisions).where(moderation_decisions.c.comment_id.in_(chunk))
             )
 
     async def drop_replies(self, counts: dict[int, int]) -> None:
