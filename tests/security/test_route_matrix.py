@@ -165,18 +165,19 @@ ROUTES: dict[tuple[str, str], tuple[Make, dict[str, int]]] = {
         lambda w, r: ("DELETE", "/api/v1/me", {"comments": "keep"}),
         {**_signed_in(422), "moderator": 403, "admin": 403},
     ),
-    # A wrong current password: publisher accounts have none to change.
+    # A wrong current password: refused for local accounts, and publisher accounts have none.
     ("PUT", "/api/v1/me/password"): (
         lambda w, r: (
             "PUT",
             "/api/v1/me/password",
             {"current_password": "not the password", "new_password": "a long enough new one"},
         ),
-        {**_signed_in(403), "admin": 401},
+        _signed_in(403),  # publisher accounts have none; a wrong one is refused
     ),
     ("GET", "/api/v1/names/check"): (_get("/api/v1/names/check?name=Some+Body"), _everyone(200)),
     ("GET", "/api/v1/moderation/queue"): (_get("/api/v1/moderation/queue"), STAFF),
     ("GET", "/api/v1/moderation/counts"): (_get("/api/v1/moderation/counts"), STAFF),
+    ("GET", "/api/v1/moderation/precision"): (_get("/api/v1/moderation/precision"), STAFF),
     ("GET", "/api/v1/moderation/languages"): (_get("/api/v1/moderation/languages"), STAFF),
     ("GET", "/api/v1/i18n"): (_get("/api/v1/i18n"), _everyone(200)),
     ("GET", "/api/v1/i18n/{surface}/{lang}"): (_get("/api/v1/i18n/widget/de"), _everyone(200)),
