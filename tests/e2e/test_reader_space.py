@@ -137,3 +137,28 @@ def test_deleting_my_account_keeps_my_comments_as_a_former_readers(
     expect(kept).not_to_contain_text(name)
     gone = httpx.get(f"{live_server}/api/v1/me", headers={"Authorization": f"Bearer {me['token']}"})
     assert gone.status_code == 401
+
+
+def test_a_signed_in_readers_action_rows_with_mute_fit_at_320px(
+    page: Page, live_server: str
+) -> None:
+    author = _local_reader(live_server, unique("Deep"))
+    top = post_comment(live_server, author["token"], f"Top of a deep thread {unique()}.")
+    parent = top["id"]
+    for depth in range(4):
+        parent = post_comment(
+            live_server, author["token"], f"Reply at depth {depth + 1}.", parent_id=parent
+        )["id"]
+    me = _local_reader(live_server, unique("Narrow"))
+    use_session(page, live_server, me)
+    w = open_demo(page, live_server)
+    page.set_viewport_size({"width": 320, "height": 640})
+    thread = w.locator(f"#comment-{top['id']}")
+    expect(thread.get_by_role("button", name=re.compile(r"^Mute ")).first).to_be_visible()
+    for row in thread.locator("article .actions").all():
+        tops = row.locator("button, .likes").evaluate_all(
+            "els => els.map(e => Math.round(e.getBoundingClientRect().top + "
+            "e.getBoundingClientRect().height / 2))"
+        )
+        assert tops and max(tops) - min(tops) <= 2, f"the action row wraps: {tops}"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
