@@ -231,3 +231,27 @@ async def test_deleting_an_account_with_its_comments_takes_them_out_of_the_retra
     )
     assert res.status_code == 200, res.text
     assert await examples() == 0
+
+
+@pytest.mark.parametrize("choice", ["keep", "delete"])
+async def test_readers_watching_live_see_the_name_go_at_once(app_client, choice):
+    client = app_client
+    ann = await _local(client)
+    bo = await sign_in(client, "bo", name="Bo Brennan")
+    top = await post(client, ann, "Said while people watch.", story=STORY)
+    await post(client, bo, "Bo replies.", story=STORY, parent_id=top["id"])
+    async with AsgiStream(client.app, EVENTS) as watching:
+        res = await client.request(
+            "DELETE", "/api/v1/me", json={"comments": choice, "password": PASSWORD}, headers=ann
+        )
+        assert res.status_code == 200, res.text
+        wanted = {"updated"} if choice == "keep" else {"deleted", "count"}
+        got = await watching.take(wanted)
+    assert all(NAME not in e.data and EMAIL not in e.data for e in got)
+    about = [e for e in got if e.json().get("id") == top["id"]]
+    if choice == "keep":
+        [updated] = about
+        assert updated.event == "updated" and updated.json()["author"]["name"] is None
+        assert "Said while people watch." in updated.json()["body_html"]
+    else:
+        assert [e.event for e in about] == ["deleted"] and about[0].json()["tombstone"] is True
