@@ -124,6 +124,7 @@ def test_deleting_my_account_keeps_my_comments_as_a_former_readers(
     w.get_by_role("button", name="Delete your account").click()
     dialog = w.get_by_role("dialog", name="Delete your account?")
     expect(dialog.get_by_role("button", name="Cancel")).to_be_focused()
+    assert axe_violations(page) == []
     dialog.get_by_label("Keep my comments").check()
     dialog.get_by_label("Your password, to confirm").fill("not my password at all")
     dialog.get_by_role("button", name="Delete account").click()
