@@ -3,6 +3,8 @@ are in no public response, no export and no live replay afterwards."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from tests.factories import make_staff, post, sign_in, sso_token
@@ -151,8 +153,19 @@ async def test_publisher_accounts_confirm_with_a_fresh_token_of_their_own(app_cl
         headers=cy,
     )
     assert res.status_code == 403 and res.json()["code"] == "confirmation-failed"
+    # Not fresh: issued an hour ago, or living for hours without saying when it was issued.
+    stale = [
+        sso_token("cy", iat=int(time.time()) - 3600, expires_in=300),
+        sso_token("cy", expires_in=4 * 3600),
+    ]
+    for token in stale:
+        res = await client.request(
+            "DELETE", "/api/v1/me", json={"comments": "keep", "sso_token": token}, headers=cy
+        )
+        assert res.status_code == 403 and res.json()["code"] == "confirmation-failed", res.text
+    fresh = sso_token("cy", iat=int(time.time()) - 60)
     res = await client.request(
-        "DELETE", "/api/v1/me", json={"comments": "keep", "sso_token": sso_token("cy")}, headers=cy
+        "DELETE", "/api/v1/me", json={"comments": "keep", "sso_token": fresh}, headers=cy
     )
     assert res.status_code == 200, res.text
     assert (await client.get("/api/v1/me", headers=cy)).status_code == 401

@@ -15,7 +15,13 @@ from typing import Any
 import orjson
 
 from townhall.auth.passwords import check_password_rules, hash_password, verify_password
-from townhall.auth.tokens import hash_token, sso_identity, verify_sso_token
+from townhall.auth.tokens import (
+    FRESH_SSO_SECONDS,
+    hash_token,
+    is_fresh,
+    sso_identity,
+    verify_sso_token,
+)
 from townhall.domain.changes import CommentChanged, SiteChanged, StoryChanged
 from townhall.domain.models import Comment, Status, User
 from townhall.errors import (
@@ -207,6 +213,11 @@ async def _confirm(
         raise ConfirmationFailed(f"the sign-in token was refused: {exc.detail}") from None
     if sso_identity(claims.sub) != user.sso_sub:
         raise ConfirmationFailed("this token belongs to another account")
+    if not is_fresh(sso):
+        raise ConfirmationFailed(
+            "sign in again: the token must have been issued in the last "
+            f"{FRESH_SSO_SECONDS} seconds"
+        )
 
 
 async def _erase(
