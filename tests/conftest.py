@@ -23,6 +23,7 @@ TABLES = (
     "bulk_actions",
     "moderation_decisions",
     "audit_log",
+    "mutes",
     "likes",
     "reports",
     "sessions",

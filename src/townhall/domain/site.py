@@ -50,6 +50,10 @@ class SiteConfig:
     bulk_undo_minutes: int = BULK_UNDO_MINUTES_DEFAULT
     # Earned-trust thresholds (domain/trust.py TrustRules); empty means the defaults.
     trust: dict[str, Any] = field(default_factory=dict)
+    # Days abuse-prevention data (address hashes, addresses in the audit log) is kept, and
+    # days a deleted account's commenting name stays taken (docs/privacy.md).
+    retention_days: int = 90
+    name_quarantine_days: int = 30
 
     @property
     def premium_name(self) -> str:
@@ -84,6 +88,8 @@ _EDITABLE: dict[str, tuple[type, Any]] = {
     "messages": (dict, None),
     "bulk_undo_minutes": (int, (1, BULK_UNDO_MINUTES_MAX)),
     "trust": (dict, None),
+    "retention_days": (int, (1, 3650)),
+    "name_quarantine_days": (int, (0, 3650)),
 }
 EDITABLE_KEYS = frozenset(_EDITABLE)
 # Settings the widget and dashboard turn into links.

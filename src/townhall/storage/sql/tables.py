@@ -95,6 +95,8 @@ users = Table(
     Column("trust_until", UTCDateTime, nullable=True),
     Column("trust_reason", Text, nullable=True),
     Column("trust_set_by", Id, nullable=True),
+    # Set when the account was deleted: the row stays, without e-mail, identities or name (0014).
+    Column("deleted_at", UTCDateTime, nullable=True),
     UniqueConstraint("site_id", "email_key"),
     UniqueConstraint("site_id", "sso_sub"),
     UniqueConstraint("site_id", "name_key"),
@@ -283,6 +285,17 @@ user_notes = Table(
     Column("acknowledged_at", UTCDateTime, nullable=True),
     Index("ix_user_notes_user", "user_id", "created_at"),
 )
+
+# Commenters a reader has muted; read only for that reader (0014).
+mutes = Table(
+    "mutes",
+    metadata,
+    Column("user_id", Id, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("muted_id", Id, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Index("ix_mutes_muted_id", "muted_id"),
+)
+
 
 # Labelled examples for retraining the automatic review: what a moderator decided about a
 # held comment, with the text and findings as they were when the decision was made.

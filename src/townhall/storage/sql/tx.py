@@ -12,6 +12,7 @@ from townhall.storage.sql.engine import SqlConnection
 from townhall.storage.sql.imports import SqlImportStore
 from townhall.storage.sql.moderation import SqlModerationStore
 from townhall.storage.sql.notes import SqlNoteStore
+from townhall.storage.sql.readers import SqlReaderStore
 from townhall.storage.sql.shadow import SqlShadowStore
 from townhall.storage.sql.sites import SqlSiteStore
 from townhall.storage.sql.stats import SqlStatsStore
@@ -34,6 +35,7 @@ class Tx:
         "imports",
         "moderation",
         "notes",
+        "readers",
         "shadow",
         "sites",
         "stats",
@@ -51,6 +53,7 @@ class Tx:
         self.sites = SqlSiteStore(conn)
         self.audit = SqlAuditStore(conn)
         self.moderation = SqlModerationStore(conn)
+        self.readers = SqlReaderStore(conn)
         self.decisions = SqlDecisionStore(conn)
         self.shadow = SqlShadowStore(conn)
         self.imports = SqlImportStore(conn)
