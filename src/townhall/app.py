@@ -37,6 +37,7 @@ from townhall.ratelimit import MemoryRateLimiter, NoRateLimiter, RateLimiter
 from townhall.services.comments import site_rules
 from townhall.services.context import Context
 from townhall.services.sites import bootstrap_site
+from townhall.storage.sql.counts import CountFolder
 from townhall.storage.sql.engine import Database
 
 WEB = Path(str(resources.files("townhall") / "web"))
@@ -78,7 +79,10 @@ def create_app(settings: Settings | None = None, *, demo: bool = False) -> FastA
         # The model, the language detector and the site's word lists load before the first
         # request, so no comment waits for them or spends its review's time budget on them.
         warm_up(site_rules(await ctx.site()))
+        folder = CountFolder(ctx.db)
+        folder.start()
         yield
+        await folder.stop()
         await ctx.live.close()
         close_limiter = getattr(ctx.limiter, "close", None)
         if close_limiter is not None:
