@@ -81,6 +81,27 @@ async def in_database(url: str) -> tuple[set[int], int, int]:
         await conn.close()
 
 
+async def server_costs(db: str, redis_url: str) -> dict[str, int]:
+    """Cumulative WAL bytes, commits and statements of PostgreSQL, and Redis commands."""
+    import redis.asyncio as aioredis
+
+    conn = await asyncpg.connect(db.replace("postgresql+asyncpg://", "postgresql://"))
+    try:
+        wal = await conn.fetchval("SELECT pg_current_wal_lsn() - '0/0'::pg_lsn")
+        commits = await conn.fetchval(
+            "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()"
+        )
+    finally:
+        await conn.close()
+    r = aioredis.from_url(redis_url)
+    try:
+        stats = await r.info("commandstats")
+    finally:
+        await r.aclose()
+    calls = sum(int(v["calls"]) for v in stats.values() if isinstance(v, dict))
+    return {"wal": int(wal), "commits": int(commits), "redis": calls}
+
+
 async def drive(opts, lb: str, instances: list[tuple[str, int]], db: str, tmp: Path) -> int:
     """Readers on, wrk through the balancer, readers drained; checks and a report."""
     async with httpx.AsyncClient(base_url=lb, timeout=30) as client:
@@ -96,12 +117,14 @@ async def drive(opts, lb: str, instances: list[tuple[str, int]], db: str, tmp: P
             tasks.append(asyncio.create_task(read_stream(base, seen, opened)))
             await asyncio.wait_for(opened.wait(), 10)
     pids = [p for _, pid in instances for p in tree(pid)]
+    costs_before = await server_costs(db, opts.redis_url)
     cpu_before = cpu_seconds(pids)
     res = await asyncio.to_thread(
         wrk.run, lb + f"/api/v1/stories/{STORY}/comments", instances[0][1],
         seconds=opts.seconds, connections=opts.connections, script=script,
     )  # fmt: skip
     cpu = cpu_seconds(pids) - cpu_before
+    costs = await server_costs(db, opts.redis_url)
     ids, rows, count = await in_database(db)
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline and any(len(s) < rows for s in heard):  # noqa: ASYNC110
@@ -122,13 +145,17 @@ async def drive(opts, lb: str, instances: list[tuple[str, int]], db: str, tmp: P
     logs = "".join(p.read_text(errors="replace") for p in LOGS.glob("scaleout-*.log"))
     if "deadlock" in logs.lower():
         problems.append("a deadlock in the instances' logs")
+    n = max(res.requests, 1)
     print(
         f"\n{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} · {os.cpu_count()} cores · "
         f"load {os.getloadavg()[0]:.1f} · 2 instances × 1 worker behind HAProxy · "
         f"wrk -c{opts.connections} -d{opts.seconds}s\n"
         f"posts to one story: {res.rps:,.0f}/s, p50 {res.p50_ms:.1f} ms, p99 {res.p99_ms:.1f} ms,"
         f" {res.requests} answered, {rows} published (the rest held), errors {res.errors}\n"
-        f"instances' CPU per post: {1000 * cpu / max(rows, 1):.2f} ms\n"
+        f"per post: instances' CPU {1000 * cpu / n:.2f} ms; WAL "
+        f"{(costs['wal'] - costs_before['wal']) / n:,.0f} bytes; PostgreSQL commits "
+        f"{(costs['commits'] - costs_before['commits']) / n:.1f}; Redis commands "
+        f"{(costs['redis'] - costs_before['redis']) / n:.1f} (Redis shared with other users)\n"
         f"live readers: {len(heard)} ({opts.readers} per instance), each heard "
         f"{min(len(set(s)) for s in heard)}–{max(len(set(s)) for s in heard)} of {rows}"
     )

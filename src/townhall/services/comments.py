@@ -290,7 +290,7 @@ async def post_comment(ctx: Context, user: User | str, draft: Draft) -> CommentV
                 "guideline": result.guideline,
             }
         )
-        if parent is None:
+        if parent is None and comment.root_id is None:  # PostgreSQL sets it on insert
             await tx.comments.set_root(comment.id)
             comment = replace(comment, root_id=comment.id)
         await _adjust_parent(tx, None, comment)

@@ -12,6 +12,10 @@ story's pending deltas to its row in the same statement, and a background step f
 into the row in short transactions of its own (storage/sql/counts.py). Counts stay exact at
 every moment. SQLite has one writer at a time anyway and keeps the 0005 triggers; the table
 exists there too, always empty, so both databases have the same tables.
+
+Also on PostgreSQL: a new top-level comment is the root of its own thread from the
+INSERT on (a BEFORE trigger copies the id the column default just drew), which saves
+posting the round trip of a second statement.
 """
 
 # ruff: noqa: S608 - the SQL is built from this file's constants only
@@ -74,6 +78,18 @@ BEGIN
   RETURN NULL;
 END $$ LANGUAGE plpgsql"""
 
+PG_ROOT = [
+    """CREATE OR REPLACE FUNCTION townhall_comment_root() RETURNS trigger AS $$
+BEGIN
+  IF NEW.parent_id IS NULL AND NEW.root_id IS NULL THEN
+    NEW.root_id := NEW.id;
+  END IF;
+  RETURN NEW;
+END $$ LANGUAGE plpgsql""",
+    """CREATE TRIGGER trg_comments_root BEFORE INSERT ON comments
+    FOR EACH ROW EXECUTE FUNCTION townhall_comment_root()""",
+]
+
 FOLD = """UPDATE stories SET published_open = published_open + d.o,
   published_premium = published_premium + d.p
 FROM (SELECT story_id, sum(d_open) AS o, sum(d_premium) AS p FROM story_count_deltas
@@ -92,10 +108,14 @@ def upgrade() -> None:
     op.create_index("ix_story_count_deltas_story_id", "story_count_deltas", ["story_id"])
     if op.get_bind().dialect.name == "postgresql":
         op.execute(PG_FUNCTION)
+        for statement in PG_ROOT:
+            op.execute(statement)
 
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP TRIGGER IF EXISTS trg_comments_root ON comments")
+        op.execute("DROP FUNCTION IF EXISTS townhall_comment_root()")
         op.execute("LOCK TABLE comments IN SHARE MODE")
         op.execute(PG_FUNCTION_0005)
         op.execute(FOLD)
