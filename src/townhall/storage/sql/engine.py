@@ -37,7 +37,9 @@ def make_engine(url: str) -> AsyncEngine:
         return engine
     # No pre-ping: a round trip on every checkout. Dead connections are caught at
     # checkout when the driver saw them close, else retried (storage/sql/pg.py).
-    engine = create_async_engine(url, pool_size=10, max_overflow=20)
+    # Twenty kept connections: past the pool size every checkout opened a connection
+    # (a backend, a handshake, statements prepared anew) and closed it again.
+    engine = create_async_engine(url, pool_size=20, max_overflow=10, pool_use_lifo=True)
     pg.install(engine)
     return engine
 
