@@ -145,7 +145,7 @@ async def drive(opts, lb: str, instances: list[tuple[str, int]], db: str, tmp: P
     logs = "".join(p.read_text(errors="replace") for p in LOGS.glob("scaleout-*.log"))
     if "deadlock" in logs.lower():
         problems.append("a deadlock in the instances' logs")
-    n = max(res.requests, 1)
+    n = max(res.requests, rows, 1)
     print(
         f"\n{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} · {os.cpu_count()} cores · "
         f"load {os.getloadavg()[0]:.1f} · 2 instances × 1 worker behind HAProxy · "
