@@ -82,7 +82,8 @@ bench-import: $(STAMP) ## Import 200,000 generated Disqus comments; print time, 
 	$(BIN)/python bench/imports/run.py --db $(DB) $(BENCH_ARGS)
 
 bench-smoke: ## Run each benchmark for a few seconds on tiny data (keeps them working; no numbers)
-	$(MAKE) bench BENCH_ARGS="--seconds 1 --connections 4 --workers 1 --threads 20"
+	$(MAKE) bench DB=both BENCH_ARGS="--seconds 1 --connections 4 --workers 1 --threads 20"
+	$(MAKE) bench-scaleout BENCH_ARGS="--seconds 1 --connections 4 --readers 2"
 	$(MAKE) bench-live BENCH_ARGS="--streams 20 --posts 3 --interval 0.2 --connect-seconds 30 --drain-seconds 1"
 	$(MAKE) bench-moderation BENCH_ARGS="--limit 300"
 	$(MAKE) bench-import BENCH_ARGS="--comments 2000"
