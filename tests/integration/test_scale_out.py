@@ -192,3 +192,16 @@ async def test_one_hot_story_posted_to_through_both_instances_stays_exact(balanc
     assert page.json()["total"] == total
     assert counts.json()["counts"][story] == total
     assert await _in_database(db_url, story) == (total, total, total)
+    assert await _folded_row(db_url, story) == total
+
+
+async def _folded_row(url: str, story: str) -> int:
+    """The story row's own count once a running instance has folded every pending change."""
+    conn = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://"))
+    try:
+        async with asyncio.timeout(20):
+            while await conn.fetchval("SELECT count(*) FROM story_count_deltas"):  # noqa: ASYNC110
+                await asyncio.sleep(0.2)  # the database, not this process, changes
+        return int(await conn.fetchval("SELECT published_open FROM stories WHERE key = $1", story))
+    finally:
+        await conn.close()
