@@ -1,7 +1,7 @@
 """story_count_deltas: PostgreSQL counts stories' comments without locking the story row
 
 Revision ID: 0012
-Revises: 0010
+Revises: 0014
 Create Date: 2026-12-01
 
 Since 0005 a trigger adds each new public comment to its story's row. On PostgreSQL that
@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0012"
-down_revision = "0010"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
