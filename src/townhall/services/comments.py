@@ -242,7 +242,7 @@ async def post_comment(ctx: Context, user: User | str, draft: Draft) -> CommentV
             if found is None:
                 raise Unauthenticated(accounts.SESSION_EXPIRED)
             user = found
-        site = await ctx.site(user.site_id)
+        site = await ctx.site(user.site_id, tx)
         body = await _admit(ctx, user, draft, site, now)
         await notes.ensure_no_open_warning(tx, user)
         known = await tx.stories.by_key(site.id, draft.story_key)
@@ -302,7 +302,7 @@ async def post_comment(ctx: Context, user: User | str, draft: Draft) -> CommentV
                 "score": result.top_score,
             }
         )
-        if parent is None:
+        if parent is None and comment.root_id is None:  # PostgreSQL sets it on insert
             await tx.comments.set_root(comment.id)
             comment = replace(comment, root_id=comment.id)
         await _adjust_parent(tx, None, comment)

@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any, ClassVar, TypeVar
 
+from sqlalchemy import Float
 from sqlalchemy.sql import Insert
 
 from townhall.storage.sql.tables import UTCDateTime
@@ -99,14 +100,23 @@ def _utc_from_text(value: Any) -> datetime:
     # What SQLite's DATETIME processor and UTCDateTime do together, in one C call.
     if isinstance(value, str):
         return datetime.fromisoformat(value).replace(tzinfo=UTC)
-    converted = UTCDateTime().process_result_value(value, None)
+    if value.tzinfo is UTC:  # asyncpg's timestamptz: already what UTCDateTime returns
+        return value  # type: ignore[no-any-return]
+    converted = _UTC_TYPE.process_result_value(value, None)
     assert converted is not None
     return converted
+
+
+_UTC_TYPE = UTCDateTime()
 
 
 def _result_processor(type_: Any, dialect: Any) -> Any:
     if isinstance(type_, UTCDateTime):
         return _utc_from_text
+    if isinstance(type_, Float) and not type_.asdecimal:
+        # Both drivers hand back Python floats; the dialect's own processor would want the
+        # column's type code, which a statement compiled ahead of time does not have.
+        return None
     return type_._cached_result_processor(dialect, None)
 
 
