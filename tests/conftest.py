@@ -16,7 +16,17 @@ from townhall.storage.migrate import upgrade
 IN_CI = bool(os.environ.get("CI"))
 PG_URL = os.environ.get("TOWNHALL_TEST_DATABASE_URL")
 REDIS_URL = os.environ.get("TOWNHALL_TEST_REDIS_URL")
-TABLES = ("audit_log", "likes", "reports", "sessions", "comments", "stories", "users", "sites")
+TABLES = (
+    "live_events",
+    "audit_log",
+    "likes",
+    "reports",
+    "sessions",
+    "comments",
+    "stories",
+    "users",
+    "sites",
+)
 
 
 def need(value: str | None, what: str) -> str:
@@ -97,6 +107,8 @@ def make_settings():
 
     def make(url: str, **overrides):
         values = {"database_url": url, "sso_secret": SSO_SECRET, "rate_limits": False}
+        # TOWNHALL_TEST_LIVE_BROKER=database runs the live tests on the event-log broker.
+        values["live_broker"] = os.environ.get("TOWNHALL_TEST_LIVE_BROKER", "auto")
         values.update(overrides)
         return load_settings(env={}, **values)
 

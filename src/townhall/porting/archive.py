@@ -71,6 +71,11 @@ TABLES: dict[str, Policy] = {
     "likes": Policy(True, "who liked what, and when"),
     "reports": Policy(True, "readers' reports with reasons and notes"),
     "audit_log": Policy(True, "the audit log, entry for entry"),
+    "live_events": Policy(
+        False,
+        "live events are a short replay log for readers who reconnect; a restored site "
+        "starts a new one",
+    ),
 }
 
 

@@ -7,6 +7,7 @@ from townhall.storage.sql.audit import SqlAuditStore
 from townhall.storage.sql.comments import SqlCommentStore
 from townhall.storage.sql.engine import SqlConnection
 from townhall.storage.sql.imports import SqlImportStore
+from townhall.storage.sql.live_events import SqlLiveEventStore
 from townhall.storage.sql.moderation import SqlModerationStore
 from townhall.storage.sql.shadow import SqlShadowStore
 from townhall.storage.sql.sites import SqlSiteStore
@@ -23,6 +24,7 @@ class Tx:
         "comments",
         "conn",
         "imports",
+        "live_events",
         "moderation",
         "shadow",
         "sites",
@@ -41,6 +43,7 @@ class Tx:
         self.moderation = SqlModerationStore(conn)
         self.shadow = SqlShadowStore(conn)
         self.imports = SqlImportStore(conn)
+        self.live_events = SqlLiveEventStore(conn)
 
     def record(self, change: Change) -> None:
         """Note a change; listeners get it once the transaction has committed."""
