@@ -24,6 +24,7 @@ import asyncio
 import contextlib
 import logging
 import random
+import sqlite3
 import time
 from pathlib import Path
 from typing import Any
@@ -52,15 +53,15 @@ PRUNE_INTERVAL = 60.0
 
 _LOCK = text("SELECT pg_advisory_xact_lock(:k)")
 _NOTIFY = text("SELECT pg_notify(:ch, '')")
-_AFTER = text(
+_AFTER = (
     "SELECT id, channel, kind, data, audience FROM live_events "
     "WHERE id > :after ORDER BY id LIMIT :n"
 )
-_REPLAY = text(
+_REPLAY = (
     "SELECT id, channel, kind, data, audience FROM live_events "
     "WHERE channel = :channel AND id > :after ORDER BY id LIMIT :n"
 )
-_HEAD = text("SELECT max(id) FROM live_events")
+_HEAD = "SELECT max(id) FROM live_events"
 _PRUNE = text("DELETE FROM live_events WHERE id <= :below OR created_ms < :before")
 
 
@@ -103,6 +104,13 @@ class DatabaseBroker(LocalSubscribers):
         self._db = db
         self._is_pg = not db.is_sqlite
         self._word = WakeWord(wake) if wake is not None else None
+        path = db.url.split(":///", 1)[1] if db.inline is not None else None
+        # Autocommit: each read is its own snapshot (WAL readers never wait).
+        self._reader = (
+            sqlite3.connect(path, timeout=30, check_same_thread=False, isolation_level=None)
+            if path
+            else None
+        )
         self._keep_rows = keep_rows
         self._keep_seconds = keep_seconds
         self._subs: dict[str, set[Subscription]] = {}
@@ -208,8 +216,7 @@ class DatabaseBroker(LocalSubscribers):
 
     async def prune(self) -> int:
         """Drop events older than `keep_seconds` and all but the newest `keep_rows`."""
-        async with self._db.read() as conn:
-            head = (await conn.execute(_HEAD)).scalar()
+        head = (await self._query(_HEAD, {}))[0][0]
         if head is None:
             return 0
         before = int((time.time() - self._keep_seconds) * 1000)
@@ -225,17 +232,20 @@ class DatabaseBroker(LocalSubscribers):
         """Events of the channel still in the log."""
         return await self._replay(channel, 0)
 
+    async def _query(self, sql: str, params: dict[str, Any]) -> list[Any]:
+        """Rows of a read: on SQLite straight on a connection of the broker's own (a
+        tail reads often, and the driver is several times cheaper than the layers)."""
+        if self._reader is not None:
+            return self._reader.execute(sql, params).fetchall()
+        async with self._db.read() as conn:
+            return list((await conn.execute(text(sql), params)).all())
+
     async def _replay(self, channel: str, after: int) -> list[Event]:
-        async with self._db.snapshot() as conn:
-            rows = (
-                await conn.execute(_REPLAY, {"channel": channel, "after": after, "n": REPLAY_MAX})
-            ).all()
+        rows = await self._query(_REPLAY, {"channel": channel, "after": after, "n": REPLAY_MAX})
         return [_event(row) for row in rows]
 
     async def _head(self) -> int:
-        async with self._db.snapshot() as conn:
-            head = (await conn.execute(_HEAD)).scalar()
-        return int(head or 0)
+        return int((await self._query(_HEAD, {}))[0][0] or 0)
 
     async def open(
         self, channel: str, last_event_id: str | None = None, rewrite: Rewrite | None = None
@@ -350,8 +360,7 @@ class DatabaseBroker(LocalSubscribers):
 
     async def _read_new(self) -> None:
         while self._subs and self._last is not None:
-            async with self._db.snapshot() as conn:
-                rows = (await conn.execute(_AFTER, {"after": self._last, "n": READ_BATCH})).all()
+            rows = await self._query(_AFTER, {"after": self._last, "n": READ_BATCH})
             if not rows:
                 return
             for row in rows:
@@ -387,6 +396,9 @@ class DatabaseBroker(LocalSubscribers):
             self._listener = None
         if self._word is not None:
             self._word.close()
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
 
 
 def _is_storage_error(exc: Exception) -> bool:

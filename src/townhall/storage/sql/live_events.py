@@ -8,10 +8,11 @@ from sqlalchemy import text
 
 from townhall.storage.sql.engine import SqlConnection
 
-INSERT = text(
+INSERT_SQL = (
     "INSERT INTO live_events (channel, kind, data, audience, created_ms) "
     "VALUES (:channel, :kind, :data, :audience, :created_ms)"
 )
+INSERT = text(INSERT_SQL)
 
 
 class SqlLiveEventStore:
@@ -22,5 +23,10 @@ class SqlLiveEventStore:
 
     async def append(self, rows: list[dict[str, Any]]) -> None:
         """Add events (channel, kind, data as JSON text, audience, created_ms), in order."""
-        if rows:
+        if not rows:
+            return
+        driver = getattr(self.conn, "driver", None)
+        if driver is not None:  # an inline SQLite connection: straight on the driver
+            driver.executemany(INSERT_SQL, rows)
+        else:
             await self.conn.execute(INSERT, rows)
