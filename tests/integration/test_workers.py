@@ -308,6 +308,7 @@ async def test_a_rate_limit_is_counted_once_for_both_workers(workers):
         res = await post(workers.base, author, story, "One too many.")
         assert res.status_code == 429
         assert res.json()["code"] == "rate-limited"
+        assert res.json()["limit"] == "posts-per-account"
         now = workers.per_worker("townhall_http_requests_total", method="POST", status="4xx")
         if all(a > b for a, b in zip(now, refused, strict=True)):
             break
