@@ -18,6 +18,7 @@ PG_URL = os.environ.get("TOWNHALL_TEST_DATABASE_URL")
 REDIS_URL = os.environ.get("TOWNHALL_TEST_REDIS_URL")
 TABLES = (
     "live_events",
+    "moderation_decisions",
     "audit_log",
     "likes",
     "reports",

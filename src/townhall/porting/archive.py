@@ -76,6 +76,9 @@ TABLES: dict[str, Policy] = {
         "live events are a short replay log for readers who reconnect; a restored site "
         "starts a new one",
     ),
+    "moderation_decisions": Policy(
+        True, "moderators' decisions on held comments: the labelled examples for retraining"
+    ),
 }
 
 

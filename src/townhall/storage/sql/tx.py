@@ -5,6 +5,7 @@ from __future__ import annotations
 from townhall.domain.changes import Change
 from townhall.storage.sql.audit import SqlAuditStore
 from townhall.storage.sql.comments import SqlCommentStore
+from townhall.storage.sql.decisions import SqlDecisionStore
 from townhall.storage.sql.engine import SqlConnection
 from townhall.storage.sql.imports import SqlImportStore
 from townhall.storage.sql.live_events import SqlLiveEventStore
@@ -23,6 +24,7 @@ class Tx:
         "changes",
         "comments",
         "conn",
+        "decisions",
         "imports",
         "live_events",
         "moderation",
@@ -41,6 +43,7 @@ class Tx:
         self.sites = SqlSiteStore(conn)
         self.audit = SqlAuditStore(conn)
         self.moderation = SqlModerationStore(conn)
+        self.decisions = SqlDecisionStore(conn)
         self.shadow = SqlShadowStore(conn)
         self.imports = SqlImportStore(conn)
         self.live_events = SqlLiveEventStore(conn)
