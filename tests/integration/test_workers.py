@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import statistics
 import subprocess
 import time
@@ -127,6 +128,10 @@ def workers(request, tmp_path_factory) -> Iterator[Workers]:
         server.stop()
         if dropped is not None:
             pg_execute(PG_URL or "", f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    # The workers' shared directory is named in the log and gone once serve has exited.
+    found = re.search(r"through the database and (\S+)", server.log.read_text(errors="replace"))
+    assert found, "serve did not say where its workers share state"
+    assert not Path(found.group(1)).exists(), "serve left its workers' directory behind"
 
 
 def fresh(base: str) -> httpx.AsyncClient:

@@ -31,6 +31,7 @@ from typing import Any
 
 import orjson
 from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 
 from townhall.live.broker import Event, LiveUnavailable, Rewrite
 from townhall.live.subscription import LocalSubscribers, Subscription, event_key
@@ -271,13 +272,11 @@ class DatabaseBroker(LocalSubscribers):
                     if rewrite is not None and missed:
                         missed = await rewrite(missed)
                     sub.merge_replay(last_event_id, missed)
-        except BaseException as exc:
+        except (SQLAlchemyError, sqlite3.Error, OSError):
             sub.close()
-            if isinstance(exc, Exception) and not isinstance(exc, LiveUnavailable):
-                if _is_storage_error(exc):
-                    raise LiveUnavailable(
-                        "live updates are unavailable; try again shortly"
-                    ) from None
+            raise LiveUnavailable("live updates are unavailable; try again shortly") from None
+        except BaseException:
+            sub.close()
             raise
         return sub
 
@@ -399,9 +398,3 @@ class DatabaseBroker(LocalSubscribers):
         if self._reader is not None:
             self._reader.close()
             self._reader = None
-
-
-def _is_storage_error(exc: Exception) -> bool:
-    from sqlalchemy.exc import SQLAlchemyError
-
-    return isinstance(exc, SQLAlchemyError | OSError)
