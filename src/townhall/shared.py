@@ -4,14 +4,13 @@
 (`TOWNHALL_WORKER_DIR`, emptied at start and removed at exit). Its files cost a memory
 read or write per use, no system call on the hot path but the lock of a rate-limit hit:
 
-- `live-wake`: a word every publisher of a live event changes after its commit, so the
-  other workers know to read the event log (see townhall.live.database);
 - `rate-limits`: the fixed windows of every rate-limit key (SharedRateLimiter);
 - `metrics/`: Prometheus multiprocess files (PROMETHEUS_MULTIPROC_DIR).
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import fcntl
 import hashlib
@@ -19,8 +18,10 @@ import math
 import mmap
 import os
 import random
+import socket
 import struct
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 _WORD = struct.Struct("<Q")
@@ -36,29 +37,72 @@ def _mapped(path: Path, size: int) -> mmap.mmap:
         os.close(fd)
 
 
-class WakeWord:
-    """A word that changes whenever some process says so; others notice by reading it."""
+class WakeSockets:
+    """Wakes the processes of a host that listen in one directory: a datagram each.
 
-    def __init__(self, path: str | Path) -> None:
-        self._mem = _mapped(Path(path), _WORD.size)
-        self._rand = random.Random(os.urandom(16))
+    Each process binds a Unix datagram socket there; `ring()` sends one byte to every
+    socket it finds (the listing is refreshed each second), and a process hears it
+    through its event loop: no polling, nothing spent while nothing happens. The socket
+    of a process that died refuses the datagram and is removed.
+    """
 
-    def read(self) -> int:
-        """The word now."""
-        return _WORD.unpack_from(self._mem, 0)[0]
+    RELIST_SECONDS = 1.0
+
+    def __init__(self, directory: str | Path) -> None:
+        self.directory = Path(directory)
+        self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        self.path = self.directory / f"{os.getpid()}-{random.getrandbits(32):08x}.sock"
+        self._sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        self._sock.bind(str(self.path))
+        self._sock.setblocking(False)
+        self._out = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        self._out.setblocking(False)
+        self._peers: list[str] = []
+        self._listed = -math.inf
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def listen(self, woken: Callable[[], None]) -> None:
+        """Call `woken` on this loop whenever some process rings (several rings may
+        make one call)."""
+        if self._loop is None:
+            self._loop = asyncio.get_running_loop()
+            self._loop.add_reader(self._sock.fileno(), self._drain, woken)
+
+    def _drain(self, woken: Callable[[], None]) -> None:
+        with contextlib.suppress(BlockingIOError, InterruptedError):
+            while self._sock.recv(64):
+                pass
+        woken()
 
     def ring(self) -> None:
-        """Change the word to a value it has (almost surely) never held.
-
-        A random value rather than an increment: two processes ringing at once must
-        still each change it, or a reader could miss the second ring.
-        """
-        _WORD.pack_into(self._mem, 0, self._rand.getrandbits(64) or 1)
+        """Wake every listening process (this one included)."""
+        now = time.monotonic()
+        if now - self._listed > self.RELIST_SECONDS:
+            self._peers = [str(p) for p in self.directory.glob("*.sock")]
+            self._listed = now
+        for peer in self._peers:
+            try:
+                self._out.sendto(b"!", peer)
+            except (BlockingIOError, InterruptedError):
+                pass  # its queue is full: a wake-up is waiting for it already
+            except (ConnectionRefusedError, FileNotFoundError):
+                with contextlib.suppress(OSError):
+                    os.unlink(peer)  # its process is gone
+                self._listed = -math.inf
+            except OSError:
+                self._listed = -math.inf
 
     def close(self) -> None:
-        """Unmap the word."""
-        with contextlib.suppress(BufferError, ValueError):
-            self._mem.close()
+        """Stop listening and remove this process's socket."""
+        if self._loop is not None and not self._loop.is_closed():
+            self._loop.remove_reader(self._sock.fileno())
+        self._loop = None
+        self._sock.close()
+        self._out.close()
+        with contextlib.suppress(OSError):
+            self.path.unlink()
+        with contextlib.suppress(OSError):
+            self.directory.rmdir()  # only when no other process listens here
 
 
 # One rate-limit window: key digest, hits, and the wall-clock millisecond it ends.

@@ -161,3 +161,23 @@ async def test_a_full_neighbourhood_gives_up_the_window_closest_to_its_end(tmp_p
     assert await limiter.peek("k0") == (0, 0)  # the shortest window was given up
     assert (await limiter.peek("k3"))[0] == 1
     await limiter.close()
+
+
+async def test_a_ring_wakes_every_listening_process_and_clears_dead_ones(tmp_path):
+    import socket
+
+    from townhall.shared import WakeSockets
+
+    here = tmp_path / "bells"
+    first, second = WakeSockets(here), WakeSockets(here)
+    dead = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    dead.bind(str(here / "1-dead.sock"))
+    dead.close()  # its process is gone; the file stays behind
+    woken = asyncio.Event()
+    second.listen(woken.set)
+    first.ring()
+    await asyncio.wait_for(woken.wait(), 2)
+    assert not (here / "1-dead.sock").exists()
+    first.close()
+    second.close()
+    assert not here.exists()

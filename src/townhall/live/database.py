@@ -5,8 +5,9 @@ reconnects to any worker resumes from the log. Every process runs one tail task 
 it has readers: it reads the rows after the last one it handed out and gives each to
 the local subscribers of its channel. It reads only when something may be new:
 
-- SQLite: the publisher changes a word in a memory-mapped file beside the database
-  after its commit; tails look at the word every few milliseconds (a memory read).
+- SQLite: after its commit the publisher sends a one-byte datagram to the Unix socket
+  of every process on the same file (a directory per database file, in /dev/shm);
+  each hears it through its event loop, so a quiet log costs nothing.
 - PostgreSQL: the inserting transaction sends a NOTIFY; each process LISTENs on one
   connection of its own.
 
@@ -22,9 +23,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import logging
+import os
 import random
 import sqlite3
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -35,7 +39,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from townhall.live.broker import Event, LiveUnavailable, Rewrite
 from townhall.live.subscription import LocalSubscribers, Subscription, event_key
-from townhall.shared import WakeWord
+from townhall.shared import WakeSockets
 from townhall.storage.protocols import Stores
 from townhall.storage.sql.engine import Database
 from townhall.storage.sql.live_events import INSERT as _INSERT
@@ -44,7 +48,6 @@ log = logging.getLogger("townhall.live")
 
 NOTIFY_CHANNEL = "townhall_live"
 LOCK_KEY = 0x74686C6976  # the advisory lock that orders inserts on PostgreSQL
-WATCH_INTERVAL = 0.004  # how often a SQLite tail looks at the wake word
 FALLBACK_INTERVAL = 1.0  # a tail reads at least this often while it has readers
 READ_BATCH = 1000
 REPLAY_MAX = 1000
@@ -67,13 +70,17 @@ _PRUNE = text("DELETE FROM live_events WHERE id <= :below OR created_ms < :befor
 
 
 def wake_path(database_url: str, worker_dir: str | None) -> Path | None:
-    """Where the SQLite wake word lives: beside the database file (every process that
-    opens the file finds it), else in the workers' directory; None on PostgreSQL."""
+    """Where the processes on one SQLite file wake each other: a directory named after
+    the file (every process that opens it finds it; short, as socket paths must be),
+    else in the workers' directory; None on PostgreSQL, which notifies by itself."""
     if not database_url.startswith("sqlite"):
         return None
     db = database_url.split(":///", 1)[-1]
     if db and ":memory:" not in db and "mode=memory" not in db:
-        return Path(db + "-live")
+        digest = hashlib.blake2b(str(Path(db).resolve()).encode(), digest_size=8).hexdigest()
+        shm = Path("/dev/shm")  # noqa: S108 (tmpfs; the directory is created 0700)
+        base = shm if shm.is_dir() and os.access(shm, os.W_OK) else Path(tempfile.gettempdir())
+        return base / f"townhall-live-{digest}"
     return Path(worker_dir) / "live-wake" if worker_dir else None
 
 
@@ -104,7 +111,7 @@ class DatabaseBroker(LocalSubscribers):
     ) -> None:
         self._db = db
         self._is_pg = not db.is_sqlite
-        self._word = WakeWord(wake) if wake is not None else None
+        self._bell = WakeSockets(wake) if wake is not None else None
         path = db.url.split(":///", 1)[1] if db.inline is not None else None
         # Autocommit: each read is its own snapshot (WAL readers never wait).
         self._reader = (
@@ -171,8 +178,8 @@ class DatabaseBroker(LocalSubscribers):
 
     def staged_committed(self) -> None:
         """Tell every process to read the log (after a commit that appended to it)."""
-        if self._word is not None:
-            self._word.ring()
+        if self._bell is not None:
+            self._bell.ring()
         if self._news is not None:
             self._news.set()
         self._maybe_prune()
@@ -341,20 +348,11 @@ class DatabaseBroker(LocalSubscribers):
 
     async def _wait_for_news(self) -> None:
         assert self._news is not None
-        word = self._word
-        seen = word.read() if word is not None else 0
-        step = WATCH_INTERVAL if word is not None else FALLBACK_INTERVAL
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + FALLBACK_INTERVAL
-        while not self._news.is_set() and self._subs:
-            if word is not None and word.read() != seen:
-                break
-            left = deadline - loop.time()
-            if left <= 0:
-                break
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(min(step, left)):
-                    await self._news.wait()
+        if self._bell is not None:
+            self._bell.listen(self._notified)
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(FALLBACK_INTERVAL):
+                await self._news.wait()
         self._news.clear()
 
     async def _read_new(self) -> None:
@@ -393,8 +391,8 @@ class DatabaseBroker(LocalSubscribers):
             with contextlib.suppress(Exception):
                 await self._listener.close()
             self._listener = None
-        if self._word is not None:
-            self._word.close()
+        if self._bell is not None:
+            self._bell.close()
         if self._reader is not None:
             self._reader.close()
             self._reader = None
