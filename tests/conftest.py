@@ -20,6 +20,7 @@ TABLES = (
     "live_events",
     "moderation_decisions",
     "audit_log",
+    "mutes",
     "likes",
     "reports",
     "sessions",

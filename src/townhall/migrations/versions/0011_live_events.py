@@ -1,7 +1,7 @@
 """live_events: the live event log shared by workers without Redis
 
 Revision ID: 0011
-Revises: 0010
+Revises: 0014
 Create Date: 2026-12-04
 
 Several worker processes (or instances) without Redis share live events through this
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0011"
-down_revision = "0010"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 

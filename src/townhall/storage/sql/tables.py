@@ -89,6 +89,8 @@ users = Table(
     Column("suspended_until", UTCDateTime, nullable=True),
     Column("is_shadowbanned", Boolean, nullable=False, server_default=text("false")),
     Column("created_at", UTCDateTime, nullable=False),
+    # Set when the account was deleted: the row stays, without e-mail, identities or name (0014).
+    Column("deleted_at", UTCDateTime, nullable=True),
     UniqueConstraint("site_id", "email_key"),
     UniqueConstraint("site_id", "sso_sub"),
     UniqueConstraint("site_id", "name_key"),
@@ -217,6 +219,17 @@ live_events = Table(
     Index("ix_live_events_channel_id", "channel", "id"),
     sqlite_autoincrement=True,  # ids never go back, even after the newest rows are pruned
 )
+
+# Commenters a reader has muted; read only for that reader (0014).
+mutes = Table(
+    "mutes",
+    metadata,
+    Column("user_id", Id, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("muted_id", Id, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Index("ix_mutes_muted_id", "muted_id"),
+)
+
 
 # Labelled examples for retraining the automatic review: what a moderator decided about a
 # held comment, with the text and findings as they were when the decision was made.
