@@ -21,6 +21,7 @@ TABLES = (
     "appeals",
     "bulk_items",
     "bulk_actions",
+    "live_events",
     "moderation_decisions",
     "audit_log",
     "mutes",
@@ -113,6 +114,8 @@ def make_settings():
 
     def make(url: str, **overrides):
         values = {"database_url": url, "sso_secret": SSO_SECRET, "rate_limits": False}
+        # TOWNHALL_TEST_LIVE_BROKER=database runs the live tests on the event-log broker.
+        values["live_broker"] = os.environ.get("TOWNHALL_TEST_LIVE_BROKER", "auto")
         values.update(overrides)
         return load_settings(env={}, **values)
 

@@ -84,6 +84,11 @@ TABLES: dict[str, Policy] = {
         "and the audit log",
     ),
     "bulk_items": Policy(False, "the comments of a bulk preview (see bulk_actions)"),
+    "live_events": Policy(
+        False,
+        "live events are a short replay log for readers who reconnect; a restored site "
+        "starts a new one",
+    ),
     "moderation_decisions": Policy(
         True, "moderators' decisions on held comments: the labelled examples for retraining"
     ),

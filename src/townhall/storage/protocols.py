@@ -549,6 +549,15 @@ class NoteStore(Protocol):
 
     async def acknowledge(self, user_id: int, note_id: int, now: datetime) -> bool:
         """Mark the reader's warning read; False when there is no such open warning."""
+        ...
+
+
+class LiveEventStore(Protocol):
+    """The live event log shared by processes without Redis."""
+
+    async def append(self, rows: list[dict[str, Any]]) -> None:
+        """Add events (channel, kind, data as JSON text, audience, created_ms), in order."""
+        ...
 
 
 class ReaderStore(Protocol):
@@ -756,6 +765,11 @@ class Stores(Protocol):
     @property
     def stats(self) -> StatsStore:
         """The statistics of this transaction."""
+        ...
+
+    @property
+    def live_events(self) -> LiveEventStore:
+        """The live event log of this transaction."""
         ...
 
     def record(self, change: Change) -> None:

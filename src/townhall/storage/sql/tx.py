@@ -10,6 +10,7 @@ from townhall.storage.sql.comments import SqlCommentStore
 from townhall.storage.sql.decisions import SqlDecisionStore
 from townhall.storage.sql.engine import SqlConnection
 from townhall.storage.sql.imports import SqlImportStore
+from townhall.storage.sql.live_events import SqlLiveEventStore
 from townhall.storage.sql.moderation import SqlModerationStore
 from townhall.storage.sql.notes import SqlNoteStore
 from townhall.storage.sql.readers import SqlReaderStore
@@ -33,6 +34,7 @@ class Tx:
         "conn",
         "decisions",
         "imports",
+        "live_events",
         "moderation",
         "notes",
         "readers",
@@ -62,6 +64,7 @@ class Tx:
         self.appeals = SqlAppealStore(conn)
         self.stats = SqlStatsStore(conn)
         self.notes = SqlNoteStore(conn)
+        self.live_events = SqlLiveEventStore(conn)
 
     def record(self, change: Change) -> None:
         """Note a change; listeners get it once the transaction has committed."""
