@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from importlib import resources
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from townhall.api.routes import (
     languages,
     live,
     moderation,
+    notifications,
     ops,
     public,
 )
@@ -29,6 +31,7 @@ from townhall.cache import build_cache
 from townhall.config import Settings, load_settings
 from townhall.demo_pages import install_demo_pages
 from townhall.listeners import CacheListener, LiveListener
+from townhall.listeners.notifications import NotificationListener
 from townhall.live.broker import Broker
 from townhall.live.memory import MemoryBroker
 from townhall.logs import RequestIdMiddleware
@@ -64,7 +67,16 @@ def build_context(settings: Settings) -> Context:
     if ctx.cache is not None:
         ctx.feed.register(CacheListener(ctx.cache))
     ctx.feed.register(LiveListener(ctx))
+    ctx.feed.register(NotificationListener(lambda: ctx.clock()))
     return ctx
+
+
+def outbox_wake(ctx: Context) -> asyncio.Event:
+    """The event that tells this process's sender a write queued something."""
+    for listener in ctx.feed.listeners:
+        if isinstance(listener, NotificationListener):
+            return listener.wake
+    raise LookupError("no notification listener registered")
 
 
 def create_app(settings: Settings | None = None, *, demo: bool = False) -> FastAPI:
@@ -78,7 +90,18 @@ def create_app(settings: Settings | None = None, *, demo: bool = False) -> FastA
         # The model, the language detector and the site's word lists load before the first
         # request, so no comment waits for them or spends its review's time budget on them.
         warm_up(site_rules(await ctx.site()))
+        sender_task = None
+        if settings.outbox_sender:
+            from townhall.delivery.sender import Sender
+
+            sender = app.state.sender = Sender(ctx, outbox_wake(ctx))
+            sender_task = asyncio.create_task(sender.run(), name="outbox sender")
         yield
+        if sender_task is not None:
+            await app.state.sender.close()
+            sender_task.cancel()
+            with suppress(asyncio.CancelledError):
+                await sender_task
         await ctx.live.close()
         close_limiter = getattr(ctx.limiter, "close", None)
         if close_limiter is not None:
@@ -104,6 +127,8 @@ def create_app(settings: Settings | None = None, *, demo: bool = False) -> FastA
     app.include_router(live.router)
     app.include_router(admin_pages.router)
     app.include_router(languages.router)
+    app.include_router(notifications.me)
+    app.include_router(notifications.admin)
     app.mount("/static", StaticFiles(directory=WEB / "static"), name="static")
 
     @app.api_route("/embed.js", methods=["GET", "HEAD"], include_in_schema=False)

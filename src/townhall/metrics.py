@@ -35,3 +35,23 @@ SSE_CONNECTIONS = Gauge("townhall_sse_connections", "Open live-update streams", 
 def render() -> bytes:
     """The exposition text."""
     return generate_latest(REGISTRY)
+
+
+OUTBOX_SENT = Counter(
+    "townhall_outbox_sent_total",
+    "Outbox messages delivered by this process, by channel",
+    ["channel"],
+    registry=REGISTRY,
+)
+OUTBOX_FAILURES = Counter(
+    "townhall_outbox_failures_total",
+    "Failed delivery attempts by this process, by channel (each is retried until given up)",
+    ["channel"],
+    registry=REGISTRY,
+)
+OUTBOX = Gauge(
+    "townhall_outbox_messages",
+    "Outbox messages in the database, by channel and status (pending is the queue length)",
+    ["channel", "status"],
+    registry=REGISTRY,
+)

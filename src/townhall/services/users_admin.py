@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from townhall.domain.changes import CommentChanged, LikesChanged
+from townhall.domain.changes import CommentChanged, LikesChanged, UserBanned
 from townhall.domain.models import Role, Sort, User
 from townhall.domain.site import SiteConfig
 from townhall.errors import Forbidden, NotFound, ValidationFailed
@@ -102,6 +102,8 @@ async def _enforce(
             after={**_state(after), **({"reason": reason} if reason else {})},
             now=now,
         )
+        if after.is_banned and not before.is_banned:
+            tx.record(UserBanned(after, staff, reason))
     return user_admin_json(after, now)
 
 

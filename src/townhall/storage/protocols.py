@@ -10,6 +10,7 @@ from typing import Any, Protocol
 
 from townhall.domain.changes import Change
 from townhall.domain.models import Comment, Sort, Story, Stream, User
+from townhall.domain.notifications import Message, Prefs, Webhook
 from townhall.domain.queues import QueueFilter
 from townhall.domain.views import CommentView
 
@@ -371,6 +372,101 @@ class ShadowStore(Protocol):
         ...
 
 
+class NotificationStore(Protocol):
+    """Readers' notification choices, the outbox, the sender's lease, webhooks, signing keys."""
+
+    async def prefs(self, user_id: int) -> Prefs:
+        """A reader's choices (the defaults when never set)."""
+        ...
+
+    async def set_prefs(self, user_id: int, prefs: Prefs, now: datetime) -> None:
+        """Store a reader's choices."""
+        ...
+
+    async def enqueue(self, values: dict[str, Any]) -> bool:
+        """Add a message unless one with its idempotency key exists; whether it was added."""
+        ...
+
+    async def latest_in_group(self, group_key: str) -> datetime | None:
+        """When the last message of a group is (or was) due."""
+        ...
+
+    async def due(self, now: datetime, limit: int) -> list[Message]:
+        """Pending messages whose time has come, oldest first."""
+        ...
+
+    async def pending_in_group(self, group_key: str, now: datetime) -> list[Message]:
+        """The group's pending messages due by now, oldest first (sent as one digest)."""
+        ...
+
+    async def mark_sent(self, ids: Sequence[int], now: datetime, status: int | None) -> None:
+        """Delivered: never sent again."""
+        ...
+
+    async def mark_skipped(self, ids: Sequence[int], why: str) -> None:
+        """Nothing to deliver to any more (unsubscribed, no address, webhook gone)."""
+        ...
+
+    async def mark_failed(
+        self,
+        ids: Sequence[int],
+        *,
+        error: str,
+        status: int | None,
+        retry_at: datetime | None,
+    ) -> None:
+        """One more failed attempt: try again at retry_at, or give up (None)."""
+        ...
+
+    async def message(self, message_id: int) -> Message | None:
+        """One outbox row."""
+        ...
+
+    async def queue_stats(self, site_id: str | None = None) -> dict[str, int]:
+        """Messages per (channel, status)."""
+        ...
+
+    async def deliveries(self, webhook_id: int, limit: int) -> list[Message]:
+        """A webhook's latest deliveries, newest first."""
+        ...
+
+    async def recent_failures(self, site_id: str, limit: int) -> list[Message]:
+        """The latest messages that failed at least once, newest first."""
+        ...
+
+    async def take_lease(self, name: str, holder: str, now: datetime, until: datetime) -> bool:
+        """Hold the lease until `until` if it is free, expired or already ours."""
+        ...
+
+    async def drop_lease(self, name: str, holder: str) -> None:
+        """Let another process take over at once."""
+        ...
+
+    async def add_webhook(self, values: dict[str, Any]) -> Webhook:
+        """Register a URL."""
+        ...
+
+    async def webhook(self, site_id: str, webhook_id: int) -> Webhook | None:
+        """One of a site's webhooks."""
+        ...
+
+    async def webhooks(self, site_id: str) -> list[Webhook]:
+        """A site's webhooks, oldest first."""
+        ...
+
+    async def update_webhook(self, webhook_id: int, **values: Any) -> None:
+        """Change a webhook."""
+        ...
+
+    async def delete_webhook(self, webhook_id: int) -> None:
+        """Remove a webhook; its pending deliveries stop."""
+        ...
+
+    async def signing_key(self, site_id: str, now: datetime) -> str:
+        """The site's key for signed links, made on first use."""
+        ...
+
+
 class Stores(Protocol):
     """One transaction's (or read snapshot's) stores, and the changes it records."""
 
@@ -397,6 +493,11 @@ class Stores(Protocol):
     @property
     def audit(self) -> AuditStore:
         """The audit store of this transaction."""
+        ...
+
+    @property
+    def notifications(self) -> NotificationStore:
+        """The notifications store of this transaction."""
         ...
 
     @property

@@ -8,6 +8,7 @@ from townhall.storage.sql.comments import SqlCommentStore
 from townhall.storage.sql.engine import SqlConnection
 from townhall.storage.sql.imports import SqlImportStore
 from townhall.storage.sql.moderation import SqlModerationStore
+from townhall.storage.sql.notifications import SqlNotificationStore
 from townhall.storage.sql.shadow import SqlShadowStore
 from townhall.storage.sql.sites import SqlSiteStore
 from townhall.storage.sql.stories import SqlStoryStore
@@ -24,6 +25,7 @@ class Tx:
         "conn",
         "imports",
         "moderation",
+        "notifications",
         "shadow",
         "sites",
         "stories",
@@ -39,6 +41,7 @@ class Tx:
         self.sites = SqlSiteStore(conn)
         self.audit = SqlAuditStore(conn)
         self.moderation = SqlModerationStore(conn)
+        self.notifications = SqlNotificationStore(conn)
         self.shadow = SqlShadowStore(conn)
         self.imports = SqlImportStore(conn)
 

@@ -1,0 +1,235 @@
+"""Reply and decision e-mails through the outbox, preferences and one-click unsubscribe.
+
+The publisher's outside mail relay is played by a real SMTP server (aiosmtpd) on
+127.0.0.1 (tests/mailbox.py); the sender is townhall's own, run one pass at a time.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.conftest import _client
+from tests.factories import make_staff, post, sign_in
+from tests.mailbox import Mailbox, parts
+from townhall.delivery.sender import Sender
+from townhall.domain.models import utcnow
+
+
+@pytest.fixture
+def mailbox():
+    box = Mailbox().start()
+    yield box
+    box.stop()
+
+
+@pytest.fixture
+async def client(db_url, make_settings, mailbox):
+    settings = make_settings(
+        db_url,
+        smtp_url=mailbox.url,
+        public_url="http://comments.example",
+        mail_from="The Daily Ledger <comments@ledger.example>",
+        outbox_retry_seconds=60,
+    )
+    async with _client(settings) as c:
+        yield c
+
+
+async def deliver(client) -> int:
+    """One pass of the sender (it runs in the server or `townhall worker` otherwise)."""
+    sender = Sender(client.ctx)
+    try:
+        return await sender.run_once()
+    finally:
+        await sender.close()
+
+
+async def opt_in(client, headers, **prefs) -> None:
+    res = await client.patch(
+        "/api/v1/me/preferences", json={"notify_replies": True, **prefs}, headers=headers
+    )
+    assert res.status_code == 200, res.text
+
+
+async def test_replies_are_off_until_the_reader_opts_in(client, mailbox):
+    ann = await sign_in(client, "ann", name="Ann Reader")
+    bo = await sign_in(client, "bo", name="Bo Brennan")
+    res = await client.get("/api/v1/me/preferences", headers=ann)
+    assert res.json() == {"notify_replies": False, "notify_decisions": True, "digest": "off"}
+    top = await post(client, ann, "Where is the council's money going?")
+    await post(client, bo, "A first answer.", parent_id=top["id"])
+    await deliver(client)
+    assert mailbox.messages == []
+    await opt_in(client, ann)
+    await post(client, bo, "Second <b>answer</b> & <script>alert(1)</script>", parent_id=top["id"])
+    assert await deliver(client) == 1
+    [msg] = mailbox.messages
+    assert msg["To"] == "ann@example.org"
+    assert msg["Subject"].startswith("Bo Brennan replied to your comment")
+    text, html = parts(msg)
+    assert "Second <b>answer</b> & <script>alert(1)</script>" in text
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "Second &lt;b&gt;answer&lt;/b&gt; &amp;" in html
+    assert msg["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert msg["List-Unsubscribe"].startswith("<http://comments.example/api/v1/unsubscribe?token=")
+    assert msg["Message-ID"].endswith("@ledger.example>")
+    assert await deliver(client) == 0
+    assert len(mailbox.messages) == 1, "a delivered message is never sent again"
+
+
+async def test_no_reply_mail_for_own_held_or_shadow_banned_replies(client, mailbox):
+    ann = await sign_in(client, "ann", name="Ann Reader")
+    await opt_in(client, ann)
+    bo = await sign_in(client, "bo", name="Bo Brennan")
+    cy = await sign_in(client, "cy", name="Cy Shadow")
+    mod = await sign_in(client, "mod", name="Morgan Desk")
+    await make_staff(client, mod)
+    top = await post(client, ann, "Where is the council's money going?")
+    await post(client, ann, "Answering myself.", parent_id=top["id"])
+    cy_id = (await client.get("/api/v1/me", headers=cy)).json()["id"]
+    res = await client.post(f"/api/v1/moderation/users/{cy_id}/shadowban", json={}, headers=mod)
+    assert res.status_code == 200, res.text
+    await post(client, cy, "A shadowed reply.", parent_id=top["id"])
+    held = await post(client, bo, "Call me on 07911 123456 tonight", parent_id=top["id"])
+    assert held["status"] == "pending"
+    await deliver(client)
+    assert mailbox.messages == []
+    res = await client.post(f"/api/v1/moderation/comments/{held['id']}/approve", headers=mod)
+    assert res.status_code == 200, res.text
+    await deliver(client)
+    [msg] = mailbox.to("ann@example.org")
+    assert "07911 123456" in parts(msg)[0]
+    [decided] = mailbox.to("bo@example.org")
+    assert decided["Subject"] == "Your comment has been published"
+
+
+async def test_one_mail_per_thread_an_hour_then_a_digest(client, mailbox):
+    ann = await sign_in(client, "ann", name="Ann Reader")
+    await opt_in(client, ann)
+    bo = await sign_in(client, "bo", name="Bo Brennan")
+    top = await post(client, ann, "Where is the council's money going?")
+    for n in range(3):
+        await post(client, bo, f"Reply number {n}.", parent_id=top["id"])
+    assert await deliver(client) == 1
+    assert len(mailbox.messages) == 1
+    later = utcnow() + timedelta(hours=1, minutes=1)
+    client.ctx.clock = lambda: later
+    assert await deliver(client) == 2
+    assert len(mailbox.messages) == 2
+    digest = mailbox.messages[1]
+    assert digest["Subject"].startswith("2 new replies")
+    text = parts(digest)[0]
+    assert "Reply number 1." in text and "Reply number 2." in text
+
+
+async def test_one_click_unsubscribe_needs_no_sign_in_and_stops_the_mail(client, mailbox):
+    ann = await sign_in(client, "ann", name="Ann Reader")
+    await opt_in(client, ann)
+    bo = await sign_in(client, "bo", name="Bo Brennan")
+    top = await post(client, ann, "Where is the council's money going?")
+    await post(client, bo, "An answer.", parent_id=top["id"])
+    await deliver(client)
+    link = mailbox.messages[0]["List-Unsubscribe"].strip("<>")
+    path = urlsplit(link)._replace(scheme="", netloc="").geturl()
+    page = await client.get(path)
+    assert page.status_code == 200 and "Unsubscribe" in page.text
+    prefs = await client.get("/api/v1/me/preferences", headers=ann)
+    assert prefs.json()["notify_replies"] is True, "opening the link changes nothing"
+    forged = path[:-3] + ("AAA" if not path.endswith("AAA") else "BBB")
+    bad = await client.post(forged, content=b"List-Unsubscribe=One-Click")
+    assert bad.status_code == 400 and bad.json()["type"].endswith("bad-link")
+    res = await client.post(
+        path,
+        content=b"List-Unsubscribe=One-Click",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert res.status_code == 200, res.text
+    prefs = await client.get("/api/v1/me/preferences", headers=ann)
+    assert prefs.json() == {"notify_replies": False, "notify_decisions": True, "digest": "off"}
+    await post(client, bo, "Another answer.", parent_id=top["id"])
+    await deliver(client)
+    assert len(mailbox.messages) == 1
+
+
+async def test_an_unsubscribe_after_queueing_still_wins(client, mailbox):
+    ann = await sign_in(client, "ann", name="Ann Reader")
+    await opt_in(client, ann)
+    bo = await sign_in(client, "bo", name="Bo Brennan")
+    top = await post(client, ann, "Where is the council's money going?")
+    await post(client, bo, "An answer.", parent_id=top["id"])
+    await opt_in(client, ann, notify_replies=False)
+    await deliver(client)
+    assert mailbox.messages == []
+
+
+async def test_held_comment_authors_hear_the_decision_with_guideline_and_reason(client, mailbox):
+    ed = await sign_in(client, "ed", name="Ed Writer")
+    mod = await sign_in(client, "mod", name="Morgan Desk")
+    await make_staff(client, mod)
+    held = await post(client, ed, "Ring her on 07911 123456 tonight")
+    other = await post(client, ed, "Ring him on 07911 654321 tomorrow")
+    assert held["status"] == other["status"] == "pending"
+    res = await client.post(
+        f"/api/v1/moderation/comments/{held['id']}/reject",
+        json={"reason": "Please don't share <phone> numbers"},
+        headers=mod,
+    )
+    assert res.status_code == 200, res.text
+    res = await client.post(f"/api/v1/moderation/comments/{other['id']}/approve", headers=mod)
+    assert res.status_code == 200, res.text
+    assert await deliver(client) == 2
+    rejected, published = mailbox.messages
+    assert rejected["Subject"] == "Your comment was not published"
+    text, html = parts(rejected)
+    assert "Guideline: Reveals private information" in text
+    assert "Moderator's reason: Please don't share <phone> numbers" in text
+    assert "Please don&#39;t share &lt;phone&gt; numbers" in html
+    assert published["Subject"] == "Your comment has been published"
+    assert "List-Unsubscribe=One-Click" == published["List-Unsubscribe-Post"]
+
+
+async def test_preferences_refuse_bad_values_naming_the_field(client):
+    ann = await sign_in(client, "ann", name="Ann Reader")
+    for body, field in (
+        ({"digest": "hourly"}, "digest"),
+        ({"notify_replies": "yes"}, "notify_replies"),
+        ({"notify_decisions": 1}, "notify_decisions"),
+        ({"colour": "red"}, "colour"),
+    ):
+        res = await client.patch("/api/v1/me/preferences", json=body, headers=ann)
+        assert res.status_code == 422, res.text
+        assert field in res.text
+    res = await client.patch("/api/v1/me/preferences", json={"digest": "weekly"}, headers=ann)
+    assert res.json() == {"notify_replies": False, "notify_decisions": True, "digest": "weekly"}
+    assert (await client.get("/api/v1/me/preferences")).status_code == 401
+
+
+async def test_a_failing_relay_is_retried_with_back_off_and_counted(client, mailbox):
+    ann = await sign_in(client, "ann", name="Ann Reader")
+    await opt_in(client, ann)
+    bo = await sign_in(client, "bo", name="Bo Brennan")
+    top = await post(client, ann, "Where is the council's money going?")
+    await post(client, bo, "An answer.", parent_id=top["id"])
+    mailbox.stop()
+    await deliver(client)
+    res = await client.get("/metrics")
+    assert 'townhall_outbox_messages{channel="email",status="pending"} 1.0' in res.text
+    assert 'townhall_outbox_failures_total{channel="email"}' in res.text
+    mailbox.start()
+    assert await deliver(client) == 0, "not due before its back-off"
+    first = utcnow() + timedelta(seconds=61)
+    client.ctx.clock = lambda: first
+    assert await deliver(client) == 1
+    assert len(mailbox.messages) == 1
+
+
+async def test_one_sender_at_a_time_holds_the_lease(client):
+    one, two = Sender(client.ctx), Sender(client.ctx)
+    assert await one._lease()
+    assert not await two._lease()
+    await one.close()
+    assert await two._lease()
+    await two.close()
