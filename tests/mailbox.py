@@ -101,3 +101,13 @@ class Receiver:
     def stop(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+def wait_until(check, *, timeout: float = 15.0) -> bool:
+    """Poll `check()` until true or the deadline passes (a deadline, not a timing)."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
