@@ -64,6 +64,7 @@ textarea{width:100%;resize:vertical;display:block;margin-bottom:.5em}
 .switch{margin:.75em 0 0;font-size:.95em}
 .who-am-i{margin:0;color:var(--th-color-muted)}.who-am-i strong{color:var(--th-color-text)}
 .composer{margin:0}
+.notify{display:flex;gap:.5em;align-items:center;min-height:44px}.notify input{width:1.25em;height:1.25em;margin:0}
 .banner{border-inline-start:4px solid var(--th-color-danger);margin:0}
 .info{margin:0}
 .toolbar{display:flex;align-items:center;justify-content:flex-end;gap:.5em;border-top:1px solid var(--th-color-border);padding-top:.75em;margin-top:1em}
