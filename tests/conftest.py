@@ -26,6 +26,8 @@ TABLES = (
     "leases",
     "webhooks",
     "signing_keys",
+    "inbox",
+    "follows",
     "comments",
     "stories",
     "users",

@@ -155,6 +155,11 @@ async def _notification_rows(client, reader) -> None:
             }
         )
         await tx.notifications.signing_key("default", utcnow())
+        await tx.notifications.follow(me["id"], 1, utcnow())
+        await tx.notifications.add_to_inbox(
+            me["id"], "pick", {"comment_id": 1}, "archive-test", utcnow()
+        )
+        await tx.notifications.mark_read(me["id"], None, utcnow())
 
 
 def _table_rows(sync_conn, name: str) -> list[tuple]:

@@ -233,3 +233,72 @@ async def test_one_sender_at_a_time_holds_the_lease(client):
     await one.close()
     assert await two._lease()
     await two.close()
+
+
+async def test_the_bell_lists_replies_and_decisions_and_marks_them_read(client):
+    ann = await sign_in(client, "ann", name="Ann Reader")
+    bo = await sign_in(client, "bo", name="Bo Brennan")
+    mod = await sign_in(client, "mod", name="Morgan Desk")
+    await make_staff(client, mod)
+    top = await post(client, ann, "Where is the council's money going?")
+    await post(client, ann, "Answering myself.", parent_id=top["id"])
+    await post(client, bo, "Into the <new> bridge.", parent_id=top["id"])
+    held = await post(client, ann, "Ring her on 07911 123456 tonight")
+    res = await client.post(
+        f"/api/v1/moderation/comments/{held['id']}/reject", json={"reason": "phone"}, headers=mod
+    )
+    assert res.status_code == 200
+    res = await client.get("/api/v1/me/notifications", headers=ann)
+    assert res.status_code == 200 and res.headers["cache-control"] == "no-store"
+    bell = res.json()
+    assert bell["unread"] == 2
+    decision, reply = bell["notifications"]
+    assert reply["kind"] == "reply" and reply["read"] is False
+    assert reply["data"]["author_name"] == "Bo Brennan"
+    assert reply["data"]["excerpt"] == "Into the <new> bridge."
+    assert decision["kind"] == "decision" and decision["data"]["outcome"] == "rejected"
+    assert decision["data"]["reason"] == "phone"
+    res = await client.post(
+        "/api/v1/me/notifications/read", json={"ids": [reply["id"]]}, headers=ann
+    )
+    assert res.json() == {"unread": 1}
+    res = await client.post(
+        "/api/v1/me/notifications/read", json={"ids": [reply["id"]]}, headers=bo
+    )
+    assert res.json() == {"unread": 0}, "nobody marks another reader's items"
+    assert (await client.get("/api/v1/me/notifications", headers=ann)).json()["unread"] == 1
+    assert (await client.post("/api/v1/me/notifications/read", json={}, headers=ann)).json() == {
+        "unread": 0
+    }
+    assert (await client.get("/api/v1/me/notifications", headers=bo)).json() == {
+        "notifications": [],
+        "unread": 0,
+    }
+    res = await client.get("/api/v1/me/notifications?limit=0", headers=ann)
+    assert res.status_code == 422 and "limit" in res.text
+
+
+async def test_followers_hear_of_staff_replies_on_the_story(client):
+    ann = await sign_in(client, "ann", name="Ann Reader")
+    bo = await sign_in(client, "bo", name="Bo Brennan")
+    mod = await sign_in(client, "mod", name="Morgan Desk")
+    await make_staff(client, mod)
+    story = "news/2026/bridge"
+    res = await client.put(f"/api/v1/me/follows/{story}", headers=ann)
+    assert res.status_code == 404, "a story nobody has commented on yet cannot be followed"
+    top = await post(client, bo, "First!", story=story)
+    res = await client.put(f"/api/v1/me/follows/{story}", headers=ann)
+    assert res.json() == {"following": True}
+    assert (await client.get(f"/api/v1/me/follows/{story}", headers=ann)).json()["following"]
+    assert not (await client.get(f"/api/v1/me/follows/{story}", headers=bo)).json()["following"]
+    await post(client, bo, "A reader's comment.", story=story)
+    await post(client, mod, "From the newsdesk: we will publish the figures.", story=story)
+    await post(client, mod, "And a staff reply.", story=story, parent_id=top["id"])
+    items = (await client.get("/api/v1/me/notifications", headers=ann)).json()["notifications"]
+    assert [i["kind"] for i in items] == ["staff_reply", "staff_reply"]
+    assert items[1]["data"]["story"]["id"] == story
+    assert (await client.delete(f"/api/v1/me/follows/{story}", headers=ann)).json() == {
+        "following": False
+    }
+    await post(client, mod, "Another note.", story=story)
+    assert (await client.get("/api/v1/me/notifications", headers=ann)).json()["unread"] == 2

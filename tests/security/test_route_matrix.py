@@ -243,6 +243,23 @@ ROUTES: dict[tuple[str, str], tuple[Make, dict[str, int]]] = {
         _everyone(400),
     ),
     ("GET", "/api/v1/admin/outbox"): (_get("/api/v1/admin/outbox"), STAFF),
+    ("GET", "/api/v1/me/notifications"): (_get("/api/v1/me/notifications"), _signed_in(200)),
+    ("POST", "/api/v1/me/notifications/read"): (
+        lambda w, r: ("POST", "/api/v1/me/notifications/read", {}),
+        _signed_in(200),
+    ),
+    ("GET", "/api/v1/me/follows/{story_id}"): (
+        _get(f"/api/v1/me/follows/{STORY}"),
+        _signed_in(200),
+    ),
+    ("PUT", "/api/v1/me/follows/{story_id}"): (
+        lambda w, r: ("PUT", f"/api/v1/me/follows/{STORY}", None),
+        _signed_in(200),
+    ),
+    ("DELETE", "/api/v1/me/follows/{story_id}"): (
+        lambda w, r: ("DELETE", f"/api/v1/me/follows/{STORY}", None),
+        _signed_in(200),
+    ),
     ("GET", "/api/v1/admin/webhooks"): (_get("/api/v1/admin/webhooks"), ADMIN),
     # Private targets are refused by default: the admin's answer is the SSRF guard's 422.
     ("POST", "/api/v1/admin/webhooks"): (

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
+from townhall.api.params import Id
+from townhall.domain.limits import LIST_LIMIT_MAX
 from townhall.domain.notifications import EVENTS
 
 Event = Literal[
@@ -89,3 +91,33 @@ class OutboxOut(BaseModel):
     failed: int = Field(description="Given up after the retry period")
     recent_failures: list[DeliveryOut]
     mail_configured: bool
+
+
+class NotificationOut(BaseModel):
+    id: int
+    kind: str = Field(description="reply, decision, staff_reply or pick")
+    created_at: str
+    read: bool
+    data: dict[str, Any] = Field(
+        description="comment_id, author_name, excerpt, url, story {id, title, url}; "
+        "decisions add outcome and reason"
+    )
+
+
+class NotificationsOut(BaseModel):
+    notifications: list[NotificationOut]
+    unread: int
+
+
+class MarkReadIn(_In):
+    ids: list[Id] | None = Field(
+        default=None, max_length=LIST_LIMIT_MAX, description="Omit to mark everything read"
+    )
+
+
+class UnreadOut(BaseModel):
+    unread: int
+
+
+class FollowOut(BaseModel):
+    following: bool

@@ -50,6 +50,16 @@ def _comment(comment: Comment, author: str | None, story: Story) -> dict[str, An
     }
 
 
+def _bell(comment: Comment, author: str | None, story: Story) -> dict[str, Any]:
+    return {
+        "comment_id": comment.id,
+        "author_name": author,
+        "excerpt": _excerpt(comment.body)[:200],
+        "url": _link(story, comment.id),
+        "story": _story(story),
+    }
+
+
 def _held_guideline(comment: Comment) -> str | None:
     for finding in comment.findings:
         if finding.get("guideline") != "moderator" and finding.get("action") in ("hold", "reject"):
@@ -83,6 +93,7 @@ class NotificationListener:
             if isinstance(change, CommentChanged):
                 await self._reply(tx, change, now)
                 await self._decision(tx, change, now)
+                await self._staff_reply(tx, change, now)
             site = _site_of(change)
             if site and await self._has_hooks(tx, site):
                 await self._events(tx, change, now)
@@ -114,6 +125,15 @@ class NotificationListener:
             return
         if parent.status is not Status.PUBLISHED:
             return
+        author = await self._author(tx, change)
+        await notify.add_to_bell(
+            tx,
+            parent.author_id,
+            "reply",
+            _bell(reply, author, change.story),
+            f"reply:{reply.id}",
+            now=now,
+        )
         prefs = await tx.notifications.prefs(parent.author_id)
         if not prefs.notify_replies:
             return
@@ -128,7 +148,7 @@ class NotificationListener:
             "reply",
             recipient,
             {
-                "reply": _comment(reply, await self._author(tx, change), change.story),
+                "reply": _comment(reply, author, change.story),
                 "parent_excerpt": _excerpt(parent.body),
             },
             f"reply:{reply.id}",
@@ -145,6 +165,18 @@ class NotificationListener:
         rejected = comment.status is Status.REJECTED
         if not (published or rejected):
             return
+        await notify.add_to_bell(
+            tx,
+            comment.author_id,
+            "decision",
+            {
+                **_bell(comment, None, change.story),
+                "outcome": comment.status.value,
+                "reason": change.reason,
+            },
+            f"decision:{comment.id}:{comment.status.value}:{now.isoformat()}",
+            now=now,
+        )
         author = await tx.users.by_id(comment.author_id)
         if author is None or not author.email:
             return
@@ -171,6 +203,20 @@ class NotificationListener:
             f"decision:{comment.id}:{comment.status.value}:{now.isoformat()}",
             now=now,
         )
+
+    async def _staff_reply(self, tx: Stores, change: CommentChanged, now: datetime) -> None:
+        """A staff member's new public comment goes to the bells of the story's followers."""
+        comment, view = change.comment, change.view
+        if change.before is not None or not comment.is_public:
+            return
+        if view is None or not view.author_role.is_staff:
+            return
+        payload = _bell(comment, view.author_name, change.story)
+        for user_id in await tx.notifications.followers(change.story.id):
+            if user_id != comment.author_id:
+                await notify.add_to_bell(
+                    tx, user_id, "staff_reply", payload, f"staff:{comment.id}:{user_id}", now=now
+                )
 
     async def _events(self, tx: Stores, change: Change, now: datetime) -> None:
         for event, site, data in await _event_data(tx, change):

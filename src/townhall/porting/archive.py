@@ -80,6 +80,8 @@ TABLES: dict[str, Policy] = {
     "leases": Policy(False, "which process runs the sender: held only while it runs"),
     "webhooks": Policy(True, "webhook URLs, their events, formats and signing secrets"),
     "signing_keys": Policy(True, "the key of unsubscribe links, so links already sent work"),
+    "inbox": Policy(True, "readers' notifications in the widget's bell, read or not"),
+    "follows": Policy(True, "which stories each reader follows"),
 }
 
 

@@ -73,6 +73,20 @@ async def enqueue(
     )
 
 
+async def add_to_bell(
+    tx: Stores,
+    user_id: int,
+    kind: str,
+    payload: dict[str, Any],
+    dedupe_key: str,
+    *,
+    now: datetime,
+) -> bool:
+    """Put an item in a reader's bell in the widget (`reply`, `decision`, `staff_reply`,
+    `pick`, …), in the caller's transaction; the same key is added once."""
+    return await tx.notifications.add_to_inbox(user_id, kind, payload, dedupe_key, now)
+
+
 async def reply_schedule(
     tx: Stores, user_id: int, root_id: int, prefs: Prefs, now: datetime
 ) -> tuple[str, datetime]:

@@ -462,6 +462,42 @@ class NotificationStore(Protocol):
         """Remove a webhook; its pending deliveries stop."""
         ...
 
+    async def add_to_inbox(
+        self, user_id: int, kind: str, payload: dict[str, Any], key: str, now: datetime
+    ) -> bool:
+        """Put an item in a reader's bell unless one with this key exists."""
+        ...
+
+    async def inbox(
+        self, user_id: int, limit: int, before: int | None = None
+    ) -> list[dict[str, Any]]:
+        """A reader's latest bell items, newest first."""
+        ...
+
+    async def unread(self, user_id: int) -> int:
+        """How many bell items the reader has not read."""
+        ...
+
+    async def mark_read(self, user_id: int, ids: Sequence[int] | None, now: datetime) -> None:
+        """Mark some (or, with None, all) of the reader's bell items read."""
+        ...
+
+    async def follow(self, user_id: int, story_id: int, now: datetime) -> None:
+        """Follow a story (again: nothing changes)."""
+        ...
+
+    async def unfollow(self, user_id: int, story_id: int) -> None:
+        """Stop following a story."""
+        ...
+
+    async def follows(self, user_id: int, story_id: int) -> bool:
+        """Whether the reader follows the story."""
+        ...
+
+    async def followers(self, story_id: int) -> list[int]:
+        """Everyone who follows a story."""
+        ...
+
     async def signing_key(self, site_id: str, now: datetime) -> str:
         """The site's key for signed links, made on first use."""
         ...

@@ -13,9 +13,13 @@ from townhall.api.deps import admin_user, current_user, get_ctx, staff_user
 from townhall.api.notification_schemas import (
     DeliveriesOut,
     DeliveryOut,
+    FollowOut,
+    MarkReadIn,
+    NotificationsOut,
     OutboxOut,
     PreferencesOut,
     PreferencesPatchIn,
+    UnreadOut,
     UnsubscribedOut,
     WebhookIn,
     WebhookOut,
@@ -25,7 +29,7 @@ from townhall.api.notification_schemas import (
 from townhall.api.responses import json_response
 from townhall.api.schemas import PROBLEMS
 from townhall.domain.models import User
-from townhall.services import notifications, webhooks
+from townhall.services import inbox, notifications, webhooks
 from townhall.services.context import DEFAULT_SITE, Context
 
 me = APIRouter(prefix="/api/v1", tags=["notifications"], responses=PROBLEMS)
@@ -36,6 +40,7 @@ Reader = Annotated[User, Depends(current_user)]
 Admin = Annotated[User, Depends(admin_user)]
 Staff = Annotated[User, Depends(staff_user)]
 Id = Annotated[params.Id, Path()]
+StoryId = Annotated[params.StoryKey, Path()]
 Token = Annotated[str, Query(min_length=1, max_length=512, description="The signed link's token")]
 NO_STORE = {"Cache-Control": "no-store"}
 
@@ -55,6 +60,42 @@ async def update_preferences(payload: PreferencesPatchIn, ctx: Ctx, user: Reader
     """Change some of the reader's choices; fields left out stay as they are."""
     changes = payload.model_dump(exclude_unset=True)
     return _json(await notifications.update_prefs(ctx, user, changes))
+
+
+@me.get("/me/notifications", response_model=NotificationsOut)
+async def list_notifications(
+    ctx: Ctx,
+    user: Reader,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    before: Annotated[params.Id | None, Query(description="Items older than this id")] = None,
+) -> Response:
+    """The reader's bell: replies to them, decisions on their comments, staff replies on
+    stories they follow, picks; newest first, with the unread count."""
+    return _json(await inbox.list_notifications(ctx, user, limit=limit, before=before))
+
+
+@me.post("/me/notifications/read", response_model=UnreadOut)
+async def mark_notifications_read(payload: MarkReadIn, ctx: Ctx, user: Reader) -> Response:
+    """Mark the given items, or all of them, read."""
+    return _json(await inbox.mark_read(ctx, user, payload.ids))
+
+
+@me.get("/me/follows/{story_id:path}", response_model=FollowOut)
+async def following(story_id: StoryId, ctx: Ctx, user: Reader) -> Response:
+    """Whether the reader follows this story."""
+    return _json(await inbox.is_following(ctx, user, story_id))
+
+
+@me.put("/me/follows/{story_id:path}", response_model=FollowOut)
+async def follow(story_id: StoryId, ctx: Ctx, user: Reader) -> Response:
+    """Follow this story: staff replies on it (and picks) go to the reader's bell."""
+    return _json(await inbox.set_follow(ctx, user, story_id, True))
+
+
+@me.delete("/me/follows/{story_id:path}", response_model=FollowOut)
+async def unfollow(story_id: StoryId, ctx: Ctx, user: Reader) -> Response:
+    """Stop following this story."""
+    return _json(await inbox.set_follow(ctx, user, story_id, False))
 
 
 _PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">

@@ -1,4 +1,5 @@
-"""notifications: readers' choices, the outbox, the sender's lease, webhooks, signing keys
+"""notifications: readers' choices, the outbox, the sender's lease, webhooks, signing keys,
+the widget's bell (inbox) and followed stories
 
 Revision ID: 0013
 Revises: 0009
@@ -73,8 +74,36 @@ def upgrade() -> None:
         sa.Column("secret", sa.String(128), nullable=False),
         sa.Column("created_at", UTCDateTime, nullable=False),
     )
+    op.create_table(
+        "inbox",
+        sa.Column("id", Id, primary_key=True, autoincrement=True),
+        sa.Column("user_id", Id, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("kind", sa.String(32), nullable=False),
+        sa.Column("payload", sa.JSON, nullable=False),
+        sa.Column("dedupe_key", sa.String(255), nullable=False),
+        sa.Column("created_at", UTCDateTime, nullable=False),
+        sa.Column("read_at", UTCDateTime, nullable=True),
+        sa.UniqueConstraint("dedupe_key", name="uq_inbox_dedupe_key"),
+    )
+    op.create_index("ix_inbox_user", "inbox", ["user_id", "id"])
+    op.create_table(
+        "follows",
+        sa.Column("user_id", Id, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("story_id", Id, sa.ForeignKey("stories.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("created_at", UTCDateTime, nullable=False),
+        sa.PrimaryKeyConstraint("user_id", "story_id", name="pk_follows"),
+    )
+    op.create_index("ix_follows_story", "follows", ["story_id"])
 
 
 def downgrade() -> None:
-    for name in ("signing_keys", "webhooks", "leases", "outbox", "notification_prefs"):
+    for name in (
+        "follows",
+        "inbox",
+        "signing_keys",
+        "webhooks",
+        "leases",
+        "outbox",
+        "notification_prefs",
+    ):
         op.drop_table(name)

@@ -12,7 +12,15 @@ from sqlalchemy import delete, func, or_, select, update
 from townhall.domain.notifications import Channel, Delivery, Digest, Message, Prefs, Webhook
 from townhall.storage.sql.dialect import insert_for
 from townhall.storage.sql.engine import SqlConnection
-from townhall.storage.sql.tables import leases, notification_prefs, outbox, signing_keys, webhooks
+from townhall.storage.sql.tables import (
+    follows,
+    inbox,
+    leases,
+    notification_prefs,
+    outbox,
+    signing_keys,
+    webhooks,
+)
 
 
 def _message(row: Any) -> Message:
@@ -262,6 +270,70 @@ class SqlNotificationStore:
             .values(status=Delivery.DEAD.value, last_error="webhook removed")
         )
         await self.conn.execute(delete(webhooks).where(webhooks.c.id == webhook_id))
+
+    # The widget's bell
+    async def add_to_inbox(
+        self, user_id: int, kind: str, payload: dict[str, Any], key: str, now: datetime
+    ) -> bool:
+        """Put an item in a reader's bell unless one with this key exists."""
+        stmt = insert_for(self.conn)(inbox).values(
+            user_id=user_id, kind=kind, payload=payload, dedupe_key=key, created_at=now
+        )
+        res = await self.conn.execute(stmt.on_conflict_do_nothing(index_elements=["dedupe_key"]))
+        return bool(res.rowcount)
+
+    async def inbox(
+        self, user_id: int, limit: int, before: int | None = None
+    ) -> list[dict[str, Any]]:
+        """A reader's latest bell items, newest first."""
+        stmt = select(inbox).where(inbox.c.user_id == user_id)
+        if before is not None:
+            stmt = stmt.where(inbox.c.id < before)
+        rows = await self.conn.execute(stmt.order_by(inbox.c.id.desc()).limit(limit))
+        return [dict(r._mapping) for r in rows]
+
+    async def unread(self, user_id: int) -> int:
+        """How many bell items the reader has not read."""
+        found = await self.conn.scalar(
+            select(func.count()).where(inbox.c.user_id == user_id, inbox.c.read_at.is_(None))
+        )
+        return int(found or 0)
+
+    async def mark_read(self, user_id: int, ids: Sequence[int] | None, now: datetime) -> None:
+        """Mark some (or, with None, all) of the reader's bell items read."""
+        stmt = update(inbox).where(inbox.c.user_id == user_id, inbox.c.read_at.is_(None))
+        if ids is not None:
+            stmt = stmt.where(inbox.c.id.in_(list(ids)))
+        await self.conn.execute(stmt.values(read_at=now))
+
+    async def follow(self, user_id: int, story_id: int, now: datetime) -> None:
+        """Follow a story (again: nothing changes)."""
+        stmt = insert_for(self.conn)(follows).values(
+            user_id=user_id, story_id=story_id, created_at=now
+        )
+        await self.conn.execute(stmt.on_conflict_do_nothing(index_elements=["user_id", "story_id"]))
+
+    async def unfollow(self, user_id: int, story_id: int) -> None:
+        """Stop following a story."""
+        await self.conn.execute(
+            delete(follows).where(follows.c.user_id == user_id, follows.c.story_id == story_id)
+        )
+
+    async def follows(self, user_id: int, story_id: int) -> bool:
+        """Whether the reader follows the story."""
+        found = await self.conn.scalar(
+            select(follows.c.user_id).where(
+                follows.c.user_id == user_id, follows.c.story_id == story_id
+            )
+        )
+        return found is not None
+
+    async def followers(self, story_id: int) -> list[int]:
+        """Everyone who follows a story."""
+        rows = await self.conn.execute(
+            select(follows.c.user_id).where(follows.c.story_id == story_id)
+        )
+        return [int(r[0]) for r in rows]
 
     # Signing keys
     async def signing_key(self, site_id: str, now: datetime) -> str:

@@ -269,3 +269,27 @@ signing_keys = Table(
     Column("secret", String(128), nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
 )
+
+# The widget's bell: what happened to a reader's comments and the stories they follow.
+inbox = Table(
+    "inbox",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("user_id", Id, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("payload", JSON, nullable=False),
+    Column("dedupe_key", String(255), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("read_at", UTCDateTime, nullable=True),
+    UniqueConstraint("dedupe_key"),
+    Index("ix_inbox_user", "user_id", "id"),
+)
+
+follows = Table(
+    "follows",
+    metadata,
+    Column("user_id", Id, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("story_id", Id, ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Index("ix_follows_story", "story_id"),
+)
