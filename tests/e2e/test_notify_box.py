@@ -7,7 +7,14 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.widget_helpers import open_demo, sso_session, unique, use_session
+from tests.e2e.widget_helpers import (
+    axe_violations,
+    open_demo,
+    post_comment,
+    sso_session,
+    unique,
+    use_session,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -34,3 +41,36 @@ def test_ticking_notify_me_of_replies_saves_the_choice(page: Page, live_server: 
     expect(box).to_be_enabled()
     prefs = httpx.get(f"{live_server}/api/v1/me/preferences", headers=auth).json()
     assert prefs["notify_replies"] is False
+
+
+def test_the_bell_shows_a_reply_live_and_marks_it_read_and_the_story_can_be_followed(
+    page: Page, live_server: str
+) -> None:
+    ann = sso_session(live_server, name=unique("Ann"))
+    bo = sso_session(live_server, name=unique("Bo"))
+    mine = post_comment(live_server, ann["token"], f"A question for the bell. {unique()}")
+    post_comment(live_server, bo["token"], "A first answer.", parent_id=mine["id"])
+    use_session(page, live_server, ann)
+    w = open_demo(page, live_server)
+    bell = w.get_by_role("button", name="Notifications")
+    expect(bell).to_contain_text("Unread: 1")
+    bell.click()
+    expect(bell).to_have_attribute("aria-expanded", "true")
+    expect(w.locator(".bell-list li").first).to_contain_text(
+        f"{bo['user']['name']} replied to you on"
+    )
+    assert axe_violations(page) == []
+    w.get_by_role("button", name="Mark all as read").click()
+    expect(bell).not_to_contain_text("Unread")
+    # Another reply while the page is open: the bell hears of it without a reload.
+    post_comment(live_server, bo["token"], "A second answer.", parent_id=mine["id"])
+    expect(bell).to_contain_text("Unread: 1")
+    follow = w.get_by_role("button", name="Follow this story")
+    expect(follow).to_have_attribute("aria-pressed", "false")
+    follow.click()
+    expect(follow).to_have_attribute("aria-pressed", "true")
+    auth = {"Authorization": f"Bearer {ann['token']}"}
+    res = httpx.get(f"{live_server}/api/v1/me/follows/demo-article", headers=auth)
+    assert res.json() == {"following": True}
+    follow.click()
+    expect(follow).to_have_attribute("aria-pressed", "false")

@@ -1,5 +1,6 @@
 // The account box above the list (signed out, no name yet, banned, suspended, signed in) and
 // what goes under it: the composer, or the reason there is none.
+import { bellBar } from './bell.js';
 import { composer } from './composer.js';
 import { btn, h, uid } from './dom.js';
 import { authForm, nameForm } from './forms.js';
@@ -32,7 +33,7 @@ export function renderAccount(w) {
   } else if (!u.name) {
     w.account.append(nameForm(w));
   } else {
-    w.account.append(whoAmI(w));
+    w.account.append(whoAmI(w), bellBar(w));
   }
   if (w.story && w.story.is_closed) {
     w.composerArea.append(h('p', { class: 'info', part: 'notice' }, t('closed')));
