@@ -44,7 +44,9 @@ export function bellBar(w) {
   const draw = (data) => {
     items = data.notifications;
     unread.textContent = data.unread ? t('bell.unread', { count: data.unread }) : '';
-    list.replaceChildren(...(items.length ? items.map((n) => item(w, n)) : [h('li', null, t('bell.empty'))]));
+    // The list is drawn only while open: closed, it holds no second copy of anyone's text.
+    list.replaceChildren(...(panel.hidden ? [] : items.length ? items.map((n) => item(w, n))
+      : [h('li', null, t('bell.empty'))]));
     markAll.hidden = !data.unread;
   };
   const refresh = async () => {
@@ -54,7 +56,7 @@ export function bellBar(w) {
     const open = panel.hidden;
     panel.hidden = !open;
     bell.setAttribute('aria-expanded', String(open));
-    if (open) refresh();
+    if (open) refresh(); else list.replaceChildren();
   });
   markAll.addEventListener('click', async () => {
     try {
