@@ -67,7 +67,7 @@ def build_context(settings: Settings) -> Context:
     if ctx.cache is not None:
         ctx.feed.register(CacheListener(ctx.cache))
     ctx.feed.register(LiveListener(ctx))
-    ctx.feed.register(NotificationListener(lambda: ctx.clock()))
+    ctx.feed.register(NotificationListener(lambda: ctx.clock(), ctx.site))
     return ctx
 
 

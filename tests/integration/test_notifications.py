@@ -302,3 +302,58 @@ async def test_followers_hear_of_staff_replies_on_the_story(client):
     }
     await post(client, mod, "Another note.", story=story)
     assert (await client.get("/api/v1/me/notifications", headers=ann)).json()["unread"] == 2
+
+
+async def test_moderators_are_alerted_at_the_queue_threshold_once_per_period(client, mailbox):
+    mod = await sign_in(client, "mod", name="Morgan Desk")
+    await make_staff(client, mod, role="admin")
+    res = await client.patch(
+        "/api/v1/admin/site",
+        json={"alert_pending_threshold": 2, "alert_every_minutes": 30},
+        headers=mod,
+    )
+    assert res.status_code == 200, res.text
+    assert res.json()["alert_pending_threshold"] == 2
+    ed = await sign_in(client, "ed", name="Ed Writer")
+    await post(client, ed, "Ring her on 07911 123456 tonight")
+    await deliver(client)
+    assert mailbox.messages == [], "below the threshold"
+    await post(client, ed, "Ring him on 07911 654321 tomorrow")
+    await post(client, ed, "Ring them on 07911 111222 later")
+    await deliver(client)
+    [alert] = mailbox.messages
+    assert alert["To"] == "mod@example.org"
+    assert alert["Subject"] == "2 comments are waiting for moderation"
+    assert "http://comments.example/admin#/queue/pending" in parts(alert)[0]
+    assert alert["List-Unsubscribe"] is None
+    await post(client, ed, "Ring us on 07911 333444 soon")
+    later = utcnow() + timedelta(minutes=31)
+    client.ctx.clock = lambda: later
+    await deliver(client)
+    assert len(mailbox.messages) == 2, "the alerts of the period come as one, after it"
+    assert mailbox.messages[1]["Subject"] == "3 comments are waiting for moderation"
+
+
+async def test_moderators_are_alerted_when_reports_hide_a_comment(client, mailbox):
+    mod = await sign_in(client, "mod", name="Morgan Desk")
+    await make_staff(client, mod, role="admin")
+    res = await client.patch(
+        "/api/v1/admin/site",
+        json={"alert_on_reports": True, "report_threshold": 2},
+        headers=mod,
+    )
+    assert res.status_code == 200, res.text
+    ann = await sign_in(client, "ann", name="Ann Reader")
+    top = await post(client, ann, "A perfectly fine comment.")
+    for sub in ("r1", "r2"):
+        reader = await sign_in(client, sub, name=f"Reader {sub.upper()}")
+        res = await client.post(
+            f"/api/v1/comments/{top['id']}/reports", json={"reason": "abuse"}, headers=reader
+        )
+        assert res.status_code == 201
+    await deliver(client)
+    [alert] = mailbox.messages
+    assert alert["Subject"] == "Reader reports hid a comment"
+    assert "A perfectly fine comment." in parts(alert)[0]
+    res = await client.patch("/api/v1/admin/site", json={"alert_every_minutes": 0}, headers=mod)
+    assert res.status_code == 422 and "alert_every_minutes" in res.text

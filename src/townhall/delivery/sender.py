@@ -172,6 +172,7 @@ class Sender:
             **msg.payload,
             "site_name": site.name,
             "unsubscribe_url": unsubscribe,
+            "public_url": (base or "").rstrip("/"),
         }
         if msg.kind == "reply":
             context["replies"] = [m.payload for m in group]

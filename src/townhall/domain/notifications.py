@@ -45,6 +45,7 @@ class Delivery(StrEnum):
 PREFERENCE_OF: dict[str, str | None] = {
     "reply": "notify_replies",
     "decision": "notify_decisions",
+    "moderator_alert": None,
 }
 
 # Webhook event types an admin can subscribe a URL to ("test" is sent on request only).

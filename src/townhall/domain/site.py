@@ -40,6 +40,11 @@ class SiteConfig:
     allowed_origins: tuple[str, ...] = ()
     post_rate_per_minute: int = 6
     moderation: dict[str, Any] = field(default_factory=dict)
+    # Moderators are e-mailed when this many comments wait in Pending (0: never) and,
+    # when set, when reader reports hide a comment; at most once per period each.
+    alert_pending_threshold: int = 0
+    alert_on_reports: bool = False
+    alert_every_minutes: int = 30
 
     @property
     def premium_name(self) -> str:
@@ -72,6 +77,9 @@ _EDITABLE: dict[str, tuple[type, Any]] = {
     "moderation": (dict, None),
     "language": (str, (LANGUAGE_TAG_MIN, LANGUAGE_TAG_MAX)),
     "messages": (dict, None),
+    "alert_pending_threshold": (int, (0, 100_000)),
+    "alert_on_reports": (bool, None),
+    "alert_every_minutes": (int, (1, 1440)),
 }
 EDITABLE_KEYS = frozenset(_EDITABLE)
 # Settings the widget and dashboard turn into links.

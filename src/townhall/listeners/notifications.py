@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Sequence
-from datetime import datetime
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime, timedelta
 from typing import Any
 
 from townhall.domain.changes import (
@@ -16,6 +16,7 @@ from townhall.domain.changes import (
     WebhooksChanged,
 )
 from townhall.domain.models import REPORT_REASONS, Comment, Status, Story
+from townhall.domain.site import SiteConfig
 from townhall.services import notifications as notify
 from townhall.storage.protocols import Stores
 
@@ -72,8 +73,14 @@ class NotificationListener:
 
     name = "notifications"
 
-    def __init__(self, clock: Callable[[], datetime], wake: asyncio.Event | None = None) -> None:
+    def __init__(
+        self,
+        clock: Callable[[], datetime],
+        site: Callable[[str], Awaitable[SiteConfig]],
+        wake: asyncio.Event | None = None,
+    ) -> None:
         self.clock = clock
+        self.site = site
         self.wake = wake or asyncio.Event()
         self._hooks: dict[str, tuple[float, bool]] = {}
 
@@ -94,6 +101,7 @@ class NotificationListener:
                 await self._reply(tx, change, now)
                 await self._decision(tx, change, now)
                 await self._staff_reply(tx, change, now)
+                await self._alert(tx, change, now)
             site = _site_of(change)
             if site and await self._has_hooks(tx, site):
                 await self._events(tx, change, now)
@@ -217,6 +225,48 @@ class NotificationListener:
                 await notify.add_to_bell(
                     tx, user_id, "staff_reply", payload, f"staff:{comment.id}:{user_id}", now=now
                 )
+
+    async def _alert(self, tx: Stores, change: CommentChanged, now: datetime) -> None:
+        """E-mail the site's moderators when a comment newly waits in Pending and the queue
+        reached its threshold, or reports hid it; at most one of each per period."""
+        comment, before = change.comment, change.before
+        if comment.status is not Status.PENDING:
+            return
+        if before is not None and before.status is Status.PENDING:
+            return
+        site = await self.site(comment.site_id)
+        if not (site.alert_pending_threshold or site.alert_on_reports):
+            return
+        last = comment.findings[-1].get("guideline") if comment.findings else None
+        reported = before is not None and last == "reports"
+        pending = await tx.notifications.pending_count(comment.site_id)
+        if reported and site.alert_on_reports:
+            kind = "reports"
+        elif site.alert_pending_threshold and pending >= site.alert_pending_threshold:
+            kind = "pending"
+        else:
+            return
+        payload = {
+            "alert": kind,
+            "pending": pending,
+            "threshold": site.alert_pending_threshold,
+            "comment": {**_bell(comment, None, change.story), "report_count": comment.report_count},
+        }
+        quiet = timedelta(minutes=site.alert_every_minutes)
+        for staff_id in await tx.notifications.staff_with_email(comment.site_id):
+            group = f"alert:{kind}:{staff_id}"
+            due = await notify.next_slot(tx, group, quiet, now)
+            await notify.enqueue(
+                tx,
+                "moderator_alert",
+                staff_id,
+                payload,
+                f"{group}:{due.isoformat()}",
+                now=now,
+                site_id=comment.site_id,
+                group_key=group,
+                not_before=due,
+            )
 
     async def _events(self, tx: Stores, change: Change, now: datetime) -> None:
         for event, site, data in await _event_data(tx, change):

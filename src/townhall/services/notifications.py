@@ -8,7 +8,7 @@ describes the API for features that add a kind of message.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -99,12 +99,18 @@ async def reply_schedule(
             return group, latest
         return group, now + quiet
     group = f"thread:{user_id}:{root_id}"
+    return group, await next_slot(tx, group, THREAD_QUIET, now)
+
+
+async def next_slot(tx: Stores, group: str, quiet: timedelta, now: datetime) -> datetime:
+    """When the next message of a group may go: now if the last went `quiet` ago or
+    longer, else with the one already waiting, else `quiet` after the last."""
     latest = await tx.notifications.latest_in_group(group)
-    if latest is None or latest <= now - THREAD_QUIET:
-        return group, now
+    if latest is None or latest <= now - quiet:
+        return now
     if latest > now:
-        return group, latest
-    return group, latest + THREAD_QUIET
+        return latest
+    return latest + quiet
 
 
 async def enqueue_event(

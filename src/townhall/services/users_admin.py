@@ -270,6 +270,9 @@ def site_admin_json(site: SiteConfig) -> dict[str, Any]:
         },
         "language": site.language,
         "messages": site.messages,
+        "alert_pending_threshold": site.alert_pending_threshold,
+        "alert_on_reports": site.alert_on_reports,
+        "alert_every_minutes": site.alert_every_minutes,
         "has_sso_secret": bool(site.sso_secrets),
         "has_previous_sso_secret": len(site.sso_secrets) > 1,
     }

@@ -498,6 +498,14 @@ class NotificationStore(Protocol):
         """Everyone who follows a story."""
         ...
 
+    async def pending_count(self, site_id: str) -> int:
+        """Comments waiting in the site's Pending queue."""
+        ...
+
+    async def staff_with_email(self, site_id: str) -> list[int]:
+        """Moderators and admins of the site who have an e-mail address."""
+        ...
+
     async def signing_key(self, site_id: str, now: datetime) -> str:
         """The site's key for signed links, made on first use."""
         ...

@@ -13,12 +13,14 @@ from townhall.domain.notifications import Channel, Delivery, Digest, Message, Pr
 from townhall.storage.sql.dialect import insert_for
 from townhall.storage.sql.engine import SqlConnection
 from townhall.storage.sql.tables import (
+    comments,
     follows,
     inbox,
     leases,
     notification_prefs,
     outbox,
     signing_keys,
+    users,
     webhooks,
 )
 
@@ -332,6 +334,28 @@ class SqlNotificationStore:
         """Everyone who follows a story."""
         rows = await self.conn.execute(
             select(follows.c.user_id).where(follows.c.story_id == story_id)
+        )
+        return [int(r[0]) for r in rows]
+
+    # Moderator alerts
+    async def pending_count(self, site_id: str) -> int:
+        """Comments waiting in the site's Pending queue."""
+        found = await self.conn.scalar(
+            select(func.count()).where(
+                comments.c.site_id == site_id, comments.c.status == "pending"
+            )
+        )
+        return int(found or 0)
+
+    async def staff_with_email(self, site_id: str) -> list[int]:
+        """Moderators and admins of the site who have an e-mail address."""
+        rows = await self.conn.execute(
+            select(users.c.id).where(
+                users.c.site_id == site_id,
+                users.c.role.in_(["moderator", "admin"]),
+                users.c.email.is_not(None),
+                users.c.is_banned.is_(False),
+            )
         )
         return [int(r[0]) for r in rows]
 
