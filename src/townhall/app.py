@@ -17,6 +17,7 @@ from townhall.api import errors
 from townhall.api.lane import Lane
 from townhall.api.middleware import EdgeMiddleware
 from townhall.api.routes import (
+    account_links,
     admin_pages,
     auth,
     checks,
@@ -127,6 +128,8 @@ def create_app(settings: Settings | None = None, *, demo: bool = False) -> FastA
     app.include_router(live.router)
     app.include_router(admin_pages.router)
     app.include_router(languages.router)
+    app.include_router(account_links.api)
+    app.include_router(account_links.pages)
     app.include_router(notifications.me)
     app.include_router(notifications.admin)
     app.mount("/static", StaticFiles(directory=WEB / "static"), name="static")

@@ -160,6 +160,9 @@ async def _notification_rows(client, reader) -> None:
             me["id"], "pick", {"comment_id": 1}, "archive-test", utcnow()
         )
         await tx.notifications.mark_read(me["id"], None, utcnow())
+        await tx.conn.execute(
+            text("UPDATE users SET email_verified_at = created_at WHERE id = :i"), {"i": me["id"]}
+        )
 
 
 def _table_rows(sync_conn, name: str) -> list[tuple]:

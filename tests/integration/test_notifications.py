@@ -357,3 +357,110 @@ async def test_moderators_are_alerted_when_reports_hide_a_comment(client, mailbo
     assert "A perfectly fine comment." in parts(alert)[0]
     res = await client.patch("/api/v1/admin/site", json={"alert_every_minutes": 0}, headers=mod)
     assert res.status_code == 422 and "alert_every_minutes" in res.text
+
+
+PASSPHRASE = "a long enough passphrase"
+
+
+async def _register(client, email: str, password: str = PASSPHRASE) -> dict:
+    res = await client.post(
+        "/api/v1/auth/register", json={"email": email, "password": password, "name": "Lou Local"}
+    )
+    assert res.status_code == 201, res.text
+    res = await client.post("/api/v1/auth/login", json={"email": email, "password": password})
+    assert res.status_code == 200, res.text
+    return {"Authorization": f"Bearer {res.json()['token']}"}
+
+
+def _link_path(msg) -> str:
+    text = parts(msg)[0]
+    url = next(w for w in text.split() if w.startswith("http://comments.example/auth/"))
+    return url.removeprefix("http://comments.example")
+
+
+async def test_local_accounts_get_other_mail_only_once_their_address_is_confirmed(client, mailbox):
+    lou = await _register(client, "lou@example.org")
+    await opt_in(client, lou)
+    bo = await sign_in(client, "bo", name="Bo Brennan")
+    top = await post(client, lou, "Where is the council's money going?")
+    await post(client, bo, "An answer before the address is confirmed.", parent_id=top["id"])
+    await deliver(client)
+    [verify] = mailbox.messages
+    assert verify["Subject"].startswith("Confirm your e-mail address")
+    path = _link_path(verify)
+    assert path.startswith("/auth/verify?token=")
+    page = await client.get(path)
+    assert page.status_code == 200 and "Confirm my address" in page.text
+    forged = await client.post(path[:-2] + "xx")
+    assert "Link not valid" in forged.text
+    done = await client.post(path)
+    assert done.status_code == 200 and "confirmed" in done.text
+    await post(client, bo, "An answer after.", parent_id=top["id"])
+    await deliver(client)
+    assert len(mailbox.messages) == 2
+    assert "An answer after." in parts(mailbox.messages[1])[0]
+    assert all("before the address" not in parts(m)[0] for m in mailbox.messages)
+
+
+async def test_a_forgotten_password_is_reset_once_by_an_e_mailed_link(client, mailbox):
+    lou = await _register(client, "lou@example.org")
+    await deliver(client)
+    mailbox.messages.clear()
+    unknown = await client.post("/api/v1/auth/password-reset", json={"email": "nobody@example.org"})
+    known = await client.post("/api/v1/auth/password-reset", json={"email": "LOU@example.org"})
+    assert unknown.status_code == known.status_code == 202
+    assert unknown.json() == known.json(), "the answer does not tell who has an account"
+    await deliver(client)
+    [msg] = mailbox.messages
+    assert msg["To"] == "lou@example.org" and msg["Subject"].startswith("Choose a new password")
+    path = _link_path(msg)
+    assert path.startswith("/auth/reset?token=")
+    form = await client.get(path)
+    assert form.status_code == 200 and 'type="password"' in form.text
+    form_type = {"Content-Type": "application/x-www-form-urlencoded"}
+    short = await client.post(path, content=b"password=short", headers=form_type)
+    assert "Password not changed" in short.text and "at least 10 characters" in short.text
+    done = await client.post(path, content=b"password=a+brand+new+passphrase", headers=form_type)
+    assert done.status_code == 200 and "Password changed" in done.text
+    assert (await client.get("/api/v1/me", headers=lou)).status_code == 401, "sessions end"
+    res = await client.post(
+        "/api/v1/auth/login",
+        json={"email": "lou@example.org", "password": "a brand new passphrase"},
+    )
+    assert res.status_code == 200
+    again = await client.post(path, content=b"password=yet+another+passphrase", headers=form_type)
+    assert "Password not changed" in again.text and "used already" in again.text
+    token = path.split("token=", 1)[1]
+    res = await client.post(
+        "/api/v1/auth/password-reset/confirm",
+        json={"token": token, "password": "yet another passphrase"},
+    )
+    assert res.status_code == 400 and res.json()["code"] == "bad-link"
+
+
+async def test_a_reset_link_older_than_an_hour_is_refused(client):
+    import time
+
+    from itsdangerous import TimestampSigner, URLSafeTimedSerializer
+
+    from townhall.services import account_mail
+    from townhall.services.notifications import signing_key
+
+    lou = await _register(client, "lou@example.org")
+    me = (await client.get("/api/v1/me", headers=lou)).json()
+
+    class HourAgo(TimestampSigner):
+        def get_timestamp(self) -> int:
+            return int(time.time()) - 3601
+
+    async with client.ctx.read() as tx:
+        digest = await tx.notifications.password_hash(me["id"])
+    key = await signing_key(client.ctx, "default")
+    token = URLSafeTimedSerializer(key, salt=account_mail.RESET_SALT, signer=HourAgo).dumps(
+        {"u": me["id"], "p": account_mail._fingerprint(digest)}
+    )
+    res = await client.post(
+        "/api/v1/auth/password-reset/confirm",
+        json={"token": token, "password": "a brand new passphrase"},
+    )
+    assert res.status_code == 400 and "expired" in res.json()["detail"]

@@ -243,6 +243,33 @@ ROUTES: dict[tuple[str, str], tuple[Make, dict[str, int]]] = {
         _everyone(400),
     ),
     ("GET", "/api/v1/admin/outbox"): (_get("/api/v1/admin/outbox"), STAFF),
+    ("POST", "/api/v1/auth/password-reset"): (
+        lambda w, r: ("POST", "/api/v1/auth/password-reset", {"email": "root-admin@example.org"}),
+        _everyone(202),
+    ),
+    # Account links: the signed token is the credential; a forged one is refused for all.
+    ("POST", "/api/v1/auth/password-reset/confirm"): (
+        lambda w, r: (
+            "POST",
+            "/api/v1/auth/password-reset/confirm",
+            {"token": "forged", "password": "a long enough passphrase"},
+        ),
+        _everyone(400),
+    ),
+    ("POST", "/api/v1/auth/verify"): (
+        lambda w, r: ("POST", "/api/v1/auth/verify", {"token": "forged"}),
+        _everyone(400),
+    ),
+    ("GET", "/auth/verify"): (_get("/auth/verify?token=forged"), _everyone(200)),
+    ("POST", "/auth/verify"): (
+        lambda w, r: ("POST", "/auth/verify?token=forged", None),
+        _everyone(200),  # a page that says the link is not valid
+    ),
+    ("GET", "/auth/reset"): (_get("/auth/reset?token=forged"), _everyone(200)),
+    ("POST", "/auth/reset"): (
+        lambda w, r: ("POST", "/auth/reset?token=forged", None),
+        _everyone(200),
+    ),
     ("GET", "/api/v1/me/notifications"): (_get("/api/v1/me/notifications"), _signed_in(200)),
     ("POST", "/api/v1/me/notifications/read"): (
         lambda w, r: ("POST", "/api/v1/me/notifications/read", {}),

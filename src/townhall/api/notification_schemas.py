@@ -121,3 +121,24 @@ class UnreadOut(BaseModel):
 
 class FollowOut(BaseModel):
     following: bool
+
+
+class ResetRequestIn(_In):
+    email: str = Field(min_length=3, max_length=320)
+
+
+class ResetRequestedOut(BaseModel):
+    detail: str
+
+
+class ResetIn(_In):
+    token: str = Field(min_length=1, max_length=512)
+    password: str = Field(min_length=1, max_length=1024)
+
+
+class VerifyIn(_In):
+    token: str = Field(min_length=1, max_length=512)
+
+
+class VerifiedOut(BaseModel):
+    verified: bool

@@ -23,7 +23,8 @@ import httpx
 
 from townhall import metrics
 from townhall.delivery import mail, webhooks
-from townhall.domain.notifications import Channel, Message, retry_delay
+from townhall.domain.notifications import UNVERIFIED_OK, Channel, Message, retry_delay
+from townhall.services import account_mail
 from townhall.services import notifications as notify
 from townhall.services.context import Context
 
@@ -141,12 +142,24 @@ class Sender:
                 ) or [msg]
             user = await tx.users.by_id(msg.recipient_id) if msg.recipient_id else None
             prefs = await tx.notifications.prefs(user.id) if user else None
+            # Publisher sign-in vouches for its addresses and staff are made by operators;
+            # a self-registered address gets nothing but its own check until proven.
+            unproven = (
+                user is not None
+                and user.sso_sub is None
+                and not user.is_staff
+                and msg.kind not in UNVERIFIED_OK
+                and not await tx.notifications.email_verified(user.id)
+            )
         ids = {m.id for m in group}
         if user is None or not user.email or prefs is None:
             await self._skip(group, "no address")
             return ids
         if not notify.allows(prefs, msg.kind):
             await self._skip(group, "unsubscribed")
+            return ids
+        if unproven:
+            await self._skip(group, "address not verified")
             return ids
         if self.relay is None:
             await self._failed(group, "no mail relay set (smtp_url)", None)
@@ -174,6 +187,8 @@ class Sender:
             "unsubscribe_url": unsubscribe,
             "public_url": (base or "").rstrip("/"),
         }
+        if msg.kind in account_mail.KINDS:
+            context["link"] = await account_mail.link(self.ctx, msg.kind, user_id, msg.site_id)
         if msg.kind == "reply":
             context["replies"] = [m.payload for m in group]
             titles = {(m.payload.get("reply") or {}).get("story", {}).get("title") for m in group}

@@ -46,7 +46,11 @@ PREFERENCE_OF: dict[str, str | None] = {
     "reply": "notify_replies",
     "decision": "notify_decisions",
     "moderator_alert": None,
+    "verify_email": None,
+    "password_reset": None,
 }
+# Sent to local accounts whose address is not verified yet (every other e-mail waits for it).
+UNVERIFIED_OK = frozenset({"verify_email", "password_reset"})
 
 # Webhook event types an admin can subscribe a URL to ("test" is sent on request only).
 EVENTS = ("comment.created", "comment.held", "comment.decided", "report.created", "user.banned")

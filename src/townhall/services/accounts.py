@@ -24,6 +24,7 @@ from townhall.errors import (
     ValidationFailed,
 )
 from townhall.ratelimit import REGISTRATIONS_PER_ADDRESS, enforce
+from townhall.services import account_mail
 from townhall.services.context import DEFAULT_SITE, Context
 from townhall.storage.protocols import Stores
 
@@ -136,7 +137,7 @@ async def register(
                 )
             if await tx.users.by_email(site_id, email_key):
                 return
-            await tx.users.add(
+            user = await tx.users.add(
                 site_id=site_id,
                 email=email.strip(),
                 email_key=email_key,
@@ -145,6 +146,7 @@ async def register(
                 created_at=ctx.clock(),
                 **values,
             )
+            await account_mail.queue_verification(tx, user, now=ctx.clock())
     except IntegrityError:
         return  # taken a moment ago by a concurrent registration: the same answer
 

@@ -388,7 +388,7 @@ class NotificationStore(Protocol):
         ...
 
     async def latest_in_group(self, group_key: str) -> datetime | None:
-        """When the last message of a group is (or was) due."""
+        """When the last message of a group that went, or will go, is (or was) due."""
         ...
 
     async def due(self, now: datetime, limit: int) -> list[Message]:
@@ -504,6 +504,22 @@ class NotificationStore(Protocol):
 
     async def staff_with_email(self, site_id: str) -> list[int]:
         """Moderators and admins of the site who have an e-mail address."""
+        ...
+
+    async def email_verified(self, user_id: int) -> bool:
+        """Whether a local account proved it reads its address."""
+        ...
+
+    async def verify_email(self, user_id: int, email_key: str, now: datetime) -> bool:
+        """Mark the address verified if it is still the account's; whether it was."""
+        ...
+
+    async def password_hash(self, user_id: int) -> str | None:
+        """A local account's password hash (None for publisher sign-in)."""
+        ...
+
+    async def set_password(self, user_id: int, digest: str, now: datetime) -> None:
+        """Replace the password and end every session of the account."""
         ...
 
     async def signing_key(self, site_id: str, now: datetime) -> str:

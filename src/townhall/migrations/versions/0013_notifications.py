@@ -1,5 +1,5 @@
 """notifications: readers' choices, the outbox, the sender's lease, webhooks, signing keys,
-the widget's bell (inbox) and followed stories
+the widget's bell (inbox), followed stories, users.email_verified_at
 
 Revision ID: 0013
 Revises: 0009
@@ -94,9 +94,13 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("user_id", "story_id", name="pk_follows"),
     )
     op.create_index("ix_follows_story", "follows", ["story_id"])
+    with op.batch_alter_table("users") as batch:
+        batch.add_column(sa.Column("email_verified_at", UTCDateTime, nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("users") as batch:
+        batch.drop_column("email_verified_at")
     for name in (
         "follows",
         "inbox",

@@ -19,6 +19,7 @@ from townhall.storage.sql.tables import (
     leases,
     notification_prefs,
     outbox,
+    sessions,
     signing_keys,
     users,
     webhooks,
@@ -97,9 +98,11 @@ class SqlNotificationStore:
         return bool(res.rowcount)
 
     async def latest_in_group(self, group_key: str) -> datetime | None:
-        """When the last message of a group is (or was) due."""
+        """When the last message of a group that went, or will go, is (or was) due."""
         found: datetime | None = await self.conn.scalar(
-            select(func.max(outbox.c.not_before)).where(outbox.c.group_key == group_key)
+            select(func.max(outbox.c.not_before)).where(
+                outbox.c.group_key == group_key, outbox.c.status != Delivery.SKIPPED.value
+            )
         )
         return found
 
@@ -358,6 +361,41 @@ class SqlNotificationStore:
             )
         )
         return [int(r[0]) for r in rows]
+
+    # Local accounts' addresses and passwords
+    async def email_verified(self, user_id: int) -> bool:
+        """Whether a local account proved it reads its address."""
+        found = await self.conn.scalar(
+            select(users.c.email_verified_at).where(users.c.id == user_id)
+        )
+        return found is not None
+
+    async def verify_email(self, user_id: int, email_key: str, now: datetime) -> bool:
+        """Mark the address verified if it is still the account's; whether it was."""
+        res = await self.conn.execute(
+            update(users)
+            .where(users.c.id == user_id, users.c.email_key == email_key)
+            .values(email_verified_at=func.coalesce(users.c.email_verified_at, now))
+        )
+        return bool(res.rowcount)
+
+    async def password_hash(self, user_id: int) -> str | None:
+        """A local account's password hash (None for publisher sign-in)."""
+        found: str | None = await self.conn.scalar(
+            select(users.c.password_hash).where(users.c.id == user_id)
+        )
+        return found
+
+    async def set_password(self, user_id: int, digest: str, now: datetime) -> None:
+        """Replace the password and end every session of the account."""
+        await self.conn.execute(
+            update(users).where(users.c.id == user_id).values(password_hash=digest)
+        )
+        await self.conn.execute(
+            update(sessions)
+            .where(sessions.c.user_id == user_id, sessions.c.revoked_at.is_(None))
+            .values(revoked_at=now)
+        )
 
     # Signing keys
     async def signing_key(self, site_id: str, now: datetime) -> str:

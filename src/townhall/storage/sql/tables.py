@@ -89,6 +89,8 @@ users = Table(
     Column("suspended_until", UTCDateTime, nullable=True),
     Column("is_shadowbanned", Boolean, nullable=False, server_default=text("false")),
     Column("created_at", UTCDateTime, nullable=False),
+    # When a local account proved it reads its address (0013); SSO addresses are trusted.
+    Column("email_verified_at", UTCDateTime, nullable=True),
     UniqueConstraint("site_id", "email_key"),
     UniqueConstraint("site_id", "sso_sub"),
     UniqueConstraint("site_id", "name_key"),
