@@ -464,3 +464,20 @@ async def test_a_reset_link_older_than_an_hour_is_refused(client):
         json={"token": token, "password": "a brand new passphrase"},
     )
     assert res.status_code == 400 and "expired" in res.json()["detail"]
+
+
+async def test_publisher_sign_in_keeps_the_address_of_the_email_claim(client, mailbox):
+    from tests.factories import sso_token
+
+    ann = await sign_in(client, "ann", name="Ann Reader")
+    await opt_in(client, ann)
+    res = await client.post(
+        "/api/v1/auth/sso", json={"token": sso_token("ann", email="ann.new@example.org")}
+    )
+    assert res.status_code == 200 and res.json()["user"]["email"] == "ann.new@example.org"
+    bo = await sign_in(client, "bo", name="Bo Brennan")
+    top = await post(client, ann, "Where is the council's money going?")
+    await post(client, bo, "An answer.", parent_id=top["id"])
+    await deliver(client)
+    [msg] = mailbox.messages
+    assert msg["To"] == "ann.new@example.org"

@@ -79,8 +79,15 @@ async def sso_sign_in(ctx: Context, token: str, *, site_id: str = DEFAULT_SITE) 
             )
             if claims.name:
                 user = await _try_claim_name(ctx, tx, user, claims.name, site.name)
-        elif user.is_premium != claims.premium:
-            user = await tx.users.update(user.id, is_premium=claims.premium)
+        else:
+            changed: dict[str, Any] = {}
+            if user.is_premium != claims.premium:
+                changed["is_premium"] = claims.premium
+            # The publisher's login owns the address: notifications follow its changes.
+            if claims.email and claims.email != user.email:
+                changed["email"] = claims.email
+            if changed:
+                user = await tx.users.update(user.id, **changed)
         session = await _new_session(ctx, tx, user)
     return session, user
 
