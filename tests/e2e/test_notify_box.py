@@ -74,3 +74,21 @@ def test_the_bell_shows_a_reply_live_and_marks_it_read_and_the_story_can_be_foll
     assert res.json() == {"following": True}
     follow.click()
     expect(follow).to_have_attribute("aria-pressed", "false")
+
+
+def test_forgot_password_asks_for_the_address_then_says_a_link_is_on_its_way(
+    page: Page, live_server: str
+) -> None:
+    w = open_demo(page, live_server)
+    w.get_by_role("button", name="Sign in", exact=True).first.click()
+    form = w.get_by_role("form", name="Sign in")
+    forgot = form.get_by_role("button", name="Forgot your password?")
+    forgot.click()
+    expect(form.get_by_role("alert")).to_have_text(
+        "Type your e-mail address first, then ask again."
+    )
+    form.get_by_label("Email").fill("sam.reader@example.org")
+    forgot.click()
+    expect(w.get_by_role("status").first).to_have_text(
+        "If this address has an account, a link to choose a new password is on its way."
+    )
