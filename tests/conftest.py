@@ -17,6 +17,7 @@ IN_CI = bool(os.environ.get("CI"))
 PG_URL = os.environ.get("TOWNHALL_TEST_DATABASE_URL")
 REDIS_URL = os.environ.get("TOWNHALL_TEST_REDIS_URL")
 TABLES = (
+    "moderation_decisions",
     "audit_log",
     "likes",
     "reports",

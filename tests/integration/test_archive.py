@@ -103,6 +103,7 @@ async def _rich_site(client) -> None:
         staff = await tx.users.by_id(admin.id)
         users = {u.name: u for u in await tx.users.search("default", None, limit=50)}
     await approve_comment(ctx, staff, top["id"])  # keeps it and clears its reports
+    await reject_comment(ctx, staff, held.json()["id"], "a private number")  # a labelled example
     await reject_comment(ctx, staff, rejected["id"], "off topic")
     await shadowban_user(ctx, staff, users["Cy Shadow"].id)
     await post(client, cy, "Nobody else sees this one.")

@@ -32,6 +32,11 @@ NAME_INPUT_MAX: Final = 200  # what a name field accepts before the name rules j
 SEARCH_MAX: Final = 200
 BULK_MAX: Final = 100
 
+# The precision of automatic holds is measured over this many past days.
+PRECISION_DAYS_MIN: Final = 1
+PRECISION_DAYS_DEFAULT: Final = 30
+PRECISION_DAYS_MAX: Final = 365
+
 # Credentials.
 SESSION_TOKEN_MAX: Final = 512
 SSO_TOKEN_MAX: Final = 4096

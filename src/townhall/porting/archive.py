@@ -82,6 +82,9 @@ TABLES: dict[str, Policy] = {
     "signing_keys": Policy(True, "the key of unsubscribe links, so links already sent work"),
     "inbox": Policy(True, "readers' notifications in the widget's bell, read or not"),
     "follows": Policy(True, "which stories each reader follows"),
+    "moderation_decisions": Policy(
+        True, "moderators' decisions on held comments: the labelled examples for retraining"
+    ),
 }
 
 

@@ -524,6 +524,32 @@ class NotificationStore(Protocol):
 
     async def signing_key(self, site_id: str, now: datetime) -> str:
         """The site's key for signed links, made on first use."""
+
+
+class DecisionStore(Protocol):
+    """Moderators' decisions on held comments, kept as labelled examples."""
+
+    async def add(
+        self,
+        *,
+        site_id: str,
+        comment_id: int,
+        body: str,
+        findings: list[dict[str, Any]],
+        guideline: str | None,
+        decision: str,
+        moderator_id: int,
+        now: datetime,
+    ) -> None:
+        """Record one decision (in the transaction that makes it)."""
+        ...
+
+    async def forget(self, comment_id: int) -> None:
+        """Delete the examples taken from a comment (its author deleted it)."""
+        ...
+
+    async def tally(self, site_id: str, since: datetime) -> list[dict[str, Any]]:
+        """Per automatic guideline since a time: decided, approved and rejected holds."""
         ...
 
 
@@ -563,6 +589,11 @@ class Stores(Protocol):
     @property
     def moderation(self) -> ModerationStore:
         """The moderation store of this transaction."""
+        ...
+
+    @property
+    def decisions(self) -> DecisionStore:
+        """The moderators' decisions kept as labelled examples."""
         ...
 
     @property
