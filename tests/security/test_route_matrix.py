@@ -153,6 +153,7 @@ ROUTES: dict[tuple[str, str], tuple[Make, dict[str, int]]] = {
     ("GET", "/api/v1/moderation/queue"): (_get("/api/v1/moderation/queue"), STAFF),
     ("GET", "/api/v1/moderation/counts"): (_get("/api/v1/moderation/counts"), STAFF),
     ("GET", "/api/v1/moderation/languages"): (_get("/api/v1/moderation/languages"), STAFF),
+    ("GET", "/api/v1/moderation/precision"): (_get("/api/v1/moderation/precision"), STAFF),
     ("GET", "/api/v1/i18n"): (_get("/api/v1/i18n"), _everyone(200)),
     ("GET", "/api/v1/i18n/{surface}/{lang}"): (_get("/api/v1/i18n/widget/de"), _everyone(200)),
     ("POST", "/api/v1/moderation/comments/{comment_id}/approve"): (
