@@ -192,3 +192,25 @@ def test_townhall_worker_delivers_when_the_servers_do_not(tmp_path, mailbox):
         finally:
             worker.send_signal(signal.SIGTERM)
             assert worker.wait(timeout=10) == 0
+
+
+def test_two_workers_send_each_message_once(tmp_path, mailbox):
+    db = str(tmp_path / "workers.sqlite3")
+    port = free_port()
+    with serve(db, port=port, env=_env(mailbox, port), args=("--workers", "2")) as (base, _):
+        http = httpx.Client(base_url=base, timeout=10)
+        ann = _sign_in(http, "ann", "Ann Reader")
+        bo = _sign_in(http, "bo", "Bo Brennan")
+        http.patch("/api/v1/me/preferences", json={"notify_replies": True}, headers=ann)
+        for n in range(3):
+            top = _post(http, ann, f"Thread {n}.")
+            _post(http, bo, f"Reply in thread {n}.", parent_id=top["id"])
+        mailbox.wait_for(3)
+        # A marker queued last: once it is here, every earlier message was handled.
+        cy = _sign_in(http, "cy", "Cy Marker")
+        http.patch("/api/v1/me/preferences", json={"notify_replies": True}, headers=cy)
+        _post(http, bo, "Marker reply.", parent_id=_post(http, cy, "Marker thread.")["id"])
+        assert wait_until(lambda: any(m["To"] == "cy@example.org" for m in mailbox.messages))
+        http.close()
+    ids = [m["Message-ID"] for m in mailbox.messages]
+    assert len(ids) == 4 and len(set(ids)) == 4, "one sender at a time: nothing twice"
