@@ -128,6 +128,13 @@ class Settings(BaseSettings):
     outbox_give_up_hours: float = Field(
         24.0, gt=0, le=24 * 14, description="Retry a failing delivery for this long, then drop it"
     )
+    outbox_keep_days: int = Field(
+        30,
+        ge=1,
+        le=3650,
+        description="Days delivered, given-up and skipped messages stay in the outbox "
+        "(the delivery log) before they are deleted",
+    )
     webhook_allow_private: bool = Field(
         False,
         description="Allow webhooks to loopback and private addresses (a receiver on "

@@ -481,3 +481,21 @@ async def test_publisher_sign_in_keeps_the_address_of_the_email_claim(client, ma
     await deliver(client)
     [msg] = mailbox.messages
     assert msg["To"] == "ann.new@example.org"
+
+
+async def test_finished_messages_leave_the_outbox_after_the_retention_period(client, mailbox):
+    ann = await sign_in(client, "ann", name="Ann Reader")
+    await opt_in(client, ann)
+    bo = await sign_in(client, "bo", name="Bo Brennan")
+    top = await post(client, ann, "Where is the council's money going?")
+    await post(client, bo, "An answer.", parent_id=top["id"])
+    await deliver(client)
+    assert len(mailbox.messages) == 1
+    async with client.ctx.read() as tx:
+        assert (await tx.notifications.queue_stats()).get("email.sent") == 1
+    later = utcnow() + timedelta(days=31)
+    client.ctx.clock = lambda: later
+    await deliver(client)
+    async with client.ctx.read() as tx:
+        assert await tx.notifications.queue_stats() == {}
+    assert len(mailbox.messages) == 1

@@ -52,6 +52,7 @@ class Sender:
         self.relay = mail.Relay.from_url(self.settings.smtp_url) if self.settings.smtp_url else None
         self._http: httpx.AsyncClient | None = None
         self._stopping = False
+        self._purged: datetime | None = None
 
     @property
     def http(self) -> httpx.AsyncClient:
@@ -92,6 +93,7 @@ class Sender:
         """Deliver what is due now (if this process holds the lease); messages handled."""
         if not await self._lease():
             return 0
+        await self._purge()
         async with self.ctx.read() as tx:
             due = await tx.notifications.due(self.ctx.clock(), BATCH)
         done: set[int] = set()
@@ -104,6 +106,15 @@ class Sender:
                 await self._webhook(msg)
                 done.add(msg.id)
         return len(done)
+
+    async def _purge(self) -> None:
+        """Once an hour, drop finished messages older than the retention period."""
+        now = self.ctx.clock()
+        if self._purged is not None and now - self._purged < timedelta(hours=1):
+            return
+        self._purged = now
+        async with self.ctx.write() as tx:
+            await tx.notifications.purge(now - timedelta(days=self.settings.outbox_keep_days))
 
     async def _failed(self, msgs: list[Message], error: str, status: int | None) -> None:
         now = self.ctx.clock()

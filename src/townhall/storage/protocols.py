@@ -418,6 +418,10 @@ class NotificationStore(Protocol):
         """One more failed attempt: try again at retry_at, or give up (None)."""
         ...
 
+    async def purge(self, before: datetime) -> int:
+        """Delete finished messages created before a moment; how many."""
+        ...
+
     async def message(self, message_id: int) -> Message | None:
         """One outbox row."""
         ...

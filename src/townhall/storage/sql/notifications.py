@@ -174,6 +174,15 @@ class SqlNotificationStore:
             .values(**values)
         )
 
+    async def purge(self, before: datetime) -> int:
+        """Delete finished messages created before a moment; how many."""
+        res = await self.conn.execute(
+            delete(outbox).where(
+                outbox.c.status != Delivery.PENDING.value, outbox.c.created_at < before
+            )
+        )
+        return int(res.rowcount or 0)
+
     async def message(self, message_id: int) -> Message | None:
         """One outbox row."""
         row = (await self.conn.execute(select(outbox).where(outbox.c.id == message_id))).first()
