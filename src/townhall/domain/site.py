@@ -45,6 +45,10 @@ class SiteConfig:
     alert_pending_threshold: int = 0
     alert_on_reports: bool = False
     alert_every_minutes: int = 30
+    # Days abuse-prevention data (address hashes, addresses in the audit log) is kept, and
+    # days a deleted account's commenting name stays taken (docs/privacy.md).
+    retention_days: int = 90
+    name_quarantine_days: int = 30
 
     @property
     def premium_name(self) -> str:
@@ -80,6 +84,8 @@ _EDITABLE: dict[str, tuple[type, Any]] = {
     "alert_pending_threshold": (int, (0, 100_000)),
     "alert_on_reports": (bool, None),
     "alert_every_minutes": (int, (1, 1440)),
+    "retention_days": (int, (1, 3650)),
+    "name_quarantine_days": (int, (0, 3650)),
 }
 EDITABLE_KEYS = frozenset(_EDITABLE)
 # Settings the widget and dashboard turn into links.

@@ -133,6 +133,9 @@ class NotificationListener:
             return
         if parent.status is not Status.PUBLISHED:
             return
+        # A reader who muted the replier hears nothing of them, in the bell or by e-mail.
+        if await tx.readers.is_muted(parent.author_id, reply.author_id):
+            return
         author = await self._author(tx, change)
         await notify.add_to_bell(
             tx,

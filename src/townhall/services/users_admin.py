@@ -273,6 +273,8 @@ def site_admin_json(site: SiteConfig) -> dict[str, Any]:
         "alert_pending_threshold": site.alert_pending_threshold,
         "alert_on_reports": site.alert_on_reports,
         "alert_every_minutes": site.alert_every_minutes,
+        "retention_days": site.retention_days,
+        "name_quarantine_days": site.name_quarantine_days,
         "has_sso_secret": bool(site.sso_secrets),
         "has_previous_sso_secret": len(site.sso_secrets) > 1,
     }

@@ -9,6 +9,7 @@ from starlette.responses import Response
 
 from townhall.api import params
 from townhall.api.deps import admin_user, get_ctx, staff_user
+from townhall.api.me_schemas import ErasedOut, EraseUserIn
 from townhall.api.moderation_schemas import (
     ApproveIn,
     AuditOut,
@@ -38,7 +39,7 @@ from townhall.api.responses import json_response
 from townhall.api.schemas import PROBLEMS
 from townhall.domain import limits
 from townhall.domain.models import Sort, User
-from townhall.services import audit, decisions, story_settings, users_admin
+from townhall.services import audit, decisions, privacy, story_settings, users_admin
 from townhall.services import moderation as svc
 from townhall.services.context import Context
 
@@ -147,6 +148,14 @@ async def shadowban_user(
 async def restore_user(user_id: Id, ctx: Ctx, staff: Staff) -> Response:
     """Lift a ban, suspension and shadow-ban."""
     return _json(await users_admin.restore_user(ctx, staff, user_id))
+
+
+@mod.post("/users/{user_id}/erase", response_model=ErasedOut)
+async def erase_user(user_id: Id, payload: EraseUserIn, ctx: Ctx, staff: Staff) -> Response:
+    """Erase a reader's account on their request: the same effects as deleting it
+    themselves (sessions end, name and e-mail gone, comments deleted or kept nameless);
+    audited as yours."""
+    return _json(await privacy.erase_user(ctx, staff, user_id, comments=payload.comments))
 
 
 @mod.get("/users", response_model=UsersOut)

@@ -91,6 +91,8 @@ users = Table(
     Column("created_at", UTCDateTime, nullable=False),
     # When a local account proved it reads its address (0013); SSO addresses are trusted.
     Column("email_verified_at", UTCDateTime, nullable=True),
+    # Set when the account was deleted: the row stays, without e-mail, identities or name (0014).
+    Column("deleted_at", UTCDateTime, nullable=True),
     UniqueConstraint("site_id", "email_key"),
     UniqueConstraint("site_id", "sso_sub"),
     UniqueConstraint("site_id", "name_key"),
@@ -294,6 +296,17 @@ follows = Table(
     Column("story_id", Id, ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True),
     Column("created_at", UTCDateTime, nullable=False),
     Index("ix_follows_story", "story_id"),
+)
+
+
+# Commenters a reader has muted; read only for that reader (0014).
+mutes = Table(
+    "mutes",
+    metadata,
+    Column("user_id", Id, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("muted_id", Id, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Index("ix_mutes_muted_id", "muted_id"),
 )
 
 

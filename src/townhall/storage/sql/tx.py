@@ -10,6 +10,7 @@ from townhall.storage.sql.engine import SqlConnection
 from townhall.storage.sql.imports import SqlImportStore
 from townhall.storage.sql.moderation import SqlModerationStore
 from townhall.storage.sql.notifications import SqlNotificationStore
+from townhall.storage.sql.readers import SqlReaderStore
 from townhall.storage.sql.shadow import SqlShadowStore
 from townhall.storage.sql.sites import SqlSiteStore
 from townhall.storage.sql.stories import SqlStoryStore
@@ -28,6 +29,7 @@ class Tx:
         "imports",
         "moderation",
         "notifications",
+        "readers",
         "shadow",
         "sites",
         "stories",
@@ -44,6 +46,7 @@ class Tx:
         self.audit = SqlAuditStore(conn)
         self.moderation = SqlModerationStore(conn)
         self.notifications = SqlNotificationStore(conn)
+        self.readers = SqlReaderStore(conn)
         self.decisions = SqlDecisionStore(conn)
         self.shadow = SqlShadowStore(conn)
         self.imports = SqlImportStore(conn)
