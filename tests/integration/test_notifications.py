@@ -499,3 +499,17 @@ async def test_finished_messages_leave_the_outbox_after_the_retention_period(cli
     async with client.ctx.read() as tx:
         assert await tx.notifications.queue_stats() == {}
     assert len(mailbox.messages) == 1
+
+
+async def test_a_muted_replier_reaches_neither_the_bell_nor_the_inbox(client, mailbox):
+    ann = await sign_in(client, "ann", name="Ann Reader")
+    await opt_in(client, ann)
+    bo = await sign_in(client, "bo", name="Bo Brennan")
+    bo_id = (await client.get("/api/v1/me", headers=bo)).json()["id"]
+    res = await client.put(f"/api/v1/me/muted/{bo_id}", headers=ann)
+    assert res.status_code in (200, 201, 204), res.text
+    top = await post(client, ann, "Where is the council's money going?")
+    await post(client, bo, "A muted answer.", parent_id=top["id"])
+    await deliver(client)
+    assert mailbox.messages == []
+    assert (await client.get("/api/v1/me/notifications", headers=ann)).json()["unread"] == 0
