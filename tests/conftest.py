@@ -30,6 +30,7 @@ TABLES = (
     "signing_keys",
     "inbox",
     "follows",
+    "story_count_deltas",
     "comments",
     "stories",
     "users",

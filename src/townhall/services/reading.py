@@ -125,25 +125,17 @@ async def list_comments(
         )
     viewer_id = viewer.id if viewer else None
     async with ctx.read() as tx:
-        story = await tx.stories.by_key(site.id, q.story_key)
-        items: list[CommentView] = []
-        next_cursor = None
+        story, items, next_cursor = await tx.comments.story_page(
+            site_id=site.id,
+            story_key=q.story_key,
+            stream=q.stream,
+            sort=q.sort,
+            limit=q.limit,
+            cursor=q.cursor,
+            viewer_id=viewer_id,
+        )
         total = story.public_count(q.stream) if story is not None else 0
         if story is not None:
-            items, next_cursor = await tx.comments.top_level(
-                story_id=story.id,
-                stream=q.stream,
-                sort=q.sort,
-                limit=q.limit,
-                cursor=q.cursor,
-                viewer_id=viewer_id,
-            )
-            replies, totals = await tx.comments.first_replies(
-                [v.comment.id for v in items], viewer_id
-            )
-            for v in items:
-                v.replies = replies.get(v.comment.id, [])
-                v.thread_total = totals.get(v.comment.id, 0)
             if viewer_id is not None:
                 await tx.comments.mark_mine(viewer_id, items)
         own = None
