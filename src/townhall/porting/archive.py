@@ -87,6 +87,11 @@ TABLES: dict[str, Policy] = {
     "signing_keys": Policy(True, "the key of unsubscribe links, so links already sent work"),
     "inbox": Policy(True, "readers' notifications in the widget's bell, read or not"),
     "follows": Policy(True, "which stories each reader follows"),
+    "live_events": Policy(
+        False,
+        "live events are a short replay log for readers who reconnect; a restored site "
+        "starts a new one",
+    ),
     "moderation_decisions": Policy(
         True, "moderators' decisions on held comments: the labelled examples for retraining"
     ),

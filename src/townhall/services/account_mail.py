@@ -12,7 +12,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from townhall.auth.passwords import check_password_rules, hash_password
 from townhall.domain.models import User
 from townhall.errors import Forbidden
-from townhall.ratelimit import REGISTRATIONS_PER_ADDRESS, enforce
+from townhall.ratelimit import PASSWORD_RESETS_PER_ADDRESS, enforce
 from townhall.services.context import DEFAULT_SITE, Context
 from townhall.services.notifications import BadLink, enqueue, signing_key
 from townhall.storage.protocols import Stores
@@ -85,9 +85,10 @@ async def request_reset(
     await enforce(
         ctx.limiter,
         f"reset:{client}",
-        limit=REGISTRATIONS_PER_ADDRESS.limit,
-        window=REGISTRATIONS_PER_ADDRESS.window,
+        limit=PASSWORD_RESETS_PER_ADDRESS.limit,
+        window=PASSWORD_RESETS_PER_ADDRESS.window,
         message="too many requests; try again in {seconds} seconds",
+        name=PASSWORD_RESETS_PER_ADDRESS.name,
     )
     email_key = normalize_email(email)
     now = ctx.clock()

@@ -545,6 +545,14 @@ class NotificationStore(Protocol):
         """The site's key for signed links, made on first use."""
 
 
+class LiveEventStore(Protocol):
+    """The live event log shared by processes without Redis."""
+
+    async def append(self, rows: list[dict[str, Any]]) -> None:
+        """Add events (channel, kind, data as JSON text, audience, created_ms), in order."""
+        ...
+
+
 class ReaderStore(Protocol):
     """A reader's own data: comments across stories, mutes, exports, erasure, retention."""
 
@@ -730,6 +738,11 @@ class Stores(Protocol):
     @property
     def imports(self) -> ImportStore:
         """The bulk import store of this transaction."""
+        ...
+
+    @property
+    def live_events(self) -> LiveEventStore:
+        """The live event log of this transaction."""
         ...
 
     def record(self, change: Change) -> None:

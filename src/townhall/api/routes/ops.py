@@ -54,7 +54,6 @@ async def prometheus(ctx: Context = Depends(get_ctx)) -> Response:
     """Prometheus exposition."""
     async with ctx.read() as tx:
         stats = await tx.notifications.queue_stats()
-    metrics.OUTBOX.clear()
     for channel in ("email", "webhook"):
         for status in ("pending", "sent", "dead", "skipped"):
             metrics.OUTBOX.labels(channel, status).set(stats.get(f"{channel}.{status}", 0))

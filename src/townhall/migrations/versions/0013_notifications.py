@@ -2,7 +2,7 @@
 the widget's bell (inbox), followed stories, users.email_verified_at
 
 Revision ID: 0013
-Revises: 0012
+Revises: 0011
 Create Date: 2026-12-01
 """
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0013"
-down_revision = "0012"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
