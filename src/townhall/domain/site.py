@@ -50,6 +50,11 @@ class SiteConfig:
     bulk_undo_minutes: int = BULK_UNDO_MINUTES_DEFAULT
     # Earned-trust thresholds (domain/trust.py TrustRules); empty means the defaults.
     trust: dict[str, Any] = field(default_factory=dict)
+    # Moderators are e-mailed when this many comments wait in Pending (0: never) and,
+    # when set, when reader reports hide a comment; at most once per period each.
+    alert_pending_threshold: int = 0
+    alert_on_reports: bool = False
+    alert_every_minutes: int = 30
     # Days abuse-prevention data (address hashes, addresses in the audit log) is kept, and
     # days a deleted account's commenting name stays taken (docs/privacy.md).
     retention_days: int = 90
@@ -88,6 +93,9 @@ _EDITABLE: dict[str, tuple[type, Any]] = {
     "messages": (dict, None),
     "bulk_undo_minutes": (int, (1, BULK_UNDO_MINUTES_MAX)),
     "trust": (dict, None),
+    "alert_pending_threshold": (int, (0, 100_000)),
+    "alert_on_reports": (bool, None),
+    "alert_every_minutes": (int, (1, 1440)),
     "retention_days": (int, (1, 3650)),
     "name_quarantine_days": (int, (0, 3650)),
 }

@@ -84,6 +84,17 @@ TABLES: dict[str, Policy] = {
         "and the audit log",
     ),
     "bulk_items": Policy(False, "the comments of a bulk preview (see bulk_actions)"),
+    "notification_prefs": Policy(True, "which e-mails each reader chose to get"),
+    "outbox": Policy(
+        False,
+        "messages waiting or delivered: a restored backup must not send old e-mails or "
+        "webhook events again",
+    ),
+    "leases": Policy(False, "which process runs the sender: held only while it runs"),
+    "webhooks": Policy(True, "webhook URLs, their events, formats and signing secrets"),
+    "signing_keys": Policy(True, "the key of unsubscribe links, so links already sent work"),
+    "inbox": Policy(True, "readers' notifications in the widget's bell, read or not"),
+    "follows": Policy(True, "which stories each reader follows"),
     "live_events": Policy(
         False,
         "live events are a short replay log for readers who reconnect; a restored site "

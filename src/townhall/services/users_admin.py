@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from townhall.domain.changes import CommentChanged, LikesChanged
+from townhall.domain.changes import CommentChanged, LikesChanged, UserBanned
 from townhall.domain.models import Role, Sort, User
 from townhall.domain.site import SiteConfig
 from townhall.domain.trust import TrustRules
@@ -104,6 +104,8 @@ async def _enforce(
             after={**_state(after), **({"reason": reason} if reason else {})},
             now=now,
         )
+        if after.is_banned and not before.is_banned:
+            tx.record(UserBanned(after, staff, reason))
     return user_admin_json(after, now)
 
 
@@ -274,6 +276,9 @@ def site_admin_json(site: SiteConfig) -> dict[str, Any]:
         },
         "language": site.language,
         "messages": site.messages,
+        "alert_pending_threshold": site.alert_pending_threshold,
+        "alert_on_reports": site.alert_on_reports,
+        "alert_every_minutes": site.alert_every_minutes,
         "retention_days": site.retention_days,
         "name_quarantine_days": site.name_quarantine_days,
         "has_sso_secret": bool(site.sso_secrets),

@@ -2,6 +2,7 @@
 import { ApiError, get, post, session } from './api.js';
 import { appealsView } from './appeals.js';
 import { auditView } from './audit.js';
+import { deliveryView } from './delivery.js';
 import { chooseLanguage, currentLanguage, list, loadLanguage, problemText, shippedLanguages, t } from './i18n.js';
 import { languagesView } from './languages.js';
 import { QUEUES, queueView } from './queue.js';
@@ -167,6 +168,9 @@ async function route() {
   } else if (parts[0] === 'stats') {
     title('stats.title');
     await statsView(ui, root, params);
+  } else if (parts[0] === 'delivery') {
+    title('delivery.title');
+    await deliveryView(ui, root);
   } else if (parts[0] === 'languages') {
     title('nav.languages');
     await languagesView(ui, root);
