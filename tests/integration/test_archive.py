@@ -43,6 +43,8 @@ async def _rich_site(client) -> None:
     """Data that gives every archived column a value other than its default somewhere."""
     from townhall.domain.models import Role
     from townhall.services.accounts import create_admin
+    from townhall.services.comments import Draft, post_comment
+    from townhall.services.editorial import feature_comment
     from townhall.services.moderation import approve_comment, reject_comment
     from townhall.services.sites import rotate_sso_secret, update_site_settings
     from townhall.services.story_settings import update_story
@@ -103,6 +105,8 @@ async def _rich_site(client) -> None:
         staff = await tx.users.by_id(admin.id)
         users = {u.name: u for u in await tx.users.search("default", None, limit=50)}
     await approve_comment(ctx, staff, top["id"])  # keeps it and clears its reports
+    await feature_comment(ctx, staff, top["id"], "A reader's own story")
+    await post_comment(ctx, staff, Draft(story_key="story-1", body="Thanks", parent_id=top["id"]))
     await reject_comment(ctx, staff, rejected["id"], "off topic")
     await shadowban_user(ctx, staff, users["Cy Shadow"].id)
     await post(client, cy, "Nobody else sees this one.")
@@ -128,6 +132,16 @@ async def _rich_site(client) -> None:
     await rotate_sso_secret(ctx, admin, "rotated-again-" + "y" * 40)
     async with ctx.write() as tx:  # columns no flow here fills: a client address digest
         await tx.conn.execute(text("UPDATE comments SET ip_hash = 'ab12' WHERE id = :i"), {"i": 1})
+        await tx.conn.execute(
+            text("UPDATE comments SET answered_at = created_at WHERE id = :i"), {"i": 1}
+        )
+        await tx.conn.execute(text("UPDATE users SET is_expert = true WHERE id = 2"))
+        await tx.conn.execute(
+            text(
+                "UPDATE stories SET prompt = 'Why?', pinned_comment_id = 1, likes_closed = true,"
+                " qa_mode = true WHERE id = 1"
+            )
+        )
 
 
 def _table_rows(sync_conn, name: str) -> list[tuple]:

@@ -9,14 +9,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from townhall.api.params import CommentPath, CountsParams, PageParams, RepliesParams, StoryPath
+from townhall.api.params import (
+    CommentPath,
+    CountsParams,
+    NoParams,
+    PageParams,
+    RepliesParams,
+    StoryPath,
+)
 from townhall.api.schemas import CommentIn
 from townhall.domain.models import Stream, User
 from townhall.errors import Unauthenticated
 from townhall.live.sse import EventStream, LiveStreams
 from townhall.presenter import present
 from townhall.ratelimit import STREAMS_PER_ACCOUNT
-from townhall.services import accounts, reading
+from townhall.services import accounts, editorial, reading
 from townhall.services import comments as svc
 from townhall.services.context import Context
 from townhall.services.live import check_last_event_id, follow_story
@@ -38,6 +45,13 @@ async def page(ctx: Context, viewer: User | None, path: StoryPath, q: PageParams
         story_key=path.story_id, stream=q.stream, sort=q.sort, limit=q.limit, cursor=q.cursor
     )
     return await reading.list_comments(ctx, viewer, query)
+
+
+async def featured(
+    ctx: Context, viewer: User | None, path: StoryPath, q: NoParams
+) -> dict[str, Any]:
+    """A story's picks, latest first."""
+    return await editorial.list_featured(ctx, viewer, path.story_id)
 
 
 async def replies(

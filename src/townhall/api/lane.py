@@ -30,9 +30,11 @@ from townhall.api.params import (
     COUNTS,
     STORY_COMMENTS,
     STORY_EVENTS,
+    STORY_FEATURED,
     CommentPath,
     CountsParams,
     EventsParams,
+    NoParams,
     PageParams,
     Params,
     RepliesParams,
@@ -68,7 +70,7 @@ class Read(NamedTuple):
     lists: frozenset[str] = frozenset()
 
 
-def _page_slots(path: StoryPath, q: PageParams) -> tuple[int, ...]:
+def _page_slots(path: StoryPath, q: Any) -> tuple[int, ...]:
     return (SITE_EPOCH, story_slot(path.story_id))
 
 
@@ -83,6 +85,7 @@ def _thread_slots(path: CommentPath, q: RepliesParams) -> tuple[int, ...]:
 
 READS = (
     Read(Template(STORY_COMMENTS), StoryPath, PageParams, endpoints.page, _page_slots),
+    Read(Template(STORY_FEATURED), StoryPath, NoParams, endpoints.featured, _page_slots),
     Read(Template(COMMENT_REPLIES), CommentPath, RepliesParams, endpoints.replies, _thread_slots),
     Read(
         Template(COUNTS),

@@ -166,6 +166,8 @@ class CardOut(BaseModel):
     is_shadowed: bool
     decided_by: str | None
     decided_at: str | None
+    featured: bool = Field(default=False, description="Picked by staff")
+    feature_note: str | None = Field(default=None, description="The pick's public note")
     rejection_reason: str | None
 
 

@@ -23,6 +23,7 @@ API = "/api/v1"
 # Paths of the lane's endpoints (and of their documentation stubs).
 STORY_COMMENTS = API + "/stories/{story_id:path}/comments"
 STORY_EVENTS = API + "/stories/{story_id:path}/events"
+STORY_FEATURED = API + "/stories/{story_id:path}/featured"
 COMMENT_REPLIES = API + "/comments/{comment_id}/replies"
 COUNTS = API + "/counts"
 # The moderators' story settings, under the moderation router's prefix.
@@ -65,6 +66,10 @@ class PageParams(Params):
     sort: Sort = Sort.NEWEST
     limit: PageLimit = limits.PAGE_LIMIT_DEFAULT
     cursor: Cursor | None = None
+
+
+class NoParams(Params):
+    """No query parameters (any given is refused)."""
 
 
 class RepliesParams(Params):

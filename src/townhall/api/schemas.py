@@ -87,7 +87,7 @@ class AuthorOut(BaseModel):
     id: int
     name: str | None
     premium: bool
-    badge: Literal["staff", "subscriber"] | None
+    badge: Literal["staff", "expert", "subscriber"] | None
 
 
 class ModerationNoteOut(BaseModel):
@@ -118,6 +118,10 @@ class CommentOut(BaseModel):
     is_mine: bool
     editable_until: str | None
     moderation: ModerationNoteOut | None
+    featured: bool = Field(default=False, description="Picked by staff")
+    feature_note: str | None = Field(
+        default=None, description="Staff's public note on why they picked it (plain text)"
+    )
     replies: list[CommentOut] = []
 
 
@@ -196,6 +200,24 @@ class CommentPageOut(BaseModel):
     total: int
     story: StoryOut
     site: SiteOut
+    featured: list[CommentOut] = Field(
+        default=[],
+        description="On a first page (no cursor): the story's picks in the streams the "
+        "reader may see, latest pick first",
+    )
+
+
+class FeaturedOut(BaseModel):
+    comments: list[CommentOut] = Field(description="Picks, latest first, without replies")
+    total: int
+
+
+class FeatureIn(_In):
+    note: str | None = Field(
+        default=None,
+        max_length=limits.FEATURE_NOTE_MAX,
+        description="Why staff picked it, shown to readers as plain text",
+    )
 
 
 class RepliesOut(BaseModel):

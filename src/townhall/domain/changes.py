@@ -47,4 +47,19 @@ class SiteChanged:
     site_id: str
 
 
-Change = CommentChanged | LikesChanged | StoryChanged | SiteChanged
+@dataclass(frozen=True, slots=True)
+class CommentPicked:
+    """Staff picked a comment (`featured`) or took the pick back.
+
+    Listeners: the response cache drops the story's pages, the live broker sends a
+    `featured` event, and a notifications listener tells the author of a new pick
+    (`notify_author_of_pick` is the name it answers to).
+    """
+
+    story: Story
+    comment: Comment
+    featured: bool
+    picked_by: int | None = None
+
+
+Change = CommentChanged | LikesChanged | StoryChanged | SiteChanged | CommentPicked

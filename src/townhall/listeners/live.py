@@ -5,7 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from townhall.domain.changes import Change, CommentChanged, LikesChanged, StoryChanged
+from townhall.domain.changes import (
+    Change,
+    CommentChanged,
+    CommentPicked,
+    LikesChanged,
+    StoryChanged,
+)
 from townhall.domain.models import Comment, Status, Story, Stream
 from townhall.domain.views import CommentView
 from townhall.presenter import present
@@ -21,7 +27,8 @@ def _author_only(comment: Comment | None) -> bool:
 
 
 class LiveListener:
-    """Publishes `comment`, `updated`, `deleted`, `removed`, `likes` and `count` events."""
+    """Publishes `comment`, `updated`, `deleted`, `removed`, `likes`, `featured` and
+    `count` events."""
 
     name = "live broker"
 
@@ -43,6 +50,10 @@ class LiveListener:
                         "stream": change.comment.stream.value,
                     },
                 )
+            elif isinstance(change, CommentPicked):
+                if change.comment.is_public:
+                    payload = await self._payload(change.story, change.comment, None)
+                    await self.ctx.live.publish(change.story.channel, "featured", payload)
             elif isinstance(change, StoryChanged) and change.comments_changed:
                 for stream in Stream:
                     await self._count(change.story, stream)

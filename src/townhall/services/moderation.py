@@ -82,6 +82,8 @@ def card_json(
         "is_shadowed": c.is_shadowed,
         "decided_by": card["decided_by"],
         "decided_at": iso(card["decided_at"]),
+        "featured": c.featured_at is not None,
+        "feature_note": c.feature_note,
         "rejection_reason": decisions[-1]["reason"]
         if decisions and c.status is Status.REJECTED
         else None,
@@ -218,6 +220,7 @@ async def _decide(
                 clear_reports=False,
             )
         await _adjust_parent(tx, before, after)
+        after = await tx.comments.rerank(comment_id)
         await tx.audit.add(
             site_id=staff.site_id,
             actor=staff,

@@ -14,6 +14,7 @@ from townhall.domain.views import CommentView
 from townhall.errors import NotFound, PremiumRequired, ValidationFailed
 from townhall.presenter import present
 from townhall.services.context import DEFAULT_SITE, Context
+from townhall.services.editorial import picks_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +147,8 @@ async def list_comments(
                 v.thread_total = totals.get(v.comment.id, 0)
             if viewer_id is not None:
                 await tx.comments.mark_mine(viewer_id, items)
+        # The picks travel with a first page: the widget shows them first, no request more.
+        featured = await picks_of(tx, site, story, viewer, now) if story and not q.cursor else []
         own = None
         if story is not None and viewer is not None and viewer.is_shadowbanned:
             total += await tx.shadow.in_stream(story.id, q.stream, viewer.id)
@@ -159,6 +162,7 @@ async def list_comments(
         "total": total,
         "story": story_public(story, q.story_key, site, now),
         "site": site_public(site),
+        "featured": featured,
     }
 
 

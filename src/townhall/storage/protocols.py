@@ -116,6 +116,16 @@ class CommentStore(Protocol):
         """Record a report; False when this user already reported the comment."""
         ...
 
+    async def rerank(self, comment_id: int) -> Comment:
+        """Write the comment's Best-order key from its current inputs; the row."""
+        ...
+
+    async def featured(
+        self, story_id: int, streams: Sequence[Stream], limit: int
+    ) -> list[CommentView]:
+        """A story's public picks in these streams, latest pick first."""
+        ...
+
 
 class StoryStore(Protocol):
     """Stories, found by the publisher's key, and their kept counts."""

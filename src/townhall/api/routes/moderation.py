@@ -34,10 +34,10 @@ from townhall.api.moderation_schemas import (
 )
 from townhall.api.request import own_origin
 from townhall.api.responses import json_response
-from townhall.api.schemas import PROBLEMS
+from townhall.api.schemas import PROBLEMS, CommentOut, FeatureIn
 from townhall.domain import limits
 from townhall.domain.models import Sort, User
-from townhall.services import audit, story_settings, users_admin
+from townhall.services import audit, editorial, story_settings, users_admin
 from townhall.services import moderation as svc
 from townhall.services.context import Context
 
@@ -101,6 +101,22 @@ async def reject_comment(comment_id: Id, payload: RejectIn, ctx: Ctx, staff: Sta
             ctx, staff, comment_id, payload.reason, expected=payload.expected_status
         )
     )
+
+
+@mod.post("/comments/{comment_id}/feature", response_model=CommentOut)
+async def feature_comment(
+    comment_id: Id, ctx: Ctx, staff: Staff, payload: FeatureIn | None = None
+) -> Response:
+    """Pick a published comment, with an optional public note on why; shown first to
+    readers, audited and announced live. Picking again replaces the note."""
+    note = payload.note if payload else None
+    return _json(await editorial.feature_comment(ctx, staff, comment_id, note))
+
+
+@mod.delete("/comments/{comment_id}/feature", response_model=CommentOut)
+async def unfeature_comment(comment_id: Id, ctx: Ctx, staff: Staff) -> Response:
+    """Take a pick back (idempotent)."""
+    return _json(await editorial.unfeature_comment(ctx, staff, comment_id))
 
 
 @mod.post("/comments/bulk", response_model=BulkOut)

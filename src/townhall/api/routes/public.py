@@ -18,6 +18,7 @@ from townhall.api.params import (
     COMMENT_REPLIES,
     COUNTS,
     STORY_COMMENTS,
+    STORY_FEATURED,
     CountsParams,
     Id,
     PageParams,
@@ -32,6 +33,7 @@ from townhall.api.schemas import (
     CommentOut,
     CommentPageOut,
     CountsOut,
+    FeaturedOut,
     LikeOut,
     RepliesOut,
     ReportedOut,
@@ -68,6 +70,13 @@ async def list_comments(
     Anonymous answers are `Cache-Control: public`, signed-in ones `private`; both carry
     an `ETag` and answer `304` to `If-None-Match`.
     """
+    served_by_lane()
+
+
+@router.get(STORY_FEATURED.removeprefix(API), response_model=FeaturedOut)
+async def list_featured(story_id: StoryId, authorization: Authorization = None) -> Response:
+    """A story's picks (comments staff featured, with their public notes), latest pick
+    first; cached and validated like comment pages."""
     served_by_lane()
 
 

@@ -106,3 +106,14 @@ export async function askShadowban(name) {
     ok: t('shadowban'),
   });
 }
+
+export async function askPick(name, note) {
+  const input = h('textarea', { name: 'note', rows: '2', maxlength: '500' }, note || '');
+  return ask({
+    title: t('card.feature'),
+    text: name,
+    ok: t('card.feature'),
+    extra: h('div', {}, field(t('card.featureNote'), input)),
+    collect: () => ({ note: input.value.trim() || null }),
+  });
+}

@@ -1,6 +1,7 @@
 // Live updates: server-sent events for the open stream (polling once a minute without them).
 // New comments wait behind a "View N new comments" button; nothing moves under the reader.
 import { storyPath } from './api.js';
+import { livePick } from './editorial.js';
 
 /** Subscribe to the story's events for the element's current stream. */
 export function startLive(w) {
@@ -41,6 +42,7 @@ export function startLive(w) {
   // A comment hidden by moderation leaves open pages too, with the moderator's tombstone.
   on('removed', leave(true));
   on('count', (d) => w.showCount(d.total));
+  on('featured', (d) => livePick(w, d));
   es.onerror = () => {
     // A 404 or wrong content type closes the stream for good: fall back to polling quietly.
     if (es.readyState === EventSource.CLOSED && w.es === es) { w.es = null; poll(w); }

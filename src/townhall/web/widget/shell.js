@@ -1,6 +1,7 @@
 // The section's frame: heading, guidelines, stream tabs, sort menu, list, load-more and the
 // status region. `w` is the <townhall-comments> element; the parts it keeps are set on it.
 import { btn, h } from './dom.js';
+import { picksBlock } from './editorial.js';
 
 const SORTS = ['newest', 'oldest', 'most_liked'];
 
@@ -39,7 +40,7 @@ export function build(w) {
       w.heading.scrollIntoView({ block: 'start' });
     } }));
   w.panel = h('div', { id: 'th-panel', class: 'panel' },
-    w.rules, w.account, w.composerArea, w.toolbar, w.newBtn, w.listHead, w.list,
+    w.rules, w.account, w.composerArea, picksBlock(w), w.toolbar, w.newBtn, w.listHead, w.list,
     w.stateEl, w.moreBtn, w.footer);
   const skip = btn(t('skip'), { class: 'skip', onclick: () => {
     const target = w.root.querySelector('.composer textarea, .account input, .account button');

@@ -90,6 +90,11 @@ time,.edited{color:var(--th-color-muted);font-size:.875em}
 .badge{font-size:.75em;font-weight:700;text-transform:uppercase;letter-spacing:.04em;padding:.1em .45em;border-radius:2px;
 background:var(--th-color-text);color:var(--th-color-bg)}
 .badge.subscriber{background:var(--th-color-accent);color:var(--th-color-on-accent)}
+.badge.pick,.badge.expert{background:var(--th-color-surface);color:var(--th-color-text);box-shadow:inset 0 0 0 1px currentColor}
+.pick-note{margin:.3em 0 .4em;font-size:.95em}.pick-why{font-weight:700}
+.picks{margin:0 0 1em;padding:.75em 1em;background:var(--th-color-bg);border:1px solid var(--th-color-border);border-radius:4px}
+.picks-h{margin:0 0 .5em;font-size:1.1em}.picks-list{list-style:none;margin:0;padding:0}
+.pick+.pick{margin-top:.75em;padding-top:.75em;border-top:1px solid var(--th-color-border)}
 .inreply{margin:.4em 0 0;color:var(--th-color-muted);font-size:.9em}
 .body{overflow-wrap:anywhere;margin:0}.body p{margin:0 0 .5em}.body p:last-child{margin:0}
 .note{margin:.4em 0;padding:.5em .75em;border-inline-start:3px solid var(--th-color-muted);background:var(--th-color-surface);font-size:.95em}

@@ -4,6 +4,7 @@ import { openEdit, openReply, remove, report, share, toggleLike } from './action
 import { bodyFragment, btn, h, icon } from './dom.js';
 import { countdown } from './clock.js';
 import { explain } from './held.js';
+import { pickBadge, pickNote } from './editorial.js';
 
 /** A top-level comment with the replies that came with it and a "Show more replies" button. */
 export function thread(w, c) {
@@ -87,14 +88,14 @@ function article(w, c, flat) {
   const when = ago(c.created_at);
   const art = h('article', { part: 'comment', class: c.status === 'published' ? '' : 'muted',
     'aria-labelledby': lid });
-  const badge = c.author.badge === 'staff' || c.author.badge === 'subscriber'
+  const badge = ['staff', 'expert', 'subscriber'].includes(c.author.badge)
     ? h('span', { class: `badge ${c.author.badge}` }, t(`badge.${c.author.badge}`)) : null;
   const av = h('span', { class: 'av', 'aria-hidden': 'true' }, initial(name));
   av.style.setProperty('--h', hue(name));
   art.append(h('header', { class: 'meta' }, av,
     h('span', { class: 'who' },
       // Readers' own words keep their own direction inside a section in another script.
-      h('strong', { class: 'name', dir: 'auto' }, name), badge,
+      h('strong', { class: 'name', dir: 'auto' }, name), badge, c.featured ? pickBadge(w) : null,
       h('time', { datetime: c.created_at, title: fullDate(c.created_at) }, when),
       c.edited ? h('span', { class: 'edited' }, t('edited')) : null),
     h('span', { id: lid, class: 'sr-only' }, t(c.parent_id ? 'replyFrom' : 'commentFrom', { name, when })),
@@ -102,6 +103,8 @@ function article(w, c, flat) {
   if ((flat || c.depth > 3) && c.in_reply_to) {
     art.append(h('p', { class: 'inreply' }, t('replyingTo', { name: c.in_reply_to })));
   }
+  const note = pickNote(w, c);
+  if (note) art.append(note);
   const body = h('div', { class: 'body', part: 'comment-body', dir: 'auto' });
   body.append(bodyFragment(c.body_html));
   art.append(body);

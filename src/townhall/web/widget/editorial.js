@@ -1,0 +1,75 @@
+// Editorial parts of the section: staff picks shown first (with the note on why), the story's
+// prompt, and the Best order's "Why is this here?". `w` is the <townhall-comments> element.
+import { bodyFragment, btn, h } from './dom.js';
+import { focusComment } from './thread.js';
+
+/** The picks block, empty and hidden until a story has picks. */
+export function picksBlock(w) {
+  const { t } = w.i18n;
+  w.picksList = h('ol', { class: 'picks-list' });
+  w.picks = h('section', { class: 'picks', part: 'picks', 'aria-labelledby': 'th-picks-h', hidden: true },
+    h('h3', { id: 'th-picks-h', class: 'picks-h' }, t('picks.heading')), w.picksList);
+  return w.picks;
+}
+
+/** Show a story's picks first, latest pick first (an empty list hides the block). */
+export function renderPicks(w, picks) {
+  w.pickMap = new Map((picks || []).map((c) => [c.id, c]));
+  drawPicks(w);
+}
+
+function drawPicks(w) {
+  const items = [...w.pickMap.values()];
+  w.picksList.replaceChildren(...items.map((c) => pickItem(w, c)));
+  w.picks.hidden = !items.length;
+}
+
+function pickItem(w, c) {
+  const { t, ago, fullDate } = w.i18n;
+  const name = (c.author && c.author.name) || t('anonymous');
+  const art = h('article', { part: 'comment pick', 'aria-labelledby': `th-pk-${c.id}` },
+    h('header', { class: 'meta' },
+      h('span', { class: 'who' }, h('strong', { id: `th-pk-${c.id}`, class: 'name', dir: 'auto' }, name),
+        pickBadge(w),
+        h('time', { datetime: c.created_at, title: fullDate(c.created_at) }, ago(c.created_at)))));
+  const note = pickNote(w, c);
+  if (note) art.append(note);
+  const body = h('div', { class: 'body', part: 'comment-body', dir: 'auto' });
+  body.append(bodyFragment(c.body_html));
+  art.append(body, btn(t('picks.goTo'), { class: 'link', onclick: () => goTo(w, c.id) }));
+  return h('li', { class: 'pick', 'data-id': c.id }, art);
+}
+
+/** The "Pick" badge on a picked comment. */
+export const pickBadge = (w) => h('span', { class: 'badge pick' }, w.i18n.t('picks.badge'));
+
+/** Staff's note on why they picked a comment (plain text), or null. */
+export function pickNote(w, c) {
+  if (!c.featured || !c.feature_note) return null;
+  return h('p', { class: 'pick-note' }, h('span', { class: 'pick-why' }, `${w.i18n.t('picks.why')} `),
+    h('span', { dir: 'auto' }, c.feature_note));
+}
+
+async function goTo(w, id) {
+  const find = () => w.root.getElementById(`comment-${id}`);
+  for (let i = 0; i < 5 && !find() && w.cursor; i++) await w.load({ append: true });
+  const li = find();
+  if (li) focusComment(li, 'center');
+  else w.announce(w.i18n.t('missing'), 'error');
+}
+
+/** A live pick (or a pick taken back): the block and the comment's own badge follow it. */
+export function livePick(w, d) {
+  if (!w.pickMap) return;
+  if (d.featured) {
+    w.pickMap.delete(d.id);
+    w.pickMap = new Map([[d.id, d], ...w.pickMap]);
+  } else w.pickMap.delete(d.id);
+  drawPicks(w);
+  const c = w.comments.get(d.id);
+  const li = w.root.getElementById(`comment-${d.id}`);
+  if (c && li && !li.contains(w.root.activeElement)) {
+    w.replace({ ...c, featured: d.featured, feature_note: d.feature_note });
+  }
+  w.announce(w.i18n.t(d.featured ? 'picks.added' : 'picks.removed'));
+}

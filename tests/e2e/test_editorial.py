@@ -1,0 +1,60 @@
+"""Editorial tools in real Chromium: picks (also live), the story prompt, Q&A, Best, likes
+closed, the unthreaded view."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.widget_helpers import (
+    add_widget,
+    moderate,
+    open_demo,
+    post_comment,
+    sso_session,
+    unique,
+)
+
+pytestmark = pytest.mark.browser
+
+
+def fresh_story(base: str, *bodies: str) -> tuple[str, list[dict], dict]:
+    """A new story with comments by one reader; its id, the comments and the reader."""
+    story = unique("editorial-")
+    reader = sso_session(base, name=unique("Reader"))
+    made = [post_comment(base, reader["token"], b, story=story) for b in bodies]
+    return story, made, reader
+
+
+def test_picks_come_first_with_badge_and_note_and_arrive_live(
+    page: Page, live_server: str, screens: Path
+) -> None:
+    story, (first, second), _ = fresh_story(
+        live_server, f"Our town tried it. {unique()}", f"A later thought. {unique()}"
+    )
+    note = "<b>First-hand</b> and specific"
+    moderate(live_server, "POST", f"/comments/{first['id']}/feature", {"note": note})
+    open_demo(page, live_server)
+    w = add_widget(page, story)
+    picks = w.get_by_role("region", name="Picks")
+    expect(picks).to_be_visible()
+    expect(picks.locator("article")).to_have_count(1)
+    expect(picks).to_contain_text("Why we picked it: " + note)  # the note is text, not markup
+    expect(picks.locator("b")).to_have_count(0)
+    listed = w.locator(f"#comment-{first['id']} > article")
+    expect(listed.locator(".badge.pick")).to_have_text("Pick")
+    # Picks sit before the list: the first article on the section is the pick.
+    assert w.locator("article").first.evaluate("a => !!a.closest('.picks')")
+    w.screenshot(path=str(screens / "picks.png"))
+
+    # A pick made while the page is open arrives without a reload; taking one back leaves.
+    moderate(live_server, "POST", f"/comments/{second['id']}/feature", None)
+    expect(picks.locator("article")).to_have_count(2, timeout=10_000)
+    expect(w.locator(f"#comment-{second['id']} > article .badge.pick")).to_be_visible()
+    moderate(live_server, "DELETE", f"/comments/{first['id']}/feature", None)
+    expect(picks.locator("article")).to_have_count(1, timeout=10_000)
+    expect(listed.locator(".badge.pick")).to_have_count(0)
+    picks.get_by_role("button", name="Go to comment").click()
+    expect(w.locator(f"#comment-{second['id']} > article")).to_be_focused()

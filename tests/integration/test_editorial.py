@@ -1,0 +1,144 @@
+"""Editorial tools over HTTP, on both backends: picks, and what readers see of them."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.factories import make_staff, post, sign_in
+from townhall.services import comments as comment_service
+
+MOD = "/api/v1/moderation"
+STORY = "news/2026/four-day-week"  # story ids may hold slashes
+PAGE = f"/api/v1/stories/{STORY}/comments"
+FEATURED = f"/api/v1/stories/{STORY}/featured"
+CHANNEL = f"story:default:{STORY}"
+
+
+@pytest.fixture(autouse=True)
+def fresh_rules_cache():
+    comment_service._RULES.clear()
+
+
+async def staff(client, sub: str = "ed", name: str = "Edith Desk", role: str = "moderator"):
+    """Headers and id of a new staff member."""
+    headers = await sign_in(client, sub, name=name)
+    await make_staff(client, headers, role)
+    me = (await client.get("/api/v1/me", headers=headers)).json()
+    return headers, me["id"]
+
+
+async def read(client, url: str, headers=None) -> dict:
+    res = await client.get(url, headers=headers or {})
+    assert res.status_code == 200, res.text
+    return res.json()
+
+
+async def test_staff_pick_a_comment_with_a_note_and_readers_see_it_first(app_client):
+    ed, ed_id = await staff(app_client)
+    ann = await sign_in(app_client, "ann", name="Ann Reader")
+    bo = await sign_in(app_client, "bo", name="Bo Brennan")
+    first = await post(app_client, ann, "Fridays off changed our family life.", story=STORY)
+    await post(app_client, bo, "A second, later view.", story=STORY)
+    await read(app_client, PAGE)  # a cached first page, which the pick must replace
+    assert (await read(app_client, FEATURED)) == {"comments": [], "total": 0}
+
+    note = "A parent's first-hand <b>account</b>"
+    res = await app_client.post(
+        f"{MOD}/comments/{first['id']}/feature", json={"note": note}, headers=ed
+    )
+    assert res.status_code == 200, res.text
+    assert res.json()["featured"] is True and res.json()["feature_note"] == note
+
+    picks = await read(app_client, FEATURED)
+    assert picks["total"] == 1 and [c["id"] for c in picks["comments"]] == [first["id"]]
+    assert picks["comments"][0]["feature_note"] == note  # plain text; the widget sets it as text
+    page = await read(app_client, PAGE)
+    assert [c["id"] for c in page["featured"]] == [first["id"]]
+    by_id = {c["id"]: c for c in page["comments"]}
+    assert by_id[first["id"]]["featured"] is True
+    assert all(not c["featured"] for i, c in by_id.items() if i != first["id"])
+    # A second page carries no picks: they come once, with the first.
+    res = await read(app_client, PAGE + "?limit=1")
+    nxt = await read(app_client, PAGE + f"?limit=1&cursor={res['next_cursor']}")
+    assert nxt["featured"] == []
+
+    [entry] = (await read(app_client, f"{MOD}/audit?action=comment.feature", headers=ed))["entries"]
+    assert entry["actor_id"] == ed_id and entry["target_id"] == str(first["id"])
+    assert entry["after"] == {"featured": True, "note": note}
+    events = await app_client.ctx.live.history(CHANNEL)
+    [picked] = [e for e in events if e.kind == "featured"]
+    assert picked.data["id"] == first["id"] and picked.data["featured"] is True
+    assert picked.data["feature_note"] == note and picked.audience is None
+
+
+async def test_a_pick_can_be_taken_back_and_its_note_changed(app_client):
+    ed, _ = await staff(app_client)
+    ann = await sign_in(app_client, "ann", name="Ann Reader")
+    c = await post(app_client, ann, "Worth reading.", story=STORY)
+    url = f"{MOD}/comments/{c['id']}/feature"
+    assert (await app_client.post(url, headers=ed)).json()["feature_note"] is None
+    res = await app_client.post(url, json={"note": "  Clear and  kind. "}, headers=ed)
+    assert res.json()["feature_note"] == "Clear and kind."
+    assert (await read(app_client, FEATURED))["total"] == 1
+
+    res = await app_client.delete(url, headers=ed)
+    assert res.status_code == 200 and res.json()["featured"] is False
+    assert res.json()["feature_note"] is None
+    assert (await read(app_client, FEATURED))["total"] == 0
+    assert (await app_client.delete(url, headers=ed)).status_code == 200  # idempotent
+    actions = [e["action"] for e in (await read(app_client, f"{MOD}/audit", headers=ed))["entries"]]
+    assert actions.count("comment.unfeature") == 1 and actions.count("comment.feature") == 2
+    kinds = [e.kind for e in await app_client.ctx.live.history(CHANNEL)]
+    assert kinds.count("featured") == 3
+    last = [e for e in await app_client.ctx.live.history(CHANNEL) if e.kind == "featured"][-1]
+    assert last.data["featured"] is False
+
+
+async def test_picking_is_for_staff_and_public_comments_only(app_client):
+    ed, _ = await staff(app_client)
+    ann = await sign_in(app_client, "ann", name="Ann Reader")
+    c = await post(app_client, ann, "A view.", story=STORY)
+    url = f"{MOD}/comments/{c['id']}/feature"
+    assert (await app_client.post(url, headers=ann)).status_code == 403
+    assert (await app_client.post(url)).status_code == 401
+    assert (await app_client.delete(url, headers=ann)).status_code == 403
+    res = await app_client.post(url, json={"note": "x" * 501}, headers=ed)
+    assert res.status_code == 422 and "note" in res.text
+    res = await app_client.post(url, json={"note": "ok", "extra": 1}, headers=ed)
+    assert res.status_code == 422
+    assert (await app_client.post(f"{MOD}/comments/999999/feature", headers=ed)).status_code == 404
+    held = await app_client.post(
+        f"/api/v1/stories/{STORY}/comments",
+        json={"body": "You are a pathetic idiot and a moron, nobody wants you here."},
+        headers=ann,
+    )
+    assert held.json()["status"] == "pending"
+    res = await app_client.post(f"{MOD}/comments/{held.json()['id']}/feature", headers=ed)
+    assert res.status_code == 409 and res.json()["code"] == "not-public"
+    # A pick that is later deleted leaves the list.
+    assert (await app_client.post(url, headers=ed)).status_code == 200
+    assert (await app_client.delete(f"/api/v1/comments/{c['id']}", headers=ann)).status_code == 204
+    assert (await read(app_client, FEATURED))["total"] == 0
+
+
+async def test_featured_list_refuses_unknown_parameters_and_answers_unknown_stories(app_client):
+    assert (await read(app_client, "/api/v1/stories/never-seen/featured"))["total"] == 0
+    res = await app_client.get(FEATURED + "?sort=oldest")
+    assert res.status_code == 422
+    res = await app_client.get(FEATURED)
+    tag = res.headers["etag"]
+    again = await app_client.get(FEATURED, headers={"If-None-Match": tag})
+    assert again.status_code == 304
+
+
+async def test_premium_picks_stay_with_readers_who_may_read_premium(app_client):
+    ed, _ = await staff(app_client, role="admin")
+    res = await app_client.patch(
+        "/api/v1/admin/site", json={"premium_read_restricted": True}, headers=ed
+    )
+    assert res.status_code == 200, res.text
+    pia = await sign_in(app_client, "pia", name="Pia Premium", premium=True)
+    c = await post(app_client, pia, "Subscribers' view.", story=STORY, stream="premium")
+    assert (await app_client.post(f"{MOD}/comments/{c['id']}/feature", headers=ed)).is_success
+    assert (await read(app_client, FEATURED))["total"] == 0
+    assert (await read(app_client, FEATURED, headers=pia))["total"] == 1
