@@ -9,7 +9,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.widget_helpers import (
+    MODERATOR,
     add_widget,
+    login,
     moderate,
     open_demo,
     post_comment,
@@ -58,3 +60,28 @@ def test_picks_come_first_with_badge_and_note_and_arrive_live(
     expect(listed.locator(".badge.pick")).to_have_count(0)
     picks.get_by_role("button", name="Go to comment").click()
     expect(w.locator(f"#comment-{second['id']} > article")).to_be_focused()
+
+
+def test_a_story_prompt_replaces_the_call_to_action_and_a_pinned_comment_comes_first(
+    page: Page, live_server: str, screens: Path
+) -> None:
+    story, _, _ = fresh_story(live_server, f"A first reader. {unique()}")
+    staff = login(live_server, MODERATOR)
+    pinned = post_comment(
+        live_server, staff["token"], f"We asked families. {unique()}", story=story
+    )
+    prompt = "What would a four-day week mean for your family? <b>Tell us</b>"
+    moderate(
+        live_server,
+        "PATCH",
+        f"/stories/{story}",
+        {"prompt": prompt, "pinned_comment_id": pinned["id"]},
+    )
+    open_demo(page, live_server)
+    w = add_widget(page, story)
+    expect(w.locator(".intro")).to_have_text(prompt)
+    expect(w.locator(".intro b")).to_have_count(0)
+    block = w.get_by_role("region", name="Pinned")
+    expect(block).to_contain_text(pinned["body_html"].removeprefix("<p>").split("</p>")[0])
+    expect(block.locator(".badge.staff")).to_be_visible()
+    w.screenshot(path=str(screens / "story-prompt-pinned.png"))

@@ -106,7 +106,9 @@ async def _rich_site(client) -> None:
         users = {u.name: u for u in await tx.users.search("default", None, limit=50)}
     await approve_comment(ctx, staff, top["id"])  # keeps it and clears its reports
     await feature_comment(ctx, staff, top["id"], "A reader's own story")
-    await post_comment(ctx, staff, Draft(story_key="story-1", body="Thanks", parent_id=top["id"]))
+    thanks = await post_comment(
+        ctx, staff, Draft(story_key="story-1", body="Thanks", parent_id=top["id"])
+    )
     await reject_comment(ctx, staff, rejected["id"], "off topic")
     await shadowban_user(ctx, staff, users["Cy Shadow"].id)
     await post(client, cy, "Nobody else sees this one.")
@@ -123,6 +125,10 @@ async def _rich_site(client) -> None:
             "auto_close_days": 7,
             "url": "https://news.example/story-1",
             "title": "Story one",
+            "prompt": "What changed for you?",
+            "pinned_comment_id": thanks.comment.id,
+            "likes_closed": True,
+            "qa_mode": True,
         },
     )
     items = list(reader_for("disqus")(DATA / "disqus.xml"))
@@ -136,12 +142,6 @@ async def _rich_site(client) -> None:
             text("UPDATE comments SET answered_at = created_at WHERE id = :i"), {"i": 1}
         )
         await tx.conn.execute(text("UPDATE users SET is_expert = true WHERE id = 2"))
-        await tx.conn.execute(
-            text(
-                "UPDATE stories SET prompt = 'Why?', pinned_comment_id = 1, likes_closed = true,"
-                " qa_mode = true WHERE id = 1"
-            )
-        )
 
 
 def _table_rows(sync_conn, name: str) -> list[tuple]:

@@ -142,3 +142,48 @@ async def test_premium_picks_stay_with_readers_who_may_read_premium(app_client):
     assert (await app_client.post(f"{MOD}/comments/{c['id']}/feature", headers=ed)).is_success
     assert (await read(app_client, FEATURED))["total"] == 0
     assert (await read(app_client, FEATURED, headers=pia))["total"] == 1
+
+
+async def test_a_story_prompt_and_a_pinned_staff_comment_reach_readers(app_client):
+    ed, _ = await staff(app_client)
+    ann = await sign_in(app_client, "ann", name="Ann Reader")
+    reader_comment = await post(app_client, ann, "A reader's view.", story=STORY)
+    staff_comment = await post(app_client, ed, "We asked three families.", story=STORY)
+    settings = f"{MOD}/stories/{STORY}"
+    assert (await read(app_client, PAGE))["story"]["prompt"] is None
+    prompt = "What would a four-day week mean for your family?  <i>Tell us</i>"
+    res = await app_client.patch(
+        settings, json={"prompt": prompt, "pinned_comment_id": staff_comment["id"]}, headers=ed
+    )
+    assert res.status_code == 200, res.text
+    clean = "What would a four-day week mean for your family? <i>Tell us</i>"
+    assert res.json()["prompt"] == clean
+    assert res.json()["pinned_comment_id"] == staff_comment["id"]
+    page = await read(app_client, PAGE)
+    assert page["story"]["prompt"] == clean  # plain text: the widget sets it as text
+    assert page["pinned"]["id"] == staff_comment["id"]
+    assert page["pinned"]["author"]["badge"] == "staff"
+    assert (await read(app_client, PAGE + "?stream=premium"))["pinned"] is None
+    [entry] = (await read(app_client, f"{MOD}/audit?action=story.settings", headers=ed))["entries"]
+    assert entry["after"]["prompt"] == clean
+
+    # Only a published staff comment of this story can be pinned.
+    for bad in (reader_comment["id"], 999999):
+        res = await app_client.patch(settings, json={"pinned_comment_id": bad}, headers=ed)
+        assert res.status_code == 422 and "pinned_comment_id" in res.text
+    other = await post(app_client, ed, "Elsewhere.", story="another-story")
+    res = await app_client.patch(settings, json={"pinned_comment_id": other["id"]}, headers=ed)
+    assert res.status_code == 422
+    res = await app_client.patch(settings, json={"prompt": "x" * 501}, headers=ed)
+    assert res.status_code == 422
+    res = await app_client.patch(settings, json={"prompt": 5}, headers=ed)
+    assert res.status_code == 422
+    res = await app_client.patch(settings, json={"prompt": None}, headers=ann)
+    assert res.status_code == 403
+
+    res = await app_client.patch(
+        settings, json={"prompt": "   ", "pinned_comment_id": None}, headers=ed
+    )
+    assert res.json()["prompt"] is None and res.json()["pinned_comment_id"] is None
+    page = await read(app_client, PAGE)
+    assert page["story"]["prompt"] is None and page["pinned"] is None

@@ -191,6 +191,11 @@ class StoryOut(BaseModel):
     premoderate: bool
     premium_enabled: bool
     premium_read_restricted: bool
+    prompt: str | None = Field(
+        default=None, description="Staff's question above the form, instead of the call to action"
+    )
+    likes_closed: bool = Field(default=False, description="Closed for likes, not for comments")
+    qa_mode: bool = Field(default=False, description="Questions and answers")
     counts: StreamCountsOut
 
 
@@ -204,6 +209,9 @@ class CommentPageOut(BaseModel):
         default=[],
         description="On a first page (no cursor): the story's picks in the streams the "
         "reader may see, latest pick first",
+    )
+    pinned: CommentOut | None = Field(
+        default=None, description="On a first page: the story's pinned staff comment, if any"
     )
 
 

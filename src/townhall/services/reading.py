@@ -58,6 +58,9 @@ def story_public(story: Story | None, key: str, site: SiteConfig, now: datetime)
         "premoderate": story.premoderate if story else False,
         "premium_enabled": story.premium_enabled if story else True,
         "premium_read_restricted": site.premium_read_restricted,
+        "prompt": story.prompt if story else None,
+        "likes_closed": story.likes_closed if story else False,
+        "qa_mode": story.qa_mode if story else False,
         "counts": {
             "open": story.public_count(Stream.OPEN) if story else 0,
             "premium": story.public_count(Stream.PREMIUM) if story else 0,
@@ -149,6 +152,7 @@ async def list_comments(
                 await tx.comments.mark_mine(viewer_id, items)
         # The picks travel with a first page: the widget shows them first, no request more.
         featured = await picks_of(tx, site, story, viewer, now) if story and not q.cursor else []
+        pinned = await _pinned(tx, story, q) if story and not q.cursor else None
         own = None
         if story is not None and viewer is not None and viewer.is_shadowbanned:
             total += await tx.shadow.in_stream(story.id, q.stream, viewer.id)
@@ -163,7 +167,27 @@ async def list_comments(
         "story": story_public(story, q.story_key, site, now),
         "site": site_public(site),
         "featured": featured,
+        "pinned": None
+        if pinned is None
+        else present(
+            pinned,
+            viewer_id=viewer_id,
+            story_key=q.story_key,
+            edit_window=site.edit_window_seconds,
+            now=now,
+        ),
     }
+
+
+async def _pinned(tx: Any, story: Story, q: PageQuery) -> CommentView | None:
+    """The story's pinned staff comment, on the first page of its own stream."""
+    if story.pinned_comment_id is None:
+        return None
+    view = await tx.comments.view(story.site_id, story.pinned_comment_id)
+    if view is None or not view.comment.is_public or view.comment.stream is not q.stream:
+        return None
+    view.thread_total = view.comment.reply_count
+    return view
 
 
 async def list_replies(

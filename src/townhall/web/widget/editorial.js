@@ -12,6 +12,19 @@ export function picksBlock(w) {
   return w.picks;
 }
 
+/** The pinned staff comment's place, above the picks. */
+export function pinnedBlock(w) {
+  w.pinned = h('section', { class: 'pinned', part: 'pinned', 'aria-label': w.i18n.t('pinned.label'), hidden: true });
+  return w.pinned;
+}
+
+/** Show the story's pinned staff comment (null hides the block). */
+export function renderPinned(w, c) {
+  w.pinned.replaceChildren(...(c ? [card(w, c, 'pn',
+    h('span', { class: 'badge pinned-badge' }, w.i18n.t('pinned.label')))] : []));
+  w.pinned.hidden = !c;
+}
+
 /** Show a story's picks first, latest pick first (an empty list hides the block). */
 export function renderPicks(w, picks) {
   w.pickMap = new Map((picks || []).map((c) => [c.id, c]));
@@ -25,19 +38,26 @@ function drawPicks(w) {
 }
 
 function pickItem(w, c) {
+  return h('li', { class: 'pick', 'data-id': c.id }, card(w, c, 'pk', pickBadge(w)));
+}
+
+/** A comment shown outside the list (a pick, the pinned one), with a way to it in the list. */
+function card(w, c, prefix, badge) {
   const { t, ago, fullDate } = w.i18n;
   const name = (c.author && c.author.name) || t('anonymous');
-  const art = h('article', { part: 'comment pick', 'aria-labelledby': `th-pk-${c.id}` },
+  const id = `th-${prefix}-${c.id}`;
+  const role = c.author && ['staff', 'expert'].includes(c.author.badge)
+    ? h('span', { class: `badge ${c.author.badge}` }, t(`badge.${c.author.badge}`)) : null;
+  const art = h('article', { part: 'comment', 'aria-labelledby': id },
     h('header', { class: 'meta' },
-      h('span', { class: 'who' }, h('strong', { id: `th-pk-${c.id}`, class: 'name', dir: 'auto' }, name),
-        pickBadge(w),
+      h('span', { class: 'who' }, h('strong', { id, class: 'name', dir: 'auto' }, name), role, badge,
         h('time', { datetime: c.created_at, title: fullDate(c.created_at) }, ago(c.created_at)))));
   const note = pickNote(w, c);
   if (note) art.append(note);
   const body = h('div', { class: 'body', part: 'comment-body', dir: 'auto' });
   body.append(bodyFragment(c.body_html));
   art.append(body, btn(t('picks.goTo'), { class: 'link', onclick: () => goTo(w, c.id) }));
-  return h('li', { class: 'pick', 'data-id': c.id }, art);
+  return art;
 }
 
 /** The "Pick" badge on a picked comment. */

@@ -9,7 +9,7 @@ import { Messages, isLoaded, load, resolve } from './messages.js';
 import { onSessionChange, readSession, writeSession } from './session.js';
 import { build, premiumName, renderCounts, renderMeta, skeleton } from './shell.js';
 import { adoptStyles } from './style.js';
-import { renderPicks } from './editorial.js';
+import { renderPicks, renderPinned } from './editorial.js';
 import { tick } from './clock.js';
 import { focusComment, placeReply, replace, thread } from './thread.js';
 
@@ -299,6 +299,7 @@ class TownhallComments extends HTMLElement {
     const keep = !append && active && active.closest('.list') && active.closest('li.c');
     if (!append) {
       renderPicks(this, page.featured);
+      renderPinned(this, page.pinned);
       this.seen.clear();
       this.list.replaceChildren();
       if (first) this.renderAccount();

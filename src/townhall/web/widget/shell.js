@@ -1,7 +1,7 @@
 // The section's frame: heading, guidelines, stream tabs, sort menu, list, load-more and the
 // status region. `w` is the <townhall-comments> element; the parts it keeps are set on it.
 import { btn, h } from './dom.js';
-import { picksBlock } from './editorial.js';
+import { picksBlock, pinnedBlock } from './editorial.js';
 
 const SORTS = ['newest', 'oldest', 'most_liked'];
 
@@ -40,7 +40,7 @@ export function build(w) {
       w.heading.scrollIntoView({ block: 'start' });
     } }));
   w.panel = h('div', { id: 'th-panel', class: 'panel' },
-    w.rules, w.account, w.composerArea, picksBlock(w), w.toolbar, w.newBtn, w.listHead, w.list,
+    w.rules, w.account, w.composerArea, pinnedBlock(w), picksBlock(w), w.toolbar, w.newBtn, w.listHead, w.list,
     w.stateEl, w.moreBtn, w.footer);
   const skip = btn(t('skip'), { class: 'skip', onclick: () => {
     const target = w.root.querySelector('.composer textarea, .account input, .account button');
@@ -71,6 +71,10 @@ export function renderMeta(w) {
   // language; left empty, the reader gets the catalogue's in theirs.
   if (site.heading) w.heading.firstChild.textContent = site.heading;
   if (site.call_to_action) w.intro.textContent = site.call_to_action;
+  // A story's own question replaces the call to action; a Q&A story says how it works.
+  const story = w.story || {};
+  if (story.prompt || story.qa_mode) w.intro.textContent = story.prompt || t('qa.intro');
+  w.intro.classList.toggle('prompt', !!story.prompt);
   const rules = site.guidelines && site.guidelines.length ? site.guidelines
     : w.i18n.ids('guidelines.').map((id) => t(id));
   // The guidelines in full above each stream's form, as the modelled page shows them.

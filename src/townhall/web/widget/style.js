@@ -91,6 +91,8 @@ time,.edited{color:var(--th-color-muted);font-size:.875em}
 background:var(--th-color-text);color:var(--th-color-bg)}
 .badge.subscriber{background:var(--th-color-accent);color:var(--th-color-on-accent)}
 .badge.pick,.badge.expert{background:var(--th-color-surface);color:var(--th-color-text);box-shadow:inset 0 0 0 1px currentColor}
+.intro.prompt{font-weight:700;font-size:1.15em}
+.pinned{margin:0 0 1em;padding:.75em 1em;border-inline-start:4px solid var(--th-color-text);background:var(--th-color-surface)}
 .pick-note{margin:.3em 0 .4em;font-size:.95em}.pick-why{font-weight:700}
 .picks{margin:0 0 1em;padding:.75em 1em;background:var(--th-color-bg);border:1px solid var(--th-color-border);border-radius:4px}
 .picks-h{margin:0 0 .5em;font-size:1.1em}.picks-list{list-style:none;margin:0;padding:0}
