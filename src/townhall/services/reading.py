@@ -15,6 +15,7 @@ from townhall.errors import NotFound, PremiumRequired, ValidationFailed
 from townhall.presenter import present
 from townhall.services.context import DEFAULT_SITE, Context
 from townhall.services.editorial import picks_of
+from townhall.storage.protocols import Stores
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,7 +180,7 @@ async def list_comments(
     }
 
 
-async def _pinned(tx: Any, story: Story, q: PageQuery) -> CommentView | None:
+async def _pinned(tx: Stores, story: Story, q: PageQuery) -> CommentView | None:
     """The story's pinned staff comment, on the first page of its own stream."""
     if story.pinned_comment_id is None:
         return None
