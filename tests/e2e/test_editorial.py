@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -85,3 +86,28 @@ def test_a_story_prompt_replaces_the_call_to_action_and_a_pinned_comment_comes_f
     expect(block).to_contain_text(pinned["body_html"].removeprefix("<p>").split("</p>")[0])
     expect(block.locator(".badge.staff")).to_be_visible()
     w.screenshot(path=str(screens / "story-prompt-pinned.png"))
+
+
+def test_best_order_shows_why_each_comment_is_there(page: Page, live_server: str) -> None:
+    story, (plain, liked), _ = fresh_story(
+        live_server, f"An early plain view. {unique()}", f"A well-liked view. {unique()}"
+    )
+    liker = sso_session(live_server, name=unique("Liker"))
+    r = httpx.put(
+        f"{live_server}/api/v1/comments/{liked['id']}/like",
+        headers={"Authorization": f"Bearer {liker['token']}"},
+    )
+    assert r.status_code == 200, r.text
+    open_demo(page, live_server)
+    w = add_widget(page, story)
+    w.get_by_label("Sort by").select_option("best")
+    expect(w.locator("ol.list > li").first).to_have_attribute("data-id", str(liked["id"]))
+    why = w.locator(f"#comment-{liked['id']} > article details.why-best")
+    expect(why).to_be_visible()
+    why.get_by_text("Why is this here?").click()
+    expect(why).to_contain_text("Likes weighed against reports (1 / 0): +2.07")
+    expect(why).to_contain_text("Starting score: +1")
+    expect(why).to_contain_text("Score now:")
+    expect(w.locator(f"#comment-{plain['id']} > article details.why-best")).not_to_contain_text(
+        "Likes weighed"
+    )

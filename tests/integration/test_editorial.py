@@ -187,3 +187,75 @@ async def test_a_story_prompt_and_a_pinned_staff_comment_reach_readers(app_clien
     assert res.json()["prompt"] is None and res.json()["pinned_comment_id"] is None
     page = await read(app_client, PAGE)
     assert page["story"]["prompt"] is None and page["pinned"] is None
+
+
+async def test_best_order_weighs_likes_picks_staff_replies_and_reports_and_explains_itself(
+    app_client,
+):
+    ed, _ = await staff(app_client)
+    readers = [await sign_in(app_client, f"r{i}", name=f"Reader {i}") for i in range(5)]
+    a = await post(app_client, readers[0], "Plain and unanswered.", story=STORY)
+    b = await post(app_client, readers[0], "Liked by three.", story=STORY)
+    c = await post(app_client, readers[0], "Picked by the desk.", story=STORY)
+    for r in readers[1:4]:
+        res = await app_client.put(f"/api/v1/comments/{b['id']}/like", headers=r)
+        assert res.status_code == 200, res.text
+    await app_client.post(f"{MOD}/comments/{c['id']}/feature", headers=ed)
+    page = await read(app_client, PAGE + "?sort=best")
+    assert [x["id"] for x in page["comments"]] == [c["id"], b["id"], a["id"]]
+    why = {x["id"]: x["best"] for x in page["comments"]}
+    assert why[c["id"]]["parts"]["pick"] == 5.0
+    assert why[b["id"]]["likes"] == 3 and why[b["id"]]["parts"]["likes"] == pytest.approx(
+        4.38, 0.01
+    )
+    assert why[a["id"]]["parts"] == {
+        "base": 1.0,
+        "likes": 0.0,
+        "pick": 0.0,
+        "staff_reply": 0.0,
+        "reports": 0.0,
+        "holds": 0.0,
+    }
+    assert all(w["decay"] <= 1 and w["score"] <= w["quality"] for w in why.values())
+    # Other orders carry no explanation.
+    assert "best" not in (await read(app_client, PAGE))["comments"][0]
+
+    # A staff reply lifts A above B; a valid report pulls B down below A.
+    await post(app_client, ed, "Thanks, we will look into it.", story=STORY, parent_id=a["id"])
+    res = await app_client.post(
+        f"/api/v1/comments/{b['id']}/reports", json={"reason": "spam"}, headers=readers[4]
+    )
+    assert res.status_code == 201, res.text
+    page = await read(app_client, PAGE + "?sort=best")
+    assert [x["id"] for x in page["comments"]] == [c["id"], a["id"], b["id"]]
+    why = {x["id"]: x["best"] for x in page["comments"]}
+    assert why[a["id"]]["parts"]["staff_reply"] == 3.0
+    assert why[b["id"]]["parts"]["reports"] == -2.0 and why[b["id"]]["reports"] == 1
+
+
+async def test_best_pages_stay_stable_while_comments_arrive(app_client):
+    readers = [await sign_in(app_client, f"p{i}", name=f"Poster {i}") for i in range(3)]
+    made = [
+        await post(app_client, readers[i % 3], f"Comment number {i}.", story=STORY)
+        for i in range(6)
+    ]
+    for i, m in enumerate(made[:3]):  # some likes, so the order is not just time
+        liker = readers[(i + 1) % 3]
+        assert (await app_client.put(f"/api/v1/comments/{m['id']}/like", headers=liker)).is_success
+    whole = [x["id"] for x in (await read(app_client, PAGE + "?sort=best&limit=50"))["comments"]]
+    assert sorted(whole) == sorted(m["id"] for m in made)
+    seen: list[int] = []
+    cursor = None
+    while True:
+        url = PAGE + "?sort=best&limit=2" + (f"&cursor={cursor}" if cursor else "")
+        got = await read(app_client, url)
+        seen.extend(x["id"] for x in got["comments"])
+        await post(app_client, readers[0], f"Arrived while paging {len(seen)}.", story=STORY)
+        cursor = got["next_cursor"]
+        if not cursor:
+            break
+    originals = [i for i in seen if i in whole]
+    assert originals == whole  # each once, in the order of the first read
+    assert len(seen) == len(set(seen))
+    res = await app_client.get(PAGE + "?sort=best&cursor=bm90LWEtY3Vyc29y")
+    assert res.status_code == 422

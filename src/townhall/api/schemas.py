@@ -96,6 +96,22 @@ class ModerationNoteOut(BaseModel):
     findings: list[FindingOut] = []
 
 
+class BestOut(BaseModel):
+    """Why a comment stands where it does in the Best order (see docs/editorial.md)."""
+
+    parts: dict[str, float] = Field(
+        description="base, likes (Wilson lower bound of likes among likes and reports, "
+        "weighted), pick, staff_reply, reports and holds (negative)"
+    )
+    quality: float = Field(description="The sum of the parts, never below the floor")
+    age_hours: float
+    half_life_hours: float
+    decay: float = Field(description="2 ** -(age / half-life)")
+    score: float = Field(description="quality × decay, now")
+    likes: int
+    reports: int
+
+
 class CommentOut(BaseModel):
     id: int
     story_id: str
@@ -121,6 +137,9 @@ class CommentOut(BaseModel):
     featured: bool = Field(default=False, description="Picked by staff")
     feature_note: str | None = Field(
         default=None, description="Staff's public note on why they picked it (plain text)"
+    )
+    best: BestOut | None = Field(
+        default=None, description="In the Best order (top-level comments): why it is here"
     )
     replies: list[CommentOut] = []
 

@@ -171,7 +171,7 @@ class BestInputs:
         decay = 2 ** -(age / HALF_LIFE_SECONDS)
         return {
             "parts": {k: round(v, 2) for k, v in self.parts().items()},
-            "quality": round(self.quality(), 2),
+            "quality": round(self.quality(), 4),
             "age_hours": round(age / 3600, 1),
             "half_life_hours": HALF_LIFE_SECONDS / 3600,
             "decay": round(decay, 4),

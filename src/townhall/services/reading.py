@@ -9,7 +9,7 @@ from typing import Any
 from townhall.domain.limits import COUNT_STORIES_MAX, LIST_LIMIT_MAX
 from townhall.domain.models import REPORT_REASONS, Sort, Status, Story, Stream, User
 from townhall.domain.site import SiteConfig
-from townhall.domain.sorting import ORDERS, THREAD
+from townhall.domain.sorting import ORDERS, THREAD, BestInputs
 from townhall.domain.views import CommentView
 from townhall.errors import NotFound, PremiumRequired, ValidationFailed
 from townhall.presenter import present
@@ -159,6 +159,10 @@ async def list_comments(
             total += await tx.shadow.in_stream(story.id, q.stream, viewer.id)
             own = await tx.shadow.children(_ids(items), viewer.id)
     comments = _present_all(items, viewer_id, q.story_key, site, now)
+    if q.sort is Sort.BEST:
+        # "Why is this here?": the parts of each comment's place, and its score now.
+        for out, view in zip(comments, items, strict=True):
+            out["best"] = BestInputs.of(view.comment).explain(now)
     if own is not None:
         _as_if_public(comments, own)
     return {

@@ -93,3 +93,19 @@ export function livePick(w, d) {
   }
   w.announce(w.i18n.t(d.featured ? 'picks.added' : 'picks.removed'));
 }
+
+const PARTS = ['base', 'likes', 'pick', 'staff_reply', 'reports', 'holds'];
+
+/** "Why is this here?": the Best order's parts for comment `c`, closed until asked for. */
+export function whyBest(w, c) {
+  const { t } = w.i18n;
+  const b = c.best;
+  const signed = new Intl.NumberFormat(w.i18n.tag, { signDisplay: 'exceptZero', maximumFractionDigits: 2 });
+  const plain = new Intl.NumberFormat(w.i18n.tag, { maximumFractionDigits: 4 });
+  const rows = PARTS.filter((k) => k === 'base' || b.parts[k])
+    .map((k) => h('li', null, `${t(`best.${k}`, { likes: b.likes, reports: b.reports })}: ${signed.format(b.parts[k])}`));
+  rows.push(h('li', null, t('best.age', { hours: plain.format(b.age_hours), half: plain.format(b.half_life_hours),
+    decay: plain.format(b.decay) })));
+  return h('details', { class: 'why-best', part: 'why-best' }, h('summary', null, t('best.why')),
+    h('ul', null, rows), h('p', null, t('best.score', { score: plain.format(b.score) })));
+}

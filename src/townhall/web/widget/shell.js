@@ -3,7 +3,7 @@
 import { btn, h } from './dom.js';
 import { picksBlock, pinnedBlock } from './editorial.js';
 
-const SORTS = ['newest', 'oldest', 'most_liked'];
+const SORTS = ['newest', 'oldest', 'most_liked', 'best'];
 
 /** Build the empty frame into the shadow root, showing skeleton rows until the first page. */
 export function build(w) {

@@ -93,6 +93,8 @@ background:var(--th-color-text);color:var(--th-color-bg)}
 .badge.pick,.badge.expert{background:var(--th-color-surface);color:var(--th-color-text);box-shadow:inset 0 0 0 1px currentColor}
 .intro.prompt{font-weight:700;font-size:1.15em}
 .pinned{margin:0 0 1em;padding:.75em 1em;border-inline-start:4px solid var(--th-color-text);background:var(--th-color-surface)}
+.why-best{margin:.3em 0;font-size:.9em;color:var(--th-color-muted)}.why-best summary{cursor:pointer;min-height:24px}
+.why-best ul{margin:.25em 0;padding-inline-start:1.2em}.why-best p{margin:.2em 0;font-weight:600}
 .pick-note{margin:.3em 0 .4em;font-size:.95em}.pick-why{font-weight:700}
 .picks{margin:0 0 1em;padding:.75em 1em;background:var(--th-color-bg);border:1px solid var(--th-color-border);border-radius:4px}
 .picks-h{margin:0 0 .5em;font-size:1.1em}.picks-list{list-style:none;margin:0;padding:0}

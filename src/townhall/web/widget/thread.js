@@ -4,7 +4,7 @@ import { openEdit, openReply, remove, report, share, toggleLike } from './action
 import { bodyFragment, btn, h, icon } from './dom.js';
 import { countdown } from './clock.js';
 import { explain } from './held.js';
-import { pickBadge, pickNote } from './editorial.js';
+import { pickBadge, pickNote, whyBest } from './editorial.js';
 
 /** A top-level comment with the replies that came with it and a "Show more replies" button. */
 export function thread(w, c) {
@@ -109,6 +109,7 @@ function article(w, c, flat) {
   body.append(bodyFragment(c.body_html));
   art.append(body);
   if (c.is_mine && (c.status === 'pending' || c.status === 'rejected')) art.append(heldNote(w, c));
+  if (c.best) art.append(whyBest(w, c));
   if (c.status === 'published') art.append(actionRow(w, c, name));
   else if (c.is_mine) {
     const row = h('div', { class: 'actions', part: 'actions' });
