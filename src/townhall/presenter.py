@@ -114,5 +114,7 @@ def _present(
         # A pick, with staff's public note on why (plain text: shown as text, never markup).
         "featured": c.featured_at is not None and not deleted,
         "feature_note": c.feature_note if c.featured_at is not None and not deleted else None,
+        # A question of a Q&A story that staff or an expert answered.
+        "answered": c.answered_at is not None,
         "replies": [],
     }

@@ -3,6 +3,7 @@ closed, the unthreaded view."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import httpx
@@ -18,6 +19,7 @@ from tests.e2e.widget_helpers import (
     post_comment,
     sso_session,
     unique,
+    use_session,
 )
 
 pytestmark = pytest.mark.browser
@@ -111,3 +113,59 @@ def test_best_order_shows_why_each_comment_is_there(page: Page, live_server: str
     expect(w.locator(f"#comment-{plain['id']} > article details.why-best")).not_to_contain_text(
         "Likes weighed"
     )
+
+
+def test_likes_closed_hides_like_buttons_while_replies_stay_open(
+    page: Page, live_server: str
+) -> None:
+    story, (c,), _ = fresh_story(live_server, f"Likes will close. {unique()}")
+    moderate(live_server, "PATCH", f"/stories/{story}", {"likes_closed": True})
+    use_session(page, live_server, sso_session(live_server, name=unique("Visitor")))
+    open_demo(page, live_server)
+    w = add_widget(page, story)
+    expect(w.get_by_text("Likes are closed for this story.")).to_be_visible()
+    art = w.locator(f"#comment-{c['id']} > article")
+    expect(art.locator("button.like")).to_have_count(0)
+    expect(art.locator(".likes")).to_have_text("0 likes")
+    expect(art.get_by_role("button", name=re.compile("^Reply to comment"))).to_be_visible()
+
+
+def test_unthreaded_view_lists_replies_in_time_order_with_a_link_to_the_parent(
+    page: Page, live_server: str
+) -> None:
+    story, (top,), reader = fresh_story(live_server, f"The first point. {unique()}")
+    other = sso_session(live_server, name=unique("Answerer"))
+    reply = post_comment(live_server, other["token"], f"A reply. {unique()}", story=story,
+                         parent_id=top["id"])  # fmt: skip
+    open_demo(page, live_server)
+    w = add_widget(page, story)
+    w.get_by_label("Show", exact=True).select_option("flat")
+    items = w.locator("ol.list > li")
+    expect(items).to_have_count(2)
+    expect(items.first).to_have_attribute("data-id", str(reply["id"]))
+    link = w.locator(f"#comment-{reply['id']} .inreply").get_by_role(
+        "button", name=f"Replying to {reader['user']['name']}"
+    )
+    link.click()
+    expect(w.locator(f"#comment-{top['id']} > article")).to_be_focused()
+
+
+def test_q_and_a_story_filters_answered_questions(page: Page, live_server: str) -> None:
+    story, (asked, open_q), _ = fresh_story(
+        live_server, f"Will trains run later? {unique()}", f"Who pays? {unique()}"
+    )
+    moderate(live_server, "PATCH", f"/stories/{story}", {"qa_mode": True})
+    staff = login(live_server, MODERATOR)
+    post_comment(live_server, staff["token"], "Yes, from May.", story=story, parent_id=asked["id"])
+    open_demo(page, live_server)
+    w = add_widget(page, story)
+    expect(w.locator(".intro")).to_have_text(
+        "Ask a question: our journalists and experts answer here."
+    )
+    expect(w.locator("ol.list > li")).to_have_count(2)
+    w.get_by_label("Questions").select_option("answered")
+    expect(w.locator("ol.list > li")).to_have_count(1)
+    answered = w.locator(f"#comment-{asked['id']} > article")
+    expect(answered.locator(".badge.answered")).to_have_text("Answered")
+    expect(w.locator(f"#comment-{asked['id']}")).to_contain_text("Yes, from May.")
+    expect(w.locator(f"#comment-{open_q['id']}")).to_have_count(0)

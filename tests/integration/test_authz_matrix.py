@@ -54,6 +54,10 @@ async def _feature(w, method):
     return method, path, {"note": "Worth reading"} if method == "POST" else None
 
 
+async def _expert(w, method):
+    return method, f"/api/v1/moderation/users/{await w.commenter_id()}/expert", None
+
+
 async def _u(w, verb):
     return "POST", f"/api/v1/moderation/users/{await w.commenter_id()}/{verb}"
 
@@ -113,6 +117,16 @@ ROUTES: dict[tuple[str, str], tuple[Call, dict[str, int], str | None]] = {
         lambda w: _with(_u(w, "restore"), None),
         STAFF,
         "user.restore",
+    ),
+    ("PUT", "/api/v1/moderation/users/{user_id}/expert"): (
+        lambda w: _expert(w, "PUT"),
+        STAFF,
+        "user.expert",
+    ),
+    ("DELETE", "/api/v1/moderation/users/{user_id}/expert"): (
+        lambda w: _expert(w, "DELETE"),
+        STAFF,
+        None,
     ),
     ("GET", "/api/v1/moderation/users"): (
         lambda w: _ret("GET", "/api/v1/moderation/users?q=a", None),

@@ -259,3 +259,92 @@ async def test_best_pages_stay_stable_while_comments_arrive(app_client):
     assert len(seen) == len(set(seen))
     res = await app_client.get(PAGE + "?sort=best&cursor=bm90LWEtY3Vyc29y")
     assert res.status_code == 422
+
+
+async def test_likes_close_while_comments_stay_open(app_client):
+    ed, _ = await staff(app_client)
+    ann = await sign_in(app_client, "ann", name="Ann Reader")
+    bo = await sign_in(app_client, "bo", name="Bo Brennan")
+    c = await post(app_client, ann, "Like me while you can.", story=STORY)
+    like = f"/api/v1/comments/{c['id']}/like"
+    assert (await app_client.put(like, headers=bo)).json()["like_count"] == 1
+    res = await app_client.patch(f"{MOD}/stories/{STORY}", json={"likes_closed": True}, headers=ed)
+    assert res.status_code == 200 and res.json()["likes_closed"] is True
+    assert (await read(app_client, PAGE))["story"]["likes_closed"] is True
+    for method in (app_client.put, app_client.delete):
+        res = await method(like, headers=bo)
+        assert res.status_code == 409, res.text
+        assert res.json()["code"] == "likes-closed"
+        assert res.headers["content-type"].startswith("application/problem+json")
+    assert (await read(app_client, PAGE))["comments"][0]["like_count"] == 1
+    await post(app_client, bo, "Comments are still open.", story=STORY)  # 201
+    await app_client.patch(f"{MOD}/stories/{STORY}", json={"likes_closed": False}, headers=ed)
+    assert (await app_client.delete(like, headers=bo)).json()["like_count"] == 0
+
+
+async def test_the_unthreaded_view_lists_every_comment_in_time_order_naming_parents(app_client):
+    ann = await sign_in(app_client, "ann", name="Ann Reader")
+    bo = await sign_in(app_client, "bo", name="Bo Brennan")
+    top = await post(app_client, ann, "Top.", story=STORY)
+    reply = await post(app_client, bo, "Reply.", story=STORY, parent_id=top["id"])
+    deeper = await post(app_client, ann, "Deeper.", story=STORY, parent_id=reply["id"])
+    other = await post(app_client, bo, "Another top.", story=STORY)
+    flat = await read(app_client, PAGE + "?view=flat&sort=oldest")
+    assert [c["id"] for c in flat["comments"]] == [
+        top["id"],
+        reply["id"],
+        deeper["id"],
+        other["id"],
+    ]
+    assert all(c["replies"] == [] for c in flat["comments"])
+    names = {c["id"]: c["in_reply_to"] for c in flat["comments"]}
+    assert names == {
+        top["id"]: None,
+        reply["id"]: "Ann Reader",
+        deeper["id"]: "Bo Brennan",
+        other["id"]: None,
+    }
+    newest = await read(app_client, PAGE + "?view=flat&limit=2")
+    assert [c["id"] for c in newest["comments"]] == [other["id"], deeper["id"]]
+    rest = await read(app_client, PAGE + f"?view=flat&limit=2&cursor={newest['next_cursor']}")
+    assert [c["id"] for c in rest["comments"]] == [reply["id"], top["id"]]
+    threaded = await read(app_client, PAGE)
+    assert [c["id"] for c in threaded["comments"]] == [other["id"], top["id"]]
+    assert (await app_client.get(PAGE + "?view=sideways")).status_code == 422
+
+
+async def test_q_and_a_answers_come_from_staff_or_experts_and_can_be_filtered(app_client):
+    ed, _ = await staff(app_client)
+    ann = await sign_in(app_client, "ann", name="Ann Reader")
+    bo = await sign_in(app_client, "bo", name="Bo Brennan")
+    vera = await sign_in(app_client, "vera", name="Vera Expert")
+    vera_id = (await app_client.get("/api/v1/me", headers=vera)).json()["id"]
+    q1 = await post(app_client, ann, "Will my pension change?", story=STORY)
+    res = await app_client.patch(f"{MOD}/stories/{STORY}", json={"qa_mode": True}, headers=ed)
+    assert res.status_code == 200, res.text
+    q2 = await post(app_client, bo, "What about shift workers?", story=STORY)
+    q3 = await post(app_client, ann, "Who decides?", story=STORY)
+    # A reader's reply is no answer; an expert's is, once staff named them.
+    await post(app_client, bo, "I wonder too.", story=STORY, parent_id=q1["id"])
+    await post(app_client, vera, "Not yet an expert.", story=STORY, parent_id=q2["id"])
+    answered = await read(app_client, PAGE + "?answered=true")
+    assert answered["comments"] == [] and answered["story"]["qa_mode"] is True
+    assert (await app_client.put(f"{MOD}/users/{vera_id}/expert", headers=ann)).status_code == 403
+    res = await app_client.put(f"{MOD}/users/{vera_id}/expert", headers=ed)
+    assert res.status_code == 200 and res.json()["is_expert"] is True
+    [entry] = (await read(app_client, f"{MOD}/audit?action=user.expert", headers=ed))["entries"]
+    assert entry["after"] == {"is_expert": True}
+    await post(app_client, vera, "It does not change.", story=STORY, parent_id=q1["id"])
+    await post(app_client, ed, "Employers and unions.", story=STORY, parent_id=q3["id"])
+    answered = await read(app_client, PAGE + "?answered=true")
+    assert [c["id"] for c in answered["comments"]] == [q3["id"], q1["id"]]
+    assert all(c["answered"] for c in answered["comments"])
+    by_id = {c["id"]: c for c in answered["comments"]}
+    answers = [r for r in by_id[q1["id"]]["replies"] if r["author"]["badge"] == "expert"]
+    assert [r["author"]["name"] for r in answers] == ["Vera Expert"]
+    everything = await read(app_client, PAGE)
+    assert {c["id"]: c["answered"] for c in everything["comments"]}[q2["id"]] is False
+    res = await app_client.delete(f"{MOD}/users/{vera_id}/expert", headers=ed)
+    assert res.json()["is_expert"] is False
+    page = await read(app_client, PAGE + "?answered=true")
+    assert {r["author"]["badge"] for r in page["comments"][1]["replies"]} <= {None, "staff"}

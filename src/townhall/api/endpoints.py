@@ -42,7 +42,13 @@ async def viewer_of(ctx: Context, token: str | None) -> User | None:
 async def page(ctx: Context, viewer: User | None, path: StoryPath, q: PageParams) -> dict[str, Any]:
     """A page of top-level comments with their first replies, the total and site settings."""
     query = reading.PageQuery(
-        story_key=path.story_id, stream=q.stream, sort=q.sort, limit=q.limit, cursor=q.cursor
+        story_key=path.story_id,
+        stream=q.stream,
+        sort=q.sort,
+        limit=q.limit,
+        cursor=q.cursor,
+        flat=q.view == "flat",
+        answered=q.answered,
     )
     return await reading.list_comments(ctx, viewer, query)
 

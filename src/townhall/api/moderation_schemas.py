@@ -223,6 +223,7 @@ class UserAdminOut(BaseModel):
     is_banned: bool
     suspended_until: str | None
     is_shadowbanned: bool
+    is_expert: bool = Field(default=False, description="Named an expert by staff")
     created_at: str
     history: HistoryOut | None = None
 

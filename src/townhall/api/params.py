@@ -66,6 +66,13 @@ class PageParams(Params):
     sort: Sort = Sort.NEWEST
     limit: PageLimit = limits.PAGE_LIMIT_DEFAULT
     cursor: Cursor | None = None
+    view: Literal["threaded", "flat"] = Field(
+        default="threaded",
+        description="flat: every comment, replies too, unthreaded, each naming its parent",
+    )
+    answered: bool = Field(
+        default=False, description="Questions and answers: only questions with an answer"
+    )
 
 
 class NoParams(Params):

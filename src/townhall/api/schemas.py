@@ -138,6 +138,9 @@ class CommentOut(BaseModel):
     feature_note: str | None = Field(
         default=None, description="Staff's public note on why they picked it (plain text)"
     )
+    answered: bool = Field(
+        default=False, description="A Q&A question that staff or an expert answered"
+    )
     best: BestOut | None = Field(
         default=None, description="In the Best order (top-level comments): why it is here"
     )

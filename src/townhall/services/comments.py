@@ -31,6 +31,7 @@ from townhall.errors import (
     CommentRejected,
     EditWindowClosed,
     Forbidden,
+    LikesClosed,
     NameRequired,
     NotFound,
     OwnComment,
@@ -463,6 +464,9 @@ async def set_like(ctx: Context, user: User, comment_id: int, liked: bool) -> tu
     ensure_can_act(user, now=now, action="like comments")
     async with ctx.write() as tx:
         comment = await _likeable(ctx, tx, user, comment_id, "like")
+        story = await tx.stories.by_id(comment.story_id)
+        if story is not None and story.likes_closed:
+            raise LikesClosed("this story is closed for likes; comments stay open")
         if liked:
             changed = await tx.comments.add_like(comment_id, user.id, now)
         else:
@@ -474,7 +478,6 @@ async def set_like(ctx: Context, user: User, comment_id: int, liked: bool) -> tu
         if changed:
             count = await tx.comments.bump(comment_id, "like_count", 1 if liked else -1)
             await tx.comments.rerank(comment_id)
-            story = await tx.stories.by_id(comment.story_id)
             if story is not None:
                 tx.record(LikesChanged(story, comment, count))
     return count, liked

@@ -27,6 +27,8 @@ class PageQuery:
     sort: Sort = Sort.NEWEST
     limit: int = 20
     cursor: str | None = None
+    flat: bool = False  # every comment in one list, replies too, each naming its parent
+    answered: bool = False  # questions with an answer only
 
 
 def site_public(site: SiteConfig) -> dict[str, Any]:
@@ -142,13 +144,19 @@ async def list_comments(
                 limit=q.limit,
                 cursor=q.cursor,
                 viewer_id=viewer_id,
+                flat=q.flat,
+                answered=q.answered,
             )
-            replies, totals = await tx.comments.first_replies(
-                [v.comment.id for v in items], viewer_id
-            )
-            for v in items:
-                v.replies = replies.get(v.comment.id, [])
-                v.thread_total = totals.get(v.comment.id, 0)
+            if q.flat:
+                for v in items:
+                    v.thread_total = v.comment.reply_count
+            else:
+                replies, totals = await tx.comments.first_replies(
+                    [v.comment.id for v in items], viewer_id
+                )
+                for v in items:
+                    v.replies = replies.get(v.comment.id, [])
+                    v.thread_total = totals.get(v.comment.id, 0)
             if viewer_id is not None:
                 await tx.comments.mark_mine(viewer_id, items)
         # The picks travel with a first page: the widget shows them first, no request more.

@@ -78,8 +78,11 @@ class CommentStore(Protocol):
         limit: int,
         cursor: str | None,
         viewer_id: int | None,
+        flat: bool = False,
+        answered: bool = False,
     ) -> tuple[list[CommentView], str | None]:
-        """A page of top-level comments in sort order, keyset-paginated."""
+        """A page of top-level comments in sort order, keyset-paginated (`flat`: every
+        comment, unthreaded; `answered`: answered questions only)."""
         ...
 
     async def first_replies(

@@ -151,6 +151,19 @@ async def restore_user(user_id: Id, ctx: Ctx, staff: Staff) -> Response:
     return _json(await users_admin.restore_user(ctx, staff, user_id))
 
 
+@mod.put("/users/{user_id}/expert", response_model=UserAdminOut)
+async def mark_expert(user_id: Id, ctx: Ctx, staff: Staff) -> Response:
+    """Name a user an expert: an Expert badge on their comments, and on Q&A stories their
+    replies answer questions (idempotent)."""
+    return _json(await users_admin.set_expert(ctx, staff, user_id, True))
+
+
+@mod.delete("/users/{user_id}/expert", response_model=UserAdminOut)
+async def unmark_expert(user_id: Id, ctx: Ctx, staff: Staff) -> Response:
+    """Take the expert badge back (idempotent)."""
+    return _json(await users_admin.set_expert(ctx, staff, user_id, False))
+
+
 @mod.get("/users", response_model=UsersOut)
 async def search_users(
     ctx: Ctx,

@@ -43,9 +43,7 @@ _PUBLISHED_BY_AUTHOR = hot(
 )
 _INSERT = hot(c.insert().returning(*c.c))
 _BY_ID_ANY_SITE = hot(select(c).where(c.c.id == bindparam("comment_id")))
-_SET_RANK = hot(
-    update(c).where(c.c.id == bindparam("comment_id")).values(best_rank=bindparam("rank"))
-)
+_SET_RANK = update(c).where(c.c.id == bindparam("comment_id")).values(best_rank=bindparam("rank"))
 
 
 class SqlCommentStore(CommentListings, Reactions):

@@ -36,15 +36,21 @@ def visible(viewer_id: Any, *, tombstones: bool = True) -> Any:
 
 
 @cache
-def _top_level(sort: Sort, signed_in: bool, paged: bool) -> Select[Any]:
-    """A page of top-level comments, built once per sort, reader kind and cursor use."""
+def _top_level(
+    sort: Sort, signed_in: bool, paged: bool, flat: bool = False, answered: bool = False
+) -> Select[Any]:
+    """A page of top-level comments (`flat`: of every comment, replies too; `answered`:
+    of answered questions), built once per sort, reader kind, cursor use and view."""
     key = ORDERS[sort]
     q = view_select().where(
         c.c.story_id == bindparam("story_id"),
         c.c.stream == bindparam("stream"),
-        c.c.depth == 0,
         visible(bindparam("viewer_id") if signed_in else None),
     )
+    if not flat:
+        q = q.where(c.c.depth == 0)
+    if answered:
+        q = q.where(c.c.answered_at.is_not(None))
     if paged:
         q = q.where(after(key, [bindparam(f"after_{n}", type_=c.c[n].type) for n in key.columns]))
     return hot(q.order_by(*order_by(key)).limit(bindparam("limit")))
@@ -109,7 +115,8 @@ def _build_all() -> None:
             _thread_sizes_query(signed_in)
             _all_replies_query(signed_in)
             for paged in (False, True):
-                _top_level(sort, signed_in, paged)
+                for flat, answered in ((False, False), (True, False), (False, True)):
+                    _top_level(sort, signed_in, paged, flat, answered)
     _view_by_id()
 
 
@@ -143,8 +150,11 @@ class CommentListings:
         limit: int,
         cursor: str | None,
         viewer_id: int | None,
+        flat: bool = False,
+        answered: bool = False,
     ) -> tuple[list[CommentView], str | None]:
-        """A page of top-level comments in sort order, keyset-paginated."""
+        """A page of top-level comments in sort order, keyset-paginated (`flat`: every
+        comment, replies too, unthreaded; `answered`: answered questions only)."""
         key = ORDERS[sort]
         params: dict[str, Any] = {"story_id": story_id, "stream": stream.value, "limit": limit + 1}
         if viewer_id is not None:
@@ -152,7 +162,7 @@ class CommentListings:
         if cursor:
             for name, value in zip(key.columns, key.decode(cursor), strict=True):
                 params[f"after_{name}"] = value
-        q = _top_level(sort, viewer_id is not None, bool(cursor))
+        q = _top_level(sort, viewer_id is not None, bool(cursor), flat, answered)
         rows = (await self.conn.execute(q, params)).all()
         views = [to_view(r) for r in rows[:limit]]
         nxt = key.encode(views[-1].comment) if len(rows) > limit else None

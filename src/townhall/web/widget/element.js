@@ -29,6 +29,8 @@ class TownhallComments extends HTMLElement {
     this.i18n = new Messages('en');
     this.stream = 'open';
     this.sort = 'newest';
+    this.view = 'threaded';
+    this.answered = false;
     this.site = null;
     this.story = null;
     this.cursor = null;
@@ -257,6 +259,8 @@ class TownhallComments extends HTMLElement {
     const seq = ++this.seq;
     const t = (...a) => this.i18n.t(...a);
     const q = new URLSearchParams({ stream: this.stream, sort: this.sort, limit: String(this.pageSize) });
+    if (this.view === 'flat') q.set('view', 'flat');
+    if (this.answered && this.story && this.story.qa_mode) q.set('answered', 'true');
     if (append && this.cursor) q.set('cursor', this.cursor);
     if (append) { this.moreBtn.disabled = true; this.moreBtn.textContent = t('loadingShort'); }
     else if (!this.site) skeleton(this);
@@ -312,7 +316,8 @@ class TownhallComments extends HTMLElement {
     this.stateEl.replaceChildren();
     if (!this.list.children.length) {
       this.stateEl.append(h('p', { class: 'empty', part: 'notice' },
-        this.stream === 'premium' ? t('emptyPremium', { premium: premiumName(this) }) : t('empty')));
+        q.has('answered') ? t('qa.none')
+          : this.stream === 'premium' ? t('emptyPremium', { premium: premiumName(this) }) : t('empty')));
     }
     this.moreBtn.hidden = !this.cursor;
     this.moreBtn.disabled = false;

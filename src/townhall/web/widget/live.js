@@ -75,7 +75,8 @@ function poll(w) {
 function queue(w, c) {
   if (!c || w.seen.has(c.id) || c.stream !== w.stream || c.is_mine) return;
   if (w.fresh.some((f) => f.id === c.id)) return;
-  if (c.parent_id && !w.root.getElementById(`comment-${c.root_id || c.parent_id}`)) return;
+  if (c.parent_id && w.view !== 'flat' &&
+    !w.root.getElementById(`comment-${c.root_id || c.parent_id}`)) return;
   w.fresh.push(c);
   updateNewBtn(w);
   clearTimeout(w.announceTimer);
@@ -110,7 +111,7 @@ export function showFresh(w) {
   for (const c of items.reverse()) {
     if (w.seen.has(c.id)) continue;
     let li;
-    if (c.parent_id) {
+    if (c.parent_id && w.view !== 'flat') {
       const rootLi = w.root.getElementById(`comment-${c.root_id || c.parent_id}`);
       if (!rootLi) continue;
       li = w.placeReply(rootLi, c);

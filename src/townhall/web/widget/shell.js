@@ -26,8 +26,23 @@ export function build(w) {
     w.load({ focusList: true });
   } }, SORTS.map((v) => h('option', { value: v }, t(`sort.${v}`))));
   w.sortSel.value = w.sort;
+  // Threads, or every comment in one list in time order; on a Q&A story, answered ones only.
+  w.viewSel = h('select', { id: 'th-view', onchange: () => {
+    w.view = w.viewSel.value;
+    w.load({ focusList: true });
+  } }, ['threaded', 'flat'].map((v) => h('option', { value: v }, t(`view.${v}`))));
+  w.viewSel.value = w.view;
+  w.qaSel = h('select', { id: 'th-qa', onchange: () => {
+    w.answered = w.qaSel.value === 'answered';
+    w.load({ focusList: true });
+  } }, [['all', t('qa.all')], ['answered', t('qa.answered')]].map(([v, l]) => h('option', { value: v }, l)));
+  w.qaSel.value = w.answered ? 'answered' : 'all';
+  w.qaBox = h('span', { class: 'tool', hidden: true }, h('label', { for: 'th-qa' }, t('qa.filter')), w.qaSel);
+  w.likesNote = h('p', { class: 'likes-closed', hidden: true }, t('likes.closed'));
   w.toolbar = h('div', { class: 'toolbar', hidden: true },
-    h('label', { for: 'th-sort' }, t('sortBy')), w.sortSel);
+    h('span', { class: 'tool' }, h('label', { for: 'th-sort' }, t('sortBy')), w.sortSel),
+    h('span', { class: 'tool' }, h('label', { for: 'th-view' }, t('view.label')), w.viewSel),
+    w.qaBox, w.likesNote);
   w.newBtn = btn('', { class: 'newbar', hidden: true, onclick: () => w.showFresh() });
   w.listHead = h('h3', { class: 'sr-only', id: 'th-list', tabindex: '-1' }, t('listHeading'));
   w.list = h('ol', { class: 'list', part: 'list', 'aria-labelledby': 'th-list', 'aria-busy': 'true' });
@@ -118,6 +133,8 @@ export function renderMeta(w) {
     w.panel.removeAttribute('aria-labelledby');
   }
   w.toolbar.hidden = false;
+  w.qaBox.hidden = !(w.story && w.story.qa_mode);
+  w.likesNote.hidden = !(w.story && w.story.likes_closed);
 }
 
 /** The Premium stream's name ("The Daily Ledger Premium" unless the site names it). */
