@@ -8,7 +8,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.widget_helpers import (
     MODERATOR,
@@ -169,3 +169,35 @@ def test_q_and_a_story_filters_answered_questions(page: Page, live_server: str) 
     expect(answered.locator(".badge.answered")).to_have_text("Answered")
     expect(w.locator(f"#comment-{asked['id']}")).to_contain_text("Yes, from May.")
     expect(w.locator(f"#comment-{open_q['id']}")).to_have_count(0)
+
+
+def test_server_rendered_comments_show_without_javascript_and_the_widget_draws_over_them(
+    page: Page, browser: Browser, live_server: str
+) -> None:
+    story, (c,), _ = fresh_story(live_server, f"Readable without scripts. {unique()}")
+    fragment = httpx.get(f"{live_server}/stories/{story}/comments.html")
+    assert fragment.status_code == 200
+    no_js = browser.new_context(java_script_enabled=False)
+    try:
+        plain = no_js.new_page()
+        plain.goto(f"{live_server}/stories/{story}/comments.html")
+        expect(plain.locator(f"#comment-{c['id']}")).to_contain_text("Readable without scripts.")
+    finally:
+        no_js.close()
+    open_demo(page, live_server)
+    page.evaluate(
+        """([story, html]) => {
+            const el = document.createElement('townhall-comments');
+            el.setAttribute('story-id', story);
+            el.id = 'hydrated';
+            el.innerHTML = html;
+            document.querySelector('main').append(el);
+        }""",
+        [story, fragment.text],
+    )
+    w = page.locator("#hydrated")
+    w.scroll_into_view_if_needed()
+    expect(w.locator("ol.list")).to_have_attribute("aria-busy", "false")
+    expect(w.locator(f"ol.list > li#comment-{c['id']}")).to_be_visible()
+    # The server's copy stays in the page for machines, out of sight of people.
+    expect(page.locator("#hydrated > [data-townhall-static]")).to_be_hidden()

@@ -12,14 +12,16 @@ from typing import Any
 from townhall.api.params import (
     CommentPath,
     CountsParams,
+    FragmentParams,
     NoParams,
     PageParams,
     RepliesParams,
     StoryPath,
 )
 from townhall.api.schemas import CommentIn
-from townhall.domain.models import Stream, User
+from townhall.domain.models import Sort, Stream, User
 from townhall.errors import Unauthenticated
+from townhall.fragment import render_fragment
 from townhall.live.sse import EventStream, LiveStreams
 from townhall.presenter import present
 from townhall.ratelimit import STREAMS_PER_ACCOUNT
@@ -51,6 +53,16 @@ async def page(ctx: Context, viewer: User | None, path: StoryPath, q: PageParams
         answered=q.answered,
     )
     return await reading.list_comments(ctx, viewer, query)
+
+
+async def fragment(
+    ctx: Context, viewer: User | None, path: StoryPath, q: FragmentParams
+) -> dict[str, Any]:
+    """The first page as every reader without an account sees it, as an HTML fragment."""
+    query = reading.PageQuery(story_key=path.story_id, stream=q.stream, limit=q.limit)
+    assert query.sort is Sort.NEWEST  # the default order, as the widget first shows it
+    page = await reading.list_comments(ctx, None, query)
+    return {"html": render_fragment(page, language=q.lang, nosnippet=q.nosnippet)}
 
 
 async def featured(

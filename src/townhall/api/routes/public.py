@@ -19,7 +19,9 @@ from townhall.api.params import (
     COUNTS,
     STORY_COMMENTS,
     STORY_FEATURED,
+    STORY_FRAGMENT,
     CountsParams,
+    FragmentParams,
     Id,
     PageParams,
     RepliesParams,
@@ -45,6 +47,8 @@ from townhall.services.comments import comment_json
 from townhall.services.context import Context
 
 router = APIRouter(prefix=API, tags=["comments"], responses=PROBLEMS)
+# Outside the API prefix: the page a CMS includes server-side.
+pages = APIRouter(tags=["comments"], responses=PROBLEMS)
 CommentId = Annotated[Id, Path()]
 StoryId = Annotated[StoryKey, Path()]
 Authorization = Annotated[
@@ -77,6 +81,20 @@ async def list_comments(
 async def list_featured(story_id: StoryId, authorization: Authorization = None) -> Response:
     """A story's picks (comments staff featured, with their public notes), latest pick
     first; cached and validated like comment pages."""
+    served_by_lane()
+
+
+@pages.get(
+    STORY_FRAGMENT,
+    response_class=Response,
+    responses={200: {"content": {"text/html": {}}, "description": "An HTML fragment"}},
+)
+async def comments_html(story_id: StoryId, q: Annotated[FragmentParams, Query()]) -> Response:
+    """The story's first page as a cacheable HTML fragment for readers without JavaScript,
+    search engines and AMP pages: the pinned comment and the picks, then the newest
+    comments with their first replies, sanitized as in the API, no scripts. Include it
+    server-side inside `<townhall-comments>`; the widget draws over it. `ETag`/`304` as
+    for comment pages, and dropped from the cache with them."""
     served_by_lane()
 
 

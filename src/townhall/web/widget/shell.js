@@ -69,10 +69,18 @@ export function build(w) {
   skeleton(w);
 }
 
-/** Three placeholder rows while the first page loads. */
+/**
+ * Three placeholder rows while the first page loads; when the page put the server-rendered
+ * comments inside the element (comments.html), those stay on show until the widget's own.
+ */
 export function skeleton(w) {
   const { t } = w.i18n;
   w.list.setAttribute('aria-busy', 'true');
+  if (w.querySelector(':scope > [data-townhall-static]')) {
+    w.list.replaceChildren();
+    w.stateEl.replaceChildren(h('div', { class: 'static', 'aria-hidden': 'true' }, h('slot')));
+    return;
+  }
   w.list.replaceChildren(...[0, 1, 2].map(() => h('li', { class: 'sk', 'aria-hidden': 'true' },
     h('span', { class: 'sk-a' }), h('span', { class: 'sk-b' }), h('span', { class: 'sk-c' }))));
   w.stateEl.replaceChildren(h('p', { class: 'sr-only' }, t('loading')));
