@@ -13,6 +13,7 @@ from playwright.sync_api import Browser, Page, expect
 from tests.e2e.widget_helpers import (
     MODERATOR,
     add_widget,
+    axe_violations,
     login,
     moderate,
     open_demo,
@@ -53,6 +54,9 @@ def test_picks_come_first_with_badge_and_note_and_arrive_live(
     # Picks sit before the list: the first article on the section is the pick.
     assert w.locator("article").first.evaluate("a => !!a.closest('.picks')")
     w.screenshot(path=str(screens / "picks.png"))
+    w.get_by_label("Sort by").select_option("best")
+    w.locator("details.why-best summary").first.click()
+    assert axe_violations(page) == []
 
     # A pick made while the page is open arrives without a reload; taking one back leaves.
     moderate(live_server, "POST", f"/comments/{second['id']}/feature", None)
@@ -201,3 +205,31 @@ def test_server_rendered_comments_show_without_javascript_and_the_widget_draws_o
     expect(w.locator(f"ol.list > li#comment-{c['id']}")).to_be_visible()
     # The server's copy stays in the page for machines, out of sight of people.
     expect(page.locator("#hydrated > [data-townhall-static]")).to_be_hidden()
+
+
+def test_a_moderator_picks_a_comment_from_its_dashboard_card_with_a_note(
+    page: Page, browser: Browser, live_server: str
+) -> None:
+    story, (c,), _ = fresh_story(live_server, f"Pick me from the dashboard. {unique()}")
+    page.goto(f"{live_server}/admin")
+    page.get_by_label("Email address").fill(MODERATOR)
+    page.get_by_label("Password").fill("ledger-demo-2026")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Pending comments")).to_be_visible()
+    page.goto(f"{live_server}/admin#/queue/all")
+    card = page.locator("article.card", has_text="Pick me from the dashboard.")
+    card.get_by_role("button", name=re.compile("^Pick: ")).click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label("Why we picked it (shown to readers, optional)").fill("Clear and kind")
+    dialog.get_by_role("button", name="Pick").click()
+    expect(page.get_by_role("status")).to_contain_text("Picked: readers see it first.")
+    expect(card.get_by_text("★ Picked")).to_be_visible()
+    expect(card.get_by_role("button", name=re.compile("^Remove pick: "))).to_be_visible()
+    reader = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
+    try:
+        open_demo(reader, live_server)
+        w = add_widget(reader, story)
+        expect(w.get_by_role("region", name="Picks")).to_contain_text("Clear and kind")
+        expect(w.locator(f"#comment-{c['id']} > article .badge.pick")).to_be_visible()
+    finally:
+        reader.context.close()

@@ -87,9 +87,19 @@ export function livePick(w, d) {
   } else w.pickMap.delete(d.id);
   drawPicks(w);
   const c = w.comments.get(d.id);
-  const li = w.root.getElementById(`comment-${d.id}`);
-  if (c && li && !li.contains(w.root.activeElement)) {
-    w.replace({ ...c, featured: d.featured, feature_note: d.feature_note });
+  const art = w.root.querySelector(`#comment-${d.id} > article`);
+  if (c && art) {
+    // In place, so a reader with focus inside the comment keeps it.
+    const next = { ...c, featured: d.featured, feature_note: d.feature_note };
+    w.comments.set(d.id, next);
+    for (const old of art.querySelectorAll(':scope > header .badge.pick, :scope > .pick-note')) old.remove();
+    if (d.featured) {
+      const who = art.querySelector(':scope > header .who');
+      (who.querySelector('.badge.staff, .badge.expert, .badge.subscriber') || who.querySelector('.name'))
+        .after(pickBadge(w));
+      const note = pickNote(w, next);
+      if (note) art.querySelector(':scope > .body').before(note);
+    }
   }
   w.announce(w.i18n.t(d.featured ? 'picks.added' : 'picks.removed'));
 }
