@@ -7,14 +7,15 @@ import { focusComment } from './thread.js';
 export function picksBlock(w) {
   const { t } = w.i18n;
   w.picksList = h('ol', { class: 'picks-list' });
-  w.picks = h('section', { class: 'picks', part: 'picks', 'aria-labelledby': 'th-picks-h', hidden: true },
+  w.picks = h('div', { role: 'region', class: 'picks', part: 'picks', 'aria-labelledby': 'th-picks-h', hidden: true },
     h('h3', { id: 'th-picks-h', class: 'picks-h' }, t('picks.heading')), w.picksList);
   return w.picks;
 }
 
 /** The pinned staff comment's place, above the picks. */
 export function pinnedBlock(w) {
-  w.pinned = h('section', { class: 'pinned', part: 'pinned', 'aria-label': w.i18n.t('pinned.label'), hidden: true });
+  w.pinned = h('div', { role: 'region', class: 'pinned', part: 'pinned', 'aria-label': w.i18n.t('pinned.label'),
+    hidden: true });
   return w.pinned;
 }
 
