@@ -16,7 +16,17 @@ from townhall.storage.migrate import upgrade
 IN_CI = bool(os.environ.get("CI"))
 PG_URL = os.environ.get("TOWNHALL_TEST_DATABASE_URL")
 REDIS_URL = os.environ.get("TOWNHALL_TEST_REDIS_URL")
-TABLES = ("audit_log", "likes", "reports", "sessions", "comments", "stories", "users", "sites")
+TABLES = (
+    "moderation_decisions",
+    "audit_log",
+    "likes",
+    "reports",
+    "sessions",
+    "comments",
+    "stories",
+    "users",
+    "sites",
+)
 
 
 def need(value: str | None, what: str) -> str:

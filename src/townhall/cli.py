@@ -1,5 +1,5 @@
 """The `townhall` command: serve | demo | migrate | check-config | create-admin | names |
-moderate | import | export."""
+moderate | moderation export-decisions | import | export."""
 
 from __future__ import annotations
 
@@ -203,6 +203,32 @@ def _site_moderation_settings(args: argparse.Namespace) -> dict:
     return asyncio.run(run())
 
 
+def cmd_export_decisions(args: argparse.Namespace) -> int:
+    """Write moderators' decisions on held comments as labelled examples (JSONL or CSV)."""
+    from townhall.app import build_context
+    from townhall.services.decisions import export_decisions, parse_since
+    from townhall.storage.migrate import upgrade
+
+    since = parse_since(args.since)
+    settings = _settings(args)
+    upgrade(settings.database_url)
+
+    async def run(out) -> int:
+        ctx = build_context(settings)
+        try:
+            return await export_decisions(ctx, out, fmt=args.format, site_id=args.site, since=since)
+        finally:
+            await ctx.db.dispose()
+
+    if args.output in (None, "-"):
+        count = asyncio.run(run(sys.stdout))
+    else:
+        with open(args.output, "w", encoding="utf-8", newline="") as out:
+            count = asyncio.run(run(out))
+    print(f"{count} decisions written", file=sys.stderr)
+    return 0
+
+
 def cmd_check_config(args: argparse.Namespace) -> int:
     """Check settings, environment, database, Redis and mail; print what was found."""
     from townhall.checkup import run_checks
@@ -260,6 +286,20 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("moderate", help="check comments from stdin against the site's rules")
     p.add_argument("--db", help="database URL or SQLite file path")
     p.set_defaults(func=cmd_moderate)
+
+    p = sub.add_parser("moderation", help="moderators' decisions, for retraining the review")
+    msub = p.add_subparsers(dest="moderation_command", required=True)
+    p = msub.add_parser(
+        "export-decisions",
+        help="write decisions on held comments as labelled examples (docs/moderation.md)",
+    )
+    p.add_argument("--since", help="only decisions from this date on (2026-11-01)")
+    p.add_argument("--site", help="only this site's decisions (default: every site)")
+    p.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
+    p.add_argument("--output", help="file to write (default: standard output)")
+    p.add_argument("--db", help="database URL or SQLite file path")
+    p.add_argument("--config", default=argparse.SUPPRESS, help="TOML settings file")
+    p.set_defaults(func=cmd_export_decisions)
 
     porting.add_commands(sub)
     for command in sub.choices.values():  # `townhall serve --config FILE` works too

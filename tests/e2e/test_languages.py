@@ -244,6 +244,13 @@ def test_a_held_and_a_rejected_comment_are_explained_in_german_never_in_the_serv
     form = w.get_by_role("form", name="Kommentar schreiben")
     form.get_by_label("Ihr Kommentar").fill("Das ist doch Scheiße, was die Regierung da macht.")
     form.get_by_role("button", name="Kommentar senden").click()
+    # Checked before posting, in German too: the passage marked, the catalogue's advice.
+    warned = form.get_by_role("group", name=re.compile("^Bevor Sie absenden"))
+    expect(warned).to_contain_text("Er enthält möglicherweise Kraftausdrücke")
+    expect(warned.locator("mark")).to_have_text("Scheiße")
+    expect(warned).to_contain_text("Sagen Sie dasselbe ohne Kraftausdrücke.")
+    assert english_left(warned.inner_text(), "de") == []
+    warned.get_by_role("button", name="Trotzdem senden").click()
     note = w.locator("li.c article .note")
     expect(note).to_contain_text("Ihr Kommentar wird geprüft")
     expect(note).to_contain_text("Er enthält möglicherweise Kraftausdrücke")
@@ -253,10 +260,19 @@ def test_a_held_and_a_rejected_comment_are_explained_in_german_never_in_the_serv
 
     form.get_by_label("Ihr Kommentar").fill("Die Kanaken sollen doch dahin zurück.")
     form.get_by_role("button", name="Kommentar senden").click()
+    # A draft that would be rejected is only warned about: there is no posting it anyway.
+    warned = form.get_by_role("group", name=re.compile("^So wie er ist"))
+    expect(warned.locator("mark")).to_have_text("Kanaken")
+    expect(warned.get_by_role("button", name="Trotzdem senden")).to_have_count(0)
+    # When the check cannot answer, the post goes ahead and the refusal explains itself.
+    page.route(re.compile(r"/api/v1/comments/check$"), lambda route: route.abort())
+    form.get_by_label("Ihr Kommentar").fill("Die Kanaken sollen doch dahin zurück!")
+    form.get_by_role("button", name="Kommentar senden").click()
     alert = form.get_by_role("alert")
     expect(alert).to_contain_text("Dieser Kommentar wurde abgelehnt")
     expect(alert).to_contain_text("diskriminierende oder hetzerische Sprache")
     expect(alert).to_contain_text("Die Textstelle: „Kanaken“")
+    expect(warned).to_have_count(0)
     expect(alert).to_contain_text("Verzichten Sie auf Bemerkungen über Gruppen von Menschen")
     assert "Discuss policies" not in alert.inner_text()
     assert english_left(alert.inner_text(), "de") == []

@@ -109,6 +109,7 @@ async def _rich_site(client) -> None:
     thanks = await post_comment(
         ctx, staff, Draft(story_key="story-1", body="Thanks", parent_id=top["id"])
     )
+    await reject_comment(ctx, staff, held.json()["id"], "a private number")  # a labelled example
     await reject_comment(ctx, staff, rejected["id"], "off topic")
     await shadowban_user(ctx, staff, users["Cy Shadow"].id)
     await post(client, cy, "Nobody else sees this one.")

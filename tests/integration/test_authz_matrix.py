@@ -158,6 +158,11 @@ ROUTES: dict[tuple[str, str], tuple[Call, dict[str, int], str | None]] = {
         STAFF,
         "story.settings",
     ),
+    ("GET", "/api/v1/moderation/precision"): (
+        lambda w: _ret("GET", "/api/v1/moderation/precision?days=30", None),
+        STAFF,
+        None,
+    ),
     ("GET", "/api/v1/moderation/audit"): (
         lambda w: _ret("GET", "/api/v1/moderation/audit", None),
         STAFF,

@@ -121,3 +121,51 @@ async def test_the_check_route_is_documented_with_an_example(app_client):
     body = op["requestBody"]["content"]["application/json"]
     assert "held" in body["examples"]
     assert "200" in op["responses"]
+
+
+async def test_a_held_comment_is_explained_to_its_author_when_the_list_is_read_again(app_client):
+    alice = await sign_in(app_client, "alice", name="Alice")
+    bob = await sign_in(app_client, "bob", name="Bob")
+    posted = await app_client.post(
+        "/api/v1/stories/held-2/comments", json={"body": DOXX}, headers=alice
+    )
+    assert posted.json()["status"] == "pending"
+    page = (await app_client.get("/api/v1/stories/held-2/comments", headers=alice)).json()
+    note = page["comments"][0]["moderation"]
+    assert note["guideline"] == "private_info"
+    span = note["findings"][0]["span"]
+    assert DOXX[span["start"] : span["end"]] == "07700 900412"
+    assert "907" not in str(note) and "reason" not in note["findings"][0]
+    for headers in (bob, {}):
+        other = (await app_client.get("/api/v1/stories/held-2/comments", headers=headers)).json()
+        assert other["comments"] == []
+
+
+async def test_checking_a_draft_writes_no_row_anywhere(app_client, db_url):
+    from sqlalchemy import func, select
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    from townhall.storage.sql.tables import metadata
+
+    alice = await sign_in(app_client, "alice", name="Alice")
+    await app_client.post("/api/v1/stories/kept/comments", json={"body": "Hello."}, headers=alice)
+    engine = create_async_engine(db_url)
+
+    async def counts() -> dict[str, int]:
+        async with engine.connect() as conn:
+            return {
+                t.name: (await conn.execute(select(func.count()).select_from(t))).scalar_one()
+                for t in metadata.sorted_tables
+            }
+
+    try:
+        before = await counts()
+        for body in (DOXX, "A civil remark.", "You absolute cunt."):
+            for story in ("kept", "never-seen"):
+                res = await app_client.post(
+                    CHECK, json={"story_id": story, "body": body}, headers=alice
+                )
+                assert res.status_code == 200, res.text
+        assert await counts() == before
+    finally:
+        await engine.dispose()

@@ -213,6 +213,29 @@ class BulkOut(BaseModel):
     failed: list[BulkFailureOut]
 
 
+class PrecisionRowOut(BaseModel):
+    guideline: str = Field(description="The guideline the automatic review held comments for")
+    decided: int = Field(description="Holds a moderator approved or rejected")
+    approved: int
+    rejected: int
+    precision: float | None = Field(description="rejected / decided; null when none decided")
+
+
+class PrecisionTotalOut(BaseModel):
+    decided: int
+    approved: int
+    rejected: int
+    precision: float | None
+
+
+class PrecisionOut(BaseModel):
+    days: int
+    since: str
+    until: str
+    guidelines: list[PrecisionRowOut]
+    total: PrecisionTotalOut
+
+
 class UserAdminOut(BaseModel):
     id: int
     name: str | None

@@ -159,6 +159,19 @@ class AuditParams(AuditFilters):
     limit: PageLimit = 50
 
 
+class PrecisionParams(Params):
+    """Over how many past days the precision of automatic holds is measured."""
+
+    days: Annotated[
+        int,
+        Field(
+            ge=limits.PRECISION_DAYS_MIN,
+            le=limits.PRECISION_DAYS_MAX,
+            description="Past days to count decisions over (1-365)",
+        ),
+    ] = limits.PRECISION_DAYS_DEFAULT
+
+
 class CatalogueParams(Params):
     """How a message catalogue is asked for."""
 

@@ -35,6 +35,11 @@ FEATURE_NOTE_MAX: Final = 500  # a pick's public note: why staff picked the comm
 PROMPT_MAX: Final = 500  # a story's question above the form
 FEATURED_MAX: Final = 50  # picks listed for one story (and shown above its first page)
 
+# The precision of automatic holds is measured over this many past days.
+PRECISION_DAYS_MIN: Final = 1
+PRECISION_DAYS_DEFAULT: Final = 30
+PRECISION_DAYS_MAX: Final = 365
+
 # Credentials.
 SESSION_TOKEN_MAX: Final = 512
 SSO_TOKEN_MAX: Final = 4096

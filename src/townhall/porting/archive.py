@@ -71,6 +71,9 @@ TABLES: dict[str, Policy] = {
     "likes": Policy(True, "who liked what, and when"),
     "reports": Policy(True, "readers' reports with reasons and notes"),
     "audit_log": Policy(True, "the audit log, entry for entry"),
+    "moderation_decisions": Policy(
+        True, "moderators' decisions on held comments: the labelled examples for retraining"
+    ),
 }
 
 

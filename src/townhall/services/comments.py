@@ -433,6 +433,9 @@ async def delete_comment(ctx: Context, user: User, comment_id: int) -> None:
         after = await tx.comments.update(
             comment_id, status=Status.DELETED.value, body="", deleted_at=now, findings=None
         )
+        if before.author_id == user.id:
+            # The author takes their words back: from the retraining examples too.
+            await tx.decisions.forget(comment_id)
         await _adjust_parent(tx, before, after)
         await tx.audit.add(
             site_id=user.site_id,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from townhall.domain.changes import CommentChanged
@@ -175,6 +176,32 @@ def _check_reason(reason: Any, *, required: bool) -> str | None:
     return reason.strip()
 
 
+def _held_by_review(c: Comment) -> bool:
+    """Held before publication (pre-moderation), not hidden afterwards by reader reports."""
+    return c.status is Status.PENDING and not (
+        c.findings and c.findings[-1].get("guideline") == "reports"
+    )
+
+
+async def _keep_example(
+    tx: Stores, staff: User, before: Comment, *, approve: bool, now: datetime
+) -> None:
+    """Keep a decision on a held comment as a labelled example, with the text and the
+    automatic findings as the moderator saw them (same transaction as the decision)."""
+    findings = [f for f in before.findings if f.get("guideline") != "moderator"]
+    held = _deciding(findings, None)
+    await tx.decisions.add(
+        site_id=before.site_id,
+        comment_id=before.id,
+        body=before.body,
+        findings=findings,
+        guideline=held.get("guideline") if held else None,
+        decision="approve" if approve else "reject",
+        moderator_id=staff.id,
+        now=now,
+    )
+
+
 async def _decide(
     ctx: Context,
     staff: User,
@@ -219,6 +246,8 @@ async def _decide(
                 now=now,
                 clear_reports=False,
             )
+        if _held_by_review(before):
+            await _keep_example(tx, staff, before, approve=approve, now=now)
         await _adjust_parent(tx, before, after)
         after = await tx.comments.rerank(comment_id)
         await tx.audit.add(

@@ -384,6 +384,33 @@ class ShadowStore(Protocol):
         ...
 
 
+class DecisionStore(Protocol):
+    """Moderators' decisions on held comments, kept as labelled examples."""
+
+    async def add(
+        self,
+        *,
+        site_id: str,
+        comment_id: int,
+        body: str,
+        findings: list[dict[str, Any]],
+        guideline: str | None,
+        decision: str,
+        moderator_id: int,
+        now: datetime,
+    ) -> None:
+        """Record one decision (in the transaction that makes it)."""
+        ...
+
+    async def forget(self, comment_id: int) -> None:
+        """Delete the examples taken from a comment (its author deleted it)."""
+        ...
+
+    async def tally(self, site_id: str, since: datetime) -> list[dict[str, Any]]:
+        """Per automatic guideline since a time: decided, approved and rejected holds."""
+        ...
+
+
 class Stores(Protocol):
     """One transaction's (or read snapshot's) stores, and the changes it records."""
 
@@ -415,6 +442,11 @@ class Stores(Protocol):
     @property
     def moderation(self) -> ModerationStore:
         """The moderation store of this transaction."""
+        ...
+
+    @property
+    def decisions(self) -> DecisionStore:
+        """The moderators' decisions kept as labelled examples."""
         ...
 
     @property

@@ -17,6 +17,7 @@ from townhall.api.moderation_schemas import (
     BulkOut,
     CardOut,
     CountsOut,
+    PrecisionOut,
     QueueOut,
     RejectIn,
     RotateSecretIn,
@@ -37,7 +38,7 @@ from townhall.api.responses import json_response
 from townhall.api.schemas import PROBLEMS, CommentOut, FeatureIn
 from townhall.domain import limits
 from townhall.domain.models import Sort, User
-from townhall.services import audit, editorial, story_settings, users_admin
+from townhall.services import audit, decisions, editorial, story_settings, users_admin
 from townhall.services import moderation as svc
 from townhall.services.context import Context
 
@@ -123,6 +124,19 @@ async def unfeature_comment(comment_id: Id, ctx: Ctx, staff: Staff) -> Response:
 async def bulk_decide(payload: BulkIn, ctx: Ctx, staff: Staff) -> Response:
     """Approve or reject several comments at once; failures are listed per comment."""
     return _json(await svc.bulk_decide(ctx, staff, payload.ids, payload.action, payload.reason))
+
+
+@mod.get("/precision", response_model=PrecisionOut)
+async def hold_precision(
+    q: Annotated[params.PrecisionParams, Query()], ctx: Ctx, staff: Staff
+) -> Response:
+    """How often moderators agreed with the automatic holds, per guideline.
+
+    Over the last `days` days (1-365, default 30): held comments a moderator decided,
+    how many were approved and rejected, and the precision of the holds
+    (rejected / decided).
+    """
+    return _json(await decisions.hold_precision(ctx, staff, q.days))
 
 
 @mod.post("/users/{user_id}/ban", response_model=UserAdminOut)

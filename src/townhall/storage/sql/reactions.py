@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import bindparam, select
 
+from townhall.domain.models import Status
 from townhall.domain.views import CommentView
 from townhall.storage.sql.dialect import insert_for
 from townhall.storage.sql.engine import SqlConnection
 from townhall.storage.sql.raw import hot
-from townhall.storage.sql.tables import likes, reports
+from townhall.storage.sql.tables import comments, likes, reports
 
 _LIKED = hot(
     select(likes.c.comment_id).where(
@@ -25,6 +27,11 @@ _REPORTED = hot(
     )
 )
 
+_FINDINGS = select(comments.c.id, comments.c.findings).where(
+    comments.c.author_id == bindparam("user_id"),
+    comments.c.id.in_(bindparam("ids", expanding=True)),
+)
+
 
 class Reactions:
     """Likes and reports; part of SqlCommentStore."""
@@ -32,12 +39,25 @@ class Reactions:
     conn: SqlConnection
 
     async def mark_mine(self, user_id: int, views: list[CommentView]) -> None:
-        """Set liked_by_me and reported_by_me on views and their replies, in two queries."""
+        """Set liked_by_me and reported_by_me on views and their replies, and the findings of
+        the user's own held comments (what they are told about them)."""
         every = [x for v in views for x in (v, *v.replies)]
         liked, reported = await self.mine(user_id, [x.comment.id for x in every])
         for x in every:
             x.liked_by_me = x.comment.id in liked
             x.reported_by_me = x.comment.id in reported
+        # Listings leave findings out; the author of a held comment is told why (rare: one
+        # query only when the page holds one of theirs).
+        held = [
+            x
+            for x in every
+            if x.comment.author_id == user_id and x.comment.status is Status.PENDING
+        ]
+        if held:
+            params = {"user_id": user_id, "ids": [x.comment.id for x in held]}
+            found = dict((await self.conn.execute(_FINDINGS, params)).all())
+            for x in held:
+                x.comment = replace(x.comment, findings=list(found.get(x.comment.id) or []))
 
     async def mine(self, user_id: int, comment_ids: list[int]) -> tuple[set[int], set[int]]:
         """Which of these comments the user liked, and which they reported."""

@@ -219,3 +219,23 @@ audit_log = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Index("ix_audit_site_time", "site_id", "created_at"),
 )
+
+# Labelled examples for retraining the automatic review: what a moderator decided about a
+# held comment, with the text and findings as they were when the decision was made.
+moderation_decisions = Table(
+    "moderation_decisions",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("site_id", String(64), ForeignKey("sites.id"), nullable=False),
+    # No foreign keys to the comment or the moderator: an example outlives neither's row,
+    # and the author deleting the comment deletes its examples (services/comments.py).
+    Column("comment_id", Id, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("findings", JSON, nullable=True),
+    Column("guideline", String(32), nullable=True),
+    Column("decision", String(16), nullable=False),
+    Column("moderator_id", Id, nullable=True),
+    Column("decided_at", UTCDateTime, nullable=False),
+    Index("ix_moderation_decisions_site_time", "site_id", "decided_at"),
+    Index("ix_moderation_decisions_comment", "comment_id"),
+)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from townhall.domain.changes import Change
 from townhall.storage.sql.audit import SqlAuditStore
 from townhall.storage.sql.comments import SqlCommentStore
+from townhall.storage.sql.decisions import SqlDecisionStore
 from townhall.storage.sql.engine import SqlConnection
 from townhall.storage.sql.imports import SqlImportStore
 from townhall.storage.sql.moderation import SqlModerationStore
@@ -22,6 +23,7 @@ class Tx:
         "changes",
         "comments",
         "conn",
+        "decisions",
         "imports",
         "moderation",
         "shadow",
@@ -39,6 +41,7 @@ class Tx:
         self.sites = SqlSiteStore(conn)
         self.audit = SqlAuditStore(conn)
         self.moderation = SqlModerationStore(conn)
+        self.decisions = SqlDecisionStore(conn)
         self.shadow = SqlShadowStore(conn)
         self.imports = SqlImportStore(conn)
 

@@ -5,6 +5,7 @@ import { authorName, GUIDELINES, renderCard } from './cards.js';
 import { askPick, askReason } from './dialogs.js';
 import { clear, field, h } from './dom.js';
 import { t } from './i18n.js';
+import { precisionPanel } from './precision.js';
 
 export const QUEUES = ['pending', 'reported', 'rejected', 'all'];
 
@@ -71,7 +72,8 @@ export function queueView(ui, root, queue, params) {
   const more = h('button', { type: 'button', class: 'secondary', text: t('loadMore'), hidden: true });
   const fresh = h('button', { type: 'button', class: 'link', hidden: true });
   const panel = h('section', { id: 'queue-panel', role: 'tabpanel', 'aria-labelledby': `tab-${queue}` },
-    h('h1', { text: t(`heading.${queue}`) }), filters, fresh, bulk, list, more);
+    h('h1', { text: t(`heading.${queue}`) }), filters, fresh, bulk, list, more,
+    queue === 'pending' ? precisionPanel() : null);
   clear(root).append(tabs, panel);
 
   function syncBulk() {

@@ -28,8 +28,11 @@ export const apiBase = (server) => `${(server || ORIGIN).replace(/\/$/, '')}/api
 /** The path of a story's resources; ids may hold slashes, so they are encoded whole. */
 export const storyPath = (id) => `/stories/${encodeURIComponent(id)}`;
 
-/** One request; resolves to the JSON answer (null for 204) or throws an ApiError. */
-export async function request(base, path, { method = 'GET', body, token } = {}) {
+/**
+ * One request; resolves to the JSON answer (null for 204) or throws an ApiError. `signal`
+ * (an AbortSignal) cancels it; a cancelled request throws an ApiError with code "network".
+ */
+export async function request(base, path, { method = 'GET', body, token, signal } = {}) {
   const headers = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (token) headers.Authorization = `Bearer ${token}`;
@@ -37,7 +40,7 @@ export async function request(base, path, { method = 'GET', body, token } = {}) 
   try {
     // No cookies travel: the session is the bearer token, so a third-party context changes nothing.
     res = await fetch(base + path, {
-      method, headers, credentials: 'omit', mode: 'cors',
+      method, headers, credentials: 'omit', mode: 'cors', signal,
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch {

@@ -3,7 +3,8 @@
 import { storyPath } from './api.js';
 import { countdown } from './clock.js';
 import { btn, h, uid } from './dom.js';
-import { explain } from './held.js';
+import { explain, heldText } from './held.js';
+import { draftFor, precheck } from './precheck.js';
 import { learnMore, premiumName } from './shell.js';
 
 const drafts = {
@@ -15,7 +16,8 @@ const drafts = {
  * A composer form. `onSubmit(body)` sends it (default: post to the story, as a reply to
  * `parent` if given); `onCancel(discard)` closes a reply or edit box.
  */
-export function composer(w, { key, label, submit, formLabel, parent = null, onCancel = null, initial = '', onSubmit = null }) {
+export function composer(w, { key, label, submit, formLabel, parent = null, onCancel = null, initial = '', onSubmit = null,
+  anywayLabel = null }) {
   const { t } = w.i18n;
   const max = (w.site && w.site.max_body) || 5000;
   const id = uid();
@@ -31,12 +33,14 @@ export function composer(w, { key, label, submit, formLabel, parent = null, onCa
     count.classList.toggle('low', left < 100);
   };
   upd();
-  ta.addEventListener('input', () => { upd(); if (!initial) drafts.set(key, ta.value); });
+  const check = precheck(w, { ta, draft: draftFor(w, parent), anywayLabel: anywayLabel || t('check.anyway'),
+    anyway: (body) => deliver(body) });
+  ta.addEventListener('input', () => { upd(); if (!initial) drafts.set(key, ta.value); if (!busy) check.input(); });
   const form = h('form', { class: 'composer', part: 'composer', 'aria-label': formLabel, novalidate: true },
     h('label', { for: id }, label), ta,
     h('div', { class: 'row' }, count, h('span', { class: 'grow' }),
       onCancel ? btn(t('compose.cancel'), { class: 'secondary', onclick: () => onCancel(false) }) : null, send),
-    err);
+    check.el, err);
   if (onCancel) {
     let armed = false;
     form.addEventListener('keydown', (e) => {
@@ -47,17 +51,21 @@ export function composer(w, { key, label, submit, formLabel, parent = null, onCa
       err.textContent = t('compose.escape');
     });
   }
-  form.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    const body = ta.value;
+  let busy = false;
+  /** Send `body` (checked first unless `checked`), keeping the text if it fails. */
+  async function deliver(body, checked = true) {
+    if (busy) return;
     err.textContent = '';
     if (!body.trim()) { err.textContent = t('rule.body.required'); ta.focus(); return; }
+    busy = true;
     send.disabled = true;
     send.textContent = t('compose.posting');
     form.setAttribute('aria-busy', 'true');
     try {
+      if (!checked && !(await check.gate(body))) { send.disabled = false; return; }
       await (onSubmit || ((b) => post(w, b, parent)))(body);
       if (!initial) drafts.set(key, '');
+      check.reset();
       ta.value = '';
       upd();
       send.disabled = false;
@@ -69,9 +77,14 @@ export function composer(w, { key, label, submit, formLabel, parent = null, onCa
         setTimeout(() => { send.disabled = false; }, Math.max(1, x.retryAfter || 30) * 1000);
       } else send.disabled = false;
     } finally {
+      busy = false;
       send.textContent = submit;
       form.removeAttribute('aria-busy');
     }
+  }
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    deliver(ta.value, false);
   });
   return form;
 }
@@ -104,6 +117,7 @@ export async function post(w, body, parent) {
       story_url: w.getAttribute('story-url') || location.href.split('#')[0],
       story_title: w.getAttribute('story-title') || document.title },
   });
+  heldText.set(w, c, body);
   let li;
   if (parent) {
     const rootLi = w.root.getElementById(`comment-${parent.root_id || parent.id}`) ||
@@ -156,10 +170,11 @@ export function openEdit(w, c, trigger) {
     hint,
     composer(w, {
       key: w.draftKey(`edit-${c.id}`), label: t('edit.label'), submit: t('edit.submit'),
-      formLabel: t('edit.form'), initial: body.textContent,
+      formLabel: t('edit.form'), initial: body.textContent, anywayLabel: t('check.saveAnyway'),
       onCancel: close,
       onSubmit: async (b) => {
         const out = await w.call(`/comments/${c.id}`, { method: 'PATCH', body: { body: b } });
+        heldText.set(w, out, b);
         w.replace(out);
         w.announce(t(out.status === 'pending' ? 'pending' : 'updated'));
         w.focusComment(w.root.getElementById(`comment-${c.id}`));

@@ -107,6 +107,12 @@ background:var(--th-color-text);color:var(--th-color-bg)}
 .body{overflow-wrap:anywhere;margin:0}.body p{margin:0 0 .5em}.body p:last-child{margin:0}
 .note{margin:.4em 0;padding:.5em .75em;border-inline-start:3px solid var(--th-color-muted);background:var(--th-color-surface);font-size:.95em}
 .note p{margin:.2em 0}.note-title{font-weight:700}.passage{font-style:italic}
+/* Before posting: the passage is marked by weight and a thick underline, not by colour alone. */
+.precheck .check{margin:.75em 0 0;border-inline-start-color:var(--th-color-danger)}.check .row{margin-top:.5em}
+.excerpt{overflow-wrap:anywhere}
+mark{background:none;color:inherit;font-weight:700;text-decoration:underline 3px var(--th-color-danger);
+text-decoration-skip-ink:none;text-underline-offset:3px}
+@media (forced-colors:active){mark{text-decoration-color:Mark;background:Mark;color:MarkText}}
 .tomb p{margin:0;padding:.5em 0;color:var(--th-color-muted);font-style:italic}
 /* 44 px targets whose extra height overlaps the gaps around the row rather than adding to it. */
 .actions{display:flex;flex-wrap:wrap;align-items:center;gap:0 .15em;margin-block:-.4em;margin-inline:-.5em 0}

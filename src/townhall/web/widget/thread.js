@@ -3,7 +3,7 @@
 import { openEdit, openReply, remove, report, share, toggleLike } from './actions.js';
 import { bodyFragment, btn, h, icon } from './dom.js';
 import { countdown } from './clock.js';
-import { explain } from './held.js';
+import { explain, heldText } from './held.js';
 import { pickBadge, pickNote, whyBest } from './editorial.js';
 
 /** A top-level comment with the replies that came with it and a "Show more replies" button. */
@@ -132,7 +132,8 @@ function heldNote(w, c) {
   const held = c.status === 'pending';
   const editable = held && canEdit(w, c);
   const note = h('div', { class: 'note', part: 'notice' }, h('p', { class: 'note-title' }, t(held ? 'pending' : 'rejected')),
-    ...explain(w, c.moderation || { guideline: held ? null : 'moderator' }, { advice: editable ? 'change' : null }));
+    ...explain(w, c.moderation || { guideline: held ? null : 'moderator' },
+      { advice: editable ? 'change' : null, text: held ? heldText.get(w, c.id) : '' }));
   if (editable) note.append(h('p', { class: 'hint', 'data-until': c.editable_until, 'data-left': 'editLeft' }));
   for (const el of note.querySelectorAll('[data-until]')) countdown(w, el);
   return note;
