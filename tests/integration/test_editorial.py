@@ -348,3 +348,27 @@ async def test_q_and_a_answers_come_from_staff_or_experts_and_can_be_filtered(ap
     assert res.json()["is_expert"] is False
     page = await read(app_client, PAGE + "?answered=true")
     assert {r["author"]["badge"] for r in page["comments"][1]["replies"]} <= {None, "staff"}
+
+
+async def test_a_new_pick_says_what_its_author_is_to_be_told(app_client):
+    from townhall.domain.changes import CommentPicked
+    from townhall.services.editorial import notify_author_of_pick
+
+    ed, ed_id = await staff(app_client)
+    ann = await sign_in(app_client, "ann", name="Ann Reader")
+    c = await post(app_client, ann, "Worth a pick.", story=STORY)
+    mine = await post(app_client, ed, "Staff's own.", story=STORY)
+    res = await app_client.post(
+        f"{MOD}/comments/{c['id']}/feature", json={"note": "Kind"}, headers=ed
+    )
+    assert res.status_code == 200
+    async with app_client.ctx.read() as tx:
+        story = await tx.stories.by_key("default", STORY)
+        picked = await tx.comments.by_id("default", c["id"])
+        own = await tx.comments.by_id("default", mine["id"])
+    notice = notify_author_of_pick(CommentPicked(story, picked, featured=True, picked_by=ed_id))
+    assert notice is not None
+    assert notice["user_id"] == picked.author_id and notice["comment_id"] == c["id"]
+    assert notice["story_id"] == STORY and notice["note"] == "Kind"
+    assert notify_author_of_pick(CommentPicked(story, picked, featured=False)) is None
+    assert notify_author_of_pick(CommentPicked(story, own, featured=True, picked_by=ed_id)) is None

@@ -52,8 +52,8 @@ class CommentPicked:
     """Staff picked a comment (`featured`) or took the pick back.
 
     Listeners: the response cache drops the story's pages, the live broker sends a
-    `featured` event, and a notifications listener tells the author of a new pick
-    (`notify_author_of_pick` is the name it answers to).
+    `featured` event, and the notifications listener tells the author of a new pick
+    what `services.editorial.notify_author_of_pick` says.
     """
 
     story: Story

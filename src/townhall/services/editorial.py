@@ -95,6 +95,24 @@ async def unfeature_comment(ctx: Context, staff: User, comment_id: int) -> dict[
     return await _pick(ctx, staff, comment_id, featured=False, note=None)
 
 
+def notify_author_of_pick(change: CommentPicked) -> dict[str, Any] | None:
+    """What the author of a newly picked comment is told, for the notifications listener
+    to deliver after the commit; None when nothing is to be sent (a pick taken back, or
+    staff picking their own comment)."""
+    comment = change.comment
+    if not change.featured or change.picked_by == comment.author_id:
+        return None
+    return {
+        "kind": "comment.featured",
+        "user_id": comment.author_id,
+        "comment_id": comment.id,
+        "story_id": change.story.key,
+        "story_title": change.story.title,
+        "story_url": change.story.url,
+        "note": comment.feature_note,
+    }
+
+
 def readable_streams(site: SiteConfig, story: Story, viewer: User | None) -> list[Stream]:
     """The streams whose comments this reader may see."""
     streams = [Stream.OPEN]
