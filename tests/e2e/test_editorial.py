@@ -233,3 +233,26 @@ def test_a_moderator_picks_a_comment_from_its_dashboard_card_with_a_note(
         expect(w.locator(f"#comment-{c['id']} > article .badge.pick")).to_be_visible()
     finally:
         reader.context.close()
+
+
+def test_server_rendered_comments_stay_readable_when_the_widget_cannot_load(
+    page: Page, live_server: str
+) -> None:
+    story, (c,), _ = fresh_story(live_server, f"Still here when the API is down. {unique()}")
+    fragment = httpx.get(f"{live_server}/stories/{story}/comments.html").text
+    open_demo(page, live_server)
+    page.route(f"**/api/v1/stories/{story}/comments*", lambda route: route.abort())
+    page.evaluate(
+        """([story, html]) => {
+            const el = document.createElement('townhall-comments');
+            el.setAttribute('story-id', story);
+            el.id = 'offline';
+            el.innerHTML = html;
+            document.querySelector('main').append(el);
+        }""",
+        [story, fragment],
+    )
+    w = page.locator("#offline")
+    w.scroll_into_view_if_needed()
+    expect(w.get_by_role("button", name="Try again")).to_be_visible()
+    expect(page.locator(f"#offline #comment-{c['id']}")).to_be_visible()

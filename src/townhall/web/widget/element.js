@@ -354,7 +354,9 @@ class TownhallComments extends HTMLElement {
       this.stateEl.replaceChildren(premiumRefusal(this, 'premium.read'));
       return;
     }
-    this.stateEl.replaceChildren(h('div', { class: 'error', part: 'notice' },
+    // The server-rendered comments, when the page has them, stay readable above the error.
+    const shown = this.stateEl.querySelector(':scope > .static');
+    this.stateEl.replaceChildren(...(shown ? [shown] : []), h('div', { class: 'error', part: 'notice' },
       h('p', null, t('loadError')),
       btn(t('tryAgain'), { class: 'secondary', onclick: () => this.load() })));
   }

@@ -78,7 +78,7 @@ export function skeleton(w) {
   w.list.setAttribute('aria-busy', 'true');
   if (w.querySelector(':scope > [data-townhall-static]')) {
     w.list.replaceChildren();
-    w.stateEl.replaceChildren(h('div', { class: 'static', 'aria-hidden': 'true' }, h('slot')));
+    w.stateEl.replaceChildren(h('div', { class: 'static' }, h('slot')));
     return;
   }
   w.list.replaceChildren(...[0, 1, 2].map(() => h('li', { class: 'sk', 'aria-hidden': 'true' },
