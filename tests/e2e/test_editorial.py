@@ -256,3 +256,21 @@ def test_server_rendered_comments_stay_readable_when_the_widget_cannot_load(
     w.scroll_into_view_if_needed()
     expect(w.get_by_role("button", name="Try again")).to_be_visible()
     expect(page.locator(f"#offline #comment-{c['id']}")).to_be_visible()
+
+
+def test_a_moderator_names_an_expert_on_the_user_page_and_readers_see_the_badge(
+    page: Page, live_server: str
+) -> None:
+    story, (c,), reader = fresh_story(live_server, f"Written by a future expert. {unique()}")
+    page.goto(f"{live_server}/admin")
+    page.get_by_label("Email address").fill(MODERATOR)
+    page.get_by_label("Password").fill("ledger-demo-2026")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Pending comments")).to_be_visible()
+    page.goto(f"{live_server}/admin#/users/{reader['user']['id']}")
+    box = page.get_by_label("Expert", exact=True)
+    box.check()
+    expect(page.get_by_role("status")).to_contain_text(f"{reader['user']['name']} is an expert")
+    open_demo(page, live_server)
+    w = add_widget(page, story)
+    expect(w.locator(f"#comment-{c['id']} > article .badge.expert")).to_have_text("Expert")
