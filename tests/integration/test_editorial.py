@@ -325,7 +325,8 @@ async def test_q_and_a_answers_come_from_staff_or_experts_and_can_be_filtered(ap
     q2 = await post(app_client, bo, "What about shift workers?", story=STORY)
     q3 = await post(app_client, ann, "Who decides?", story=STORY)
     # A reader's reply is no answer; an expert's is, once staff named them.
-    await post(app_client, bo, "I wonder too.", story=STORY, parent_id=q1["id"])
+    for n in range(4):  # more reader replies than a page shows first
+        await post(app_client, bo, f"I wonder too ({n}).", story=STORY, parent_id=q1["id"])
     await post(app_client, vera, "Not yet an expert.", story=STORY, parent_id=q2["id"])
     answered = await read(app_client, PAGE + "?answered=true")
     assert answered["comments"] == [] and answered["story"]["qa_mode"] is True
@@ -340,8 +341,10 @@ async def test_q_and_a_answers_come_from_staff_or_experts_and_can_be_filtered(ap
     assert [c["id"] for c in answered["comments"]] == [q3["id"], q1["id"]]
     assert all(c["answered"] for c in answered["comments"])
     by_id = {c["id"]: c for c in answered["comments"]}
-    answers = [r for r in by_id[q1["id"]]["replies"] if r["author"]["badge"] == "expert"]
-    assert [r["author"]["name"] for r in answers] == ["Vera Expert"]
+    # Shown with its answer, not with the readers' replies that came first.
+    assert [r["author"]["name"] for r in by_id[q1["id"]]["replies"]] == ["Vera Expert"]
+    assert by_id[q1["id"]]["replies"][0]["author"]["badge"] == "expert"
+    assert by_id[q1["id"]]["reply_count"] == 5
     everything = await read(app_client, PAGE)
     assert {c["id"]: c["answered"] for c in everything["comments"]}[q2["id"]] is False
     res = await app_client.delete(f"{MOD}/users/{vera_id}/expert", headers=ed)

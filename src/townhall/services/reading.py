@@ -154,6 +154,10 @@ async def list_comments(
                 replies, totals = await tx.comments.first_replies(
                     [v.comment.id for v in items], viewer_id
                 )
+                if q.answered:
+                    # Answered questions come with their answers, however many replies
+                    # readers wrote before them.
+                    replies = await tx.comments.answers([v.comment.id for v in items])
                 for v in items:
                     v.replies = replies.get(v.comment.id, [])
                     v.thread_total = totals.get(v.comment.id, 0)

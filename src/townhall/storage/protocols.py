@@ -97,6 +97,12 @@ class CommentStore(Protocol):
         """Replies of one thread, oldest first, keyset-paginated, with the thread size."""
         ...
 
+    async def answers(
+        self, root_ids: list[int], per_thread: int = 3
+    ) -> dict[int, list[CommentView]]:
+        """Public replies from staff or named experts in these threads, oldest first."""
+        ...
+
     async def mark_mine(self, user_id: int, views: list[CommentView]) -> None:
         """Set liked_by_me and reported_by_me on views and their replies, in two queries."""
         ...

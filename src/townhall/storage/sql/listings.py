@@ -7,13 +7,13 @@ from typing import Any
 
 from sqlalchemy import Select, and_, bindparam, func, or_, select, union_all
 
-from townhall.domain.models import Sort, Status, Stream
+from townhall.domain.models import Role, Sort, Status, Stream
 from townhall.domain.views import CommentView
 from townhall.storage.sql.engine import SqlConnection
 from townhall.storage.sql.order import ORDERS, THREAD, after, order_by
 from townhall.storage.sql.raw import hot
 from townhall.storage.sql.tables import comments as c
-from townhall.storage.sql.view_rows import ROOT_ID, to_view, view_select
+from townhall.storage.sql.view_rows import ROOT_ID, author, to_view, view_select
 
 FIRST_REPLIES = 3
 # Up to this many replies in total, a page reads all replies of its threads at once.
@@ -197,6 +197,29 @@ class CommentListings:
             if len(got) < per_thread:
                 got.append(to_view(row))
         return replies, totals
+
+    async def answers(
+        self, root_ids: list[int], per_thread: int = FIRST_REPLIES
+    ) -> dict[int, list[CommentView]]:
+        """Public replies from staff or named experts in these threads, oldest first."""
+        if not root_ids:
+            return {}
+        q = (
+            view_select()
+            .where(
+                c.c.root_id.in_(root_ids),
+                c.c.depth > 0,
+                visible(None, tombstones=False),
+                or_(author.c.role != Role.COMMENTER.value, author.c.is_expert.is_(True)),
+            )
+            .order_by(c.c.root_id, *order_by(THREAD))
+        )
+        out: dict[int, list[CommentView]] = {}
+        for row in (await self.conn.execute(q)).all():
+            got = out.setdefault(row[ROOT_ID], [])
+            if len(got) < per_thread:
+                got.append(to_view(row))
+        return out
 
     async def _thread_sizes(self, root_ids: list[int], viewer_id: int | None) -> dict[int, int]:
         """Visible replies per thread, for threads too big to read whole."""
