@@ -19,6 +19,7 @@ REDIS_URL = os.environ.get("TOWNHALL_TEST_REDIS_URL")
 TABLES = (
     "moderation_decisions",
     "audit_log",
+    "mutes",
     "likes",
     "reports",
     "sessions",

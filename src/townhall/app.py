@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from importlib import resources
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from townhall.api.routes import (
     checks,
     languages,
     live,
+    me,
     moderation,
     ops,
     public,
@@ -36,6 +38,7 @@ from townhall.moderation.pipeline import warm_up
 from townhall.ratelimit import MemoryRateLimiter, NoRateLimiter, RateLimiter
 from townhall.services.comments import site_rules
 from townhall.services.context import Context
+from townhall.services.retention import run_retention
 from townhall.services.sites import bootstrap_site
 from townhall.storage.sql.engine import Database
 
@@ -78,7 +81,13 @@ def create_app(settings: Settings | None = None, *, demo: bool = False) -> FastA
         # The model, the language detector and the site's word lists load before the first
         # request, so no comment waits for them or spends its review's time budget on them.
         warm_up(site_rules(await ctx.site()))
+        interval = ctx.settings.retention_interval_seconds
+        purging = asyncio.create_task(run_retention(ctx, interval)) if interval > 0 else None
         yield
+        if purging is not None:
+            purging.cancel()
+            with suppress(asyncio.CancelledError):
+                await purging
         await ctx.live.close()
         close_limiter = getattr(ctx.limiter, "close", None)
         if close_limiter is not None:
@@ -100,6 +109,7 @@ def create_app(settings: Settings | None = None, *, demo: bool = False) -> FastA
     app.include_router(public.pages)
     app.include_router(checks.router)
     app.include_router(auth.router)
+    app.include_router(me.router)
     app.include_router(ops.router)
     app.include_router(moderation.router)
     app.include_router(live.router)

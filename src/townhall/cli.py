@@ -1,5 +1,5 @@
 """The `townhall` command: serve | demo | migrate | check-config | create-admin | names |
-moderate | moderation export-decisions | import | export."""
+purge | moderate | moderation export-decisions | import | export."""
 
 from __future__ import annotations
 
@@ -176,6 +176,29 @@ def cmd_names(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_purge(args: argparse.Namespace) -> int:
+    """Purge personal data past the site's retention; print what was purged."""
+    from townhall.app import build_context
+    from townhall.services.retention import purge_personal_data
+    from townhall.services.sites import bootstrap_site
+    from townhall.storage.migrate import upgrade
+
+    settings = _settings(args)
+    upgrade(settings.database_url)
+
+    async def run():
+        ctx = build_context(settings)
+        try:
+            await bootstrap_site(ctx)
+            return await purge_personal_data(ctx)
+        finally:
+            await ctx.db.dispose()
+
+    for what, count in asyncio.run(run()).items():
+        print(f"{what}: {count}")
+    return 0
+
+
 def cmd_moderate(args: argparse.Namespace) -> int:
     """Run the moderation pipeline on stdin lines; one JSON verdict per line."""
     from townhall.moderation.cli import run_moderate
@@ -282,6 +305,12 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("names", help="list commenting names that look alike, for review")
     p.add_argument("--db", help="database URL or SQLite file path")
     p.set_defaults(func=cmd_names)
+
+    p = sub.add_parser(
+        "purge", help="purge personal data past the site's retention (address hashes, names)"
+    )
+    p.add_argument("--db", help="database URL or SQLite file path")
+    p.set_defaults(func=cmd_purge)
 
     p = sub.add_parser("moderate", help="check comments from stdin against the site's rules")
     p.add_argument("--db", help="database URL or SQLite file path")

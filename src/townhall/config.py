@@ -68,6 +68,13 @@ class Settings(BaseSettings):
         "(default: beside the SQLite file, or in /dev/shm); 'private' for one process",
     )
     session_days: int = Field(30, ge=1, le=3650, description="Session lifetime in days")
+    retention_interval_seconds: float = Field(
+        3600.0,
+        ge=0,
+        le=7 * 86400,
+        description="How often the server purges personal data past the site's retention "
+        "(0: never; run `townhall purge` from cron instead)",
+    )
     max_request_bytes: int = Field(
         64 * 1024, ge=1024, le=16 * MiB, description="Request body limit (413 above)"
     )

@@ -76,6 +76,12 @@ class Suspended(TownhallError):
     code, status, title = "suspended", 403, "Account suspended"
 
 
+class ConfirmationFailed(TownhallError):
+    """A signed-in reader did not prove it is them (password or fresh sign-in token)."""
+
+    code, status, title = "confirmation-failed", 403, "Confirmation failed"
+
+
 class NotFound(TownhallError):
     code, status, title = "not-found", 404, "Not found"
 

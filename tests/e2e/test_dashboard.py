@@ -380,3 +380,31 @@ def test_an_admin_overrides_a_widget_text_in_german_and_a_bad_one_is_refused_in_
     expect(page.get_by_role("status")).to_contain_text("Texte gespeichert.")
     site = httpx.get(f"{dash_server}/api/v1/stories/any-story/comments").json()["site"]
     assert site["messages"] == {"de": {"heading": "Leserdebatte"}}
+
+
+def test_staff_erase_a_readers_account_on_request_and_it_is_audited(
+    page: Page, dash_server: str
+) -> None:
+    name = unique("Erasable")
+    reader = sso_session(dash_server, name=name)
+    text = f"Please forget everything I wrote {unique()}."
+    post_comment(dash_server, reader["token"], text)
+    dashboard(page, dash_server)
+    page.keyboard.press("/")
+    search = page.get_by_label("Name or e-mail")
+    search.fill(name)
+    search.press("Enter")
+    page.get_by_role("link", name=name).click()
+    page.get_by_role("button", name="Erase account").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_contain_text(f"Erase the account of {name}?")
+    dialog.get_by_label("Their comments").select_option("delete")
+    dialog.get_by_role("button", name="Erase account").click()
+    expect(page.get_by_role("status")).to_contain_text(f"The account of {name} was erased.")
+    gone = httpx.get(
+        f"{dash_server}/api/v1/me", headers={"Authorization": f"Bearer {reader['token']}"}
+    )
+    assert gone.status_code == 401
+    public = httpx.get(f"{dash_server}/api/v1/stories/demo-article/comments?limit=100").text
+    assert name not in public and text not in public
+    assert "HelenWard" in audit_actors(dash_server, "user.erase")

@@ -132,6 +132,14 @@ async def _rich_site(client) -> None:
             "qa_mode": True,
         },
     )
+    bo_id = (await client.get("/api/v1/me", headers=bo)).json()["id"]
+    assert (await client.put(f"/api/v1/me/muted/{bo_id}", headers=ann)).status_code == 200
+    fy = await sign_in(client, "fy", name="Fy Leaving")
+    await post(client, fy, "Said, and kept once the account is gone.", story="story-2")
+    res = await client.request(
+        "DELETE", "/api/v1/me", json={"comments": "keep", "sso_token": sso_token("fy")}, headers=fy
+    )
+    assert res.status_code == 200, res.text
     items = list(reader_for("disqus")(DATA / "disqus.xml"))
     await import_comments(ctx, items, "disqus")
     # Last: after a second rotation the tests' SSO secret no longer signs anyone in.

@@ -128,6 +128,11 @@ ROUTES: dict[tuple[str, str], tuple[Call, dict[str, int], str | None]] = {
         STAFF,
         None,
     ),
+    ("POST", "/api/v1/moderation/users/{user_id}/erase"): (
+        lambda w: _with(_u(w, "erase"), {"comments": "delete"}),
+        STAFF,
+        "user.erase",
+    ),
     ("GET", "/api/v1/moderation/users"): (
         lambda w: _ret("GET", "/api/v1/moderation/users?q=a", None),
         STAFF,

@@ -177,9 +177,35 @@ ROUTES: dict[tuple[str, str], tuple[Make, dict[str, int]]] = {
         lambda w, r: ("PUT", "/api/v1/me/name", {"name": f"Renamed Person {_next()}"}),
         _members(200),  # banned and suspended users keep their name
     ),
+    ("GET", "/api/v1/me/comments"): (_get("/api/v1/me/comments"), _signed_in(200)),
+    ("GET", "/api/v1/me/muted"): (_get("/api/v1/me/muted"), _signed_in(200)),
+    ("PUT", "/api/v1/me/muted/{user_id}"): (
+        lambda w, r: ("PUT", f"/api/v1/me/muted/{w.new_commenter()}", None),
+        _signed_in(200),  # muting changes only what the reader sees
+    ),
+    ("DELETE", "/api/v1/me/muted/{user_id}"): (
+        lambda w, r: ("DELETE", f"/api/v1/me/muted/{w.new_commenter()}", None),
+        _signed_in(204),
+    ),
+    ("GET", "/api/v1/me/export"): (_get("/api/v1/me/export"), _signed_in(200)),
+    # Unconfirmed: publisher accounts must send a fresh token; staff are not deleted here.
+    ("DELETE", "/api/v1/me"): (
+        lambda w, r: ("DELETE", "/api/v1/me", {"comments": "keep"}),
+        {**_signed_in(422), "moderator": 403, "admin": 403},
+    ),
+    # A wrong current password: refused for local accounts, and publisher accounts have none.
+    ("PUT", "/api/v1/me/password"): (
+        lambda w, r: (
+            "PUT",
+            "/api/v1/me/password",
+            {"current_password": "not the password", "new_password": "a long enough new one"},
+        ),
+        _signed_in(403),  # publisher accounts have none; a wrong one is refused
+    ),
     ("GET", "/api/v1/names/check"): (_get("/api/v1/names/check?name=Some+Body"), _everyone(200)),
     ("GET", "/api/v1/moderation/queue"): (_get("/api/v1/moderation/queue"), STAFF),
     ("GET", "/api/v1/moderation/counts"): (_get("/api/v1/moderation/counts"), STAFF),
+    ("GET", "/api/v1/moderation/precision"): (_get("/api/v1/moderation/precision"), STAFF),
     ("GET", "/api/v1/moderation/languages"): (_get("/api/v1/moderation/languages"), STAFF),
     ("GET", "/api/v1/i18n"): (_get("/api/v1/i18n"), _everyone(200)),
     ("GET", "/api/v1/i18n/{surface}/{lang}"): (_get("/api/v1/i18n/widget/de"), _everyone(200)),
@@ -214,6 +240,7 @@ ROUTES: dict[tuple[str, str], tuple[Make, dict[str, int]]] = {
             ("suspend", {"hours": 2}),
             ("shadowban", {}),
             ("restore", None),
+            ("erase", {"comments": "keep"}),
         )
     },
     ("GET", "/api/v1/moderation/users"): (_get("/api/v1/moderation/users?q=Casey"), STAFF),

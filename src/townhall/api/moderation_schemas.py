@@ -124,6 +124,12 @@ class SitePatchIn(_In):
     post_rate_per_minute: int | None = Field(default=None, ge=1, le=1000)
     moderation: ModerationSettingsIn | None = None
     language: LanguageTag | None = Field(default=None, description="Default language, e.g. de")
+    retention_days: int | None = Field(
+        default=None, ge=1, le=3650, description="Days address hashes and addresses are kept"
+    )
+    name_quarantine_days: int | None = Field(
+        default=None, ge=0, le=3650, description="Days a deleted account's name stays taken"
+    )
     messages: MessageOverrides | None = Field(
         default=None, description="Overrides of catalogue messages; replaces the stored set"
     )
@@ -319,6 +325,8 @@ class SiteSettingsOut(BaseModel):
     moderation: dict[str, Any]
     language: str
     messages: MessageOverrides
+    retention_days: int
+    name_quarantine_days: int
     has_sso_secret: bool
     has_previous_sso_secret: bool = Field(
         description="The secret before the last rotation is still accepted"

@@ -18,6 +18,9 @@ MAX_SSO_TOKEN = 4096
 # day is a leak waiting to happen, so `exp` may be at most this far after `iat` and now.
 MAX_SSO_LIFETIME = 86_400
 LEEWAY = 30
+# Confirming something as grave as deleting an account takes a token the publisher issued
+# this recently (by `iat`; without one, a token that lives no longer than this).
+FRESH_SSO_SECONDS = 900
 # Imported authors (`townhall import`) are stored under this prefix; SSO subjects are
 # kept out of it (see sso_identity), so no publisher token can sign in as one of them.
 IMPORT_PREFIX = "import:"
@@ -107,6 +110,18 @@ def _check_lifetime(claims: dict[str, Any]) -> None:
             raise InvalidToken("token iat must be a number")
         if exp - iat > MAX_SSO_LIFETIME:
             raise InvalidToken(f"token lifetime must be at most {MAX_SSO_LIFETIME} seconds")
+
+
+def is_fresh(token: str, seconds: int = FRESH_SSO_SECONDS) -> bool:
+    """Whether an already verified publisher token was issued within `seconds`: by its
+    `iat`, or, without one, by expiring within `seconds` from now."""
+    claims = jwt.decode(token, options={"verify_signature": False})
+    now = time.time()
+    iat = claims.get("iat")
+    if isinstance(iat, int | float) and not isinstance(iat, bool):
+        return now - iat <= seconds + LEEWAY
+    exp = claims.get("exp")
+    return isinstance(exp, int | float) and exp - now <= seconds + LEEWAY
 
 
 def sso_identity(sub: str) -> str:

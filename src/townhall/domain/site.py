@@ -40,6 +40,10 @@ class SiteConfig:
     allowed_origins: tuple[str, ...] = ()
     post_rate_per_minute: int = 6
     moderation: dict[str, Any] = field(default_factory=dict)
+    # Days abuse-prevention data (address hashes, addresses in the audit log) is kept, and
+    # days a deleted account's commenting name stays taken (docs/privacy.md).
+    retention_days: int = 90
+    name_quarantine_days: int = 30
 
     @property
     def premium_name(self) -> str:
@@ -72,6 +76,8 @@ _EDITABLE: dict[str, tuple[type, Any]] = {
     "moderation": (dict, None),
     "language": (str, (LANGUAGE_TAG_MIN, LANGUAGE_TAG_MAX)),
     "messages": (dict, None),
+    "retention_days": (int, (1, 3650)),
+    "name_quarantine_days": (int, (0, 3650)),
 }
 EDITABLE_KEYS = frozenset(_EDITABLE)
 # Settings the widget and dashboard turn into links.

@@ -74,6 +74,7 @@ TABLES: dict[str, Policy] = {
     "moderation_decisions": Policy(
         True, "moderators' decisions on held comments: the labelled examples for retraining"
     ),
+    "mutes": Policy(True, "which commenters each reader has muted"),
 }
 
 

@@ -293,6 +293,8 @@ def site_admin_json(site: SiteConfig) -> dict[str, Any]:
         },
         "language": site.language,
         "messages": site.messages,
+        "retention_days": site.retention_days,
+        "name_quarantine_days": site.name_quarantine_days,
         "has_sso_secret": bool(site.sso_secrets),
         "has_previous_sso_secret": len(site.sso_secrets) > 1,
     }

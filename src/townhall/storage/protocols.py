@@ -11,6 +11,7 @@ from typing import Any, Protocol
 from townhall.domain.changes import Change
 from townhall.domain.models import Comment, Sort, Story, Stream, User
 from townhall.domain.queues import QueueFilter
+from townhall.domain.sorting import SortKey
 from townhall.domain.views import CommentView
 
 
@@ -390,6 +391,108 @@ class ShadowStore(Protocol):
         ...
 
 
+class ReaderStore(Protocol):
+    """A reader's own data: comments across stories, mutes, exports, erasure, retention."""
+
+    async def comments_of(
+        self, author_id: int, *, key: SortKey, limit: int, cursor: list[Any] | None
+    ) -> list[dict[str, Any]]:
+        """A page of the author's comments on every story, with the story."""
+        ...
+
+    async def mute(self, user_id: int, muted_id: int, now: datetime) -> bool:
+        """Mute a commenter; False when already muted."""
+        ...
+
+    async def unmute(self, user_id: int, muted_id: int) -> bool:
+        """Unmute; False when the commenter was not muted."""
+        ...
+
+    async def is_muted(self, user_id: int, muted_id: int) -> bool:
+        """Whether the reader muted this commenter."""
+        ...
+
+    async def muters_of(self, author_id: int, user_ids: Sequence[int]) -> set[int]:
+        """Which of these readers muted the author."""
+        ...
+
+    async def muted(self, user_id: int) -> list[dict[str, Any]]:
+        """The commenters a reader muted, most recent first."""
+        ...
+
+    async def export_comments(
+        self, author_id: int, after_id: int, limit: int
+    ) -> list[dict[str, Any]]:
+        """The author's comments with ids above `after_id`, by id, with their stories."""
+        ...
+
+    async def export_likes(self, user_id: int, after_id: int, limit: int) -> list[dict[str, Any]]:
+        """Likes the reader gave, by comment id above `after_id`."""
+        ...
+
+    async def export_reports(self, user_id: int, after_id: int, limit: int) -> list[dict[str, Any]]:
+        """Reports the reader made, by id above `after_id`."""
+        ...
+
+    async def end_sessions(
+        self, user_id: int, now: datetime, *, keep_hash: str | None = None
+    ) -> int:
+        """Revoke every live session of a user (but `keep_hash`)."""
+        ...
+
+    async def is_deleted(self, user_id: int) -> bool:
+        """Whether the account was deleted."""
+        ...
+
+    async def password_hash(self, user_id: int) -> str | None:
+        """The account's password hash (None for publisher sign-in)."""
+        ...
+
+    async def live_comments(self, author_id: int) -> list[Comment]:
+        """Every comment of the author that is not deleted yet."""
+        ...
+
+    async def tombstone(self, ids: Sequence[int], now: datetime) -> None:
+        """Delete comments in bulk: text, findings, address hashes, retraining examples."""
+        ...
+
+    async def drop_replies(self, counts: dict[int, int]) -> None:
+        """Take public replies off their parents' reply counts."""
+        ...
+
+    async def erase_account(self, user_id: int, now: datetime) -> None:
+        """Strip an account of e-mail, identities, password and name."""
+        ...
+
+    async def audit_about(self, site_id: str, user_id: int) -> list[dict[str, Any]]:
+        """Audit entries a user did or that concern their account."""
+        ...
+
+    async def rewrite_audit(
+        self, entry_id: int, before: Any, after: Any, actor_name: Any = ...
+    ) -> None:
+        """Replace an audit entry's before/after."""
+        ...
+
+    async def purge_address_hashes(self, site_id: str, before: datetime) -> int:
+        """Forget the address hashes of comments written before a moment."""
+        ...
+
+    async def audit_with_addresses(
+        self, site_id: str, action: str, before: datetime
+    ) -> list[dict[str, Any]]:
+        """Older audit entries of one action."""
+        ...
+
+    async def release_names(self, site_id: str, before: datetime) -> int:
+        """Free the name keys of accounts deleted before a moment."""
+        ...
+
+    async def end_expired_sessions(self, before: datetime) -> int:
+        """Delete sessions that expired or were revoked before a moment."""
+        ...
+
+
 class DecisionStore(Protocol):
     """Moderators' decisions on held comments, kept as labelled examples."""
 
@@ -458,6 +561,11 @@ class Stores(Protocol):
     @property
     def shadow(self) -> ShadowStore:
         """The shadowed-comment counts of this transaction."""
+        ...
+
+    @property
+    def readers(self) -> ReaderStore:
+        """A reader's own data in this transaction."""
         ...
 
     @property

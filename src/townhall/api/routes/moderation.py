@@ -9,6 +9,7 @@ from starlette.responses import Response
 
 from townhall.api import params
 from townhall.api.deps import admin_user, get_ctx, staff_user
+from townhall.api.me_schemas import ErasedOut, EraseUserIn
 from townhall.api.moderation_schemas import (
     ApproveIn,
     AuditOut,
@@ -38,7 +39,7 @@ from townhall.api.responses import json_response
 from townhall.api.schemas import PROBLEMS, CommentOut, FeatureIn
 from townhall.domain import limits
 from townhall.domain.models import Sort, User
-from townhall.services import audit, decisions, editorial, story_settings, users_admin
+from townhall.services import audit, decisions, editorial, privacy, story_settings, users_admin
 from townhall.services import moderation as svc
 from townhall.services.context import Context
 
@@ -176,6 +177,14 @@ async def mark_expert(user_id: Id, ctx: Ctx, staff: Staff) -> Response:
 async def unmark_expert(user_id: Id, ctx: Ctx, staff: Staff) -> Response:
     """Take the expert badge back (idempotent)."""
     return _json(await users_admin.set_expert(ctx, staff, user_id, False))
+
+
+@mod.post("/users/{user_id}/erase", response_model=ErasedOut)
+async def erase_user(user_id: Id, payload: EraseUserIn, ctx: Ctx, staff: Staff) -> Response:
+    """Erase a reader's account on their request: the same effects as deleting it
+    themselves (sessions end, name and e-mail gone, comments deleted or kept nameless);
+    audited as yours."""
+    return _json(await privacy.erase_user(ctx, staff, user_id, comments=payload.comments))
 
 
 @mod.get("/users", response_model=UsersOut)

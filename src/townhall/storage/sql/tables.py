@@ -92,6 +92,8 @@ users = Table(
     Column("created_at", UTCDateTime, nullable=False),
     # A named expert: staff give the badge; an expert's reply answers a Q&A question (0015).
     Column("is_expert", Boolean, nullable=False, server_default=text("false")),
+    # Set when the account was deleted: the row stays, without e-mail, identities or name (0014).
+    Column("deleted_at", UTCDateTime, nullable=True),
     UniqueConstraint("site_id", "email_key"),
     UniqueConstraint("site_id", "sso_sub"),
     UniqueConstraint("site_id", "name_key"),
@@ -219,6 +221,17 @@ audit_log = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Index("ix_audit_site_time", "site_id", "created_at"),
 )
+
+# Commenters a reader has muted; read only for that reader (0014).
+mutes = Table(
+    "mutes",
+    metadata,
+    Column("user_id", Id, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("muted_id", Id, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Index("ix_mutes_muted_id", "muted_id"),
+)
+
 
 # Labelled examples for retraining the automatic review: what a moderator decided about a
 # held comment, with the text and findings as they were when the decision was made.

@@ -9,6 +9,7 @@ from townhall.storage.sql.decisions import SqlDecisionStore
 from townhall.storage.sql.engine import SqlConnection
 from townhall.storage.sql.imports import SqlImportStore
 from townhall.storage.sql.moderation import SqlModerationStore
+from townhall.storage.sql.readers import SqlReaderStore
 from townhall.storage.sql.shadow import SqlShadowStore
 from townhall.storage.sql.sites import SqlSiteStore
 from townhall.storage.sql.stories import SqlStoryStore
@@ -26,6 +27,7 @@ class Tx:
         "decisions",
         "imports",
         "moderation",
+        "readers",
         "shadow",
         "sites",
         "stories",
@@ -41,6 +43,7 @@ class Tx:
         self.sites = SqlSiteStore(conn)
         self.audit = SqlAuditStore(conn)
         self.moderation = SqlModerationStore(conn)
+        self.readers = SqlReaderStore(conn)
         self.decisions = SqlDecisionStore(conn)
         self.shadow = SqlShadowStore(conn)
         self.imports = SqlImportStore(conn)

@@ -1,6 +1,6 @@
 // Account actions shared by comment cards and the user page.
 import { post } from './api.js';
-import { askBan, askShadowban, askSuspend } from './dialogs.js';
+import { askBan, askErase, askShadowban, askSuspend } from './dialogs.js';
 import { t, when } from './i18n.js';
 
 const label = (user) => user.name || user.email || t('card.user', { id: user.id });
@@ -40,6 +40,16 @@ export async function restoreUser(ui, user) {
   try {
     const out = await post(`/api/v1/moderation/users/${user.id}/restore`);
     ui.announce(t('done.restored', { name: label(user) }));
+    return out;
+  } catch (err) { ui.fail(err); return null; }
+}
+
+export async function eraseUser(ui, user) {
+  const answer = await askErase(label(user));
+  if (!answer) return null;
+  try {
+    const out = await post(`/api/v1/moderation/users/${user.id}/erase`, answer);
+    ui.announce(t('done.erased', { name: label(user) }));
     return out;
   } catch (err) { ui.fail(err); return null; }
 }

@@ -117,3 +117,17 @@ export async function askPick(name, note) {
     collect: () => ({ note: input.value.trim() || null }),
   });
 }
+
+// Erasing an account on the reader's request: their comments go, or stay without the name.
+export async function askErase(name) {
+  const choice = h('select', { name: 'comments' },
+    h('option', { value: 'delete', text: t('erase.delete') }),
+    h('option', { value: 'keep', text: t('erase.keep') }));
+  return ask({
+    title: t('erase.title', { name }),
+    text: t('erase.text'),
+    ok: t('erase'),
+    extra: h('div', {}, field(t('erase.comments'), choice)),
+    collect: () => ({ comments: choice.value }),
+  });
+}

@@ -1,5 +1,5 @@
 // The user pages: search by name or e-mail, then one user's status, history and comments.
-import { banUser, restoreUser, shadowbanUser, standing, suspendUser } from './actions.js';
+import { banUser, eraseUser, restoreUser, shadowbanUser, standing, suspendUser } from './actions.js';
 import { api, get, patch, query } from './api.js';
 import { renderCard } from './cards.js';
 import { append, clear, field, h } from './dom.js';
@@ -61,6 +61,8 @@ export async function userView(ui, root, id) {
     if (u.is_banned || u.is_shadowbanned || u.status === 'suspended') {
       buttons.append(h('button', { type: 'button', onclick: act(restoreUser) }, t('restore')));
     }
+    // Not for an account already erased (it has neither name nor e-mail any more).
+    if (u.name || u.email) buttons.append(h('button', { type: 'button', class: 'secondary', onclick: act(eraseUser) }, t('erase')));
   }
   // Any staff member names experts: a badge, and their replies answer Q&A questions.
   const expert = h('input', { type: 'checkbox', name: 'is_expert', checked: u.is_expert });

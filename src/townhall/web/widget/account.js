@@ -4,6 +4,7 @@ import { composer } from './composer.js';
 import { btn, h } from './dom.js';
 import { authForm, nameForm } from './forms.js';
 import { learnMore, premiumName } from './shell.js';
+import { toggleSpace } from './space.js';
 
 /** Draw the account box and the composer area for the current reader, story and stream. */
 export function renderAccount(w) {
@@ -11,6 +12,7 @@ export function renderAccount(w) {
   const u = w.user;
   const site = w.site;
   w.account.replaceChildren();
+  if (!u || !w.space.hidden) { w.space.replaceChildren(); w.space.hidden = true; }
   w.composerArea.replaceChildren();
   if (!u) {
     const box = h('div', { class: 'signin' }, h('p', { class: 'cta' }, t('signInCta')));
@@ -52,8 +54,10 @@ function whoAmI(w) {
   const { parts, t } = w.i18n;
   const u = w.user;
   const out = w.session.via === 'sso' ? null : btn(t('signOut'), { class: 'link', onclick: () => w.signOut() });
+  const mine = btn(t('space.open'), { class: 'link', 'aria-expanded': 'false', 'aria-controls': 'th-space',
+    onclick: () => toggleSpace(w, mine) });
   return h('p', { class: 'who-am-i' }, ...parts('signedInAs', { name: h('strong', null, u.name || u.email || '') }),
-    out ? h('span', { class: 'notyou' }, ' ', t('notYou'), ' ', out) : null);
+    out ? h('span', { class: 'notyou' }, ' ', t('notYou'), ' ', out) : null, ' ', mine);
 }
 
 /** Why a non-subscriber cannot take part in the Premium stream, with the "Learn more" link. */

@@ -37,6 +37,9 @@ class TownhallComments extends HTMLElement {
     this.seen = new Set();
     this.comments = new Map();
     this.fresh = [];
+    // Commenters this reader muted (id → {id, name}), and muted comments shown on request.
+    this.muted = new Map();
+    this.shownMuted = new Set();
     this.counts = { open: 0, premium: 0 };
     this.seq = 0;
     this.session = readSession();
@@ -215,6 +218,20 @@ class TownhallComments extends HTMLElement {
     } catch { /* keep what we have */ }
   }
 
+  /** The commenters this reader muted, read once per session (again with `force`). */
+  async loadMuted(force = false) {
+    const token = this.session && this.session.token;
+    if (!token) { this.muted = new Map(); this.mutedFor = null; return this.muted; }
+    if (force || this.mutedFor !== token) {
+      try {
+        const out = await this.call('/me/muted');
+        this.muted = new Map(out.muted.map((m) => [m.id, m]));
+        this.mutedFor = token;
+      } catch { /* nothing collapses rather than nothing loads */ }
+    }
+    return this.muted;
+  }
+
   /* ---------- what the other modules share ---------- */
 
   renderAccount() { renderAccount(this); }
@@ -268,9 +285,11 @@ class TownhallComments extends HTMLElement {
     // Subscribe before reading so nothing posted in between is missed.
     if (!append && this.liveFor !== this.stream) startLive(this);
     let page;
+    const muted = this.loadMuted();
     try {
       const token = this.readerKey();
       page = await this.call(`${storyPath(this.storyId)}/comments?${q}`);
+      await muted;
       if (!append) this.listToken = token;
     } catch (err) {
       if (seq === this.seq) this.loadFailed(err, append);

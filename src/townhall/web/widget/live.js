@@ -26,7 +26,8 @@ export function startLive(w) {
     const c = w.comments.get(d.id);
     const li = w.root.getElementById(`comment-${d.id}`);
     if (!c || !li || li.contains(w.root.activeElement)) return;
-    w.replace({ ...c, body_html: d.body_html, edited: d.edited, edited_at: d.edited_at });
+    // The author too: a reader who deleted their account and kept their comments loses the name.
+    w.replace({ ...c, body_html: d.body_html, edited: d.edited, edited_at: d.edited_at, author: d.author });
   });
   const leave = (removed) => (d) => {
     const c = w.comments.get(d.id);

@@ -74,6 +74,7 @@ const PROBLEMS = {
   'origin-not-allowed': 'problem.origin',
   'live-unavailable': 'problem.busy',
   'shutting-down': 'problem.busy',
+  'confirmation-failed': 'account.notConfirmed',
 };
 
 /**

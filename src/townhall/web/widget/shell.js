@@ -20,6 +20,7 @@ export function build(w) {
   w.tabs = h('div', { class: 'tabs', hidden: true });
   w.notice = h('div', { class: 'notice-area' });
   w.account = h('div', { class: 'account', part: 'account' });
+  w.space = h('div', { class: 'space', id: 'th-space', part: 'account-space', hidden: true });
   w.composerArea = h('div', { class: 'composer-area' });
   w.sortSel = h('select', { id: 'th-sort', onchange: () => {
     w.sort = w.sortSel.value;
@@ -55,7 +56,8 @@ export function build(w) {
       w.heading.scrollIntoView({ block: 'start' });
     } }));
   w.panel = h('div', { id: 'th-panel', class: 'panel' },
-    w.rules, w.account, w.composerArea, pinnedBlock(w), picksBlock(w), w.toolbar, w.newBtn, w.listHead, w.list,
+    w.rules, w.account, w.space, w.composerArea, pinnedBlock(w), picksBlock(w), w.toolbar, w.newBtn,
+    w.listHead, w.list,
     w.stateEl, w.moreBtn, w.footer);
   const skip = btn(t('skip'), { class: 'skip', onclick: () => {
     const target = w.root.querySelector('.composer textarea, .account input, .account button');

@@ -146,7 +146,12 @@ dialog .opt{display:flex;align-items:center;gap:.5em;min-height:44px}
 dialog .opt input{flex:none;width:1.2em;height:1.2em;margin:0 .25em;accent-color:var(--th-color-accent)}
 dialog .note-label{display:block;font-weight:700;margin-bottom:.25em}
 dialog .btns{display:flex;justify-content:flex-end;flex-wrap:wrap;gap:.5em;margin-top:1em}
-dialog .danger-btn{background:var(--th-color-danger);color:var(--th-color-bg);font-weight:700}
+.space{background:var(--th-color-surface);border-radius:var(--th-radius);padding:1em;margin:.75em 0}
+.space section{margin:0 0 1.25em}.space h3:focus{outline:none}
+.space ol,.space ul{list-style:none;margin:0;padding:0}
+.mine-c{border-bottom:1px solid var(--th-color-border);padding:.5em 0}.mine-c .meta{margin:0;color:var(--th-color-muted);font-size:.9em}
+.mine-c .body{margin:.25em 0}.mine-c .body p{margin:0 0 .25em}.view{display:inline-block;padding:.6em 0;min-height:44px}
+.space .danger-btn,dialog .danger-btn{background:var(--th-color-danger);color:var(--th-color-bg);font-weight:700}
 @media (max-width:480px){[role=tab]{padding:.5em .4em;font-size:.95em}.tabs{gap:0 .75em}.replies{margin-inline-start:.25em;padding-inline-start:.6em}.replies .replies{margin-inline-start:0}
 .actions{flex-wrap:nowrap}.act>span{display:none}
 dialog{margin:auto 0 0;width:100%;max-width:100%;border-radius:12px 12px 0 0}

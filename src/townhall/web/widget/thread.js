@@ -5,6 +5,7 @@ import { bodyFragment, btn, h, icon } from './dom.js';
 import { countdown } from './clock.js';
 import { explain, heldText } from './held.js';
 import { pickBadge, pickNote, whyBest } from './editorial.js';
+import { collapsed, isMuted, mute, unmute } from './mute.js';
 
 /** A top-level comment with the replies that came with it and a "Show more replies" button. */
 export function thread(w, c) {
@@ -79,13 +80,15 @@ function article(w, c, flat) {
   const { ago, fullDate, t } = w.i18n;
   const gone = c.deleted || c.status === 'deleted' || !c.author ||
     (c.status === 'rejected' && !c.is_mine);
-  const name = c.author ? c.author.name || t('anonymous') : '';
+  // An account deleted with its comments kept: they stay, without the name.
+  const name = c.author ? c.author.name || t('formerReader') : '';
   const lid = `th-l-${c.id}`;
   if (gone) {
     return h('article', { class: 'tomb', part: 'comment tombstone', 'aria-labelledby': lid },
       h('p', { id: lid }, t(c.status === 'rejected' ? 'removed'
         : c.deleted || c.status === 'deleted' ? 'deleted' : 'accountGone')));
   }
+  if (isMuted(w, c)) return collapsed(w, c, lid);
   const when = ago(c.created_at);
   const art = h('article', { part: 'comment', class: c.status === 'published' ? '' : 'muted',
     'aria-labelledby': lid });
@@ -189,6 +192,11 @@ function actionRow(w, c, name) {
     const rep = act('flag', t(done ? 'reported' : 'report'), done ? t('reported') : t('reportLabel', { name }),
       () => report(w, c, rep), { 'aria-disabled': done ? 'true' : null });
     row.append(rep);
+  }
+  if (u && !c.is_mine && c.author && c.author.name) {
+    const on = w.muted.has(c.author.id);
+    row.append(act('mute', t(on ? 'unmute' : 'mute'), t(on ? 'unmuteLabel' : 'muteLabel', { name }),
+      () => (on ? unmute(w, c.author.id, name) : mute(w, c, name))));
   }
   if (canEdit(w, c)) row.append(editBtn(w, c));
   if (c.is_mine) row.append(deleteBtn(w, c));
