@@ -9,7 +9,7 @@ PORT    ?= 8000
 DB      ?= sqlite
 
 .DEFAULT_GOAL := help
-.PHONY: help run serve migrate test lint fmt widget wheel bench bench-moderation bench-live bench-import bench-smoke clean
+.PHONY: help run serve migrate test lint fmt widget wheel bench bench-moderation bench-live bench-import bench-scaleout bench-smoke clean
 
 help: ## List the commands
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -62,7 +62,7 @@ $(VENV)/.installed-bench: pyproject.toml $(STAMP)
 	$(BIN)/pip install -q -e '.[bench]'
 	@touch $@
 
-bench: $(VENV)/.installed-bench ## HTTP benchmark vs Isso and a bare ASGI ceiling with wrk (DB=sqlite|postgres)
+bench: $(VENV)/.installed-bench ## HTTP benchmark vs Isso and a bare ASGI ceiling with wrk (DB=sqlite|postgres|both)
 	$(BIN)/python bench/http/run.py --db $(DB) $(BENCH_ARGS)
 
 $(VENV)/.installed-train: pyproject.toml $(STAMP)
@@ -75,11 +75,15 @@ bench-moderation: $(VENV)/.installed-train ## Score pre-moderation per family (t
 bench-live: $(VENV)/.installed-bench ## Hold 10,000 live streams on one instance while posting; print latency and memory
 	ulimit -n $$(ulimit -Hn) 2>/dev/null; $(BIN)/python bench/live/bench.py $(BENCH_ARGS)
 
+bench-scaleout: $(VENV)/.installed-bench ## Two instances on one PostgreSQL + Redis behind HAProxy: post to one hot story through both, check nothing is lost
+	$(BIN)/python bench/scaleout/bench.py $(BENCH_ARGS)
+
 bench-import: $(STAMP) ## Import 200,000 generated Disqus comments; print time, peak memory, load (DB=sqlite|postgres)
 	$(BIN)/python bench/imports/run.py --db $(DB) $(BENCH_ARGS)
 
 bench-smoke: ## Run each benchmark for a few seconds on tiny data (keeps them working; no numbers)
-	$(MAKE) bench BENCH_ARGS="--seconds 1 --connections 4 --workers 1 --threads 20"
+	$(MAKE) bench DB=both BENCH_ARGS="--seconds 1 --connections 4 --workers 1 --threads 20"
+	$(MAKE) bench-scaleout BENCH_ARGS="--seconds 1 --connections 4 --readers 2"
 	$(MAKE) bench-live BENCH_ARGS="--streams 20 --posts 3 --interval 0.2 --connect-seconds 30 --drain-seconds 1"
 	$(MAKE) bench-moderation BENCH_ARGS="--limit 300"
 	$(MAKE) bench-import BENCH_ARGS="--comments 2000"

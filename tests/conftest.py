@@ -23,6 +23,7 @@ TABLES = (
     "likes",
     "reports",
     "sessions",
+    "story_count_deltas",
     "comments",
     "stories",
     "users",

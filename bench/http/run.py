@@ -1,6 +1,7 @@
 """HTTP benchmark: townhall vs Isso (gunicorn, 4 workers) vs a bare ASGI ceiling, with wrk.
 
-Usage: python bench/http/run.py [--db sqlite|postgres] [--seconds 10] [--workers 2]
+Usage: python bench/http/run.py [--db sqlite|postgres|both] [--seconds 10] [--workers 2]
+    [--post-connections 32] [--skip-isso]
 Loopback only; every server it starts is stopped at the end (its own process groups).
 """
 
@@ -142,8 +143,11 @@ def townhall_env(cache: bool) -> dict[str, str]:
     }
 
 
-def bench_townhall(tmp: Path, db: str, opts, results: dict) -> bytes:
-    """Seed townhall, measure it with and without the response cache; the first page body."""
+def bench_townhall(tmp: Path, db: str, opts, results: dict, label: str = "") -> bytes:
+    """Seed townhall, measure it with and without the response cache; the first page body.
+
+    `label` names the database in the results when one run measures both."""
+    name = f"townhall {label}".strip()
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     api = base + "/api/v1"
@@ -154,9 +158,7 @@ def bench_townhall(tmp: Path, db: str, opts, results: dict) -> bytes:
         cwd=str(tmp), log=log,
     ) as p:  # fmt: skip
         print("seeding townhall ...", flush=True)
-        results["seed"]["townhall"] = asyncio.run(
-            seed.seed_townhall(base, SECRET, big=opts.threads)
-        )
+        results["seed"][name] = asyncio.run(seed.seed_townhall(base, SECRET, big=opts.threads))
         first_page = httpx.get(api + "/stories/big/comments").content
         tokens = asyncio.run(_posters(base))
         post = wrk.post_script(tmp / "th-post.lua", tokens=tokens, body_key="body")
@@ -167,7 +169,7 @@ def bench_townhall(tmp: Path, db: str, opts, results: dict) -> bytes:
             ("counts, 10 stories", api + "/counts?" + counts, None),
             ("post a comment", api + "/stories/bench-post/comments", post),
         ]
-        measure("townhall", p.pid, plan, opts, results)
+        measure(name, p.pid, plan, opts, results)
     with server(
         townhall_argv(opts, port, db), ready_url=base + "/healthz", env=townhall_env(False),
         cwd=str(tmp), log=log,
@@ -178,7 +180,7 @@ def bench_townhall(tmp: Path, db: str, opts, results: dict) -> bytes:
             ("50-comment story", api + "/stories/medium/comments?limit=50", None),
             ("counts, 10 stories", api + "/counts?" + counts, None),
         ]
-        measure("townhall uncached", p.pid, plan, opts, results)
+        measure(f"{name} uncached", p.pid, plan, opts, results)
     return first_page
 
 
@@ -208,7 +210,10 @@ def measure(name: str, pid: int, plan, opts, results: dict) -> None:
     for scenario, url, script in plan:
         if opts.only and scenario not in opts.only:
             continue
-        res = wrk.run(url, pid, seconds=opts.seconds, connections=opts.connections, script=script)
+        conns = opts.connections
+        if scenario == "post a comment" and opts.post_connections:
+            conns = opts.post_connections
+        res = wrk.run(url, pid, seconds=opts.seconds, connections=conns, script=script)
         results["runs"].setdefault(scenario, {})[name] = asdict(res)
         print(
             f"  {name:<18} {scenario:<20} {res.rps:>9.0f} req/s  p99 {res.p99_ms:.1f} ms  "
@@ -243,13 +248,16 @@ def table(results: dict) -> str:
 def main() -> int:
     """Parse options, run every server in turn, print the table."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    ap.add_argument("--db", choices=["sqlite", "postgres", "both"], default="sqlite",
+                    help="both: SQLite, then PostgreSQL, in one run")  # fmt: skip
     ap.add_argument("--pg-url", default=os.environ.get(
         "BENCH_PG_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"))  # fmt: skip
     ap.add_argument("--seconds", type=int, default=10)
     ap.add_argument("--connections", type=int, default=50)
     ap.add_argument("--workers", type=int, default=2, help="townhall and ceiling workers")
     ap.add_argument("--skip-isso", action="store_true")
+    ap.add_argument("--post-connections", type=int, default=0,
+                    help="concurrent writers when posting (default: --connections)")  # fmt: skip
     ap.add_argument("--threads", type=int, default=seed.BIG, help="threads on the big story")
     ap.add_argument(
         "--only", action="append", metavar="SCENARIO", help="run only this scenario (repeatable)"
@@ -274,16 +282,11 @@ def main() -> int:
         tmp = Path(tmp_name)
         if not opts.skip_isso:
             bench_isso(tmp, opts, results)
-        pg_name = None
-        if opts.db == "postgres":
-            db, pg_name = fresh_pg(opts.pg_url)
-        else:
-            db = str(tmp / "townhall.sqlite3")
-        try:
-            body = bench_townhall(tmp, db, opts, results)
-        finally:
-            if pg_name:
-                drop_pg(opts.pg_url, pg_name)
+        bodies = []
+        for kind in ["sqlite", "postgres"] if opts.db == "both" else [opts.db]:
+            label = kind if opts.db == "both" else ""
+            bodies.append(bench_db(tmp, kind, opts, results, label))
+        body = bodies[0]
         if not opts.only or "first page" in opts.only:
             bench_ceiling(tmp, body, opts, results)
     out = ROOT / "bench" / "results"
@@ -293,10 +296,41 @@ def main() -> int:
           f"townhall workers={opts.workers} · wrk {results['wrk']}")  # fmt: skip
     print(f"seeded: {results['seed']}\n")
     print(table(results))
+    if opts.db == "both":
+        print("\nPostgreSQL / SQLite in this run (req/s; p99 ms of each):")
+        for line in ratios(results):
+            print("  " + line)
     print("\nresident memory after each run (MB), in run order:")
     for name, values in memory_trail(results).items():
         print(f"  {name:<18} " + " → ".join(f"{v:.0f}" for v in values))
     return 0
+
+
+def bench_db(tmp: Path, kind: str, opts, results: dict, label: str) -> bytes:
+    """Measure townhall on a new SQLite file or a new PostgreSQL database (dropped after)."""
+    if kind == "sqlite":
+        return bench_townhall(tmp, str(tmp / "townhall.sqlite3"), opts, results, label)
+    db, pg_name = fresh_pg(opts.pg_url)
+    try:
+        return bench_townhall(tmp, db, opts, results, label)
+    finally:
+        drop_pg(opts.pg_url, pg_name)
+
+
+def ratios(results: dict) -> list[str]:
+    """PostgreSQL against SQLite, scenario by scenario, from one run."""
+    out = []
+    for scenario, by in results["runs"].items():
+        for suffix in ("", " uncached"):
+            lite, pg = by.get(f"townhall sqlite{suffix}"), by.get(f"townhall postgres{suffix}")
+            if lite and pg:
+                out.append(
+                    f"{scenario + suffix:<28} {pg['rps'] / lite['rps']:.2f}×  "
+                    f"(PostgreSQL {pg['rps']:,.0f} req/s, p99 {pg['p99_ms']:.1f} ms; "
+                    f"SQLite {lite['rps']:,.0f} req/s, p99 {lite['p99_ms']:.1f} ms; "
+                    f"CPU {pg['cpu_ms_per_req']:.2f} vs {lite['cpu_ms_per_req']:.2f} ms/req)"
+                )
+    return out
 
 
 def memory_trail(results: dict) -> dict[str, list[float]]:

@@ -40,6 +40,7 @@ from townhall.services.comments import site_rules
 from townhall.services.context import Context
 from townhall.services.retention import run_retention
 from townhall.services.sites import bootstrap_site
+from townhall.storage.sql.counts import CountFolder
 from townhall.storage.sql.engine import Database
 
 WEB = Path(str(resources.files("townhall") / "web"))
@@ -81,6 +82,8 @@ def create_app(settings: Settings | None = None, *, demo: bool = False) -> FastA
         # The model, the language detector and the site's word lists load before the first
         # request, so no comment waits for them or spends its review's time budget on them.
         warm_up(site_rules(await ctx.site()))
+        folder = CountFolder(ctx.db)
+        folder.start()
         interval = ctx.settings.retention_interval_seconds
         purging = asyncio.create_task(run_retention(ctx, interval)) if interval > 0 else None
         yield
@@ -88,6 +91,7 @@ def create_app(settings: Settings | None = None, *, demo: bool = False) -> FastA
             purging.cancel()
             with suppress(asyncio.CancelledError):
                 await purging
+        await folder.stop()
         await ctx.live.close()
         close_limiter = getattr(ctx.limiter, "close", None)
         if close_limiter is not None:

@@ -21,6 +21,7 @@ from townhall.porting import reader_for
 from townhall.porting.archive import TABLES, ArchiveError, restore_archive, write_archive
 from townhall.porting.importer import import_comments
 from townhall.storage.migrate import upgrade
+from townhall.storage.sql import counts
 from townhall.storage.sql.engine import make_engine
 from townhall.storage.sql.tables import metadata
 
@@ -164,6 +165,9 @@ def _table_rows(sync_conn, name: str) -> list[tuple]:
 async def _snapshot(url: str) -> dict[str, list[tuple]]:
     engine = make_engine(url)
     try:
+        if engine.dialect.name == "postgresql":  # pending count changes into the story rows
+            async with engine.begin() as conn:
+                await counts.fold(conn)
         async with engine.connect() as conn:
             return {
                 name: await conn.run_sync(_table_rows, name)

@@ -43,7 +43,11 @@ async def broken_invariants(db_url: str) -> list[str]:
     ]
     rows = await sql_rows(
         db_url,
-        "SELECT s.key, s.published_open, s.published_premium,"
+        "SELECT s.key,"
+        " s.published_open + coalesce((SELECT sum(d.d_open) FROM story_count_deltas d"
+        " WHERE d.story_id = s.id), 0),"
+        " s.published_premium + coalesce((SELECT sum(d.d_premium) FROM story_count_deltas d"
+        " WHERE d.story_id = s.id), 0),"
         " (SELECT count(*) FROM comments c WHERE c.story_id = s.id AND c.stream = 'open'"
         " AND c.status = 'published' AND c.is_shadowed = false),"
         " (SELECT count(*) FROM comments c WHERE c.story_id = s.id AND c.stream = 'premium'"

@@ -251,7 +251,7 @@ async def post_comment(ctx: Context, user: User | str, draft: Draft) -> CommentV
             if found is None:
                 raise Unauthenticated(accounts.SESSION_EXPIRED)
             user = found
-        site = await ctx.site(user.site_id)
+        site = await ctx.site(user.site_id, tx)
         body = await _admit(ctx, user, draft, site, now)
         known = await tx.stories.by_key(site.id, draft.story_key)
         if draft.parent_id is not None:
@@ -319,7 +319,7 @@ async def post_comment(ctx: Context, user: User | str, draft: Draft) -> CommentV
         )
         if parent is not None and comment.is_public:
             await _answered_by(tx, story, parent, user, now)
-        if parent is None:
+        if parent is None and comment.root_id is None:  # PostgreSQL sets it on insert
             await tx.comments.set_root(comment.id)
             comment = replace(comment, root_id=comment.id)
         await _adjust_parent(tx, None, comment)

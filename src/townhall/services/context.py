@@ -59,14 +59,21 @@ class Context:
         async with self.db.snapshot() as conn:
             yield Tx(conn)
 
-    async def site(self, site_id: str = DEFAULT_SITE) -> SiteConfig:
-        """The site's settings, cached briefly so changes apply without a restart."""
+    async def site(self, site_id: str = DEFAULT_SITE, tx: Stores | None = None) -> SiteConfig:
+        """The site's settings, cached briefly so changes apply without a restart.
+
+        A caller inside a read passes its stores: a second connection taken while one is
+        held could wait forever once every pooled connection is held that way.
+        """
         hit = self._sites.get(site_id)
         now = time.monotonic()
         if hit and now - hit[0] < SITE_CACHE_SECONDS:
             return hit[1]
-        async with self.read() as tx:
+        if tx is not None:
             row = await tx.sites.get(site_id)
+        else:
+            async with self.read() as own:
+                row = await own.sites.get(site_id)
         if row is None:
             raise NotFound(f"site '{site_id}' does not exist")
         config = site_config_from_row(row)

@@ -132,35 +132,20 @@ async def list_comments(
         )
     viewer_id = viewer.id if viewer else None
     async with ctx.read() as tx:
-        story = await tx.stories.by_key(site.id, q.story_key)
-        items: list[CommentView] = []
-        next_cursor = None
-        total = story.public_count(q.stream) if story is not None else 0
-        if story is not None:
-            items, next_cursor = await tx.comments.top_level(
-                story_id=story.id,
+        if q.flat or q.answered:
+            story, items, next_cursor = await _other_view(tx, site.id, q, viewer_id)
+        else:
+            story, items, next_cursor = await tx.comments.story_page(
+                site_id=site.id,
+                story_key=q.story_key,
                 stream=q.stream,
                 sort=q.sort,
                 limit=q.limit,
                 cursor=q.cursor,
                 viewer_id=viewer_id,
-                flat=q.flat,
-                answered=q.answered,
             )
-            if q.flat:
-                for v in items:
-                    v.thread_total = v.comment.reply_count
-            else:
-                replies, totals = await tx.comments.first_replies(
-                    [v.comment.id for v in items], viewer_id
-                )
-                if q.answered:
-                    # Answered questions come with their answers, however many replies
-                    # readers wrote before them.
-                    replies = await tx.comments.answers([v.comment.id for v in items])
-                for v in items:
-                    v.replies = replies.get(v.comment.id, [])
-                    v.thread_total = totals.get(v.comment.id, 0)
+        total = story.public_count(q.stream) if story is not None else 0
+        if story is not None:
             if viewer_id is not None:
                 await tx.comments.mark_mine(viewer_id, items)
         # The picks travel with a first page: the widget shows them first, no request more.
@@ -194,6 +179,37 @@ async def list_comments(
             now=now,
         ),
     }
+
+
+async def _other_view(
+    tx: Stores, site_id: str, q: PageQuery, viewer_id: int | None
+) -> tuple[Story | None, list[CommentView], str | None]:
+    """The unthreaded view, or a Q&A story's answered questions with their answers."""
+    story = await tx.stories.by_key(site_id, q.story_key)
+    if story is None:
+        return None, [], None
+    items, next_cursor = await tx.comments.top_level(
+        story_id=story.id,
+        stream=q.stream,
+        sort=q.sort,
+        limit=q.limit,
+        cursor=q.cursor,
+        viewer_id=viewer_id,
+        flat=q.flat,
+        answered=q.answered,
+    )
+    if q.flat:
+        for v in items:
+            v.thread_total = v.comment.reply_count
+        return story, items, next_cursor
+    ids = [v.comment.id for v in items]
+    _replies, totals = await tx.comments.first_replies(ids, viewer_id)
+    # Answered questions come with their answers, however many replies readers wrote first.
+    answers = await tx.comments.answers(ids)
+    for v in items:
+        v.replies = answers.get(v.comment.id, [])
+        v.thread_total = totals.get(v.comment.id, 0)
+    return story, items, next_cursor
 
 
 async def _pinned(tx: Stores, story: Story, q: PageQuery) -> CommentView | None:

@@ -92,6 +92,20 @@ class CommentStore(Protocol):
         """The first replies of many threads and each thread's size."""
         ...
 
+    async def story_page(
+        self,
+        *,
+        site_id: str,
+        story_key: str,
+        stream: Stream,
+        sort: Sort,
+        limit: int,
+        cursor: str | None,
+        viewer_id: int | None,
+    ) -> tuple[Story | None, list[CommentView], str | None]:
+        """A story and a page of its top-level comments with first replies and sizes."""
+        ...
+
     async def thread(
         self, *, root_id: int, limit: int, cursor: str | None, viewer_id: int | None
     ) -> tuple[list[CommentView], str | None, int]:

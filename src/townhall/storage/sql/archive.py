@@ -39,6 +39,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from townhall.storage.sql.counts import COUNT_COLUMNS, counted
 from townhall.storage.sql.tables import UTCDateTime
 
 KINDS = ("int", "str", "bool", "float", "datetime", "bytes", "json")
@@ -128,6 +129,12 @@ async def stream_rows(
 ) -> AsyncIterator[list[Any]]:
     """Every row of a table in primary-key order, encoded by kind."""
     cols: list[Any] = [tbl.c[name] for name, _ in kinds]
+    if tbl.name == "stories":  # on PostgreSQL the counts' pending changes too
+        pg = conn.dialect.name == "postgresql"
+        cols = [
+            counted(n, pg=pg) if n in COUNT_COLUMNS else col
+            for (n, _), col in zip(kinds, cols, strict=True)
+        ]
     flags = [tbl.c[name].is_(None) for name, kind in kinds if kind == "json"]
     q = select(*cols, *flags).order_by(*tbl.primary_key.columns)
     result = await conn.stream(q.execution_options(yield_per=1000))

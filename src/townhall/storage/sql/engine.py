@@ -14,7 +14,7 @@ from sqlalchemy import Connection, Engine, RootTransaction, create_engine, event
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
-from townhall.storage.sql import raw
+from townhall.storage.sql import pg, raw
 
 BUSY_TIMEOUT_MS = 30000
 
@@ -35,7 +35,13 @@ def make_engine(url: str) -> AsyncEngine:
         engine = create_async_engine(url, connect_args={"timeout": 30})
         _sqlite_setup(engine.sync_engine)
         return engine
-    return create_async_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    # No pre-ping: a round trip on every checkout. Dead connections are caught at
+    # checkout when the driver saw them close, else retried (storage/sql/pg.py).
+    # Twenty kept connections: past the pool size every checkout opened a connection
+    # (a backend, a handshake, statements prepared anew) and closed it again.
+    engine = create_async_engine(url, pool_size=20, max_overflow=10, pool_use_lifo=True)
+    pg.install(engine)
+    return engine
 
 
 def _sqlite_setup(sync: Any, *, driver_begin: bool = False) -> None:
@@ -257,8 +263,12 @@ class Database:
     async def snapshot(self) -> AsyncIterator[SqlConnection]:
         """A read snapshot for the stores: inline on SQLite files, else like read()."""
         if self.inline is None:
-            async with self.read() as conn:
-                yield conn
+            if self.is_sqlite:
+                async with self.read() as conn:
+                    yield conn
+            else:
+                async with pg.snapshot(self.engine) as pgconn:
+                    yield pgconn
             return
         with self.inline.connect() as sync, sync.begin():
             yield InlineConnection(sync)
@@ -267,8 +277,8 @@ class Database:
     async def write(self) -> AsyncIterator[SqlConnection]:
         """A write transaction, committed on success and rolled back on error."""
         if self._write_lock is None:
-            async with self.engine.begin() as conn:
-                yield conn
+            async with pg.write(self.engine) as pgconn:
+                yield pgconn
             return
         if self.inline is not None:
             async with self._grouped_write() as inline:

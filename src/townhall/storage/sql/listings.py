@@ -5,15 +5,18 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, and_, bindparam, func, or_, select, union_all
+from sqlalchemy import Select, and_, bindparam, func, literal, or_, select, true, union_all
 
-from townhall.domain.models import Role, Sort, Status, Stream
+from townhall.domain.models import Role, Sort, Status, Story, Stream
 from townhall.domain.views import CommentView
+from townhall.storage.sql.counts import story_columns
 from townhall.storage.sql.engine import SqlConnection
 from townhall.storage.sql.order import ORDERS, THREAD, after, order_by
 from townhall.storage.sql.raw import hot
+from townhall.storage.sql.rows import to_story
 from townhall.storage.sql.tables import comments as c
-from townhall.storage.sql.view_rows import ROOT_ID, author, to_view, view_select
+from townhall.storage.sql.tables import stories
+from townhall.storage.sql.view_rows import ROOT_ID, WIDTH, author, to_view, view_select
 
 FIRST_REPLIES = 3
 # Up to this many replies in total, a page reads all replies of its threads at once.
@@ -108,6 +111,52 @@ def _view_by_id() -> Select[Any]:
     )
 
 
+@cache
+def _whole_page(sort: Sort, signed_in: bool, paged: bool) -> Select[Any]:
+    """PostgreSQL: a story, its page of top-level comments and their replies (up to a
+    cap), in one statement and one round trip.
+
+    Each row holds the story's columns, then `part` (0 for the page, 1 for replies),
+    the view columns and the row's place in its part. A story without comments gives
+    one row of the story alone; an unknown story gives none.
+    """
+    key = ORDERS[sort]
+    viewer: Any = bindparam("viewer_id") if signed_in else None
+    story = (
+        select(*story_columns(pg=True))
+        .where(stories.c.site_id == bindparam("site_id"), stories.c.key == bindparam("key"))
+        .cte("s")
+    )
+    top = view_select().where(
+        c.c.story_id == select(story.c.id).scalar_subquery(),
+        c.c.stream == bindparam("stream"),
+        c.c.depth == 0,
+        visible(viewer),
+    )
+    if paged:
+        top = top.where(
+            after(key, [bindparam(f"after_{n}", type_=c.c[n].type) for n in key.columns])
+        )
+    top = top.add_columns(func.row_number().over(order_by=order_by(key)).label("n"))
+    page = top.order_by(*order_by(key)).limit(bindparam("limit")).cte("t")
+    replies = (
+        view_select()
+        .add_columns(func.row_number().over(order_by=[c.c.root_id, *order_by(THREAD)]).label("n"))
+        .where(c.c.root_id.in_(select(page.c.id)), c.c.depth > 0, visible(viewer))
+        .order_by(c.c.root_id, *order_by(THREAD))
+        .limit(bindparam("cap"))
+        .cte("r")
+    )
+    parts = union_all(
+        select(literal(0).label("part"), *page.c), select(literal(1).label("part"), *replies.c)
+    ).subquery("u")
+    return hot(
+        select(*story.c, *parts.c)
+        .select_from(story.outerjoin(parts, true()))
+        .order_by(parts.c.part, parts.c.n)
+    )
+
+
 def _build_all() -> None:
     """Build every variant now, so the hot-statement registry lists them all."""
     for sort in Sort:
@@ -117,6 +166,7 @@ def _build_all() -> None:
             for paged in (False, True):
                 for flat, answered in ((False, False), (True, False), (False, True)):
                     _top_level(sort, signed_in, paged, flat, answered)
+                _whole_page(sort, signed_in, paged)
     _view_by_id()
 
 
@@ -168,6 +218,81 @@ class CommentListings:
         nxt = key.encode(views[-1].comment) if len(rows) > limit else None
         return views, nxt
 
+    async def story_page(
+        self,
+        *,
+        site_id: str,
+        story_key: str,
+        stream: Stream,
+        sort: Sort,
+        limit: int,
+        cursor: str | None,
+        viewer_id: int | None,
+    ) -> tuple[Story | None, list[CommentView], str | None]:
+        """A story and a page of its top-level comments with their first replies and
+        thread sizes: one round trip on PostgreSQL (three on SQLite, where each is a
+        call on the same thread)."""
+        if self.conn.dialect.name != "postgresql":
+            return await self._story_page_in_steps(
+                site_id, story_key, stream, sort, limit, cursor, viewer_id
+            )
+        key = ORDERS[sort]
+        params: dict[str, Any] = {
+            "site_id": site_id,
+            "key": story_key,
+            "stream": stream.value,
+            "limit": limit + 1,
+            "cap": SMALL_THREADS_ROWS + 1,
+        }
+        if viewer_id is not None:
+            params["viewer_id"] = viewer_id
+        if cursor:
+            for name, value in zip(key.columns, key.decode(cursor), strict=True):
+                params[f"after_{name}"] = value
+        q = _whole_page(sort, viewer_id is not None, bool(cursor))
+        rows = (await self.conn.execute(q, params)).all()
+        if not rows:
+            return None, [], None
+        width = len(stories.c)
+        story = to_story(_StoryRow(rows[0], width))
+        tops = [r[width + 1 : width + 1 + WIDTH] for r in rows if r[width] == 0]
+        views = [to_view(r) for r in tops[:limit]]
+        nxt = key.encode(views[-1].comment) if len(tops) > limit else None
+        below = [r[width + 1 : width + 1 + WIDTH] for r in rows if r[width] == 1]
+        if len(below) > SMALL_THREADS_ROWS:  # big threads: their first few and sizes apart
+            replies, totals = await self.first_replies([v.comment.id for v in views], viewer_id)
+        else:
+            replies, totals = _group_replies(below, FIRST_REPLIES)
+        for v in views:
+            v.replies = replies.get(v.comment.id, [])
+            v.thread_total = totals.get(v.comment.id, 0)
+        return story, views, nxt
+
+    async def _story_page_in_steps(
+        self,
+        site_id: str,
+        story_key: str,
+        stream: Stream,
+        sort: Sort,
+        limit: int,
+        cursor: str | None,
+        viewer_id: int | None,
+    ) -> tuple[Story | None, list[CommentView], str | None]:
+        from townhall.storage.sql.stories import SqlStoryStore
+
+        story = await SqlStoryStore(self.conn).by_key(site_id, story_key)
+        if story is None:
+            return None, [], None
+        items, nxt = await self.top_level(
+            story_id=story.id, stream=stream, sort=sort, limit=limit, cursor=cursor,
+            viewer_id=viewer_id,
+        )  # fmt: skip
+        replies, totals = await self.first_replies([v.comment.id for v in items], viewer_id)
+        for v in items:
+            v.replies = replies.get(v.comment.id, [])
+            v.thread_total = totals.get(v.comment.id, 0)
+        return story, items, nxt
+
     async def first_replies(
         self, root_ids: list[int], viewer_id: int | None, per_thread: int = FIRST_REPLIES
     ) -> tuple[dict[int, list[CommentView]], dict[int, int]]:
@@ -191,11 +316,7 @@ class CommentListings:
             totals = await self._thread_sizes(root_ids, viewer_id)
             big = _first_of_each(list(totals), viewer_id, per_thread)
             rows = (await self.conn.execute(big)).all()
-        replies: dict[int, list[CommentView]] = {}
-        for row in rows:
-            got = replies.setdefault(row[ROOT_ID], [])
-            if len(got) < per_thread:
-                got.append(to_view(row))
+        replies, _sizes = _group_replies(rows, per_thread)
         return replies, totals
 
     async def answers(
@@ -244,3 +365,27 @@ class CommentListings:
         ).scalar_one()
         nxt = THREAD.encode(views[-1].comment) if len(rows) > limit else None
         return views, nxt, int(total)
+
+
+def _group_replies(
+    rows: list[Any], per_thread: int
+) -> tuple[dict[int, list[CommentView]], dict[int, int]]:
+    """Replies in thread order: the first few of each thread, and every thread's size."""
+    replies: dict[int, list[CommentView]] = {}
+    sizes: dict[int, int] = {}
+    for row in rows:
+        root = row[ROOT_ID]
+        sizes[root] = sizes.get(root, 0) + 1
+        got = replies.setdefault(root, [])
+        if len(got) < per_thread:
+            got.append(to_view(row))
+    return replies, sizes
+
+
+class _StoryRow:
+    """The story's columns at the head of a whole-page row, by name."""
+
+    __slots__ = ("_mapping",)
+
+    def __init__(self, row: Any, width: int) -> None:
+        self._mapping = dict(zip([col.name for col in stories.c], row[:width], strict=True))

@@ -99,9 +99,14 @@ def _utc_from_text(value: Any) -> datetime:
     # What SQLite's DATETIME processor and UTCDateTime do together, in one C call.
     if isinstance(value, str):
         return datetime.fromisoformat(value).replace(tzinfo=UTC)
-    converted = UTCDateTime().process_result_value(value, None)
+    if value.tzinfo is UTC:  # asyncpg's timestamptz: already what UTCDateTime returns
+        return value  # type: ignore[no-any-return]
+    converted = _UTC_TYPE.process_result_value(value, None)
     assert converted is not None
     return converted
+
+
+_UTC_TYPE = UTCDateTime()
 
 
 def _result_processor(type_: Any, dialect: Any) -> Any:

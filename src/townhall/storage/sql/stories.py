@@ -8,30 +8,42 @@ from typing import Any
 from sqlalchemy import bindparam, func, or_, select, update
 
 from townhall.domain.models import Story, Stream
+from townhall.storage.sql.counts import counted, story_columns
 from townhall.storage.sql.dialect import insert_for
 from townhall.storage.sql.engine import SqlConnection
 from townhall.storage.sql.raw import hot
 from townhall.storage.sql.rows import to_story
 from townhall.storage.sql.tables import stories
 
-# Statements of the hot paths, built once: building a select costs more than running it.
-_STORY_BY_KEY = hot(
-    select(stories).where(
-        stories.c.site_id == bindparam("site_id"), stories.c.key == bindparam("key")
-    )
-)
-_STORY_BY_ID = hot(select(stories).where(stories.c.id == bindparam("story_id")))
-_COUNTS_BY_ID = hot(
-    select(stories.c.published_open, stories.c.published_premium).where(
-        stories.c.id == bindparam("story_id")
-    )
-)
-_PUBLIC_COUNTS = hot(
-    select(stories.c.key, stories.c.published_open + stories.c.published_premium).where(
-        stories.c.site_id == bindparam("site_id"),
-        stories.c.key.in_(bindparam("keys", expanding=True)),
-    )
-)
+
+def _statements(pg: bool) -> dict[str, Any]:
+    """The hot statements, built once per database kind: building a select costs more
+    than running it. On PostgreSQL counts add the story's pending deltas (counts.py)."""
+    cols = story_columns(pg=pg)
+    both = counted("published_open", pg=pg) + counted("published_premium", pg=pg)
+    return {
+        "by_key": hot(
+            select(*cols).where(
+                stories.c.site_id == bindparam("site_id"), stories.c.key == bindparam("key")
+            )
+        ),
+        "by_id": hot(select(*cols).where(stories.c.id == bindparam("story_id"))),
+        "counts_by_id": hot(
+            select(counted("published_open", pg=pg), counted("published_premium", pg=pg)).where(
+                stories.c.id == bindparam("story_id")
+            )
+        ),
+        "public_counts": hot(
+            select(stories.c.key, both).where(
+                stories.c.site_id == bindparam("site_id"),
+                stories.c.key.in_(bindparam("keys", expanding=True)),
+            )
+        ),
+    }
+
+
+_SQLITE = _statements(pg=False)
+_PG = _statements(pg=True)
 
 
 class SqlStoryStore:
@@ -39,15 +51,17 @@ class SqlStoryStore:
 
     def __init__(self, conn: SqlConnection) -> None:
         self.conn = conn
+        self.pg = conn.dialect.name == "postgresql"
+        self.q = _PG if self.pg else _SQLITE
 
     async def by_key(self, site_id: str, key: str) -> Story | None:
         """A story by the publisher's story id."""
-        row = (await self.conn.execute(_STORY_BY_KEY, {"site_id": site_id, "key": key})).first()
+        row = (await self.conn.execute(self.q["by_key"], {"site_id": site_id, "key": key})).first()
         return to_story(row) if row else None
 
     async def by_id(self, story_id: int) -> Story | None:
         """A story by its row id."""
-        row = (await self.conn.execute(_STORY_BY_ID, {"story_id": story_id})).first()
+        row = (await self.conn.execute(self.q["by_id"], {"story_id": story_id})).first()
         return to_story(row) if row else None
 
     async def get_or_create(
@@ -86,16 +100,22 @@ class SqlStoryStore:
         res = await self.conn.execute(
             update(stories).where(stories.c.id == story_id).values(**values).returning(*stories.c)
         )
+        if self.pg:  # the counts with their pending deltas
+            story = await self.by_id(story_id)
+            assert story is not None
+            return story
         return to_story(res.one())
 
     async def public_counts(self, site_id: str, keys: list[str]) -> dict[str, int]:
         """Public comment counts of stories by publisher id (unknown keys left out)."""
-        rows = await self.conn.execute(_PUBLIC_COUNTS, {"site_id": site_id, "keys": list(keys)})
+        rows = await self.conn.execute(
+            self.q["public_counts"], {"site_id": site_id, "keys": list(keys)}
+        )
         return {key: int(n) for key, n in rows}
 
     async def public_count(self, story_id: int, stream: Stream | None = None) -> int:
         """A story's public comments (one stream, or both), as the triggers keep them."""
-        row = (await self.conn.execute(_COUNTS_BY_ID, {"story_id": story_id})).first()
+        row = (await self.conn.execute(self.q["counts_by_id"], {"story_id": story_id})).first()
         if row is None:
             return 0
         if stream is None:
@@ -104,7 +124,7 @@ class SqlStoryStore:
 
     async def search(self, site_id: str, text: str | None, limit: int = 50) -> list[Story]:
         """Stories of a site, newest first, optionally matching a title or key."""
-        q = select(stories).where(stories.c.site_id == site_id)
+        q = select(*story_columns(pg=self.pg)).where(stories.c.site_id == site_id)
         if text:
             like = f"%{text.lower()}%"
             q = q.where(

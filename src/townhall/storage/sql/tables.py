@@ -137,6 +137,18 @@ stories = Table(
     UniqueConstraint("site_id", "key"),
 )
 
+# PostgreSQL: changes to the counts above, appended by the count trigger without locking
+# the story row, folded into it in the background (0012, storage/sql/counts.py).
+story_count_deltas = Table(
+    "story_count_deltas",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("story_id", Id, nullable=False),
+    Column("d_open", Integer, nullable=False),
+    Column("d_premium", Integer, nullable=False),
+    Index(None, "story_id"),
+)
+
 comments = Table(
     "comments",
     metadata,

@@ -1,0 +1,139 @@
+"""PostgreSQL's hot statements on asyncpg: the same rows as through SQLAlchemy and as on
+SQLite, errors as SQLAlchemy raises them, and reads and writes that survive a killed backend."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import asyncpg
+import pytest
+from sqlalchemy import exc, text
+
+from tests.conftest import _client, _truncate
+from tests.integration.test_raw_statements import WRITES, _bind_names, _samples, _world
+from townhall.domain.models import utcnow
+from townhall.services.accounts import hash_token
+from townhall.storage.sql import comments as cs
+from townhall.storage.sql import raw, stories
+from townhall.storage.sql.engine import Database, InlineConnection
+from townhall.storage.sql.pg import PgConnection
+
+
+@pytest.fixture
+def pg_url(pg_database) -> str:
+    """The session's PostgreSQL database, emptied."""
+    _truncate(pg_database)
+    return pg_database
+
+
+def _plain(rows) -> list[tuple]:
+    """Rows with times left out (each database's world was written at its own moments)."""
+    return [tuple("<time>" if isinstance(v, datetime) else v for v in r) for r in rows]
+
+
+async def _every_hot_read(c) -> dict[object, list[tuple]]:
+    """Each hot read statement's rows on this database, by statement; of the statements
+    built per database kind (the stories' counts), those this database uses."""
+    top, reply, token = await _world(c)
+    mine = stories._SQLITE if c.ctx.db.is_sqlite else stories._PG
+    theirs = stories._PG if c.ctx.db.is_sqlite else stories._SQLITE
+    names = {id(st): name for name, st in mine.items()}
+    foreign = {id(st) for st in theirs.values()}
+    out: dict[object, list[tuple]] = {}
+    async with c.ctx.read() as tx:
+        story = await tx.stories.by_key("default", "raw-story")
+        bob = await tx.users.by_session(hash_token(token), utcnow())
+        assert story is not None and bob is not None
+        samples = _samples(top, reply, token, story, bob.id)
+        for statement in raw.registered():
+            if id(statement) in WRITES or id(statement) in foreign:
+                continue
+            params = {name: samples[name] for name in _bind_names(statement)}
+            ours = (await tx.conn.execute(statement, params)).all()
+            if isinstance(tx.conn, PgConnection):
+                theirs = (await tx.conn.conn.execute(statement, params)).all()
+                assert [tuple(r) for r in ours] == [tuple(r) for r in theirs], statement
+                for mine, sa_row in zip(ours, theirs, strict=True):
+                    assert mine._mapping == dict(sa_row._mapping)
+            else:
+                assert isinstance(tx.conn, InlineConnection)
+            out[names.get(id(statement), id(statement))] = _plain(ours)
+    return out
+
+
+async def test_hot_reads_give_the_same_rows_on_asyncpg_sqlalchemy_and_sqlite(
+    pg_url, sqlite_url, make_settings
+) -> None:
+    async with _client(make_settings(pg_url)) as c:
+        on_pg = await _every_hot_read(c)
+    async with _client(make_settings(sqlite_url)) as c:
+        on_sqlite = await _every_hot_read(c)
+    assert sum(len(rows) for rows in on_pg.values()) > 0
+    assert on_pg == on_sqlite
+
+
+async def test_hot_writes_on_asyncpg_commit_roll_back_and_raise_like_sqlalchemy(
+    pg_url, make_settings
+) -> None:
+    async with _client(make_settings(pg_url)) as c:
+        await _world(c)
+        async with c.ctx.read() as tx:
+            story = await tx.stories.by_key("default", "raw-story")
+        values = {
+            "site_id": "default", "story_id": story.id, "stream": "open", "parent_id": None,
+            "root_id": None, "depth": 0, "author_id": 1, "body": "Through the driver.",
+            "status": "published", "created_at": utcnow(), "is_shadowed": False,
+            "findings": [{"guideline": None, "action": "publish"}], "guideline": None,
+        }  # fmt: skip
+        async with c.ctx.write() as tx:
+            added = await tx.comments.add(values)
+            res = await tx.conn.execute(cs._SET_ROOT, {"comment_id": added.id})
+            assert res.rowcount == 1
+        async with c.ctx.read() as tx:
+            again = await tx.comments.by_id("default", added.id)
+            assert again is not None and again.root_id == added.id
+            assert again.findings == values["findings"] and again.created_at.tzinfo is not None
+        with pytest.raises(exc.IntegrityError):
+            async with c.ctx.write() as tx:
+                await tx.comments.add({**values, "body": "Kept? No."})
+                await tx.comments.add({**values, "story_id": 10**9})  # no such story
+        async with c.ctx.read() as tx:
+            assert await tx.stories.public_count(story.id) == 4  # the world's three, one here
+
+
+async def _backend(db: Database) -> int:
+    async with db.snapshot() as conn:
+        return int((await conn.execute(text("SELECT pg_backend_pid()"))).scalar_one())
+
+
+async def _terminate(url: str, pid: int) -> None:
+    """End one backend this test's own pool opened."""
+    conn = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://"))
+    try:
+        assert await conn.fetchval("SELECT pg_terminate_backend($1)", pid)
+    finally:
+        await conn.close()
+
+
+async def test_reads_and_writes_go_on_after_their_pooled_backend_is_killed(
+    pg_url, make_settings
+) -> None:
+    async with _client(make_settings(pg_url)) as c:
+        await _world(c)
+        db = c.ctx.db
+        first = await _backend(db)
+        await _terminate(pg_url, first)
+        async with c.ctx.read() as tx:  # the pool's only connection is the dead one
+            assert (await tx.stories.by_key("default", "raw-story")) is not None
+        second = await _backend(db)
+        assert second != first
+        await _terminate(pg_url, second)
+        async with c.ctx.write() as tx:
+            await tx.stories.update(
+                (await tx.stories.by_key("default", "raw-story")).id, title="Still writing"
+            )
+        async with c.ctx.read() as tx:
+            story = await tx.stories.by_key("default", "raw-story")
+            assert story is not None and story.title == "Still writing"
+        res = await c.get("/api/v1/stories/raw-story/comments")
+        assert res.status_code == 200 and res.json()["total"] == 3
