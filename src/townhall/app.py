@@ -12,7 +12,7 @@ from fastapi import FastAPI, Request
 from starlette.responses import FileResponse, HTMLResponse, Response
 from starlette.staticfiles import StaticFiles
 
-from townhall import __version__
+from townhall import __version__, metrics
 from townhall.api import errors
 from townhall.api.lane import Lane
 from townhall.api.middleware import EdgeMiddleware
@@ -47,7 +47,13 @@ WEB = Path(str(resources.files("townhall") / "web"))
 
 
 def build_context(settings: Settings) -> Context:
-    """Database, broker and rate limiter for these settings."""
+    """Database, broker and rate limiter for these settings.
+
+    With Redis, live events and rate limits are shared through it. Without, several
+    workers of one `townhall serve` share them through the database (an event log each
+    tails) and a rate-limit table in a file they all map; one process keeps both in memory.
+    """
+    db = Database(settings.database_url)
     live: Broker = MemoryBroker()
     limiter: RateLimiter = MemoryRateLimiter() if settings.rate_limits else NoRateLimiter()
     if settings.redis_url:
@@ -56,9 +62,20 @@ def build_context(settings: Settings) -> Context:
         live = RedisBroker(settings.redis_url, prefix=settings.redis_prefix)
         if settings.rate_limits:
             limiter = RedisRateLimiter(settings.redis_url, prefix=settings.redis_prefix + "rl:")
+    else:
+        if settings.live_broker == "database" or (
+            settings.live_broker == "auto" and settings.worker_dir
+        ):
+            from townhall.live.database import DatabaseBroker, wake_path
+
+            live = DatabaseBroker(db, wake=wake_path(settings.database_url, settings.worker_dir))
+        if settings.worker_dir and settings.rate_limits:
+            from townhall.shared import SharedRateLimiter
+
+            limiter = SharedRateLimiter(Path(settings.worker_dir) / "rate-limits")
     ctx = Context(
         settings=settings,
-        db=Database(settings.database_url),
+        db=db,
         live=live,
         limiter=limiter,
         cache=build_cache(settings),
@@ -93,6 +110,7 @@ def create_app(settings: Settings | None = None, *, demo: bool = False) -> FastA
                 await purging
         await folder.stop()
         await ctx.live.close()
+        metrics.process_exited()
         close_limiter = getattr(ctx.limiter, "close", None)
         if close_limiter is not None:
             await close_limiter()

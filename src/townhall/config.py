@@ -46,6 +46,16 @@ class Settings(BaseSettings):
         max_length=64,
         description="Namespace for Redis keys and channels (one per installation sharing a Redis)",
     )
+    live_broker: Literal["auto", "memory", "database"] = Field(
+        "auto",
+        description="Live fan-out without Redis: 'memory' (one process), 'database' (an "
+        "event log every process tails), 'auto' (database when serve runs several workers)",
+    )
+    worker_dir: str | None = Field(
+        None,
+        description="Set by `townhall serve --workers N`: a private directory of files the "
+        "workers share (rate limits, metrics); leave unset",
+    )
     sso_secret: str | None = Field(None, description="HS256 secret of the default site's SSO")
     allowed_origins: Annotated[tuple[str, ...], NoDecode] = Field(
         (), description="Extra origins allowed to embed (comma-separated)"
@@ -109,7 +119,9 @@ class Settings(BaseSettings):
             raw = raw.split(",")
         return tuple(str(p).strip().rstrip("/") for p in raw if str(p).strip())
 
-    @field_validator("redis_url", "sso_secret", "public_url", "cache_versions_file", mode="before")
+    @field_validator(
+        "redis_url", "sso_secret", "public_url", "cache_versions_file", "worker_dir", mode="before"
+    )
     @classmethod
     def _blank_is_unset(cls, raw: Any) -> Any:
         return None if raw == "" else raw

@@ -121,6 +121,6 @@ class PayloadTooLarge(TownhallError):
 class RateLimited(TownhallError):
     code, status, title = "rate-limited", 429, "Too many requests"
 
-    def __init__(self, detail: str, *, retry_after: int) -> None:
-        super().__init__(detail, retry_after=retry_after)
+    def __init__(self, detail: str, *, retry_after: int, limit: str) -> None:
+        super().__init__(detail, retry_after=retry_after, limit=limit)
         self.retry_after = retry_after

@@ -76,6 +76,11 @@ TABLES: dict[str, Policy] = {
     "likes": Policy(True, "who liked what, and when"),
     "reports": Policy(True, "readers' reports with reasons and notes"),
     "audit_log": Policy(True, "the audit log, entry for entry"),
+    "live_events": Policy(
+        False,
+        "live events are a short replay log for readers who reconnect; a restored site "
+        "starts a new one",
+    ),
     "moderation_decisions": Policy(
         True, "moderators' decisions on held comments: the labelled examples for retraining"
     ),

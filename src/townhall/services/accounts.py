@@ -123,6 +123,7 @@ async def register(
         limit=REGISTRATIONS_PER_ADDRESS.limit,
         window=REGISTRATIONS_PER_ADDRESS.window,
         message="too many registrations; try again in {seconds} seconds",
+        name=REGISTRATIONS_PER_ADDRESS.name,
     )
     email_key = normalize_email(email)
     check_password_rules(password)

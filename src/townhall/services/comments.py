@@ -43,7 +43,7 @@ from townhall.errors import (
 )
 from townhall.moderation.pipeline import Action, Review, Rules, Submission, review
 from townhall.presenter import present
-from townhall.ratelimit import enforce
+from townhall.ratelimit import POSTS_PER_ACCOUNT, enforce
 from townhall.services import accounts, sites
 from townhall.services.context import Context
 from townhall.storage.protocols import Stores
@@ -205,6 +205,7 @@ async def _admit(ctx: Context, user: User, draft: Draft, site: SiteConfig, now: 
             limit=site.post_rate_per_minute,
             window=60,
             message="You're commenting too fast. Try again in {seconds} seconds.",
+            name=POSTS_PER_ACCOUNT,
         )
     return body
 

@@ -405,6 +405,14 @@ class ShadowStore(Protocol):
         ...
 
 
+class LiveEventStore(Protocol):
+    """The live event log shared by processes without Redis."""
+
+    async def append(self, rows: list[dict[str, Any]]) -> None:
+        """Add events (channel, kind, data as JSON text, audience, created_ms), in order."""
+        ...
+
+
 class ReaderStore(Protocol):
     """A reader's own data: comments across stories, mutes, exports, erasure, retention."""
 
@@ -585,6 +593,11 @@ class Stores(Protocol):
     @property
     def imports(self) -> ImportStore:
         """The bulk import store of this transaction."""
+        ...
+
+    @property
+    def live_events(self) -> LiveEventStore:
+        """The live event log of this transaction."""
         ...
 
     def record(self, change: Change) -> None:

@@ -234,6 +234,22 @@ audit_log = Table(
     Index("ix_audit_site_time", "site_id", "created_at"),
 )
 
+# Live events of every story, for workers and instances that share no Redis: each process
+# tails this log for its readers, and a reader that reconnects resumes from its row id.
+# Pruned by age and size (townhall.live.database); never archived.
+live_events = Table(
+    "live_events",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("channel", Text, nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("data", Text, nullable=False),
+    Column("audience", Id, nullable=True),
+    Column("created_ms", BigInteger, nullable=False),
+    Index("ix_live_events_channel_id", "channel", "id"),
+    sqlite_autoincrement=True,  # ids never go back, even after the newest rows are pruned
+)
+
 # Commenters a reader has muted; read only for that reader (0014).
 mutes = Table(
     "mutes",

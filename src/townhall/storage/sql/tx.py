@@ -8,6 +8,7 @@ from townhall.storage.sql.comments import SqlCommentStore
 from townhall.storage.sql.decisions import SqlDecisionStore
 from townhall.storage.sql.engine import SqlConnection
 from townhall.storage.sql.imports import SqlImportStore
+from townhall.storage.sql.live_events import SqlLiveEventStore
 from townhall.storage.sql.moderation import SqlModerationStore
 from townhall.storage.sql.readers import SqlReaderStore
 from townhall.storage.sql.shadow import SqlShadowStore
@@ -26,6 +27,7 @@ class Tx:
         "conn",
         "decisions",
         "imports",
+        "live_events",
         "moderation",
         "readers",
         "shadow",
@@ -47,6 +49,7 @@ class Tx:
         self.decisions = SqlDecisionStore(conn)
         self.shadow = SqlShadowStore(conn)
         self.imports = SqlImportStore(conn)
+        self.live_events = SqlLiveEventStore(conn)
 
     def record(self, change: Change) -> None:
         """Note a change; listeners get it once the transaction has committed."""
