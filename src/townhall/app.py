@@ -17,6 +17,7 @@ from townhall.api import errors
 from townhall.api.lane import Lane
 from townhall.api.middleware import EdgeMiddleware
 from townhall.api.routes import (
+    account_links,
     admin_pages,
     auth,
     checks,
@@ -24,6 +25,7 @@ from townhall.api.routes import (
     live,
     me,
     moderation,
+    notifications,
     ops,
     public,
 )
@@ -31,6 +33,7 @@ from townhall.cache import build_cache
 from townhall.config import Settings, load_settings
 from townhall.demo_pages import install_demo_pages
 from townhall.listeners import CacheListener, LiveListener
+from townhall.listeners.notifications import NotificationListener
 from townhall.live.broker import Broker
 from townhall.live.memory import MemoryBroker
 from townhall.logs import RequestIdMiddleware
@@ -85,7 +88,16 @@ def build_context(settings: Settings) -> Context:
     if ctx.cache is not None:
         ctx.feed.register(CacheListener(ctx.cache))
     ctx.feed.register(LiveListener(ctx))
+    ctx.feed.register(NotificationListener(lambda: ctx.clock(), ctx.site))
     return ctx
+
+
+def outbox_wake(ctx: Context) -> asyncio.Event:
+    """The event that tells this process's sender a write queued something."""
+    for listener in ctx.feed.listeners:
+        if isinstance(listener, NotificationListener):
+            return listener.wake
+    raise LookupError("no notification listener registered")
 
 
 def create_app(settings: Settings | None = None, *, demo: bool = False) -> FastAPI:
@@ -103,7 +115,18 @@ def create_app(settings: Settings | None = None, *, demo: bool = False) -> FastA
         folder.start()
         interval = ctx.settings.retention_interval_seconds
         purging = asyncio.create_task(run_retention(ctx, interval)) if interval > 0 else None
+        sender_task = None
+        if settings.outbox_sender:
+            from townhall.delivery.sender import Sender
+
+            sender = app.state.sender = Sender(ctx, outbox_wake(ctx))
+            sender_task = asyncio.create_task(sender.run(), name="outbox sender")
         yield
+        if sender_task is not None:
+            await app.state.sender.close()
+            sender_task.cancel()
+            with suppress(asyncio.CancelledError):
+                await sender_task
         if purging is not None:
             purging.cancel()
             with suppress(asyncio.CancelledError):
@@ -137,6 +160,10 @@ def create_app(settings: Settings | None = None, *, demo: bool = False) -> FastA
     app.include_router(live.router)
     app.include_router(admin_pages.router)
     app.include_router(languages.router)
+    app.include_router(account_links.api)
+    app.include_router(account_links.pages)
+    app.include_router(notifications.me)
+    app.include_router(notifications.admin)
     app.mount("/static", StaticFiles(directory=WEB / "static"), name="static")
 
     @app.api_route("/embed.js", methods=["GET", "HEAD"], include_in_schema=False)

@@ -1,5 +1,5 @@
-"""The `townhall` command: serve | demo | migrate | check-config | create-admin | names |
-purge | moderate | moderation export-decisions | import | export."""
+"""The `townhall` command: serve | demo | migrate | check-config | worker | create-admin |
+names | purge | moderate | moderation export-decisions | import | export."""
 
 from __future__ import annotations
 
@@ -269,6 +269,38 @@ def _site_moderation_settings(args: argparse.Namespace) -> dict:
     return asyncio.run(run())
 
 
+def cmd_worker(args: argparse.Namespace) -> int:
+    """Deliver the outbox (e-mail, webhooks) until interrupted."""
+    from townhall.app import build_context
+    from townhall.delivery.sender import Sender
+    from townhall.logs import setup_logging
+
+    settings = _settings(args)
+    setup_logging(settings.log_level, settings.log_json)
+
+    async def run() -> None:
+        import signal
+
+        ctx = build_context(settings)
+        sender = Sender(ctx)
+        loop = asyncio.get_running_loop()
+        task = asyncio.ensure_future(sender.run())
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, task.cancel)
+        logging.getLogger("townhall").info("townhall worker delivering the outbox")
+        try:
+            await task
+        except asyncio.CancelledError:
+            pass
+        finally:
+            await sender.close()
+            await ctx.live.close()
+            await ctx.db.dispose()
+
+    asyncio.run(run())
+    return 0
+
+
 def cmd_export_decisions(args: argparse.Namespace) -> int:
     """Write moderators' decisions on held comments as labelled examples (JSONL or CSV)."""
     from townhall.app import build_context
@@ -335,6 +367,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     p.add_argument("--db", help="database URL or SQLite file path")
     p.set_defaults(func=cmd_check_config)
+
+    p = sub.add_parser("worker", help="deliver the outbox: e-mail and webhooks, with retries")
+    p.add_argument("--db", help="database URL or SQLite file path")
+    p.set_defaults(func=cmd_worker)
 
     p = sub.add_parser("create-admin", help="create an admin account")
     p.add_argument("email")

@@ -61,3 +61,25 @@ def process_exited() -> None:
     """Drop this process's live gauges from the sums (at shutdown)."""
     if MULTIPROCESS:
         multiprocess.mark_process_dead(os.getpid())
+
+
+OUTBOX_SENT = Counter(
+    "townhall_outbox_sent_total",
+    "Outbox messages delivered by this process, by channel",
+    ["channel"],
+    registry=REGISTRY,
+)
+OUTBOX_FAILURES = Counter(
+    "townhall_outbox_failures_total",
+    "Failed delivery attempts by this process, by channel (each is retried until given up)",
+    ["channel"],
+    registry=REGISTRY,
+)
+OUTBOX = Gauge(
+    "townhall_outbox_messages",
+    "Outbox messages in the database, by channel and status (pending is the queue length)",
+    ["channel", "status"],
+    registry=REGISTRY,
+    # Whichever worker answers /metrics reads the database: its latest reading is the value.
+    multiprocess_mode="livemostrecent",
+)

@@ -38,6 +38,7 @@ STREAMS_PER_ADDRESS_LIMIT = "streams-per-address"
 REGISTRATIONS_PER_ADDRESS = Budget(
     60, 3600, "registrations-per-address"
 )  # a classroom signing up together
+PASSWORD_RESETS_PER_ADDRESS = Budget(60, 3600, "password-resets-per-address")
 SIGN_IN_FAILURES_PER_ADDRESS = Budget(
     60, 900, "sign-in-failures-per-address"
 )  # wrong passwords, all accounts together

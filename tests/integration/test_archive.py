@@ -152,6 +152,41 @@ async def _rich_site(client) -> None:
             text("UPDATE comments SET answered_at = created_at WHERE id = :i"), {"i": 1}
         )
         await tx.conn.execute(text("UPDATE users SET is_expert = true WHERE id = 2"))
+    await _notification_rows(client, ann)
+
+
+async def _notification_rows(client, reader) -> None:
+    """A reader's e-mail choices, a paused Slack webhook and the site's link-signing key."""
+    from townhall.domain.models import utcnow
+    from townhall.domain.notifications import Digest, Prefs
+
+    me = (await client.get("/api/v1/me", headers=reader)).json()
+    async with client.ctx.write() as tx:
+        await tx.notifications.set_prefs(
+            me["id"],
+            Prefs(notify_replies=True, notify_decisions=False, digest=Digest.DAILY),
+            utcnow(),
+        )
+        await tx.notifications.add_webhook(
+            {
+                "site_id": "default",
+                "url": "https://hooks.news.example/townhall",
+                "events": ["comment.created", "user.banned"],
+                "secret": "whsec_archive-test",
+                "format": "slack",
+                "is_active": False,
+                "created_at": utcnow(),
+            }
+        )
+        await tx.notifications.signing_key("default", utcnow())
+        await tx.notifications.follow(me["id"], 1, utcnow())
+        await tx.notifications.add_to_inbox(
+            me["id"], "pick", {"comment_id": 1}, "archive-test", utcnow()
+        )
+        await tx.notifications.mark_read(me["id"], None, utcnow())
+        await tx.conn.execute(
+            text("UPDATE users SET email_verified_at = created_at WHERE id = :i"), {"i": me["id"]}
+        )
 
 
 def _table_rows(sync_conn, name: str) -> list[tuple]:

@@ -133,6 +133,18 @@ class SitePatchIn(_In):
     messages: MessageOverrides | None = Field(
         default=None, description="Overrides of catalogue messages; replaces the stored set"
     )
+    alert_pending_threshold: int | None = Field(
+        default=None,
+        ge=0,
+        le=100_000,
+        description="E-mail moderators at this many pending (0: off)",
+    )
+    alert_on_reports: bool | None = Field(
+        default=None, description="E-mail moderators when reader reports hide a comment"
+    )
+    alert_every_minutes: int | None = Field(
+        default=None, ge=1, le=1440, description="At most one alert of each kind per this period"
+    )
 
 
 class HistoryOut(BaseModel):
@@ -325,6 +337,9 @@ class SiteSettingsOut(BaseModel):
     moderation: dict[str, Any]
     language: str
     messages: MessageOverrides
+    alert_pending_threshold: int
+    alert_on_reports: bool
+    alert_every_minutes: int
     retention_days: int
     name_quarantine_days: int
     has_sso_secret: bool

@@ -10,7 +10,7 @@ import orjson
 
 from townhall import metrics
 from townhall.domain import urls
-from townhall.domain.changes import CommentChanged, LikesChanged
+from townhall.domain.changes import CommentChanged, LikesChanged, ReportAdded
 from townhall.domain.limits import NOTE_MAX, STORY_KEY_MAX
 from townhall.domain.models import (
     FLAG_REASONS,
@@ -509,6 +509,9 @@ async def report_comment(
         )
         if not added:
             raise AlreadyReported("you have already reported this comment")
+        reported = await tx.stories.by_id(comment.story_id)
+        if reported is not None:
+            tx.record(ReportAdded(reported, comment, reason, user.id))
         after = comment
         # A shadow-banned reader's report is kept for moderators but never hides anything.
         if reason in FLAG_REASONS and not user.is_shadowbanned:

@@ -263,7 +263,7 @@ async def _decide(
         story = await tx.stories.by_id(before.story_id)
         card = await tx.moderation.card(staff.site_id, comment_id)
         assert story is not None and card is not None
-        tx.record(CommentChanged(story, after, before=before))
+        tx.record(CommentChanged(story, after, before=before, decided_by=staff, reason=reason))
     return card_json(card)
 
 

@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from townhall.domain.changes import CommentChanged, LikesChanged, SiteChanged
+from townhall.domain.changes import CommentChanged, LikesChanged, SiteChanged, UserBanned
 from townhall.domain.models import Role, Sort, User
 from townhall.domain.site import SiteConfig
 from townhall.errors import Forbidden, NotFound, ValidationFailed
@@ -103,6 +103,8 @@ async def _enforce(
             after={**_state(after), **({"reason": reason} if reason else {})},
             now=now,
         )
+        if after.is_banned and not before.is_banned:
+            tx.record(UserBanned(after, staff, reason))
     return user_admin_json(after, now)
 
 
@@ -293,6 +295,9 @@ def site_admin_json(site: SiteConfig) -> dict[str, Any]:
         },
         "language": site.language,
         "messages": site.messages,
+        "alert_pending_threshold": site.alert_pending_threshold,
+        "alert_on_reports": site.alert_on_reports,
+        "alert_every_minutes": site.alert_every_minutes,
         "retention_days": site.retention_days,
         "name_quarantine_days": site.name_quarantine_days,
         "has_sso_secret": bool(site.sso_secrets),

@@ -1,7 +1,7 @@
 """editorial tools: picks, story prompts, pinned comments, Q&A, the Best order, experts
 
 Revision ID: 0015
-Revises: 0011
+Revises: 0013
 Create Date: 2026-12-01
 
 comments: `featured_at` and `feature_note` (a pick and why), `answered_at` (a question
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0015"
-down_revision = "0011"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 

@@ -92,6 +92,8 @@ users = Table(
     Column("created_at", UTCDateTime, nullable=False),
     # A named expert: staff give the badge; an expert's reply answers a Q&A question (0015).
     Column("is_expert", Boolean, nullable=False, server_default=text("false")),
+    # When a local account proved it reads its address (0013); SSO addresses are trusted.
+    Column("email_verified_at", UTCDateTime, nullable=True),
     # Set when the account was deleted: the row stays, without e-mail, identities or name (0014).
     Column("deleted_at", UTCDateTime, nullable=True),
     UniqueConstraint("site_id", "email_key"),
@@ -233,6 +235,99 @@ audit_log = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Index("ix_audit_site_time", "site_id", "created_at"),
 )
+
+# Notifications (0013): readers' choices, the outbox of messages to deliver, webhooks.
+notification_prefs = Table(
+    "notification_prefs",
+    metadata,
+    Column("user_id", Id, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("notify_replies", Boolean, nullable=False, server_default=text("false")),
+    Column("notify_decisions", Boolean, nullable=False, server_default=text("true")),
+    Column("digest", String(8), nullable=False, server_default="off"),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+# Written in the transaction of the change that calls for it; delivered after commit.
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("site_id", String(64), nullable=False),
+    Column("channel", String(16), nullable=False),  # email | webhook
+    Column("kind", String(64), nullable=False),  # template or event type
+    Column("recipient_id", Id, nullable=True),  # user (e-mail) or webhook id
+    Column("payload", JSON, nullable=False),
+    Column("idempotency_key", String(255), nullable=False),
+    Column("group_key", String(255), nullable=True),  # one e-mail per group (digests)
+    Column("status", String(16), nullable=False, server_default="pending"),
+    Column("attempts", Integer, nullable=False, server_default=text("0")),
+    Column("not_before", UTCDateTime, nullable=False),
+    Column("last_error", Text, nullable=True),
+    Column("last_status", Integer, nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("sent_at", UTCDateTime, nullable=True),
+    UniqueConstraint("idempotency_key"),
+    Index("ix_outbox_due", "status", "not_before"),
+    Index("ix_outbox_group", "group_key", "not_before"),
+    Index("ix_outbox_recipient", "channel", "recipient_id", "id"),
+)
+
+# Who runs the sender: one holder at a time among every process sharing the database.
+leases = Table(
+    "leases",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("holder", String(128), nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+)
+
+webhooks = Table(
+    "webhooks",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("site_id", String(64), ForeignKey("sites.id"), nullable=False),
+    Column("url", Text, nullable=False),
+    Column("events", JSON, nullable=False),
+    Column("secret", String(128), nullable=False),
+    Column("format", String(16), nullable=False, server_default="json"),
+    Column("is_active", Boolean, nullable=False, server_default=text("true")),
+    Column("created_at", UTCDateTime, nullable=False),
+    Index("ix_webhooks_site", "site_id"),
+)
+
+# The key that signs links in e-mails (unsubscribe), made once per site.
+signing_keys = Table(
+    "signing_keys",
+    metadata,
+    Column("site_id", String(64), ForeignKey("sites.id"), primary_key=True),
+    Column("secret", String(128), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+# The widget's bell: what happened to a reader's comments and the stories they follow.
+inbox = Table(
+    "inbox",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("user_id", Id, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("payload", JSON, nullable=False),
+    Column("dedupe_key", String(255), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("read_at", UTCDateTime, nullable=True),
+    UniqueConstraint("dedupe_key"),
+    Index("ix_inbox_user", "user_id", "id"),
+)
+
+follows = Table(
+    "follows",
+    metadata,
+    Column("user_id", Id, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("story_id", Id, ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Index("ix_follows_story", "story_id"),
+)
+
 
 # Live events of every story, for workers and instances that share no Redis: each process
 # tails this log for its readers, and a reader that reconnects resumes from its row id.

@@ -10,6 +10,7 @@ from townhall.storage.sql.engine import SqlConnection
 from townhall.storage.sql.imports import SqlImportStore
 from townhall.storage.sql.live_events import SqlLiveEventStore
 from townhall.storage.sql.moderation import SqlModerationStore
+from townhall.storage.sql.notifications import SqlNotificationStore
 from townhall.storage.sql.readers import SqlReaderStore
 from townhall.storage.sql.shadow import SqlShadowStore
 from townhall.storage.sql.sites import SqlSiteStore
@@ -29,6 +30,7 @@ class Tx:
         "imports",
         "live_events",
         "moderation",
+        "notifications",
         "readers",
         "shadow",
         "sites",
@@ -45,6 +47,7 @@ class Tx:
         self.sites = SqlSiteStore(conn)
         self.audit = SqlAuditStore(conn)
         self.moderation = SqlModerationStore(conn)
+        self.notifications = SqlNotificationStore(conn)
         self.readers = SqlReaderStore(conn)
         self.decisions = SqlDecisionStore(conn)
         self.shadow = SqlShadowStore(conn)

@@ -129,6 +129,9 @@ export async function siteView(ui, root) {
     suspect_words: area('suspect_words', m.suspect_words, 6),
     toxicity_hold: num('toxicity_hold', m.toxicity_hold, { min: '0', max: '1', step: 'any' }),
     max_links: num('max_links', m.max_links, { min: '0', max: '100' }),
+    alert_pending_threshold: num('alert_pending_threshold', s.alert_pending_threshold, { min: '0', max: '100000' }),
+    alert_on_reports: h('input', { type: 'checkbox', name: 'alert_on_reports', checked: s.alert_on_reports }),
+    alert_every_minutes: num('alert_every_minutes', s.alert_every_minutes, { min: '1', max: '1440' }),
   };
   const form = h('form', { class: 'settings', 'aria-labelledby': 'site-title' },
     h('fieldset', {}, h('legend', { text: t('site.readerText') }),
@@ -149,6 +152,10 @@ export async function siteView(ui, root) {
       field(t('site.toxicity'), f.toxicity_hold),
       field(t('site.links'), f.max_links),
       field(t('site.otherLanguages'), f.other_languages)),
+    h('fieldset', {}, h('legend', { text: t('site.alerts') }),
+      field(t('site.alertPending'), f.alert_pending_threshold, t('site.alertPendingHint')),
+      field(t('site.alertReports'), f.alert_on_reports),
+      field(t('site.alertEvery'), f.alert_every_minutes)),
     h('button', { type: 'submit', text: t('site.save') }));
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
@@ -165,6 +172,9 @@ export async function siteView(ui, root) {
         edit_window_seconds: Number(f.edit_window_seconds.value),
         allowed_origins: lines(f.allowed_origins.value),
         moderation: changedRules(m, f),
+        alert_pending_threshold: Number(f.alert_pending_threshold.value),
+        alert_on_reports: f.alert_on_reports.checked,
+        alert_every_minutes: Number(f.alert_every_minutes.value),
       });
       ui.announce(t('site.saved'));
     } catch (err) { ui.fail(err); }

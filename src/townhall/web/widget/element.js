@@ -129,6 +129,7 @@ class TownhallComments extends HTMLElement {
   disconnectedCallback() {
     if (this.io) this.io.disconnect();
     clearInterval(this.ticker);
+    clearInterval(this.bellTimer);
     stopLive(this);
     if (this.unlisten) this.unlisten();
     this.built = false;

@@ -15,7 +15,7 @@ export function startLive(w) {
   const on = (name, fn) => es.addEventListener(name, (e) => {
     try { fn(JSON.parse(e.data)); } catch { /* malformed event: ignore */ }
   });
-  on('comment', (d) => queue(w, d));
+  on('comment', (d) => { queue(w, d); if (w.refreshBell && d.parent_id) w.refreshBell(); });
   on('likes', (d) => {
     const el = w.root.getElementById(`th-lc-${d.id}`);
     if (el) el.textContent = w.i18n.t('likes', { count: d.like_count });

@@ -64,6 +64,8 @@ textarea{width:100%;resize:vertical;display:block;margin-bottom:.5em}
 .switch{margin:.75em 0 0;font-size:.95em}
 .who-am-i{margin:0;color:var(--th-color-muted)}.who-am-i strong{color:var(--th-color-text)}
 .composer{margin:0}
+.bell-bar{margin:.5em 0 0}.bell .unread{font-weight:700}.bell-panel{background:var(--th-color-surface);border-radius:var(--th-radius);padding:.5em 1em;margin:.5em 0 0}.bell-list{list-style:none;margin:0;padding:0}.bell-list li{padding:.4em 0;border-bottom:1px solid var(--th-color-border)}.bell-list li.unread strong{color:var(--th-color-accent)}.bell-list .excerpt{margin:.2em 0 0;color:var(--th-color-muted);overflow-wrap:anywhere}
+.notify{display:flex;gap:.5em;align-items:center;min-height:44px}.notify input{width:1.25em;height:1.25em;margin:0}
 .banner{border-inline-start:4px solid var(--th-color-danger);margin:0}
 .info{margin:0}
 .toolbar{display:flex;flex-wrap:wrap;align-items:center;justify-content:flex-end;gap:.5em;border-top:1px solid var(--th-color-border);padding-top:.75em;margin-top:1em}
