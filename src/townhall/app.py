@@ -154,6 +154,7 @@ def create_app(settings: Settings | None = None, *, demo: bool = False) -> FastA
     app.state.ctx = ctx
     errors.install(app)
     app.include_router(public.router)
+    app.include_router(public.pages)
     app.include_router(checks.router)
     app.include_router(auth.router)
     app.include_router(me.router)

@@ -94,6 +94,10 @@ class StoryClosed(TownhallError):
     code, status, title = "story-closed", 409, "Story closed for comments"
 
 
+class LikesClosed(TownhallError):
+    code, status, title = "likes-closed", 409, "Story closed for likes"
+
+
 class StoryArchived(TownhallError):
     code, status, title = "story-archived", 409, "Story archived"
 

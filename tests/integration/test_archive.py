@@ -45,6 +45,8 @@ async def _rich_site(client) -> None:
     from townhall.domain.models import Role
     from townhall.services.accounts import create_admin
     from townhall.services.appeals import appeal_removal, decide_appeal, list_appeals
+    from townhall.services.comments import Draft, post_comment
+    from townhall.services.editorial import feature_comment
     from townhall.services.moderation import approve_comment, reject_comment
     from townhall.services.notes import acknowledge_warning, add_note
     from townhall.services.sites import rotate_sso_secret, update_site_settings
@@ -109,6 +111,10 @@ async def _rich_site(client) -> None:
         staff = await tx.users.by_id(admin.id)
         users = {u.name: u for u in await tx.users.search("default", None, limit=50)}
     await approve_comment(ctx, staff, top["id"])  # keeps it and clears its reports
+    await feature_comment(ctx, staff, top["id"], "A reader's own story")
+    thanks = await post_comment(
+        ctx, staff, Draft(story_key="story-1", body="Thanks", parent_id=top["id"])
+    )
     await reject_comment(ctx, staff, held.json()["id"], "a private number")  # a labelled example
     await reject_comment(ctx, staff, rejected["id"], "off topic")
     await shadowban_user(ctx, staff, users["Cy Shadow"].id)
@@ -137,6 +143,10 @@ async def _rich_site(client) -> None:
             "auto_close_days": 7,
             "url": "https://news.example/story-1",
             "title": "Story one",
+            "prompt": "What changed for you?",
+            "pinned_comment_id": thanks.comment.id,
+            "likes_closed": True,
+            "qa_mode": True,
         },
     )
     bo_id = (await client.get("/api/v1/me", headers=bo)).json()["id"]
@@ -154,6 +164,10 @@ async def _rich_site(client) -> None:
     await rotate_sso_secret(ctx, admin, "rotated-again-" + "y" * 40)
     async with ctx.write() as tx:  # columns no flow here fills: a client address digest
         await tx.conn.execute(text("UPDATE comments SET ip_hash = 'ab12' WHERE id = :i"), {"i": 1})
+        await tx.conn.execute(
+            text("UPDATE comments SET answered_at = created_at WHERE id = :i"), {"i": 1}
+        )
+        await tx.conn.execute(text("UPDATE users SET is_expert = true WHERE id = 2"))
     await _notification_rows(client, ann)
 
 

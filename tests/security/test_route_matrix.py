@@ -93,6 +93,34 @@ ROUTES: dict[tuple[str, str], tuple[Make, dict[str, int]]] = {
         _everyone(200),
     ),
     ("GET", "/api/v1/counts"): (_get(f"/api/v1/counts?story_id={STORY}"), _everyone(200)),
+    ("GET", "/api/v1/stories/{story_id}/featured"): (
+        _get(f"/api/v1/stories/{STORY}/featured"),
+        _everyone(200),
+    ),
+    ("GET", "/stories/{story_id}/comments.html"): (
+        _get(f"/stories/{STORY}/comments.html"),
+        _everyone(200),
+    ),
+    ("POST", "/api/v1/moderation/comments/{comment_id}/feature"): (
+        lambda w, r: (
+            "POST",
+            f"/api/v1/moderation/comments/{w.comment()}/feature",
+            {"note": "Worth reading"},
+        ),
+        STAFF,
+    ),
+    ("DELETE", "/api/v1/moderation/comments/{comment_id}/feature"): (
+        lambda w, r: ("DELETE", f"/api/v1/moderation/comments/{w.comment()}/feature", None),
+        STAFF,
+    ),
+    ("PUT", "/api/v1/moderation/users/{user_id}/expert"): (
+        lambda w, r: ("PUT", f"/api/v1/moderation/users/{w.new_commenter()}/expert", None),
+        STAFF,
+    ),
+    ("DELETE", "/api/v1/moderation/users/{user_id}/expert"): (
+        lambda w, r: ("DELETE", f"/api/v1/moderation/users/{w.new_commenter()}/expert", None),
+        STAFF,
+    ),
     ("GET", "/api/v1/stories/{story_id}/events"): (
         _get(f"/api/v1/stories/{STORY}/events"),
         _everyone(200),

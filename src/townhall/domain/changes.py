@@ -62,6 +62,21 @@ class AppealDecided:
 
 
 @dataclass(frozen=True, slots=True)
+class CommentPicked:
+    """Staff picked a comment (`featured`) or took the pick back.
+
+    Listeners: the response cache drops the story's pages, the live broker sends a
+    `featured` event, and the notifications listener tells the author of a new pick
+    what `services.editorial.notify_author_of_pick` says.
+    """
+
+    story: Story
+    comment: Comment
+    featured: bool
+    picked_by: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class ReportAdded:
     """A reader reported a comment."""
 
@@ -96,4 +111,5 @@ Change = (
     | UserBanned
     | WebhooksChanged
     | AppealDecided
+    | CommentPicked
 )

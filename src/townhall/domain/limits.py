@@ -48,6 +48,9 @@ NOTE_TEXT_MAX: Final = 1000
 # Statistics cover at most this many days; the transparency report this many months.
 STATS_DAYS_MAX: Final = 90
 TRANSPARENCY_MONTHS: Final = 12
+FEATURE_NOTE_MAX: Final = 500  # a pick's public note: why staff picked the comment
+PROMPT_MAX: Final = 500  # a story's question above the form
+FEATURED_MAX: Final = 50  # picks listed for one story (and shown above its first page)
 
 # The precision of automatic holds is measured over this many past days.
 PRECISION_DAYS_MIN: Final = 1

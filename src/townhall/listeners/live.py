@@ -7,7 +7,13 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
-from townhall.domain.changes import Change, CommentChanged, LikesChanged, StoryChanged
+from townhall.domain.changes import (
+    Change,
+    CommentChanged,
+    CommentPicked,
+    LikesChanged,
+    StoryChanged,
+)
 from townhall.domain.models import Comment, Status, Story, Stream
 from townhall.domain.views import CommentView
 from townhall.presenter import present
@@ -29,7 +35,8 @@ def _author_only(comment: Comment | None) -> bool:
 
 
 class LiveListener:
-    """Publishes `comment`, `updated`, `deleted`, `removed`, `likes` and `count` events.
+    """Publishes `comment`, `updated`, `deleted`, `removed`, `likes`, `featured` and
+    `count` events.
 
     A broker that keeps its log in the database itself (SQLite) takes the events inside
     the write's own transaction (`staged`), read from that transaction; any other
@@ -92,6 +99,11 @@ class LiveListener:
                         "stream": change.comment.stream.value,
                     },
                 )
+            elif isinstance(change, CommentPicked):
+                if change.comment.is_public:
+                    story = change.story
+                    payload = await public_json(self.ctx, story, change.comment, read=read)
+                    await publish(story.channel, "featured", payload)
             elif isinstance(change, StoryChanged) and change.comments_changed:
                 for stream in Stream:
                     total = await self._total(change.story, stream, read)

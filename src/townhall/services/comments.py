@@ -24,6 +24,7 @@ from townhall.domain.models import (
     UserState,
 )
 from townhall.domain.site import SiteConfig
+from townhall.domain.sorting import best_rank
 from townhall.domain.trust import Level
 from townhall.domain.views import CommentView
 from townhall.errors import (
@@ -32,6 +33,7 @@ from townhall.errors import (
     CommentRejected,
     EditWindowClosed,
     Forbidden,
+    LikesClosed,
     NameRequired,
     NotFound,
     OwnComment,
@@ -218,6 +220,23 @@ async def _admit(ctx: Context, user: User, draft: Draft, site: SiteConfig, now: 
     return body
 
 
+async def _answered_by(
+    tx: Stores, story: Story, parent: Comment, user: User, now: datetime
+) -> None:
+    """A public reply from staff (or a named expert) lifts its parent in the Best order
+    and, on a Q&A story, answers the question it replies to."""
+    if not (user.is_staff or user.is_expert):
+        return
+    values: dict[str, Any] = {}
+    if not parent.staff_replied:
+        values["staff_replied"] = True
+    if story.qa_mode and parent.depth == 0 and parent.answered_at is None:
+        values["answered_at"] = now
+    if values:
+        await tx.comments.update(parent.id, **values)
+        await tx.comments.rerank(parent.id)
+
+
 def _bad_parent() -> ValidationFailed:
     return ValidationFailed(
         "parent_id is not a comment you can reply to here", field="parent_id", rule="exists"
@@ -301,8 +320,18 @@ async def post_comment(ctx: Context, user: User | str, draft: Draft) -> CommentV
                 "findings": result.to_json(),
                 "guideline": result.guideline,
                 "score": result.top_score,
+                "best_rank": best_rank(
+                    likes=0,
+                    reports=0,
+                    featured=False,
+                    staff_replied=False,
+                    held=result.guideline is not None,
+                    created_at=now,
+                ),
             }
         )
+        if parent is not None and comment.is_public:
+            await _answered_by(tx, story, parent, user, now)
         if parent is None and comment.root_id is None:  # PostgreSQL sets it on insert
             await tx.comments.set_root(comment.id)
             comment = replace(comment, root_id=comment.id)
@@ -452,6 +481,9 @@ async def set_like(ctx: Context, user: User, comment_id: int, liked: bool) -> tu
     ensure_can_act(user, now=now, action="like comments")
     async with ctx.write() as tx:
         comment = await _likeable(ctx, tx, user, comment_id, "like")
+        story = await tx.stories.by_id(comment.story_id)
+        if story is not None and story.likes_closed:
+            raise LikesClosed("this story is closed for likes; comments stay open")
         if liked:
             changed = await tx.comments.add_like(comment_id, user.id, now)
         else:
@@ -462,7 +494,7 @@ async def set_like(ctx: Context, user: User, comment_id: int, liked: bool) -> tu
             return count + (1 if liked else 0), liked
         if changed:
             count = await tx.comments.bump(comment_id, "like_count", 1 if liked else -1)
-            story = await tx.stories.by_id(comment.story_id)
+            await tx.comments.rerank(comment_id)
             if story is not None:
                 tx.record(LikesChanged(story, comment, count))
     return count, liked
@@ -501,6 +533,7 @@ async def report_comment(
         # A shadow-banned reader's report is kept for moderators but never hides anything.
         if reason in FLAG_REASONS and not user.is_shadowbanned:
             flags = await tx.comments.bump(comment_id, "report_count", 1)
+            await tx.comments.rerank(comment_id)
             # Re-read under the row lock the bump holds: a concurrent report may have
             # hidden it already, and hiding twice would count the parent's reply down twice.
             comment = await tx.comments.by_id(site.id, comment_id) or comment

@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from townhall.domain.changes import CommentChanged, LikesChanged, UserBanned
+from townhall.domain.changes import CommentChanged, LikesChanged, SiteChanged, UserBanned
 from townhall.domain.models import Role, Sort, User
 from townhall.domain.site import SiteConfig
 from townhall.domain.trust import TrustRules
@@ -40,6 +40,7 @@ def user_admin_json(
         "is_banned": user.is_banned,
         "suspended_until": iso(user.suspended_until) if state.value == "suspended" else None,
         "is_shadowbanned": user.is_shadowbanned,
+        "is_expert": user.is_expert,
         "created_at": iso(user.created_at),
     }
     if history is not None:
@@ -237,6 +238,30 @@ async def update_user(
             after={"role": after.role.value, "premium": after.is_premium},
             now=now,
         )
+    return user_admin_json(after, now)
+
+
+async def set_expert(ctx: Context, staff: User, user_id: int, is_expert: bool) -> dict[str, Any]:
+    """Staff name a reader an expert (a badge; their replies answer Q&A questions), or
+    take the badge back; audited."""
+    now = ctx.clock()
+    async with ctx.write() as tx:
+        before = await _target(tx, staff, user_id, enforcing=False)
+        after = before
+        if before.is_expert != is_expert:
+            after = await tx.users.update(user_id, is_expert=is_expert)
+            await tx.audit.add(
+                site_id=staff.site_id,
+                actor=staff,
+                action="user.expert",
+                target_type="user",
+                target_id=user_id,
+                before={"is_expert": before.is_expert},
+                after={"is_expert": is_expert},
+                now=now,
+            )
+            # The badge shows on every story the user wrote in.
+            tx.record(SiteChanged(staff.site_id))
     return user_admin_json(after, now)
 
 

@@ -81,8 +81,11 @@ class CommentStore(Protocol):
         limit: int,
         cursor: str | None,
         viewer_id: int | None,
+        flat: bool = False,
+        answered: bool = False,
     ) -> tuple[list[CommentView], str | None]:
-        """A page of top-level comments in sort order, keyset-paginated."""
+        """A page of top-level comments in sort order, keyset-paginated (`flat`: every
+        comment, unthreaded; `answered`: answered questions only)."""
         ...
 
     async def first_replies(
@@ -111,6 +114,12 @@ class CommentStore(Protocol):
         """Replies of one thread, oldest first, keyset-paginated, with the thread size."""
         ...
 
+    async def answers(
+        self, root_ids: list[int], per_thread: int = 3
+    ) -> dict[int, list[CommentView]]:
+        """Public replies from staff or named experts in these threads, oldest first."""
+        ...
+
     async def mark_mine(self, user_id: int, views: list[CommentView]) -> None:
         """Set liked_by_me and reported_by_me on views and their replies, in two queries."""
         ...
@@ -131,6 +140,16 @@ class CommentStore(Protocol):
         self, *, comment_id: int, user_id: int, reason: str, note: str | None, now: datetime
     ) -> bool:
         """Record a report; False when this user already reported the comment."""
+        ...
+
+    async def rerank(self, comment_id: int) -> Comment:
+        """Write the comment's Best-order key from its current inputs; the row."""
+        ...
+
+    async def featured(
+        self, story_id: int, streams: Sequence[Stream], limit: int
+    ) -> list[CommentView]:
+        """A story's public picks in these streams, latest pick first."""
         ...
 
 

@@ -1,7 +1,7 @@
 """moderation at scale: comment scores, bulk previews with undo
 
 Revision ID: 0016
-Revises: 0013
+Revises: 0015
 Create Date: 2026-12-01
 
 `users.trust_*` hold a level staff set by hand for a reader (trusted or pre-moderated),
@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0016"
-down_revision = "0013"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 

@@ -113,9 +113,9 @@ _UTC_TYPE = UTCDateTime()
 def _result_processor(type_: Any, dialect: Any) -> Any:
     if isinstance(type_, UTCDateTime):
         return _utc_from_text
-    if isinstance(type_, Float) and not type_.asdecimal:
-        # Both drivers hand back Python floats; the dialect's own processor would want the
-        # column's type code, which a statement compiled ahead of time does not have.
+    if isinstance(type_, Float):
+        # Drivers give floats as floats; asyncpg's processor would need the column's
+        # type code, which a statement compiled here does not carry.
         return None
     return type_._cached_result_processor(dialect, None)
 

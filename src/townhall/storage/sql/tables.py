@@ -95,6 +95,8 @@ users = Table(
     Column("trust_until", UTCDateTime, nullable=True),
     Column("trust_reason", Text, nullable=True),
     Column("trust_set_by", Id, nullable=True),
+    # A named expert: staff give the badge; an expert's reply answers a Q&A question (0015).
+    Column("is_expert", Boolean, nullable=False, server_default=text("false")),
     # When a local account proved it reads its address (0013); SSO addresses are trusted.
     Column("email_verified_at", UTCDateTime, nullable=True),
     # Set when the account was deleted: the row stays, without e-mail, identities or name (0014).
@@ -133,6 +135,12 @@ stories = Table(
     # Public (published, not shadowed) comments per stream, kept by triggers (0005).
     Column("published_open", Integer, nullable=False, server_default=text("0")),
     Column("published_premium", Integer, nullable=False, server_default=text("0")),
+    # Editorial settings (0015): the question above the form, a pinned staff comment,
+    # likes closed while comments stay open, questions and answers.
+    Column("prompt", Text, nullable=True),
+    Column("pinned_comment_id", Id, nullable=True),
+    Column("likes_closed", Boolean, nullable=False, server_default=text("false")),
+    Column("qa_mode", Boolean, nullable=False, server_default=text("false")),
     UniqueConstraint("site_id", "key"),
 )
 
@@ -177,6 +185,13 @@ comments = Table(
     Column("import_key", String(255), nullable=True),
     # Deciding (or highest) finding score, for score-band queue filters (0016).
     Column("score", Float, nullable=True),
+    # Editorial (0015): a pick and its public note, a Q&A answer, a staff reply, and the
+    # stored key of the Best order (domain/sorting.py), rewritten when its inputs change.
+    Column("featured_at", UTCDateTime, nullable=True),
+    Column("feature_note", Text, nullable=True),
+    Column("answered_at", UTCDateTime, nullable=True),
+    Column("staff_replied", Boolean, nullable=False, server_default=text("false")),
+    Column("best_rank", Float, nullable=False, server_default=text("0")),
     # Top-level page queries: (story, stream, top-level) then the sort key.
     Index("ix_comments_top_time", "story_id", "stream", "depth", "created_at", "id"),
     Index("ix_comments_top_likes", "story_id", "stream", "depth", "like_count", "created_at", "id"),
@@ -187,6 +202,8 @@ comments = Table(
     Index("ix_comments_site_time", "site_id", "created_at", "id"),
     Index("ix_comments_reported", "site_id", "report_count", "created_at"),
     Index("ix_comments_import_key", "site_id", "import_key", unique=True),
+    Index("ix_comments_top_best", "story_id", "stream", "depth", "best_rank", "id"),
+    Index("ix_comments_featured", "story_id", "featured_at"),
 )
 
 likes = Table(
