@@ -513,3 +513,25 @@ async def test_a_muted_replier_reaches_neither_the_bell_nor_the_inbox(client, ma
     await deliver(client)
     assert mailbox.messages == []
     assert (await client.get("/api/v1/me/notifications", headers=ann)).json()["unread"] == 0
+
+
+async def test_a_picked_comment_reaches_its_authors_bell_once(client):
+    ann = await sign_in(client, "ann", name="Ann Reader")
+    mod = await sign_in(client, "mod", name="Morgan Desk")
+    await make_staff(client, mod)
+    story = "news/2026/four-day-week"
+    mine = await post(client, ann, "Fridays off changed our family life.", story=story)
+    own = await post(client, mod, "From the newsdesk.", story=story)
+    feature = "/api/v1/moderation/comments/{}/feature"
+    res = await client.post(feature.format(mine["id"]), json={"note": "First-hand"}, headers=mod)
+    assert res.status_code == 200, res.text
+    # Taken back and picked again: still one item; staff picking their own comment: none.
+    await client.delete(feature.format(mine["id"]), headers=mod)
+    await client.post(feature.format(mine["id"]), json={"note": "First-hand"}, headers=mod)
+    await client.post(feature.format(own["id"]), json={}, headers=mod)
+    items = (await client.get("/api/v1/me/notifications", headers=ann)).json()["notifications"]
+    assert [(i["kind"], i["data"]["comment_id"]) for i in items] == [("pick", mine["id"])]
+    assert items[0]["data"]["note"] == "First-hand"
+    assert items[0]["data"]["story"]["id"] == story
+    staff_items = await client.get("/api/v1/me/notifications", headers=mod)
+    assert staff_items.json()["notifications"] == []

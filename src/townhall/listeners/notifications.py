@@ -11,6 +11,7 @@ from typing import Any
 from townhall.domain.changes import (
     Change,
     CommentChanged,
+    CommentPicked,
     ReportAdded,
     UserBanned,
     WebhooksChanged,
@@ -18,6 +19,7 @@ from townhall.domain.changes import (
 from townhall.domain.models import REPORT_REASONS, Comment, Status, Story
 from townhall.domain.site import SiteConfig
 from townhall.services import notifications as notify
+from townhall.services.editorial import notify_author_of_pick
 from townhall.storage.protocols import Stores
 
 EXCERPT = 500
@@ -102,6 +104,8 @@ class NotificationListener:
                 await self._decision(tx, change, now)
                 await self._staff_reply(tx, change, now)
                 await self._alert(tx, change, now)
+            elif isinstance(change, CommentPicked):
+                await self._pick(tx, change, now)
             site = _site_of(change)
             if site and await self._has_hooks(tx, site):
                 await self._events(tx, change, now)
@@ -213,6 +217,16 @@ class NotificationListener:
             },
             f"decision:{comment.id}:{comment.status.value}:{now.isoformat()}",
             now=now,
+        )
+
+    async def _pick(self, tx: Stores, change: CommentPicked, now: datetime) -> None:
+        """A new pick goes to its author's bell; a pick taken back and made again, once."""
+        told = notify_author_of_pick(change)
+        if told is None:
+            return
+        payload = {**_bell(change.comment, None, change.story), "note": told["note"]}
+        await notify.add_to_bell(
+            tx, told["user_id"], "pick", payload, f"pick:{change.comment.id}", now=now
         )
 
     async def _staff_reply(self, tx: Stores, change: CommentChanged, now: datetime) -> None:
