@@ -108,6 +108,12 @@ async def test_a_removal_is_explained_appealed_once_and_reviewed_by_another_mode
     ]
     res = await app_client.get(f"/api/v1/comments/{comment['id']}/statement", headers=ann)
     assert res.status_code == 409 and res.json()["code"] == "not-removed"
+    # The author hears the outcome in the widget's bell.
+    bell = (await app_client.get("/api/v1/me/notifications", headers=ann)).json()
+    told = [n for n in bell["notifications"] if n["kind"] == "appeal"]
+    assert [(n["data"]["comment_id"], n["data"]["outcome"]) for n in told] == [
+        (comment["id"], "overturned")
+    ]
 
 
 async def test_an_automatic_removal_says_so_and_any_moderator_may_uphold_it(app_client):
@@ -143,6 +149,11 @@ async def test_an_automatic_removal_says_so_and_any_moderator_may_uphold_it(app_
     assert res.json()["status"] == "upheld" and res.json()["comment"]["status"] == "rejected"
     statement = (await app_client.get(f"/api/v1/comments/{cid}/statement", headers=ann)).json()
     assert statement["can_appeal"] is False and statement["appeal"]["status"] == "upheld"
+    bell = (await app_client.get("/api/v1/me/notifications", headers=ann)).json()
+    told = [(n["data"]["comment_id"], n["data"]["outcome"]) for n in bell["notifications"]]
+    assert ("appeal", (cid, "upheld")) in [
+        (n["kind"], t) for n, t in zip(bell["notifications"], told, strict=True)
+    ]
     upheld = (await app_client.get(f"{MOD}/appeals?status=upheld", headers=helen)).json()
     assert [a["id"] for a in upheld["appeals"]] == [appeal["id"]]
     res = await app_client.get(f"{MOD}/appeals", headers=ann)

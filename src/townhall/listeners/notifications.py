@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from townhall.domain.changes import (
+    AppealDecided,
     Change,
     CommentChanged,
     CommentPicked,
@@ -106,6 +107,15 @@ class NotificationListener:
                 await self._alert(tx, change, now)
             elif isinstance(change, CommentPicked):
                 await self._pick(tx, change, now)
+            elif isinstance(change, AppealDecided):
+                await notify.add_to_bell(
+                    tx,
+                    change.author_id,
+                    "appeal",
+                    {"comment_id": change.comment_id, "outcome": change.outcome},
+                    f"appeal:{change.appeal_id}",
+                    now=now,
+                )
             site = _site_of(change)
             if site and await self._has_hooks(tx, site):
                 await self._events(tx, change, now)

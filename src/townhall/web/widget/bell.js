@@ -13,6 +13,7 @@ function itemText(w, n) {
     case 'decision': return t(d.outcome === 'published' ? 'bell.published' : 'bell.rejected');
     case 'staff_reply': return t('bell.staffReply', { name: d.author_name || '' });
     case 'pick': return t('bell.pick');
+    case 'appeal': return t(d.outcome === 'overturned' ? 'bell.appealOverturned' : 'bell.appealUpheld');
     default: return n.kind;
   }
 }
