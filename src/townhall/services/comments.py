@@ -9,9 +9,10 @@ from typing import Any
 import orjson
 
 from townhall import metrics
+from townhall.auth.tokens import hash_token
 from townhall.domain import urls
 from townhall.domain.changes import CommentChanged, LikesChanged
-from townhall.domain.limits import NOTE_MAX, STORY_KEY_MAX
+from townhall.domain.limits import NOTE_MAX, RECENT_POSTS_CHECKED, STORY_KEY_MAX
 from townhall.domain.models import (
     FLAG_REASONS,
     REPORT_REASONS,
@@ -44,9 +45,12 @@ from townhall.presenter import present
 from townhall.ratelimit import enforce
 from townhall.services import accounts, sites
 from townhall.services.context import Context
-from townhall.storage.protocols import Stores
+from townhall.storage.protocols import AuthorContext, Stores
 
 BURST_WINDOW = timedelta(minutes=10)
+# The published-comment threshold the last post asked about: a post reads the author's
+# count with the session (before it knows the site's rules), up to this many.
+_HOLD_GUESS = [0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +129,7 @@ async def submission(
     site: SiteConfig,
     is_edit: bool,
     old_body: str | None = None,
+    history: AuthorContext | None = None,
 ) -> Submission:
     """What the pipeline needs to judge a text: the site's rules and the author's history."""
     now = ctx.clock()
@@ -132,13 +137,20 @@ async def submission(
     # As many recent comments as the checks look at: the repeat window (one more for
     # an edit's own earlier text) and, with rate limits on, enough to reach the burst limit.
     wanted = max(rules.repeat_window + 1, rules.burst_limit if ctx.settings.rate_limits else 0)
-    recent = await tx.comments.recent_by_author(
-        user.id, now - BURST_WINDOW, limit=max(1, min(wanted, 20))
-    )
+    limit = max(1, min(wanted, RECENT_POSTS_CHECKED))
+    if history is not None:  # read with the session, as of the same moment
+        recent = history.recent[:limit]
+    else:
+        recent = await tx.comments.recent_by_author(user.id, now - BURST_WINDOW, limit=limit)
     burst_since = now - timedelta(seconds=rules.burst_window_seconds)
     burst = sum(1 for _, when in recent if when >= burst_since) if ctx.settings.rate_limits else 0
-    published = await tx.comments.published_count_by_author(user.id, rules.new_user_hold_count)
-    staff = tuple(await tx.users.staff_names(site.id))
+    hold = rules.new_user_hold_count
+    if history is not None and _HOLD_GUESS[0] == hold:
+        published = history.published
+    else:
+        published = await tx.comments.published_count_by_author(user.id, hold)
+    _HOLD_GUESS[0] = hold
+    staff = tuple(history.staff if history is not None else await tx.users.staff_names(site.id))
     if staff:
         rules = replace(rules, staff_names=(*rules.staff_names, *staff))
     return Submission(
@@ -226,15 +238,30 @@ async def post_comment(ctx: Context, user: User | str, draft: Draft) -> CommentV
     """
     now = ctx.clock()
     in_reply_to = None
+    history = None
     async with ctx.read() as tx:
         if isinstance(user, str):
-            found = await accounts.session_user(tx, user, now)
+            if accounts.plausible_token(user):
+                # PostgreSQL: the session, story and history in one round trip.
+                history = await tx.users.author_context(
+                    hash_token(user),
+                    now,
+                    story_key=draft.story_key,
+                    since=now - BURST_WINDOW,
+                    at_most=_HOLD_GUESS[0],
+                )
+            found = (
+                history.user if history is not None else await accounts.session_user(tx, user, now)
+            )
             if found is None:
                 raise Unauthenticated(accounts.SESSION_EXPIRED)
             user = found
         site = await ctx.site(user.site_id, tx)
         body = await _admit(ctx, user, draft, site, now)
-        known = await tx.stories.by_key(site.id, draft.story_key)
+        if history is not None:
+            known = history.story
+        else:
+            known = await tx.stories.by_key(site.id, draft.story_key)
         if draft.parent_id is not None:
             parent_view = await tx.comments.view(site.id, draft.parent_id)
             if parent_view is None or not _replyable(
@@ -242,7 +269,9 @@ async def post_comment(ctx: Context, user: User | str, draft: Draft) -> CommentV
             ):
                 raise _bad_parent()
             in_reply_to = parent_view.author_name
-        sub = await submission(ctx, tx, user=user, body=body, story=known, site=site, is_edit=False)
+        sub = await submission(
+            ctx, tx, user=user, body=body, story=known, site=site, is_edit=False, history=history
+        )
     result = review(sub)
     url = urls.story_url(draft.story_url, sites.story_origins(ctx, site, draft.own_origin))
     title = urls.plain_title(draft.story_title)
