@@ -11,7 +11,7 @@ from sqlalchemy import exc, text
 
 from tests.conftest import _client, _truncate
 from tests.integration.test_raw_statements import WRITES, _bind_names, _samples, _world
-from townhall.domain.models import utcnow
+from townhall.domain.models import Stream, utcnow
 from townhall.services.accounts import hash_token
 from townhall.storage.sql import comments as cs
 from townhall.storage.sql import raw, stories
@@ -102,6 +102,24 @@ async def test_hot_writes_on_asyncpg_commit_roll_back_and_raise_like_sqlalchemy(
                 await tx.comments.add({**values, "story_id": 10**9})  # no such story
         async with c.ctx.read() as tx:
             assert await tx.stories.public_count(story.id) == 4  # the world's three, one here
+        # One statement as its own transaction: the row, its thread root and the new count.
+        async with c.ctx.write(alone=True) as tx:
+            added_counted = await tx.comments.add_counted({**values, "body": "Alone."})
+        assert added_counted is not None
+        alone, count = added_counted
+        assert alone.root_id == alone.id and alone.body == "Alone." and count == 5
+        hidden = {**values, "body": "Shadowed.", "is_shadowed": True}
+        async with c.ctx.write(alone=True) as tx:
+            added_counted = await tx.comments.add_counted(hidden)
+        assert added_counted is not None and added_counted[1] == 5
+        with pytest.raises(exc.IntegrityError):
+            async with c.ctx.write(alone=True) as tx:
+                await tx.comments.add_counted({**values, "story_id": 10**9})
+        async with c.ctx.read() as tx:
+            again = await tx.comments.by_id("default", alone.id)
+            assert again is not None and again.root_id == alone.id
+            assert await tx.stories.public_count(story.id) == 5
+            assert await tx.stories.public_count(story.id, Stream.PREMIUM) == 0
 
 
 async def _backend(db: Database) -> int:

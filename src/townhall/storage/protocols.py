@@ -18,6 +18,11 @@ from townhall.domain.views import CommentView
 class CommentStore(Protocol):
     """Comment rows, the listings that show them, and readers' likes and reports."""
 
+    async def add_counted(self, values: dict[str, Any]) -> tuple[Comment, int] | None:
+        """A new top-level comment and its stream's public count with it, in one
+        statement; None where that takes several."""
+        ...
+
     async def add(self, values: dict[str, Any]) -> Comment:
         """Insert a comment row and return it."""
         ...
