@@ -158,3 +158,17 @@ async def test_reads_and_writes_go_on_after_their_pooled_backend_is_killed(
             assert story is not None and story.title == "Still writing"
         res = await c.get("/api/v1/stories/raw-story/comments")
         assert res.status_code == 200 and res.json()["total"] == 3
+        # A lone write (no BEGIN to find the dead connection first) goes on: the pool
+        # drops the connection whose backend it has heard end.
+        await _terminate(pg_url, await _backend(db))
+        values = {
+            "site_id": "default", "story_id": story.id, "stream": "open", "parent_id": None,
+            "root_id": None, "depth": 0, "author_id": 1, "body": "After the kill.",
+            "status": "published", "created_at": utcnow(), "is_shadowed": False,
+            "findings": [], "guideline": None,
+        }  # fmt: skip
+        async with c.ctx.write(alone=True) as tx:
+            added = await tx.comments.add_counted(values)
+        assert added is not None and added[1] == 4
+        async with c.ctx.read() as tx:
+            assert await tx.stories.public_count(story.id) == 4
