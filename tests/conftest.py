@@ -17,12 +17,20 @@ IN_CI = bool(os.environ.get("CI"))
 PG_URL = os.environ.get("TOWNHALL_TEST_DATABASE_URL")
 REDIS_URL = os.environ.get("TOWNHALL_TEST_REDIS_URL")
 TABLES = (
+    "live_events",
     "moderation_decisions",
     "audit_log",
     "mutes",
     "likes",
     "reports",
     "sessions",
+    "notification_prefs",
+    "outbox",
+    "leases",
+    "webhooks",
+    "signing_keys",
+    "inbox",
+    "follows",
     "story_count_deltas",
     "comments",
     "stories",
@@ -109,6 +117,8 @@ def make_settings():
 
     def make(url: str, **overrides):
         values = {"database_url": url, "sso_secret": SSO_SECRET, "rate_limits": False}
+        # TOWNHALL_TEST_LIVE_BROKER=database runs the live tests on the event-log broker.
+        values["live_broker"] = os.environ.get("TOWNHALL_TEST_LIVE_BROKER", "auto")
         values.update(overrides)
         return load_settings(env={}, **values)
 

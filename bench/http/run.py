@@ -164,6 +164,7 @@ def bench_townhall(tmp: Path, db: str, opts, results: dict, label: str = "") -> 
         post = wrk.post_script(tmp / "th-post.lua", tokens=tokens, body_key="body")
         plan = [
             ("first page", api + "/stories/big/comments", None),
+            ("first page, HTML", base + "/stories/big/comments.html", None),
             ("50-comment story", api + "/stories/medium/comments?limit=50", None),
             ("counts, 10 stories", api + "/counts?" + counts, None),
             ("post a comment", api + "/stories/bench-post/comments", post),
@@ -175,6 +176,7 @@ def bench_townhall(tmp: Path, db: str, opts, results: dict, label: str = "") -> 
     ) as p:  # fmt: skip
         plan = [
             ("first page", api + "/stories/big/comments", None),
+            ("first page, HTML", base + "/stories/big/comments.html", None),
             ("50-comment story", api + "/stories/medium/comments?limit=50", None),
             ("counts, 10 stories", api + "/counts?" + counts, None),
         ]
@@ -204,8 +206,10 @@ def bench_ceiling(tmp: Path, body: bytes, opts, results: dict) -> None:
 
 
 def measure(name: str, pid: int, plan, opts, results: dict) -> None:
-    """Run each scenario of the plan once against one server."""
+    """Run each scenario of the plan once against one server (those of --only, if given)."""
     for scenario, url, script in plan:
+        if opts.only and scenario not in opts.only:
+            continue
         conns = opts.connections
         if scenario == "post a comment" and opts.post_connections:
             conns = opts.post_connections
@@ -255,6 +259,9 @@ def main() -> int:
     ap.add_argument("--post-connections", type=int, default=0,
                     help="concurrent writers when posting (default: --connections)")  # fmt: skip
     ap.add_argument("--threads", type=int, default=seed.BIG, help="threads on the big story")
+    ap.add_argument(
+        "--only", action="append", metavar="SCENARIO", help="run only this scenario (repeatable)"
+    )
     opts = ap.parse_args()
     if not Path(wrk.WRK).exists():
         print("wrk is not installed: apt-get install wrk", file=sys.stderr)
@@ -280,7 +287,8 @@ def main() -> int:
             label = kind if opts.db == "both" else ""
             bodies.append(bench_db(tmp, kind, opts, results, label))
         body = bodies[0]
-        bench_ceiling(tmp, body, opts, results)
+        if not opts.only or "first page" in opts.only:
+            bench_ceiling(tmp, body, opts, results)
     out = ROOT / "bench" / "results"
     out.mkdir(exist_ok=True)
     (out / f"http-{opts.db}-{int(time.time())}.json").write_text(json.dumps(results, indent=1))

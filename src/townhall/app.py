@@ -12,11 +12,12 @@ from fastapi import FastAPI, Request
 from starlette.responses import FileResponse, HTMLResponse, Response
 from starlette.staticfiles import StaticFiles
 
-from townhall import __version__
+from townhall import __version__, metrics
 from townhall.api import errors
 from townhall.api.lane import Lane
 from townhall.api.middleware import EdgeMiddleware
 from townhall.api.routes import (
+    account_links,
     admin_pages,
     auth,
     checks,
@@ -24,6 +25,7 @@ from townhall.api.routes import (
     live,
     me,
     moderation,
+    notifications,
     ops,
     public,
 )
@@ -31,6 +33,7 @@ from townhall.cache import build_cache
 from townhall.config import Settings, load_settings
 from townhall.demo_pages import install_demo_pages
 from townhall.listeners import CacheListener, LiveListener
+from townhall.listeners.notifications import NotificationListener
 from townhall.live.broker import Broker
 from townhall.live.memory import MemoryBroker
 from townhall.logs import RequestIdMiddleware
@@ -47,7 +50,13 @@ WEB = Path(str(resources.files("townhall") / "web"))
 
 
 def build_context(settings: Settings) -> Context:
-    """Database, broker and rate limiter for these settings."""
+    """Database, broker and rate limiter for these settings.
+
+    With Redis, live events and rate limits are shared through it. Without, several
+    workers of one `townhall serve` share them through the database (an event log each
+    tails) and a rate-limit table in a file they all map; one process keeps both in memory.
+    """
+    db = Database(settings.database_url)
     live: Broker = MemoryBroker()
     limiter: RateLimiter = MemoryRateLimiter() if settings.rate_limits else NoRateLimiter()
     if settings.redis_url:
@@ -56,9 +65,20 @@ def build_context(settings: Settings) -> Context:
         live = RedisBroker(settings.redis_url, prefix=settings.redis_prefix)
         if settings.rate_limits:
             limiter = RedisRateLimiter(settings.redis_url, prefix=settings.redis_prefix + "rl:")
+    else:
+        if settings.live_broker == "database" or (
+            settings.live_broker == "auto" and settings.worker_dir
+        ):
+            from townhall.live.database import DatabaseBroker, wake_path
+
+            live = DatabaseBroker(db, wake=wake_path(settings.database_url, settings.worker_dir))
+        if settings.worker_dir and settings.rate_limits:
+            from townhall.shared import SharedRateLimiter
+
+            limiter = SharedRateLimiter(Path(settings.worker_dir) / "rate-limits")
     ctx = Context(
         settings=settings,
-        db=Database(settings.database_url),
+        db=db,
         live=live,
         limiter=limiter,
         cache=build_cache(settings),
@@ -68,7 +88,16 @@ def build_context(settings: Settings) -> Context:
     if ctx.cache is not None:
         ctx.feed.register(CacheListener(ctx.cache))
     ctx.feed.register(LiveListener(ctx))
+    ctx.feed.register(NotificationListener(lambda: ctx.clock(), ctx.site))
     return ctx
+
+
+def outbox_wake(ctx: Context) -> asyncio.Event:
+    """The event that tells this process's sender a write queued something."""
+    for listener in ctx.feed.listeners:
+        if isinstance(listener, NotificationListener):
+            return listener.wake
+    raise LookupError("no notification listener registered")
 
 
 def create_app(settings: Settings | None = None, *, demo: bool = False) -> FastAPI:
@@ -86,13 +115,25 @@ def create_app(settings: Settings | None = None, *, demo: bool = False) -> FastA
         folder.start()
         interval = ctx.settings.retention_interval_seconds
         purging = asyncio.create_task(run_retention(ctx, interval)) if interval > 0 else None
+        sender_task = None
+        if settings.outbox_sender:
+            from townhall.delivery.sender import Sender
+
+            sender = app.state.sender = Sender(ctx, outbox_wake(ctx))
+            sender_task = asyncio.create_task(sender.run(), name="outbox sender")
         yield
+        if sender_task is not None:
+            await app.state.sender.close()
+            sender_task.cancel()
+            with suppress(asyncio.CancelledError):
+                await sender_task
         if purging is not None:
             purging.cancel()
             with suppress(asyncio.CancelledError):
                 await purging
         await folder.stop()
         await ctx.live.close()
+        metrics.process_exited()
         close_limiter = getattr(ctx.limiter, "close", None)
         if close_limiter is not None:
             await close_limiter()
@@ -110,6 +151,7 @@ def create_app(settings: Settings | None = None, *, demo: bool = False) -> FastA
     app.state.ctx = ctx
     errors.install(app)
     app.include_router(public.router)
+    app.include_router(public.pages)
     app.include_router(checks.router)
     app.include_router(auth.router)
     app.include_router(me.router)
@@ -118,6 +160,10 @@ def create_app(settings: Settings | None = None, *, demo: bool = False) -> FastA
     app.include_router(live.router)
     app.include_router(admin_pages.router)
     app.include_router(languages.router)
+    app.include_router(account_links.api)
+    app.include_router(account_links.pages)
+    app.include_router(notifications.me)
+    app.include_router(notifications.admin)
     app.mount("/static", StaticFiles(directory=WEB / "static"), name="static")
 
     @app.api_route("/embed.js", methods=["GET", "HEAD"], include_in_schema=False)

@@ -1,14 +1,16 @@
-"""The `townhall` command: serve | demo | migrate | check-config | create-admin | names |
-purge | moderate | moderation export-decisions | import | export."""
+"""The `townhall` command: serve | demo | migrate | check-config | worker | create-admin |
+names | purge | moderate | moderation export-decisions | import | export."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import getpass
 import logging
 import secrets
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from townhall import __version__, porting
@@ -45,10 +47,7 @@ def _safe_url(url: str) -> str:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """Run the HTTP server (uvicorn)."""
-    import uvicorn
-
-    from townhall.http_guard import guarded_protocol
-    from townhall.logs import log_config, setup_logging
+    from townhall.logs import setup_logging
     from townhall.storage.migrate import upgrade
 
     settings = _settings(args)
@@ -64,6 +63,51 @@ def cmd_serve(args: argparse.Namespace) -> int:
     logging.getLogger("townhall").info(
         "townhall %s serving on http://%s:%s", __version__, args.host, args.port
     )
+    with worker_files(args.workers, redis=bool(settings.redis_url)):
+        _run_uvicorn(args, settings)
+    return 0
+
+
+@contextlib.contextmanager
+def worker_files(workers: int, *, redis: bool) -> Iterator[None]:
+    """What several workers share: a private directory (rate limits without Redis) and
+    Prometheus multiprocess files; emptied at start, removed at exit."""
+    import os
+    import shutil
+    import tempfile
+
+    metrics_dir = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if metrics_dir:  # the operator's own directory: start it empty
+        Path(metrics_dir).mkdir(parents=True, exist_ok=True)
+        for stale in Path(metrics_dir).glob("*.db"):
+            stale.unlink(missing_ok=True)
+    if workers <= 1:
+        yield
+        return
+    shm = Path("/dev/shm")  # noqa: S108 (tmpfs; mkdtemp makes the directory 0700)
+    base = shm if shm.is_dir() and os.access(shm, os.W_OK) else None
+    shared = tempfile.mkdtemp(prefix="townhall-workers-", dir=base)
+    os.environ["TOWNHALL_WORKER_DIR"] = shared
+    if not metrics_dir:
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(Path(shared) / "metrics")
+        (Path(shared) / "metrics").mkdir()
+    logging.getLogger("townhall").info(
+        "%d workers share live events, rate limits and metrics through %s",
+        workers,
+        "Redis" if redis else "the database and " + shared,
+    )
+    try:
+        yield
+    finally:
+        shutil.rmtree(shared, ignore_errors=True)
+
+
+def _run_uvicorn(args: argparse.Namespace, settings: Settings) -> None:
+    import uvicorn
+
+    from townhall.http_guard import guarded_protocol
+    from townhall.logs import log_config
+
     uvicorn.run(
         "townhall.asgi:app",
         host=args.host,
@@ -79,7 +123,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
         # uvicorn takes a protocol factory too; its annotation names classes only.
         http=guarded_protocol(header_timeout=settings.header_timeout_seconds),  # type: ignore[arg-type]
     )
-    return 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -226,6 +269,38 @@ def _site_moderation_settings(args: argparse.Namespace) -> dict:
     return asyncio.run(run())
 
 
+def cmd_worker(args: argparse.Namespace) -> int:
+    """Deliver the outbox (e-mail, webhooks) until interrupted."""
+    from townhall.app import build_context
+    from townhall.delivery.sender import Sender
+    from townhall.logs import setup_logging
+
+    settings = _settings(args)
+    setup_logging(settings.log_level, settings.log_json)
+
+    async def run() -> None:
+        import signal
+
+        ctx = build_context(settings)
+        sender = Sender(ctx)
+        loop = asyncio.get_running_loop()
+        task = asyncio.ensure_future(sender.run())
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, task.cancel)
+        logging.getLogger("townhall").info("townhall worker delivering the outbox")
+        try:
+            await task
+        except asyncio.CancelledError:
+            pass
+        finally:
+            await sender.close()
+            await ctx.live.close()
+            await ctx.db.dispose()
+
+    asyncio.run(run())
+    return 0
+
+
 def cmd_export_decisions(args: argparse.Namespace) -> int:
     """Write moderators' decisions on held comments as labelled examples (JSONL or CSV)."""
     from townhall.app import build_context
@@ -292,6 +367,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     p.add_argument("--db", help="database URL or SQLite file path")
     p.set_defaults(func=cmd_check_config)
+
+    p = sub.add_parser("worker", help="deliver the outbox: e-mail and webhooks, with retries")
+    p.add_argument("--db", help="database URL or SQLite file path")
+    p.set_defaults(func=cmd_worker)
 
     p = sub.add_parser("create-admin", help="create an admin account")
     p.add_argument("email")

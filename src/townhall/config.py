@@ -46,6 +46,16 @@ class Settings(BaseSettings):
         max_length=64,
         description="Namespace for Redis keys and channels (one per installation sharing a Redis)",
     )
+    live_broker: Literal["auto", "memory", "database"] = Field(
+        "auto",
+        description="Live fan-out without Redis: 'memory' (one process), 'database' (an "
+        "event log every process tails), 'auto' (database when serve runs several workers)",
+    )
+    worker_dir: str | None = Field(
+        None,
+        description="Set by `townhall serve --workers N`: a private directory of files the "
+        "workers share (rate limits, metrics); leave unset",
+    )
     sso_secret: str | None = Field(None, description="HS256 secret of the default site's SSO")
     allowed_origins: Annotated[tuple[str, ...], NoDecode] = Field(
         (), description="Extra origins allowed to embed (comma-separated)"
@@ -101,6 +111,55 @@ class Settings(BaseSettings):
         max_length=80,
         description="Publisher name (Premium label, reserved names)",
     )
+    smtp_url: str | None = Field(
+        None,
+        description="Mail relay: smtp://user:pass@host:port (STARTTLS when offered), "
+        "smtp+starttls://… (STARTTLS required) or smtps://… (TLS from the start); "
+        "unset: no e-mail is sent",
+    )
+    mail_from: str = Field(
+        "townhall <noreply@localhost>",
+        min_length=3,
+        max_length=320,
+        description="From address of every e-mail",
+    )
+    mail_templates_dir: str | None = Field(
+        None,
+        description="Folder of e-mail templates that replace the built-in ones of the same "
+        "name (docs/notifications.md)",
+    )
+    outbox_sender: bool = Field(
+        True,
+        description="Deliver the outbox from the server (one process at a time holds the "
+        "sender's lease); off when `townhall worker` runs elsewhere",
+    )
+    outbox_poll_seconds: float = Field(
+        1.0, gt=0, le=300, description="How often the sender looks for due messages"
+    )
+    outbox_retry_seconds: float = Field(
+        30.0,
+        gt=0,
+        le=3600,
+        description="First retry delay of a failed delivery; doubles each time, at most 1 hour",
+    )
+    outbox_give_up_hours: float = Field(
+        24.0, gt=0, le=24 * 14, description="Retry a failing delivery for this long, then drop it"
+    )
+    outbox_keep_days: int = Field(
+        30,
+        ge=1,
+        le=3650,
+        description="Days delivered, given-up and skipped messages stay in the outbox "
+        "(the delivery log) before they are deleted",
+    )
+    webhook_allow_private: bool = Field(
+        False,
+        description="Allow webhooks to loopback and private addresses (a receiver on "
+        "this host or network)",
+    )
+    webhook_timeout_seconds: float = Field(
+        10.0, gt=0, le=120, description="Time a webhook receiver has to answer"
+    )
 
     @field_validator("allowed_origins", mode="before")
     @classmethod
@@ -109,7 +168,16 @@ class Settings(BaseSettings):
             raw = raw.split(",")
         return tuple(str(p).strip().rstrip("/") for p in raw if str(p).strip())
 
-    @field_validator("redis_url", "sso_secret", "public_url", "cache_versions_file", mode="before")
+    @field_validator(
+        "redis_url",
+        "sso_secret",
+        "public_url",
+        "cache_versions_file",
+        "smtp_url",
+        "mail_templates_dir",
+        "worker_dir",
+        mode="before",
+    )
     @classmethod
     def _blank_is_unset(cls, raw: Any) -> Any:
         return None if raw == "" else raw

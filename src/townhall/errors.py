@@ -94,6 +94,10 @@ class StoryClosed(TownhallError):
     code, status, title = "story-closed", 409, "Story closed for comments"
 
 
+class LikesClosed(TownhallError):
+    code, status, title = "likes-closed", 409, "Story closed for likes"
+
+
 class StoryArchived(TownhallError):
     code, status, title = "story-archived", 409, "Story archived"
 
@@ -117,6 +121,6 @@ class PayloadTooLarge(TownhallError):
 class RateLimited(TownhallError):
     code, status, title = "rate-limited", 429, "Too many requests"
 
-    def __init__(self, detail: str, *, retry_after: int) -> None:
-        super().__init__(detail, retry_after=retry_after)
+    def __init__(self, detail: str, *, retry_after: int, limit: str) -> None:
+        super().__init__(detail, retry_after=retry_after, limit=limit)
         self.retry_after = retry_after

@@ -19,6 +19,8 @@ def iso(when: datetime | None) -> str | None:
 def _badge(view: CommentView) -> str | None:
     if view.author_role is not Role.COMMENTER:
         return "staff"
+    if view.author_expert:
+        return "expert"
     return "subscriber" if view.author_premium else None
 
 
@@ -109,5 +111,10 @@ def _present(
         "is_mine": mine,
         "editable_until": editable_until,
         "moderation": moderation,
+        # A pick, with staff's public note on why (plain text: shown as text, never markup).
+        "featured": c.featured_at is not None and not deleted,
+        "feature_note": c.feature_note if c.featured_at is not None and not deleted else None,
+        # A question of a Q&A story that staff or an expert answered.
+        "answered": c.answered_at is not None,
         "replies": [],
     }

@@ -24,11 +24,24 @@ class Budget:
 
     limit: int
     window: float
+    name: str = ""
 
+
+# The name of each limit, as a refusal (429 problem+json, field `limit`) gives it.
+POSTS_PER_ACCOUNT = "posts-per-account"  # the site's post_rate_per_minute
+CHECKS_PER_ACCOUNT = "draft-checks-per-account"
+SIGN_IN_TRIES_PER_ACCOUNT_AND_ADDRESS = "sign-in-tries-per-account-and-address"
+STREAMS_PER_ACCOUNT_LIMIT = "streams-per-account"
+STREAMS_PER_ADDRESS_LIMIT = "streams-per-address"
 
 # Anonymous work, per client address.
-REGISTRATIONS_PER_ADDRESS = Budget(60, 3600)  # a classroom signing up together
-SIGN_IN_FAILURES_PER_ADDRESS = Budget(60, 900)  # wrong passwords, all accounts together
+REGISTRATIONS_PER_ADDRESS = Budget(
+    60, 3600, "registrations-per-address"
+)  # a classroom signing up together
+PASSWORD_RESETS_PER_ADDRESS = Budget(60, 3600, "password-resets-per-address")
+SIGN_IN_FAILURES_PER_ADDRESS = Budget(
+    60, 900, "sign-in-failures-per-address"
+)  # wrong passwords, all accounts together
 # Live streams of anonymous readers per address: TOWNHALL_SSE_MAX_PER_CLIENT (config).
 # Per account.
 STREAMS_PER_ACCOUNT = 20  # one reader's tabs and devices
@@ -37,7 +50,7 @@ FREE_SIGN_IN_FAILURES = 5
 MAX_SIGN_IN_DELAY = 900.0
 SIGN_IN_MEMORY = 86_400.0
 # Failed sign-ins on one account from anywhere that make an attack worth telling staff.
-STAFF_ATTACK_ALERT = Budget(10, 3600)
+STAFF_ATTACK_ALERT = Budget(10, 3600, "staff-sign-in-alert")
 
 
 class RateLimiter(Protocol):
@@ -101,9 +114,9 @@ class NoRateLimiter:
 
 
 async def enforce(
-    limiter: RateLimiter, key: str, *, limit: int, window: float, message: str
+    limiter: RateLimiter, key: str, *, limit: int, window: float, message: str, name: str
 ) -> None:
-    """Raise RateLimited when the key is over its limit."""
+    """Raise RateLimited, naming the limit, when the key is over it."""
     allowed, retry = await limiter.hit(key, limit=limit, window=window)
     if not allowed:
-        raise RateLimited(message.format(seconds=retry), retry_after=retry)
+        raise RateLimited(message.format(seconds=retry), retry_after=retry, limit=name)

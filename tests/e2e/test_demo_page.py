@@ -88,7 +88,9 @@ def test_each_stream_shows_the_guidelines_above_its_form_and_its_count_on_its_ta
     expect(w.get_by_role("link", name="Learn more", exact=True)).to_have_count(0)
     expect(w.get_by_role("link", name=LEARN_PREMIUM)).to_have_count(1)
     sort = w.get_by_label("Sort by")
-    expect(sort.locator("option")).to_have_text(["Newest first", "Oldest first", "Most liked"])
+    expect(sort.locator("option")).to_have_text(
+        ["Newest first", "Oldest first", "Most liked", "Best"]
+    )
     expect(sort).to_have_value("newest")
 
 

@@ -44,6 +44,8 @@ async def _rich_site(client) -> None:
     """Data that gives every archived column a value other than its default somewhere."""
     from townhall.domain.models import Role
     from townhall.services.accounts import create_admin
+    from townhall.services.comments import Draft, post_comment
+    from townhall.services.editorial import feature_comment
     from townhall.services.moderation import approve_comment, reject_comment
     from townhall.services.sites import rotate_sso_secret, update_site_settings
     from townhall.services.story_settings import update_story
@@ -104,6 +106,10 @@ async def _rich_site(client) -> None:
         staff = await tx.users.by_id(admin.id)
         users = {u.name: u for u in await tx.users.search("default", None, limit=50)}
     await approve_comment(ctx, staff, top["id"])  # keeps it and clears its reports
+    await feature_comment(ctx, staff, top["id"], "A reader's own story")
+    thanks = await post_comment(
+        ctx, staff, Draft(story_key="story-1", body="Thanks", parent_id=top["id"])
+    )
     await reject_comment(ctx, staff, held.json()["id"], "a private number")  # a labelled example
     await reject_comment(ctx, staff, rejected["id"], "off topic")
     await shadowban_user(ctx, staff, users["Cy Shadow"].id)
@@ -121,6 +127,10 @@ async def _rich_site(client) -> None:
             "auto_close_days": 7,
             "url": "https://news.example/story-1",
             "title": "Story one",
+            "prompt": "What changed for you?",
+            "pinned_comment_id": thanks.comment.id,
+            "likes_closed": True,
+            "qa_mode": True,
         },
     )
     bo_id = (await client.get("/api/v1/me", headers=bo)).json()["id"]
@@ -138,6 +148,45 @@ async def _rich_site(client) -> None:
     await rotate_sso_secret(ctx, admin, "rotated-again-" + "y" * 40)
     async with ctx.write() as tx:  # columns no flow here fills: a client address digest
         await tx.conn.execute(text("UPDATE comments SET ip_hash = 'ab12' WHERE id = :i"), {"i": 1})
+        await tx.conn.execute(
+            text("UPDATE comments SET answered_at = created_at WHERE id = :i"), {"i": 1}
+        )
+        await tx.conn.execute(text("UPDATE users SET is_expert = true WHERE id = 2"))
+    await _notification_rows(client, ann)
+
+
+async def _notification_rows(client, reader) -> None:
+    """A reader's e-mail choices, a paused Slack webhook and the site's link-signing key."""
+    from townhall.domain.models import utcnow
+    from townhall.domain.notifications import Digest, Prefs
+
+    me = (await client.get("/api/v1/me", headers=reader)).json()
+    async with client.ctx.write() as tx:
+        await tx.notifications.set_prefs(
+            me["id"],
+            Prefs(notify_replies=True, notify_decisions=False, digest=Digest.DAILY),
+            utcnow(),
+        )
+        await tx.notifications.add_webhook(
+            {
+                "site_id": "default",
+                "url": "https://hooks.news.example/townhall",
+                "events": ["comment.created", "user.banned"],
+                "secret": "whsec_archive-test",
+                "format": "slack",
+                "is_active": False,
+                "created_at": utcnow(),
+            }
+        )
+        await tx.notifications.signing_key("default", utcnow())
+        await tx.notifications.follow(me["id"], 1, utcnow())
+        await tx.notifications.add_to_inbox(
+            me["id"], "pick", {"comment_id": 1}, "archive-test", utcnow()
+        )
+        await tx.notifications.mark_read(me["id"], None, utcnow())
+        await tx.conn.execute(
+            text("UPDATE users SET email_verified_at = created_at WHERE id = :i"), {"i": me["id"]}
+        )
 
 
 def _table_rows(sync_conn, name: str) -> list[tuple]:

@@ -31,6 +31,11 @@ class World:
         who = await sign_in(self.client, f"author{next(_seq)}", name=f"Author{next(_seq)}")
         return (await post(self.client, who, TOXIC, story="matrix"))["id"]
 
+    async def public_comment(self) -> int:
+        """A new published comment by a new commenter."""
+        who = await sign_in(self.client, f"author{next(_seq)}", name=f"Author{next(_seq)}")
+        return (await post(self.client, who, "A fair point.", story="matrix"))["id"]
+
     async def commenter_id(self) -> int:
         """A new commenter's id."""
         who = await sign_in(self.client, f"target{next(_seq)}", name=f"Target{next(_seq)}")
@@ -42,6 +47,15 @@ Call = Callable[[World], Awaitable[tuple[str, str, dict | None]]]
 
 async def _c(w, verb):
     return "POST", f"/api/v1/moderation/comments/{await w.held_comment()}/{verb}"
+
+
+async def _feature(w, method):
+    path = f"/api/v1/moderation/comments/{await w.public_comment()}/feature"
+    return method, path, {"note": "Worth reading"} if method == "POST" else None
+
+
+async def _expert(w, method):
+    return method, f"/api/v1/moderation/users/{await w.commenter_id()}/expert", None
 
 
 async def _u(w, verb):
@@ -69,6 +83,16 @@ ROUTES: dict[tuple[str, str], tuple[Call, dict[str, int], str | None]] = {
         STAFF,
         "comment.reject",
     ),
+    ("POST", "/api/v1/moderation/comments/{comment_id}/feature"): (
+        lambda w: _feature(w, "POST"),
+        STAFF,
+        "comment.feature",
+    ),
+    ("DELETE", "/api/v1/moderation/comments/{comment_id}/feature"): (
+        lambda w: _feature(w, "DELETE"),
+        STAFF,
+        None,
+    ),
     ("POST", "/api/v1/moderation/comments/bulk"): (
         lambda w: _bulk(w),
         STAFF,
@@ -93,6 +117,16 @@ ROUTES: dict[tuple[str, str], tuple[Call, dict[str, int], str | None]] = {
         lambda w: _with(_u(w, "restore"), None),
         STAFF,
         "user.restore",
+    ),
+    ("PUT", "/api/v1/moderation/users/{user_id}/expert"): (
+        lambda w: _expert(w, "PUT"),
+        STAFF,
+        "user.expert",
+    ),
+    ("DELETE", "/api/v1/moderation/users/{user_id}/expert"): (
+        lambda w: _expert(w, "DELETE"),
+        STAFF,
+        None,
     ),
     ("POST", "/api/v1/moderation/users/{user_id}/erase"): (
         lambda w: _with(_u(w, "erase"), {"comments": "delete"}),

@@ -74,16 +74,13 @@ async def test_checks_are_rate_limited_per_user(db_url, make_settings):
 
     async with _client(make_settings(db_url, rate_limits=True)) as client:
         alice = await sign_in(client, "alice", name="Alice")
-        codes = [
-            (
-                await client.post(
-                    CHECK, json={"story_id": "rl", "body": f"draft {i}"}, headers=alice
-                )
-            ).status_code
+        answers = [
+            await client.post(CHECK, json={"story_id": "rl", "body": f"draft {i}"}, headers=alice)
             for i in range(61)
         ]
-    assert codes[:60] == [200] * 60
-    assert codes[60] == 429
+    assert [a.status_code for a in answers[:60]] == [200] * 60
+    assert answers[60].status_code == 429
+    assert answers[60].json()["limit"] == "draft-checks-per-account"
 
 
 async def test_a_held_comment_tells_its_author_the_guideline_passage_and_suggestion(app_client):

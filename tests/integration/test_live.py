@@ -194,6 +194,7 @@ async def test_connections_per_client_address_are_capped(sqlite_url, make_settin
                 assert third.status == 429
                 await asyncio.wait_for(third.finished.wait(), 2)
             assert b'"code":"too-many-streams"' in third.body
+            assert b'"limit":"streams-per-address"' in third.body
             assert int(third.headers["retry-after"]) > 0
         async with AsgiStream(client.app, EVENTS) as later:
             assert later.status == 200
@@ -370,6 +371,7 @@ async def test_signed_in_streams_count_per_account_not_per_address(sqlite_url, m
                 async with AsgiStream(client.app, EVENTS, reader) as extra:
                     assert extra.status == 429
                     await asyncio.wait_for(extra.finished.wait(), 2)
+                assert b'"limit":"streams-per-account"' in extra.body
                 async with AsgiStream(client.app, EVENTS, other) as theirs:
                     assert theirs.status == 200  # same address, another account
         assert client.app.state.live_streams.per_client == {}

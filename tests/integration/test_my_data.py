@@ -44,6 +44,9 @@ async def test_export_holds_everything_and_validates_against_the_schema(app_clie
         headers=ann,
     )
     await app_client.put(f"/api/v1/me/muted/{bo_id}", headers=ann)
+    await app_client.patch(
+        "/api/v1/me/preferences", json={"notify_replies": True, "digest": "weekly"}, headers=ann
+    )
     res = await app_client.get("/api/v1/me/export", headers=ann)
     assert res.status_code == 200, res.text
     assert res.headers["cache-control"] == "no-store"
@@ -67,6 +70,11 @@ async def test_export_holds_everything_and_validates_against_the_schema(app_clie
         (other["id"], "spam", "an advert")
     ]
     assert doc["preferences"]["muted"][0]["id"] == bo_id
+    assert doc["preferences"]["notifications"] == {
+        "notify_replies": True,
+        "notify_decisions": True,
+        "digest": "weekly",
+    }
     # Nobody else's comments, and only for the reader themselves.
     assert "Bo's view." not in res.text
     assert (await app_client.get("/api/v1/me/export")).status_code == 401

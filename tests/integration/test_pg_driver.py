@@ -87,6 +87,7 @@ async def test_hot_writes_on_asyncpg_commit_roll_back_and_raise_like_sqlalchemy(
             "root_id": None, "depth": 0, "author_id": 1, "body": "Through the driver.",
             "status": "published", "created_at": utcnow(), "is_shadowed": False,
             "findings": [{"guideline": None, "action": "publish"}], "guideline": None,
+            "best_rank": 0.0,
         }  # fmt: skip
         async with c.ctx.write() as tx:
             added = await tx.comments.add(values)
@@ -165,7 +166,7 @@ async def test_reads_and_writes_go_on_after_their_pooled_backend_is_killed(
             "site_id": "default", "story_id": story.id, "stream": "open", "parent_id": None,
             "root_id": None, "depth": 0, "author_id": 1, "body": "After the kill.",
             "status": "published", "created_at": utcnow(), "is_shadowed": False,
-            "findings": [], "guideline": None,
+            "findings": [], "guideline": None, "best_rank": 0.0,
         }  # fmt: skip
         async with c.ctx.write(alone=True) as tx:
             added = await tx.comments.add_counted(values)

@@ -46,6 +46,7 @@ def _samples(top: int, reply: int, token: str, story: Any, author_id: int) -> di
         "after_created_at": story.created_at + timedelta(days=1),
         "after_id": 10**6,
         "after_like_count": 10**6,
+        "after_best_rank": 10.0**6,
         "root_ids": [top, reply],
         "cap": 201,
         "comment_id": reply,

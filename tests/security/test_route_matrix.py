@@ -80,6 +80,34 @@ ROUTES: dict[tuple[str, str], tuple[Make, dict[str, int]]] = {
         _everyone(200),
     ),
     ("GET", "/api/v1/counts"): (_get(f"/api/v1/counts?story_id={STORY}"), _everyone(200)),
+    ("GET", "/api/v1/stories/{story_id}/featured"): (
+        _get(f"/api/v1/stories/{STORY}/featured"),
+        _everyone(200),
+    ),
+    ("GET", "/stories/{story_id}/comments.html"): (
+        _get(f"/stories/{STORY}/comments.html"),
+        _everyone(200),
+    ),
+    ("POST", "/api/v1/moderation/comments/{comment_id}/feature"): (
+        lambda w, r: (
+            "POST",
+            f"/api/v1/moderation/comments/{w.comment()}/feature",
+            {"note": "Worth reading"},
+        ),
+        STAFF,
+    ),
+    ("DELETE", "/api/v1/moderation/comments/{comment_id}/feature"): (
+        lambda w, r: ("DELETE", f"/api/v1/moderation/comments/{w.comment()}/feature", None),
+        STAFF,
+    ),
+    ("PUT", "/api/v1/moderation/users/{user_id}/expert"): (
+        lambda w, r: ("PUT", f"/api/v1/moderation/users/{w.new_commenter()}/expert", None),
+        STAFF,
+    ),
+    ("DELETE", "/api/v1/moderation/users/{user_id}/expert"): (
+        lambda w, r: ("DELETE", f"/api/v1/moderation/users/{w.new_commenter()}/expert", None),
+        STAFF,
+    ),
     ("GET", "/api/v1/stories/{story_id}/events"): (
         _get(f"/api/v1/stories/{STORY}/events"),
         _everyone(200),
@@ -257,6 +285,88 @@ ROUTES: dict[tuple[str, str], tuple[Make, dict[str, int]]] = {
             w, r, ("POST", "/api/v1/admin/site/sso-secret/revoke-previous", None)
         ),
         ADMIN,
+    ),
+    ("GET", "/api/v1/me/preferences"): (_get("/api/v1/me/preferences"), _signed_in(200)),
+    ("PATCH", "/api/v1/me/preferences"): (
+        lambda w, r: ("PATCH", "/api/v1/me/preferences", {"digest": "daily"}),
+        _signed_in(200),
+    ),
+    # The signed token is the only credential: a forged one is refused for everyone.
+    ("GET", "/api/v1/unsubscribe"): (_get("/api/v1/unsubscribe?token=forged"), _everyone(200)),
+    ("POST", "/api/v1/unsubscribe"): (
+        lambda w, r: ("POST", "/api/v1/unsubscribe?token=forged", None),
+        _everyone(400),
+    ),
+    ("GET", "/api/v1/admin/outbox"): (_get("/api/v1/admin/outbox"), STAFF),
+    ("POST", "/api/v1/auth/password-reset"): (
+        lambda w, r: ("POST", "/api/v1/auth/password-reset", {"email": "root-admin@example.org"}),
+        _everyone(202),
+    ),
+    # Account links: the signed token is the credential; a forged one is refused for all.
+    ("POST", "/api/v1/auth/password-reset/confirm"): (
+        lambda w, r: (
+            "POST",
+            "/api/v1/auth/password-reset/confirm",
+            {"token": "forged", "password": "a long enough passphrase"},
+        ),
+        _everyone(400),
+    ),
+    ("POST", "/api/v1/auth/verify"): (
+        lambda w, r: ("POST", "/api/v1/auth/verify", {"token": "forged"}),
+        _everyone(400),
+    ),
+    ("GET", "/auth/verify"): (_get("/auth/verify?token=forged"), _everyone(200)),
+    ("POST", "/auth/verify"): (
+        lambda w, r: ("POST", "/auth/verify?token=forged", None),
+        _everyone(200),  # a page that says the link is not valid
+    ),
+    ("GET", "/auth/reset"): (_get("/auth/reset?token=forged"), _everyone(200)),
+    ("POST", "/auth/reset"): (
+        lambda w, r: ("POST", "/auth/reset?token=forged", None),
+        _everyone(200),
+    ),
+    ("GET", "/api/v1/me/notifications"): (_get("/api/v1/me/notifications"), _signed_in(200)),
+    ("POST", "/api/v1/me/notifications/read"): (
+        lambda w, r: ("POST", "/api/v1/me/notifications/read", {}),
+        _signed_in(200),
+    ),
+    ("GET", "/api/v1/me/follows/{story_id}"): (
+        _get(f"/api/v1/me/follows/{STORY}"),
+        _signed_in(200),
+    ),
+    ("PUT", "/api/v1/me/follows/{story_id}"): (
+        lambda w, r: ("PUT", f"/api/v1/me/follows/{STORY}", None),
+        _signed_in(200),
+    ),
+    ("DELETE", "/api/v1/me/follows/{story_id}"): (
+        lambda w, r: ("DELETE", f"/api/v1/me/follows/{STORY}", None),
+        _signed_in(200),
+    ),
+    ("GET", "/api/v1/admin/webhooks"): (_get("/api/v1/admin/webhooks"), ADMIN),
+    # Private targets are refused by default: the admin's answer is the SSRF guard's 422.
+    ("POST", "/api/v1/admin/webhooks"): (
+        lambda w, r: (
+            "POST",
+            "/api/v1/admin/webhooks",
+            {"url": "http://127.0.0.1/hook", "events": ["comment.created"]},
+        ),
+        {**ADMIN, "admin": 422},
+    ),
+    ("PATCH", "/api/v1/admin/webhooks/{webhook_id}"): (
+        lambda w, r: ("PATCH", "/api/v1/admin/webhooks/999999", {"is_active": False}),
+        {**ADMIN, "admin": 404},
+    ),
+    ("DELETE", "/api/v1/admin/webhooks/{webhook_id}"): (
+        lambda w, r: ("DELETE", "/api/v1/admin/webhooks/999999", None),
+        {**ADMIN, "admin": 404},
+    ),
+    ("POST", "/api/v1/admin/webhooks/{webhook_id}/test"): (
+        lambda w, r: ("POST", "/api/v1/admin/webhooks/999999/test", None),
+        {**ADMIN, "admin": 404},
+    ),
+    ("GET", "/api/v1/admin/webhooks/{webhook_id}/deliveries"): (
+        _get("/api/v1/admin/webhooks/999999/deliveries"),
+        {**ADMIN, "admin": 404},
     ),
 }
 

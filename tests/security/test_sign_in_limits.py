@@ -57,7 +57,9 @@ async def test_the_right_password_from_an_address_that_has_not_failed_is_never_r
             ]
             assert codes[:FREE_SIGN_IN_FAILURES] == [401] * FREE_SIGN_IN_FAILURES
             assert 429 in codes, codes
-            assert (await _login(attacker, "victim@example.org")).status_code == 429
+            refused = await _login(attacker, "victim@example.org")
+            assert refused.status_code == 429
+            assert refused.json()["limit"] == "sign-in-tries-per-account-and-address"
             res = await _login(owner, "victim@example.org")
             assert res.status_code == 200, res.text
 
@@ -104,12 +106,14 @@ async def test_successful_sign_ins_do_not_count_against_the_address(db_url, make
 async def test_one_address_failing_across_many_accounts_is_limited(sqlite_url, make_settings):
     async with _app(sqlite_url, make_settings) as client:
         async with _from(client, "198.51.100.99") as stuffer:
-            codes = [
-                (await _login(stuffer, f"someone-{i}@example.org", "password123!")).status_code
+            answers = [
+                await _login(stuffer, f"someone-{i}@example.org", "password123!")
                 for i in range(SIGN_IN_FAILURES_PER_ADDRESS.limit + 1)
             ]
+        codes = [a.status_code for a in answers]
         assert codes[:-1] == [401] * SIGN_IN_FAILURES_PER_ADDRESS.limit
         assert codes[-1] == 429
+        assert answers[-1].json()["limit"] == "sign-in-failures-per-address"
 
 
 async def test_a_classroom_can_register_from_one_address(sqlite_url, make_settings):
@@ -127,6 +131,7 @@ async def test_a_classroom_can_register_from_one_address(sqlite_url, make_settin
                 codes.append(res.status_code)
             assert codes[:-1] == [422] * REGISTRATIONS_PER_ADDRESS.limit  # short password
             assert codes[-1] == 429
+            assert res.json()["limit"] == "registrations-per-address"
 
 
 async def test_an_attack_on_a_staff_account_alerts_staff_once(db_url, make_settings):

@@ -9,14 +9,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from townhall.api.params import CommentPath, CountsParams, PageParams, RepliesParams, StoryPath
+from townhall.api.params import (
+    CommentPath,
+    CountsParams,
+    FragmentParams,
+    NoParams,
+    PageParams,
+    RepliesParams,
+    StoryPath,
+)
 from townhall.api.schemas import CommentIn
-from townhall.domain.models import Stream, User
+from townhall.domain.models import Sort, Stream, User
 from townhall.errors import Unauthenticated
+from townhall.fragment import render_fragment
 from townhall.live.sse import EventStream, LiveStreams
 from townhall.presenter import present
 from townhall.ratelimit import STREAMS_PER_ACCOUNT
-from townhall.services import accounts, reading
+from townhall.services import accounts, editorial, reading
 from townhall.services import comments as svc
 from townhall.services.context import Context
 from townhall.services.live import check_last_event_id, follow_story
@@ -35,9 +44,32 @@ async def viewer_of(ctx: Context, token: str | None) -> User | None:
 async def page(ctx: Context, viewer: User | None, path: StoryPath, q: PageParams) -> dict[str, Any]:
     """A page of top-level comments with their first replies, the total and site settings."""
     query = reading.PageQuery(
-        story_key=path.story_id, stream=q.stream, sort=q.sort, limit=q.limit, cursor=q.cursor
+        story_key=path.story_id,
+        stream=q.stream,
+        sort=q.sort,
+        limit=q.limit,
+        cursor=q.cursor,
+        flat=q.view == "flat",
+        answered=q.answered,
     )
     return await reading.list_comments(ctx, viewer, query)
+
+
+async def fragment(
+    ctx: Context, viewer: User | None, path: StoryPath, q: FragmentParams
+) -> dict[str, Any]:
+    """The first page as every reader without an account sees it, as an HTML fragment."""
+    query = reading.PageQuery(story_key=path.story_id, stream=q.stream, limit=q.limit)
+    assert query.sort is Sort.NEWEST  # the default order, as the widget first shows it
+    page = await reading.list_comments(ctx, None, query)
+    return {"html": render_fragment(page, language=q.lang, nosnippet=q.nosnippet)}
+
+
+async def featured(
+    ctx: Context, viewer: User | None, path: StoryPath, q: NoParams
+) -> dict[str, Any]:
+    """A story's picks, latest first."""
+    return await editorial.list_featured(ctx, viewer, path.story_id)
 
 
 async def replies(

@@ -30,9 +30,13 @@ from townhall.api.params import (
     COUNTS,
     STORY_COMMENTS,
     STORY_EVENTS,
+    STORY_FEATURED,
+    STORY_FRAGMENT,
     CommentPath,
     CountsParams,
     EventsParams,
+    FragmentParams,
+    NoParams,
     PageParams,
     Params,
     RepliesParams,
@@ -66,9 +70,10 @@ class Read(NamedTuple):
     handler: Callable[..., Awaitable[dict[str, Any]]]
     slots: Slots
     lists: frozenset[str] = frozenset()
+    html: bool = False  # the handler gives {"html": ...}: served as text/html
 
 
-def _page_slots(path: StoryPath, q: PageParams) -> tuple[int, ...]:
+def _page_slots(path: StoryPath, q: Any) -> tuple[int, ...]:
     return (SITE_EPOCH, story_slot(path.story_id))
 
 
@@ -83,6 +88,15 @@ def _thread_slots(path: CommentPath, q: RepliesParams) -> tuple[int, ...]:
 
 READS = (
     Read(Template(STORY_COMMENTS), StoryPath, PageParams, endpoints.page, _page_slots),
+    Read(Template(STORY_FEATURED), StoryPath, NoParams, endpoints.featured, _page_slots),
+    Read(
+        Template(STORY_FRAGMENT),
+        StoryPath,
+        FragmentParams,
+        endpoints.fragment,
+        _page_slots,
+        html=True,
+    ),
     Read(Template(COMMENT_REPLIES), CommentPath, RepliesParams, endpoints.replies, _thread_slots),
     Read(
         Template(COUNTS),
@@ -108,6 +122,23 @@ def encode(data: dict[str, Any], *, private: bool) -> Entry:
         (b"vary", VARY),
     ]
     return Entry(body, headers, etag, (), (), 0.0)
+
+
+def encode_html(data: dict[str, Any], *, private: bool) -> Entry:
+    """An HTML fragment with its validator (the same for every reader: never private)."""
+    body = data["html"].encode("utf-8")
+    etag = etag_for(body).encode()
+    headers = [
+        (b"content-type", b"text/html; charset=utf-8"),
+        (b"etag", etag),
+        (b"cache-control", PUBLIC),
+        (b"vary", VARY),
+    ]
+    return Entry(body, headers, etag, (), (), 0.0)
+
+
+def _encoder(read: Read) -> Callable[..., Entry]:
+    return encode_html if read.html else encode
 
 
 def _tags(header: bytes) -> set[bytes]:
@@ -205,7 +236,7 @@ class Lane:
                 viewer = await endpoints.viewer_of(self.ctx, bearer_token(scope["headers"]))
             if cache is None:
                 data = await read.handler(self.ctx, viewer, params, q)
-                await _serve(send, encode(data, private=viewer is not None), inm)
+                await _serve(send, _encoder(read)(data, private=viewer is not None), inm)
                 return
         except (ValidationError, TownhallError) as exc:
             await refuse(send, exc, path)
@@ -230,7 +261,7 @@ class Lane:
         except TownhallError as exc:
             await domain_problem(exc, read.template.path).send(send)
             return
-        entry = encode(data, private=False)
+        entry = _encoder(read)(data, private=False)
         await _serve(send, entry, inm)
         if slots[-1] == WRITE_SEQ:
             slots, before = _settle(cache, data, before)

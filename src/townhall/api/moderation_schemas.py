@@ -68,6 +68,24 @@ class StoryPatchIn(_In):
         max_length=limits.STORY_URL_MAX,
         description="http(s) on an embedding origin; null clears",
     )
+    prompt: str | None = Field(
+        default=None,
+        max_length=limits.PROMPT_MAX,
+        description="A question shown above the form instead of the site's call to action "
+        "(plain text); null or empty clears",
+    )
+    pinned_comment_id: int | None = Field(
+        default=None,
+        ge=limits.MIN_ID,
+        le=limits.MAX_ID,
+        description="A published staff comment of this story shown first; null unpins",
+    )
+    likes_closed: bool | None = Field(
+        default=None, description="Closed for likes while comments stay open"
+    )
+    qa_mode: bool | None = Field(
+        default=None, description="Questions and answers: staff and experts answer"
+    )
 
 
 class ModerationSettingsIn(_In):
@@ -114,6 +132,18 @@ class SitePatchIn(_In):
     )
     messages: MessageOverrides | None = Field(
         default=None, description="Overrides of catalogue messages; replaces the stored set"
+    )
+    alert_pending_threshold: int | None = Field(
+        default=None,
+        ge=0,
+        le=100_000,
+        description="E-mail moderators at this many pending (0: off)",
+    )
+    alert_on_reports: bool | None = Field(
+        default=None, description="E-mail moderators when reader reports hide a comment"
+    )
+    alert_every_minutes: int | None = Field(
+        default=None, ge=1, le=1440, description="At most one alert of each kind per this period"
     )
 
 
@@ -172,6 +202,8 @@ class CardOut(BaseModel):
     is_shadowed: bool
     decided_by: str | None
     decided_at: str | None
+    featured: bool = Field(default=False, description="Picked by staff")
+    feature_note: str | None = Field(default=None, description="The pick's public note")
     rejection_reason: str | None
 
 
@@ -232,6 +264,7 @@ class UserAdminOut(BaseModel):
     is_banned: bool
     suspended_until: str | None
     is_shadowbanned: bool
+    is_expert: bool = Field(default=False, description="Named an expert by staff")
     created_at: str
     history: HistoryOut | None = None
 
@@ -274,6 +307,10 @@ class StorySettingsOut(BaseModel):
     premoderate: bool
     premium_enabled: bool
     auto_close_days: int | None
+    prompt: str | None = None
+    pinned_comment_id: int | None = None
+    likes_closed: bool = False
+    qa_mode: bool = False
 
 
 class StoriesOut(BaseModel):
@@ -300,6 +337,9 @@ class SiteSettingsOut(BaseModel):
     moderation: dict[str, Any]
     language: str
     messages: MessageOverrides
+    alert_pending_threshold: int
+    alert_on_reports: bool
+    alert_every_minutes: int
     retention_days: int
     name_quarantine_days: int
     has_sso_secret: bool

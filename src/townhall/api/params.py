@@ -23,6 +23,9 @@ API = "/api/v1"
 # Paths of the lane's endpoints (and of their documentation stubs).
 STORY_COMMENTS = API + "/stories/{story_id:path}/comments"
 STORY_EVENTS = API + "/stories/{story_id:path}/events"
+STORY_FEATURED = API + "/stories/{story_id:path}/featured"
+# The server-rendered first page, outside the API: a CMS includes it in article pages.
+STORY_FRAGMENT = "/stories/{story_id:path}/comments.html"
 COMMENT_REPLIES = API + "/comments/{comment_id}/replies"
 COUNTS = API + "/counts"
 # The moderators' story settings, under the moderation router's prefix.
@@ -65,6 +68,31 @@ class PageParams(Params):
     sort: Sort = Sort.NEWEST
     limit: PageLimit = limits.PAGE_LIMIT_DEFAULT
     cursor: Cursor | None = None
+    view: Literal["threaded", "flat"] = Field(
+        default="threaded",
+        description="flat: every comment, replies too, unthreaded, each naming its parent",
+    )
+    answered: bool = Field(
+        default=False, description="Questions and answers: only questions with an answer"
+    )
+
+
+class FragmentParams(Params):
+    """The server-rendered first page of a story."""
+
+    stream: Stream = Stream.OPEN
+    limit: PageLimit = limits.PAGE_LIMIT_DEFAULT
+    lang: LanguageTag | None = Field(
+        default=None, description="Language of the fixed texts (default: the site's)"
+    )
+    nosnippet: bool = Field(
+        default=False,
+        description="Mark the comments data-nosnippet: indexed, never quoted in results",
+    )
+
+
+class NoParams(Params):
+    """No query parameters (any given is refused)."""
 
 
 class RepliesParams(Params):

@@ -87,13 +87,29 @@ class AuthorOut(BaseModel):
     id: int
     name: str | None
     premium: bool
-    badge: Literal["staff", "subscriber"] | None
+    badge: Literal["staff", "expert", "subscriber"] | None
 
 
 class ModerationNoteOut(BaseModel):
     guideline: str | None
     reason: str
     findings: list[FindingOut] = []
+
+
+class BestOut(BaseModel):
+    """Why a comment stands where it does in the Best order (see docs/editorial.md)."""
+
+    parts: dict[str, float] = Field(
+        description="base, likes (Wilson lower bound of likes among likes and reports, "
+        "weighted), pick, staff_reply, reports and holds (negative)"
+    )
+    quality: float = Field(description="The sum of the parts, never below the floor")
+    age_hours: float
+    half_life_hours: float
+    decay: float = Field(description="2 ** -(age / half-life)")
+    score: float = Field(description="quality × decay, now")
+    likes: int
+    reports: int
 
 
 class CommentOut(BaseModel):
@@ -118,6 +134,16 @@ class CommentOut(BaseModel):
     is_mine: bool
     editable_until: str | None
     moderation: ModerationNoteOut | None
+    featured: bool = Field(default=False, description="Picked by staff")
+    feature_note: str | None = Field(
+        default=None, description="Staff's public note on why they picked it (plain text)"
+    )
+    answered: bool = Field(
+        default=False, description="A Q&A question that staff or an expert answered"
+    )
+    best: BestOut | None = Field(
+        default=None, description="In the Best order (top-level comments): why it is here"
+    )
     replies: list[CommentOut] = []
 
 
@@ -187,6 +213,11 @@ class StoryOut(BaseModel):
     premoderate: bool
     premium_enabled: bool
     premium_read_restricted: bool
+    prompt: str | None = Field(
+        default=None, description="Staff's question above the form, instead of the call to action"
+    )
+    likes_closed: bool = Field(default=False, description="Closed for likes, not for comments")
+    qa_mode: bool = Field(default=False, description="Questions and answers")
     counts: StreamCountsOut
 
 
@@ -196,6 +227,27 @@ class CommentPageOut(BaseModel):
     total: int
     story: StoryOut
     site: SiteOut
+    featured: list[CommentOut] = Field(
+        default=[],
+        description="On a first page (no cursor): the story's picks in the streams the "
+        "reader may see, latest pick first",
+    )
+    pinned: CommentOut | None = Field(
+        default=None, description="On a first page: the story's pinned staff comment, if any"
+    )
+
+
+class FeaturedOut(BaseModel):
+    comments: list[CommentOut] = Field(description="Picks, latest first, without replies")
+    total: int
+
+
+class FeatureIn(_In):
+    note: str | None = Field(
+        default=None,
+        max_length=limits.FEATURE_NOTE_MAX,
+        description="Why staff picked it, shown to readers as plain text",
+    )
 
 
 class RepliesOut(BaseModel):

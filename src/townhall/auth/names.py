@@ -111,7 +111,12 @@ def _case_classes() -> dict[str, str]:
 @cache  # pure in one character; names repeat characters, and imports check thousands
 def _char_key(ch: str) -> str:
     base = _base(ch)
-    return _case_classes().get(base, base)
+    rep = _case_classes()
+    if base in rep:
+        return rep[base]
+    # A character can map to several ("¼" → "l/4"): merge case partners in each of them too,
+    # or the key of a key would differ from the key ("l" → "i" only on the second pass).
+    return "".join(rep.get(c, c) for c in base)
 
 
 def skeleton(name: str) -> str:

@@ -17,6 +17,7 @@ from townhall.ratelimit import (
     MAX_SIGN_IN_DELAY,
     SIGN_IN_FAILURES_PER_ADDRESS,
     SIGN_IN_MEMORY,
+    SIGN_IN_TRIES_PER_ACCOUNT_AND_ADDRESS,
     STAFF_ATTACK_ALERT,
     RateLimiter,
 )
@@ -41,7 +42,11 @@ async def admit(limiter: RateLimiter, *, site_id: str, email_key: str, address: 
     """Let this try be checked, or raise RateLimited with how long to wait."""
     failures, retry = await limiter.peek(f"signin-fail-addr:{address}")
     if failures >= SIGN_IN_FAILURES_PER_ADDRESS.limit:
-        raise RateLimited(MESSAGE.format(seconds=retry), retry_after=retry)
+        raise RateLimited(
+            MESSAGE.format(seconds=retry),
+            retry_after=retry,
+            limit=SIGN_IN_FAILURES_PER_ADDRESS.name,
+        )
     pair = _pair(site_id, email_key, address)
     # Every try counts until a success clears it, so parallel guesses cannot all slip
     # in before the first failure is recorded.
@@ -54,7 +59,11 @@ async def admit(limiter: RateLimiter, *, site_id: str, email_key: str, address: 
     # One try per delay window: the first hit of each window goes through.
     allowed, retry = await limiter.hit(f"signin-wait:{pair}", limit=1, window=delay_after(tries))
     if not allowed:
-        raise RateLimited(MESSAGE.format(seconds=retry), retry_after=retry)
+        raise RateLimited(
+            MESSAGE.format(seconds=retry),
+            retry_after=retry,
+            limit=SIGN_IN_TRIES_PER_ACCOUNT_AND_ADDRESS,
+        )
 
 
 async def failed(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from townhall.domain.models import Comment, Story
+from townhall.domain.models import Comment, Story, User
 from townhall.domain.views import CommentView
 
 
@@ -21,6 +21,8 @@ class CommentChanged:
     before: Comment | None = None
     view: CommentView | None = None
     count: int | None = None
+    decided_by: User | None = None  # the moderator, when this change is a decision
+    reason: str | None = None  # the moderator's reason for it
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,4 +49,54 @@ class SiteChanged:
     site_id: str
 
 
-Change = CommentChanged | LikesChanged | StoryChanged | SiteChanged
+@dataclass(frozen=True, slots=True)
+class CommentPicked:
+    """Staff picked a comment (`featured`) or took the pick back.
+
+    Listeners: the response cache drops the story's pages, the live broker sends a
+    `featured` event, and the notifications listener tells the author of a new pick
+    what `services.editorial.notify_author_of_pick` says.
+    """
+
+    story: Story
+    comment: Comment
+    featured: bool
+    picked_by: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReportAdded:
+    """A reader reported a comment."""
+
+    story: Story
+    comment: Comment
+    reason: str
+    reporter_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class UserBanned:
+    """A moderator banned an account."""
+
+    user: User
+    by: User
+    reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class WebhooksChanged:
+    """An admin added, changed or removed a webhook."""
+
+    site_id: str
+
+
+Change = (
+    CommentChanged
+    | LikesChanged
+    | StoryChanged
+    | SiteChanged
+    | ReportAdded
+    | UserBanned
+    | WebhooksChanged
+    | CommentPicked
+)

@@ -31,6 +31,9 @@ STORY_TITLE_KEPT: Final = 300  # a story title is cut to this once made plain te
 NAME_INPUT_MAX: Final = 200  # what a name field accepts before the name rules judge it
 SEARCH_MAX: Final = 200
 BULK_MAX: Final = 100
+FEATURE_NOTE_MAX: Final = 500  # a pick's public note: why staff picked the comment
+PROMPT_MAX: Final = 500  # a story's question above the form
+FEATURED_MAX: Final = 50  # picks listed for one story (and shown above its first page)
 
 # The precision of automatic holds is measured over this many past days.
 PRECISION_DAYS_MIN: Final = 1

@@ -40,6 +40,7 @@ class Sort(StrEnum):
     NEWEST = "newest"
     OLDEST = "oldest"
     MOST_LIKED = "most_liked"
+    BEST = "best"
 
 
 class UserState(StrEnum):
@@ -75,6 +76,7 @@ class User:
     is_shadowbanned: bool
     created_at: datetime
     sso_sub: str | None = None
+    is_expert: bool = False
 
     def state(self, now: datetime | None = None) -> UserState:
         """Whether the user may take part right now."""
@@ -104,6 +106,10 @@ class Story:
     created_at: datetime
     published_open: int = 0
     published_premium: int = 0
+    prompt: str | None = None
+    pinned_comment_id: int | None = None
+    likes_closed: bool = False
+    qa_mode: bool = False
 
     def public_count(self, stream: Stream | None = None) -> int:
         """Published, non-shadowed comments (of one stream, or of both)."""
@@ -144,6 +150,13 @@ class Comment:
     reply_count: int
     report_count: int
     is_shadowed: bool
+    # Editorial facts (a pick, an answer, replies from staff) and the Best order's key.
+    featured_at: datetime | None = None
+    feature_note: str | None = None
+    answered_at: datetime | None = None
+    staff_replied: bool = False
+    was_held: bool = False  # held by pre-moderation or by reports at some point
+    best_rank: float = 0.0
     findings: list[dict[str, Any]] = field(default_factory=list)
 
     @property

@@ -40,6 +40,11 @@ class SiteConfig:
     allowed_origins: tuple[str, ...] = ()
     post_rate_per_minute: int = 6
     moderation: dict[str, Any] = field(default_factory=dict)
+    # Moderators are e-mailed when this many comments wait in Pending (0: never) and,
+    # when set, when reader reports hide a comment; at most once per period each.
+    alert_pending_threshold: int = 0
+    alert_on_reports: bool = False
+    alert_every_minutes: int = 30
     # Days abuse-prevention data (address hashes, addresses in the audit log) is kept, and
     # days a deleted account's commenting name stays taken (docs/privacy.md).
     retention_days: int = 90
@@ -76,6 +81,9 @@ _EDITABLE: dict[str, tuple[type, Any]] = {
     "moderation": (dict, None),
     "language": (str, (LANGUAGE_TAG_MIN, LANGUAGE_TAG_MAX)),
     "messages": (dict, None),
+    "alert_pending_threshold": (int, (0, 100_000)),
+    "alert_on_reports": (bool, None),
+    "alert_every_minutes": (int, (1, 1440)),
     "retention_days": (int, (1, 3650)),
     "name_quarantine_days": (int, (0, 3650)),
 }

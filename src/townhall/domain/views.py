@@ -17,6 +17,7 @@ class CommentView:
     author_premium: bool
     author_role: Role
     in_reply_to: str | None = None
+    author_expert: bool = False
     thread_total: int = 0
     liked_by_me: bool = False
     reported_by_me: bool = False

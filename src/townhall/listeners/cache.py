@@ -5,7 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from townhall.cache import ALL, ResponseCache
-from townhall.domain.changes import Change, CommentChanged, LikesChanged, SiteChanged, StoryChanged
+from townhall.domain.changes import (
+    Change,
+    CommentChanged,
+    CommentPicked,
+    LikesChanged,
+    SiteChanged,
+    StoryChanged,
+)
 
 
 class CacheListener:
@@ -23,7 +30,7 @@ class CacheListener:
             if isinstance(change, SiteChanged):
                 keys = {ALL: None}
                 break
-            if isinstance(change, CommentChanged | LikesChanged | StoryChanged):
+            if isinstance(change, CommentChanged | LikesChanged | StoryChanged | CommentPicked):
                 keys[change.story.key] = None
         for key in keys:
             await self.cache.invalidate(key)

@@ -20,6 +20,7 @@ from townhall import metrics
 from townhall.errors import RateLimited, TownhallError
 from townhall.live.broker import Event
 from townhall.live.subscription import Subscription
+from townhall.ratelimit import STREAMS_PER_ACCOUNT_LIMIT, STREAMS_PER_ADDRESS_LIMIT
 
 log = logging.getLogger("townhall.live")
 
@@ -103,6 +104,7 @@ class LiveStreams:
                 f"at most {cap} live streams per "
                 + ("account" if limit is not None else "client address"),
                 retry_after=30,
+                limit=STREAMS_PER_ACCOUNT_LIMIT if limit is not None else STREAMS_PER_ADDRESS_LIMIT,
             )
         self.per_client[address] = count + 1
         metrics.SSE_CONNECTIONS.inc()

@@ -76,6 +76,22 @@ TABLES: dict[str, Policy] = {
     "likes": Policy(True, "who liked what, and when"),
     "reports": Policy(True, "readers' reports with reasons and notes"),
     "audit_log": Policy(True, "the audit log, entry for entry"),
+    "notification_prefs": Policy(True, "which e-mails each reader chose to get"),
+    "outbox": Policy(
+        False,
+        "messages waiting or delivered: a restored backup must not send old e-mails or "
+        "webhook events again",
+    ),
+    "leases": Policy(False, "which process runs the sender: held only while it runs"),
+    "webhooks": Policy(True, "webhook URLs, their events, formats and signing secrets"),
+    "signing_keys": Policy(True, "the key of unsubscribe links, so links already sent work"),
+    "inbox": Policy(True, "readers' notifications in the widget's bell, read or not"),
+    "follows": Policy(True, "which stories each reader follows"),
+    "live_events": Policy(
+        False,
+        "live events are a short replay log for readers who reconnect; a restored site "
+        "starts a new one",
+    ),
     "moderation_decisions": Policy(
         True, "moderators' decisions on held comments: the labelled examples for retraining"
     ),

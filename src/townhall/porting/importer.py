@@ -26,6 +26,7 @@ from townhall.auth.tokens import imported_identity
 from townhall.domain.changes import StoryChanged
 from townhall.domain.limits import BODY_MAX, STORY_KEY_MAX
 from townhall.domain.models import Status, Story
+from townhall.domain.sorting import best_rank
 from townhall.porting.model import (
     ImportedComment,
     import_key,
@@ -268,6 +269,14 @@ class _Run:
                         "edited_at": item.edited_at,
                         "deleted_at": item.created_at if deleted else None,
                         "like_count": item.like_count,
+                        "best_rank": best_rank(
+                            likes=item.like_count,
+                            reports=0,
+                            featured=False,
+                            staff_replied=False,
+                            held=False,
+                            created_at=item.created_at,
+                        ),
                         "findings": [],
                         "import_key": key,
                     }

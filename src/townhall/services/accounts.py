@@ -24,6 +24,7 @@ from townhall.errors import (
     ValidationFailed,
 )
 from townhall.ratelimit import REGISTRATIONS_PER_ADDRESS, enforce
+from townhall.services import account_mail
 from townhall.services.context import DEFAULT_SITE, Context
 from townhall.storage.protocols import Stores
 
@@ -78,8 +79,15 @@ async def sso_sign_in(ctx: Context, token: str, *, site_id: str = DEFAULT_SITE) 
             )
             if claims.name:
                 user = await _try_claim_name(ctx, tx, user, claims.name, site.name)
-        elif user.is_premium != claims.premium:
-            user = await tx.users.update(user.id, is_premium=claims.premium)
+        else:
+            changed: dict[str, Any] = {}
+            if user.is_premium != claims.premium:
+                changed["is_premium"] = claims.premium
+            # The publisher's login owns the address: notifications follow its changes.
+            if claims.email and claims.email != user.email:
+                changed["email"] = claims.email
+            if changed:
+                user = await tx.users.update(user.id, **changed)
         session = await _new_session(ctx, tx, user)
     return session, user
 
@@ -123,6 +131,7 @@ async def register(
         limit=REGISTRATIONS_PER_ADDRESS.limit,
         window=REGISTRATIONS_PER_ADDRESS.window,
         message="too many registrations; try again in {seconds} seconds",
+        name=REGISTRATIONS_PER_ADDRESS.name,
     )
     email_key = normalize_email(email)
     check_password_rules(password)
@@ -136,7 +145,7 @@ async def register(
                 )
             if await tx.users.by_email(site_id, email_key):
                 return
-            await tx.users.add(
+            user = await tx.users.add(
                 site_id=site_id,
                 email=email.strip(),
                 email_key=email_key,
@@ -145,6 +154,7 @@ async def register(
                 created_at=ctx.clock(),
                 **values,
             )
+            await account_mail.queue_verification(tx, user, now=ctx.clock())
     except IntegrityError:
         return  # taken a moment ago by a concurrent registration: the same answer
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from townhall.domain.models import User
 from townhall.moderation.pipeline import Review, review
-from townhall.ratelimit import enforce
+from townhall.ratelimit import CHECKS_PER_ACCOUNT, enforce
 from townhall.services.comments import Draft, check_body, ensure_can_act, submission
 from townhall.services.context import Context
 
@@ -28,6 +28,7 @@ async def check_comment(ctx: Context, user: User, draft: Draft) -> Review:
                 limit=site.post_rate_per_minute * CHECKS_PER_POST,
                 window=60,
                 message="You're checking drafts too fast. Try again in {seconds} seconds.",
+                name=CHECKS_PER_ACCOUNT,
             )
         story = await tx.stories.by_key(site.id, draft.story_key)
         sub = await submission(ctx, tx, user=user, body=body, story=story, site=site, is_edit=False)

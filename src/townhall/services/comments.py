@@ -11,7 +11,7 @@ import orjson
 from townhall import metrics
 from townhall.auth.tokens import hash_token
 from townhall.domain import urls
-from townhall.domain.changes import CommentChanged, LikesChanged
+from townhall.domain.changes import CommentChanged, LikesChanged, ReportAdded
 from townhall.domain.limits import NOTE_MAX, RECENT_POSTS_CHECKED, STORY_KEY_MAX
 from townhall.domain.models import (
     FLAG_REASONS,
@@ -24,6 +24,7 @@ from townhall.domain.models import (
     UserState,
 )
 from townhall.domain.site import SiteConfig
+from townhall.domain.sorting import best_rank
 from townhall.domain.views import CommentView
 from townhall.errors import (
     AlreadyReported,
@@ -31,6 +32,7 @@ from townhall.errors import (
     CommentRejected,
     EditWindowClosed,
     Forbidden,
+    LikesClosed,
     NameRequired,
     NotFound,
     OwnComment,
@@ -42,7 +44,7 @@ from townhall.errors import (
 )
 from townhall.moderation.pipeline import Action, Review, Rules, Submission, review
 from townhall.presenter import present
-from townhall.ratelimit import enforce
+from townhall.ratelimit import POSTS_PER_ACCOUNT, enforce
 from townhall.services import accounts, sites
 from townhall.services.context import Context
 from townhall.storage.protocols import AuthorContext, Stores
@@ -215,8 +217,26 @@ async def _admit(ctx: Context, user: User, draft: Draft, site: SiteConfig, now: 
             limit=site.post_rate_per_minute,
             window=60,
             message="You're commenting too fast. Try again in {seconds} seconds.",
+            name=POSTS_PER_ACCOUNT,
         )
     return body
+
+
+async def _answered_by(
+    tx: Stores, story: Story, parent: Comment, user: User, now: datetime
+) -> None:
+    """A public reply from staff (or a named expert) lifts its parent in the Best order
+    and, on a Q&A story, answers the question it replies to."""
+    if not (user.is_staff or user.is_expert):
+        return
+    values: dict[str, Any] = {}
+    if not parent.staff_replied:
+        values["staff_replied"] = True
+    if story.qa_mode and parent.depth == 0 and parent.answered_at is None:
+        values["answered_at"] = now
+    if values:
+        await tx.comments.update(parent.id, **values)
+        await tx.comments.rerank(parent.id)
 
 
 def _bad_parent() -> ValidationFailed:
@@ -325,6 +345,14 @@ async def post_comment(ctx: Context, user: User | str, draft: Draft) -> CommentV
             "is_shadowed": user.is_shadowbanned,
             "findings": result.to_json(),
             "guideline": result.guideline,
+            "best_rank": best_rank(
+                likes=0,
+                reports=0,
+                featured=False,
+                staff_replied=False,
+                held=result.guideline is not None,
+                created_at=now,
+            ),
         }
         added = await tx.comments.add_counted(values) if alone else None
         if added is not None:
@@ -332,6 +360,8 @@ async def post_comment(ctx: Context, user: User | str, draft: Draft) -> CommentV
             count = total if comment.is_public else None
         else:
             comment = await tx.comments.add(values)
+            if parent is not None and comment.is_public:
+                await _answered_by(tx, story, parent, user, now)
             if parent is None and comment.root_id is None:  # PostgreSQL sets it on insert
                 await tx.comments.set_root(comment.id)
                 comment = replace(comment, root_id=comment.id)
@@ -482,6 +512,9 @@ async def set_like(ctx: Context, user: User, comment_id: int, liked: bool) -> tu
     ensure_can_act(user, now=now, action="like comments")
     async with ctx.write() as tx:
         comment = await _likeable(ctx, tx, user, comment_id, "like")
+        story = await tx.stories.by_id(comment.story_id)
+        if story is not None and story.likes_closed:
+            raise LikesClosed("this story is closed for likes; comments stay open")
         if liked:
             changed = await tx.comments.add_like(comment_id, user.id, now)
         else:
@@ -492,7 +525,7 @@ async def set_like(ctx: Context, user: User, comment_id: int, liked: bool) -> tu
             return count + (1 if liked else 0), liked
         if changed:
             count = await tx.comments.bump(comment_id, "like_count", 1 if liked else -1)
-            story = await tx.stories.by_id(comment.story_id)
+            await tx.comments.rerank(comment_id)
             if story is not None:
                 tx.record(LikesChanged(story, comment, count))
     return count, liked
@@ -520,10 +553,14 @@ async def report_comment(
         )
         if not added:
             raise AlreadyReported("you have already reported this comment")
+        reported = await tx.stories.by_id(comment.story_id)
+        if reported is not None:
+            tx.record(ReportAdded(reported, comment, reason, user.id))
         after = comment
         # A shadow-banned reader's report is kept for moderators but never hides anything.
         if reason in FLAG_REASONS and not user.is_shadowbanned:
             flags = await tx.comments.bump(comment_id, "report_count", 1)
+            await tx.comments.rerank(comment_id)
             # Re-read under the row lock the bump holds: a concurrent report may have
             # hidden it already, and hiding twice would count the parent's reply down twice.
             comment = await tx.comments.by_id(site.id, comment_id) or comment

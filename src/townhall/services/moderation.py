@@ -83,6 +83,8 @@ def card_json(
         "is_shadowed": c.is_shadowed,
         "decided_by": card["decided_by"],
         "decided_at": iso(card["decided_at"]),
+        "featured": c.featured_at is not None,
+        "feature_note": c.feature_note,
         "rejection_reason": decisions[-1]["reason"]
         if decisions and c.status is Status.REJECTED
         else None,
@@ -247,6 +249,7 @@ async def _decide(
         if _held_by_review(before):
             await _keep_example(tx, staff, before, approve=approve, now=now)
         await _adjust_parent(tx, before, after)
+        after = await tx.comments.rerank(comment_id)
         await tx.audit.add(
             site_id=staff.site_id,
             actor=staff,
@@ -260,7 +263,7 @@ async def _decide(
         story = await tx.stories.by_id(before.story_id)
         card = await tx.moderation.card(staff.site_id, comment_id)
         assert story is not None and card is not None
-        tx.record(CommentChanged(story, after, before=before))
+        tx.record(CommentChanged(story, after, before=before, decided_by=staff, reason=reason))
     return card_json(card)
 
 

@@ -34,6 +34,7 @@ from townhall.errors import (
 from townhall.presenter import iso
 from townhall.services.context import Context
 from townhall.services.my_space import _why, comment_link, muted_users
+from townhall.services.notifications import get_prefs
 from townhall.storage.protocols import Stores
 
 EXPORT_FORMAT = "townhall-export"
@@ -42,10 +43,6 @@ EXPORT_BATCH = 500
 # Up to this many comments, readers watching live see each one change at once; past it,
 # each story's counts are sent again and pages reload with the change.
 LIVE_CHANGES_MAX = 200
-
-# Further sections of the export's "preferences" object: (name, reader of a user's values).
-PreferenceReader = Callable[[Context, User], Awaitable[Any]]
-PREFERENCE_SECTIONS: list[tuple[str, PreferenceReader]] = []
 
 
 def _dump(value: Any) -> bytes:
@@ -125,9 +122,10 @@ async def export_data(ctx: Context, user: User) -> AsyncIterator[bytes]:
     async with ctx.read() as tx:
         fresh = await tx.users.by_id(user.id)
     me = fresh or user
-    preferences: dict[str, Any] = {"muted": (await muted_users(ctx, me))["muted"]}
-    for name, reader in PREFERENCE_SECTIONS:
-        preferences[name] = await reader(ctx, me)
+    preferences: dict[str, Any] = {
+        "muted": (await muted_users(ctx, me))["muted"],
+        "notifications": await get_prefs(ctx, me),
+    }
     head = {
         "format": EXPORT_FORMAT,
         "version": EXPORT_VERSION,

@@ -9,11 +9,13 @@ from typing import Any
 from townhall.domain.limits import COUNT_STORIES_MAX, LIST_LIMIT_MAX
 from townhall.domain.models import REPORT_REASONS, Sort, Status, Story, Stream, User
 from townhall.domain.site import SiteConfig
-from townhall.domain.sorting import ORDERS, THREAD
+from townhall.domain.sorting import ORDERS, THREAD, BestInputs
 from townhall.domain.views import CommentView
 from townhall.errors import NotFound, PremiumRequired, ValidationFailed
 from townhall.presenter import present
 from townhall.services.context import DEFAULT_SITE, Context
+from townhall.services.editorial import picks_of
+from townhall.storage.protocols import Stores
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +27,8 @@ class PageQuery:
     sort: Sort = Sort.NEWEST
     limit: int = 20
     cursor: str | None = None
+    flat: bool = False  # every comment in one list, replies too, each naming its parent
+    answered: bool = False  # questions with an answer only
 
 
 def site_public(site: SiteConfig) -> dict[str, Any]:
@@ -57,6 +61,9 @@ def story_public(story: Story | None, key: str, site: SiteConfig, now: datetime)
         "premoderate": story.premoderate if story else False,
         "premium_enabled": story.premium_enabled if story else True,
         "premium_read_restricted": site.premium_read_restricted,
+        "prompt": story.prompt if story else None,
+        "likes_closed": story.likes_closed if story else False,
+        "qa_mode": story.qa_mode if story else False,
         "counts": {
             "open": story.public_count(Stream.OPEN) if story else 0,
             "premium": story.public_count(Stream.PREMIUM) if story else 0,
@@ -125,24 +132,34 @@ async def list_comments(
         )
     viewer_id = viewer.id if viewer else None
     async with ctx.read() as tx:
-        story, items, next_cursor = await tx.comments.story_page(
-            site_id=site.id,
-            story_key=q.story_key,
-            stream=q.stream,
-            sort=q.sort,
-            limit=q.limit,
-            cursor=q.cursor,
-            viewer_id=viewer_id,
-        )
+        if q.flat or q.answered:
+            story, items, next_cursor = await _other_view(tx, site.id, q, viewer_id)
+        else:
+            story, items, next_cursor = await tx.comments.story_page(
+                site_id=site.id,
+                story_key=q.story_key,
+                stream=q.stream,
+                sort=q.sort,
+                limit=q.limit,
+                cursor=q.cursor,
+                viewer_id=viewer_id,
+            )
         total = story.public_count(q.stream) if story is not None else 0
         if story is not None:
             if viewer_id is not None:
                 await tx.comments.mark_mine(viewer_id, items)
+        # The picks travel with a first page: the widget shows them first, no request more.
+        featured = await picks_of(tx, site, story, viewer, now) if story and not q.cursor else []
+        pinned = await _pinned(tx, story, q) if story and not q.cursor else None
         own = None
         if story is not None and viewer is not None and viewer.is_shadowbanned:
             total += await tx.shadow.in_stream(story.id, q.stream, viewer.id)
             own = await tx.shadow.children(_ids(items), viewer.id)
     comments = _present_all(items, viewer_id, q.story_key, site, now)
+    if q.sort is Sort.BEST:
+        # "Why is this here?": the parts of each comment's place, and its score now.
+        for out, view in zip(comments, items, strict=True):
+            out["best"] = BestInputs.of(view.comment).explain(now)
     if own is not None:
         _as_if_public(comments, own)
     return {
@@ -151,7 +168,59 @@ async def list_comments(
         "total": total,
         "story": story_public(story, q.story_key, site, now),
         "site": site_public(site),
+        "featured": featured,
+        "pinned": None
+        if pinned is None
+        else present(
+            pinned,
+            viewer_id=viewer_id,
+            story_key=q.story_key,
+            edit_window=site.edit_window_seconds,
+            now=now,
+        ),
     }
+
+
+async def _other_view(
+    tx: Stores, site_id: str, q: PageQuery, viewer_id: int | None
+) -> tuple[Story | None, list[CommentView], str | None]:
+    """The unthreaded view, or a Q&A story's answered questions with their answers."""
+    story = await tx.stories.by_key(site_id, q.story_key)
+    if story is None:
+        return None, [], None
+    items, next_cursor = await tx.comments.top_level(
+        story_id=story.id,
+        stream=q.stream,
+        sort=q.sort,
+        limit=q.limit,
+        cursor=q.cursor,
+        viewer_id=viewer_id,
+        flat=q.flat,
+        answered=q.answered,
+    )
+    if q.flat:
+        for v in items:
+            v.thread_total = v.comment.reply_count
+        return story, items, next_cursor
+    ids = [v.comment.id for v in items]
+    _replies, totals = await tx.comments.first_replies(ids, viewer_id)
+    # Answered questions come with their answers, however many replies readers wrote first.
+    answers = await tx.comments.answers(ids)
+    for v in items:
+        v.replies = answers.get(v.comment.id, [])
+        v.thread_total = totals.get(v.comment.id, 0)
+    return story, items, next_cursor
+
+
+async def _pinned(tx: Stores, story: Story, q: PageQuery) -> CommentView | None:
+    """The story's pinned staff comment, on the first page of its own stream."""
+    if story.pinned_comment_id is None:
+        return None
+    view = await tx.comments.view(story.site_id, story.pinned_comment_id)
+    if view is None or not view.comment.is_public or view.comment.stream is not q.stream:
+        return None
+    view.thread_total = view.comment.reply_count
+    return view
 
 
 async def list_replies(

@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from townhall.domain.changes import CommentChanged, LikesChanged
+from townhall.domain.changes import CommentChanged, LikesChanged, SiteChanged, UserBanned
 from townhall.domain.models import Role, Sort, User
 from townhall.domain.site import SiteConfig
 from townhall.errors import Forbidden, NotFound, ValidationFailed
@@ -38,6 +38,7 @@ def user_admin_json(
         "is_banned": user.is_banned,
         "suspended_until": iso(user.suspended_until) if state.value == "suspended" else None,
         "is_shadowbanned": user.is_shadowbanned,
+        "is_expert": user.is_expert,
         "created_at": iso(user.created_at),
     }
     if history is not None:
@@ -102,6 +103,8 @@ async def _enforce(
             after={**_state(after), **({"reason": reason} if reason else {})},
             now=now,
         )
+        if after.is_banned and not before.is_banned:
+            tx.record(UserBanned(after, staff, reason))
     return user_admin_json(after, now)
 
 
@@ -234,6 +237,30 @@ async def update_user(
     return user_admin_json(after, now)
 
 
+async def set_expert(ctx: Context, staff: User, user_id: int, is_expert: bool) -> dict[str, Any]:
+    """Staff name a reader an expert (a badge; their replies answer Q&A questions), or
+    take the badge back; audited."""
+    now = ctx.clock()
+    async with ctx.write() as tx:
+        before = await _target(tx, staff, user_id, enforcing=False)
+        after = before
+        if before.is_expert != is_expert:
+            after = await tx.users.update(user_id, is_expert=is_expert)
+            await tx.audit.add(
+                site_id=staff.site_id,
+                actor=staff,
+                action="user.expert",
+                target_type="user",
+                target_id=user_id,
+                before={"is_expert": before.is_expert},
+                after={"is_expert": is_expert},
+                now=now,
+            )
+            # The badge shows on every story the user wrote in.
+            tx.record(SiteChanged(staff.site_id))
+    return user_admin_json(after, now)
+
+
 def site_admin_json(site: SiteConfig) -> dict[str, Any]:
     """Site settings an admin edits (secrets are never shown)."""
     from townhall.services.comments import site_rules
@@ -268,6 +295,9 @@ def site_admin_json(site: SiteConfig) -> dict[str, Any]:
         },
         "language": site.language,
         "messages": site.messages,
+        "alert_pending_threshold": site.alert_pending_threshold,
+        "alert_on_reports": site.alert_on_reports,
+        "alert_every_minutes": site.alert_every_minutes,
         "retention_days": site.retention_days,
         "name_quarantine_days": site.name_quarantine_days,
         "has_sso_secret": bool(site.sso_secrets),

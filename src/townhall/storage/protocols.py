@@ -10,6 +10,7 @@ from typing import Any, Protocol
 
 from townhall.domain.changes import Change
 from townhall.domain.models import Comment, Sort, Story, Stream, User
+from townhall.domain.notifications import Message, Prefs, Webhook
 from townhall.domain.queues import QueueFilter
 from townhall.domain.sorting import SortKey
 from townhall.domain.views import CommentView
@@ -84,8 +85,11 @@ class CommentStore(Protocol):
         limit: int,
         cursor: str | None,
         viewer_id: int | None,
+        flat: bool = False,
+        answered: bool = False,
     ) -> tuple[list[CommentView], str | None]:
-        """A page of top-level comments in sort order, keyset-paginated."""
+        """A page of top-level comments in sort order, keyset-paginated (`flat`: every
+        comment, unthreaded; `answered`: answered questions only)."""
         ...
 
     async def first_replies(
@@ -114,6 +118,12 @@ class CommentStore(Protocol):
         """Replies of one thread, oldest first, keyset-paginated, with the thread size."""
         ...
 
+    async def answers(
+        self, root_ids: list[int], per_thread: int = 3
+    ) -> dict[int, list[CommentView]]:
+        """Public replies from staff or named experts in these threads, oldest first."""
+        ...
+
     async def mark_mine(self, user_id: int, views: list[CommentView]) -> None:
         """Set liked_by_me and reported_by_me on views and their replies, in two queries."""
         ...
@@ -134,6 +144,16 @@ class CommentStore(Protocol):
         self, *, comment_id: int, user_id: int, reason: str, note: str | None, now: datetime
     ) -> bool:
         """Record a report; False when this user already reported the comment."""
+        ...
+
+    async def rerank(self, comment_id: int) -> Comment:
+        """Write the comment's Best-order key from its current inputs; the row."""
+        ...
+
+    async def featured(
+        self, story_id: int, streams: Sequence[Stream], limit: int
+    ) -> list[CommentView]:
+        """A story's public picks in these streams, latest pick first."""
         ...
 
 
@@ -409,6 +429,172 @@ class ShadowStore(Protocol):
         ...
 
 
+class NotificationStore(Protocol):
+    """Readers' notification choices, the outbox, the sender's lease, webhooks, signing keys."""
+
+    async def prefs(self, user_id: int) -> Prefs:
+        """A reader's choices (the defaults when never set)."""
+        ...
+
+    async def set_prefs(self, user_id: int, prefs: Prefs, now: datetime) -> None:
+        """Store a reader's choices."""
+        ...
+
+    async def enqueue(self, values: dict[str, Any]) -> bool:
+        """Add a message unless one with its idempotency key exists; whether it was added."""
+        ...
+
+    async def latest_in_group(self, group_key: str) -> datetime | None:
+        """When the last message of a group that went, or will go, is (or was) due."""
+        ...
+
+    async def due(self, now: datetime, limit: int) -> list[Message]:
+        """Pending messages whose time has come, oldest first."""
+        ...
+
+    async def pending_in_group(self, group_key: str, now: datetime) -> list[Message]:
+        """The group's pending messages due by now, oldest first (sent as one digest)."""
+        ...
+
+    async def mark_sent(self, ids: Sequence[int], now: datetime, status: int | None) -> None:
+        """Delivered: never sent again."""
+        ...
+
+    async def mark_skipped(self, ids: Sequence[int], why: str) -> None:
+        """Nothing to deliver to any more (unsubscribed, no address, webhook gone)."""
+        ...
+
+    async def mark_failed(
+        self,
+        ids: Sequence[int],
+        *,
+        error: str,
+        status: int | None,
+        retry_at: datetime | None,
+    ) -> None:
+        """One more failed attempt: try again at retry_at, or give up (None)."""
+        ...
+
+    async def purge(self, before: datetime) -> int:
+        """Delete finished messages created before a moment; how many."""
+        ...
+
+    async def message(self, message_id: int) -> Message | None:
+        """One outbox row."""
+        ...
+
+    async def queue_stats(self, site_id: str | None = None) -> dict[str, int]:
+        """Messages per (channel, status)."""
+        ...
+
+    async def deliveries(self, webhook_id: int, limit: int) -> list[Message]:
+        """A webhook's latest deliveries, newest first."""
+        ...
+
+    async def recent_failures(self, site_id: str, limit: int) -> list[Message]:
+        """The latest messages that failed at least once, newest first."""
+        ...
+
+    async def take_lease(self, name: str, holder: str, now: datetime, until: datetime) -> bool:
+        """Hold the lease until `until` if it is free, expired or already ours."""
+        ...
+
+    async def drop_lease(self, name: str, holder: str) -> None:
+        """Let another process take over at once."""
+        ...
+
+    async def add_webhook(self, values: dict[str, Any]) -> Webhook:
+        """Register a URL."""
+        ...
+
+    async def webhook(self, site_id: str, webhook_id: int) -> Webhook | None:
+        """One of a site's webhooks."""
+        ...
+
+    async def webhooks(self, site_id: str) -> list[Webhook]:
+        """A site's webhooks, oldest first."""
+        ...
+
+    async def update_webhook(self, webhook_id: int, **values: Any) -> None:
+        """Change a webhook."""
+        ...
+
+    async def delete_webhook(self, webhook_id: int) -> None:
+        """Remove a webhook; its pending deliveries stop."""
+        ...
+
+    async def add_to_inbox(
+        self, user_id: int, kind: str, payload: dict[str, Any], key: str, now: datetime
+    ) -> bool:
+        """Put an item in a reader's bell unless one with this key exists."""
+        ...
+
+    async def inbox(
+        self, user_id: int, limit: int, before: int | None = None
+    ) -> list[dict[str, Any]]:
+        """A reader's latest bell items, newest first."""
+        ...
+
+    async def unread(self, user_id: int) -> int:
+        """How many bell items the reader has not read."""
+        ...
+
+    async def mark_read(self, user_id: int, ids: Sequence[int] | None, now: datetime) -> None:
+        """Mark some (or, with None, all) of the reader's bell items read."""
+        ...
+
+    async def follow(self, user_id: int, story_id: int, now: datetime) -> None:
+        """Follow a story (again: nothing changes)."""
+        ...
+
+    async def unfollow(self, user_id: int, story_id: int) -> None:
+        """Stop following a story."""
+        ...
+
+    async def follows(self, user_id: int, story_id: int) -> bool:
+        """Whether the reader follows the story."""
+        ...
+
+    async def followers(self, story_id: int) -> list[int]:
+        """Everyone who follows a story."""
+        ...
+
+    async def pending_count(self, site_id: str) -> int:
+        """Comments waiting in the site's Pending queue."""
+        ...
+
+    async def staff_with_email(self, site_id: str) -> list[int]:
+        """Moderators and admins of the site who have an e-mail address."""
+        ...
+
+    async def email_verified(self, user_id: int) -> bool:
+        """Whether a local account proved it reads its address."""
+        ...
+
+    async def verify_email(self, user_id: int, email_key: str, now: datetime) -> bool:
+        """Mark the address verified if it is still the account's; whether it was."""
+        ...
+
+    async def password_hash(self, user_id: int) -> str | None:
+        """A local account's password hash (None for publisher sign-in)."""
+        ...
+
+    async def set_password(self, user_id: int, digest: str, now: datetime) -> None:
+        """Replace the password and end every session of the account."""
+        ...
+
+    async def signing_key(self, site_id: str, now: datetime) -> str:
+        """The site's key for signed links, made on first use."""
+
+
+class LiveEventStore(Protocol):
+    """The live event log shared by processes without Redis."""
+
+    async def append(self, rows: list[dict[str, Any]]) -> None:
+        """Add events (channel, kind, data as JSON text, audience, created_ms), in order."""
+        ...
+
+
 class ReaderStore(Protocol):
     """A reader's own data: comments across stories, mutes, exports, erasure, retention."""
 
@@ -567,6 +753,11 @@ class Stores(Protocol):
         ...
 
     @property
+    def notifications(self) -> NotificationStore:
+        """The notifications store of this transaction."""
+        ...
+
+    @property
     def moderation(self) -> ModerationStore:
         """The moderation store of this transaction."""
         ...
@@ -589,6 +780,11 @@ class Stores(Protocol):
     @property
     def imports(self) -> ImportStore:
         """The bulk import store of this transaction."""
+        ...
+
+    @property
+    def live_events(self) -> LiveEventStore:
+        """The live event log of this transaction."""
         ...
 
     def record(self, change: Change) -> None:

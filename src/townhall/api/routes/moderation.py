@@ -36,10 +36,10 @@ from townhall.api.moderation_schemas import (
 )
 from townhall.api.request import own_origin
 from townhall.api.responses import json_response
-from townhall.api.schemas import PROBLEMS
+from townhall.api.schemas import PROBLEMS, CommentOut, FeatureIn
 from townhall.domain import limits
 from townhall.domain.models import Sort, User
-from townhall.services import audit, decisions, privacy, story_settings, users_admin
+from townhall.services import audit, decisions, editorial, privacy, story_settings, users_admin
 from townhall.services import moderation as svc
 from townhall.services.context import Context
 
@@ -105,6 +105,22 @@ async def reject_comment(comment_id: Id, payload: RejectIn, ctx: Ctx, staff: Sta
     )
 
 
+@mod.post("/comments/{comment_id}/feature", response_model=CommentOut)
+async def feature_comment(
+    comment_id: Id, ctx: Ctx, staff: Staff, payload: FeatureIn | None = None
+) -> Response:
+    """Pick a published comment, with an optional public note on why; shown first to
+    readers, audited and announced live. Picking again replaces the note."""
+    note = payload.note if payload else None
+    return _json(await editorial.feature_comment(ctx, staff, comment_id, note))
+
+
+@mod.delete("/comments/{comment_id}/feature", response_model=CommentOut)
+async def unfeature_comment(comment_id: Id, ctx: Ctx, staff: Staff) -> Response:
+    """Take a pick back (idempotent)."""
+    return _json(await editorial.unfeature_comment(ctx, staff, comment_id))
+
+
 @mod.post("/comments/bulk", response_model=BulkOut)
 async def bulk_decide(payload: BulkIn, ctx: Ctx, staff: Staff) -> Response:
     """Approve or reject several comments at once; failures are listed per comment."""
@@ -148,6 +164,19 @@ async def shadowban_user(
 async def restore_user(user_id: Id, ctx: Ctx, staff: Staff) -> Response:
     """Lift a ban, suspension and shadow-ban."""
     return _json(await users_admin.restore_user(ctx, staff, user_id))
+
+
+@mod.put("/users/{user_id}/expert", response_model=UserAdminOut)
+async def mark_expert(user_id: Id, ctx: Ctx, staff: Staff) -> Response:
+    """Name a user an expert: an Expert badge on their comments, and on Q&A stories their
+    replies answer questions (idempotent)."""
+    return _json(await users_admin.set_expert(ctx, staff, user_id, True))
+
+
+@mod.delete("/users/{user_id}/expert", response_model=UserAdminOut)
+async def unmark_expert(user_id: Id, ctx: Ctx, staff: Staff) -> Response:
+    """Take the expert badge back (idempotent)."""
+    return _json(await users_admin.set_expert(ctx, staff, user_id, False))
 
 
 @mod.post("/users/{user_id}/erase", response_model=ErasedOut)

@@ -50,6 +50,11 @@ async def readyz(ctx: Context = Depends(get_ctx)) -> Response:
     response_class=Response,
     responses={200: {"content": {"text/plain": {}}, "description": "Prometheus text format"}},
 )
-async def prometheus() -> Response:
+async def prometheus(ctx: Context = Depends(get_ctx)) -> Response:
     """Prometheus exposition."""
+    async with ctx.read() as tx:
+        stats = await tx.notifications.queue_stats()
+    for channel in ("email", "webhook"):
+        for status in ("pending", "sent", "dead", "skipped"):
+            metrics.OUTBOX.labels(channel, status).set(stats.get(f"{channel}.{status}", 0))
     return Response(metrics.render(), media_type="text/plain; version=0.0.4")

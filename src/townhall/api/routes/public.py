@@ -18,7 +18,10 @@ from townhall.api.params import (
     COMMENT_REPLIES,
     COUNTS,
     STORY_COMMENTS,
+    STORY_FEATURED,
+    STORY_FRAGMENT,
     CountsParams,
+    FragmentParams,
     Id,
     PageParams,
     RepliesParams,
@@ -32,6 +35,7 @@ from townhall.api.schemas import (
     CommentOut,
     CommentPageOut,
     CountsOut,
+    FeaturedOut,
     LikeOut,
     RepliesOut,
     ReportedOut,
@@ -43,6 +47,8 @@ from townhall.services.comments import comment_json
 from townhall.services.context import Context
 
 router = APIRouter(prefix=API, tags=["comments"], responses=PROBLEMS)
+# Outside the API prefix: the page a CMS includes server-side.
+pages = APIRouter(tags=["comments"], responses=PROBLEMS)
 CommentId = Annotated[Id, Path()]
 StoryId = Annotated[StoryKey, Path()]
 Authorization = Annotated[
@@ -68,6 +74,27 @@ async def list_comments(
     Anonymous answers are `Cache-Control: public`, signed-in ones `private`; both carry
     an `ETag` and answer `304` to `If-None-Match`.
     """
+    served_by_lane()
+
+
+@router.get(STORY_FEATURED.removeprefix(API), response_model=FeaturedOut)
+async def list_featured(story_id: StoryId, authorization: Authorization = None) -> Response:
+    """A story's picks (comments staff featured, with their public notes), latest pick
+    first; cached and validated like comment pages."""
+    served_by_lane()
+
+
+@pages.get(
+    STORY_FRAGMENT,
+    response_class=Response,
+    responses={200: {"content": {"text/html": {}}, "description": "An HTML fragment"}},
+)
+async def comments_html(story_id: StoryId, q: Annotated[FragmentParams, Query()]) -> Response:
+    """The story's first page as a cacheable HTML fragment for readers without JavaScript,
+    search engines and AMP pages: the pinned comment and the picks, then the newest
+    comments with their first replies, sanitized as in the API, no scripts. Include it
+    server-side inside `<townhall-comments>`; the widget draws over it. `ETag`/`304` as
+    for comment pages, and dropped from the cache with them."""
     served_by_lane()
 
 

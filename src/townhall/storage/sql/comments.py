@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, func, select, update
 
 from townhall.domain.models import Comment, Status, Stream
+from townhall.domain.sorting import BestInputs
+from townhall.domain.views import CommentView
 from townhall.storage.sql.counts import counted
 from townhall.storage.sql.engine import SqlConnection
-from townhall.storage.sql.listings import CommentListings
+from townhall.storage.sql.listings import CommentListings, visible
 from townhall.storage.sql.raw import hot
 from townhall.storage.sql.reactions import Reactions
 from townhall.storage.sql.rows import to_comment
 from townhall.storage.sql.tables import comments as c
 from townhall.storage.sql.tables import likes, stories
+from townhall.storage.sql.view_rows import to_view, view_select
 
 _SET_ROOT = hot(
     update(c).where(c.c.id == bindparam("comment_id")).values(root_id=bindparam("comment_id"))
@@ -41,7 +46,7 @@ _INSERT = hot(c.insert().returning(*c.c))
 # What posting inserts: a new comment's columns (the rest take their defaults).
 POSTED = (
     "site_id", "story_id", "stream", "parent_id", "root_id", "depth", "author_id", "body",
-    "status", "created_at", "is_shadowed", "findings", "guideline",
+    "status", "created_at", "is_shadowed", "findings", "guideline", "best_rank",
 )  # fmt: skip
 
 
@@ -66,6 +71,8 @@ def _add_counted() -> Any:
 
 
 _ADD_COUNTED = _add_counted()
+_BY_ID_ANY_SITE = hot(select(c).where(c.c.id == bindparam("comment_id")))
+_SET_RANK = update(c).where(c.c.id == bindparam("comment_id")).values(best_rank=bindparam("rank"))
 
 
 class SqlCommentStore(CommentListings, Reactions):
@@ -165,3 +172,31 @@ class SqlCommentStore(CommentListings, Reactions):
             return 0
         params = {"author_id": author_id, "at_most": at_most}
         return int((await self.conn.execute(_PUBLISHED_BY_AUTHOR, params)).scalar_one())
+
+    async def rerank(self, comment_id: int) -> Comment:
+        """Write the comment's Best-order key from its current inputs; the row."""
+        row = (await self.conn.execute(_BY_ID_ANY_SITE, {"comment_id": comment_id})).one()
+        comment = to_comment(row)
+        rank = BestInputs.of(comment).rank()
+        if rank != comment.best_rank:
+            await self.conn.execute(_SET_RANK, {"comment_id": comment_id, "rank": rank})
+        return replace(comment, best_rank=rank)
+
+    async def featured(
+        self, story_id: int, streams: Sequence[Stream], limit: int
+    ) -> list[CommentView]:
+        """A story's public picks in these streams, latest pick first."""
+        if not streams:
+            return []
+        q = (
+            view_select()
+            .where(
+                c.c.story_id == story_id,
+                c.c.featured_at.is_not(None),
+                c.c.stream.in_([s.value for s in streams]),
+                visible(None, tombstones=False),
+            )
+            .order_by(c.c.featured_at.desc(), c.c.id.desc())
+            .limit(limit)
+        )
+        return [to_view(r) for r in (await self.conn.execute(q)).all()]

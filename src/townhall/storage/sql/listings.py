@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import Select, and_, bindparam, func, literal, or_, select, true, union_all
 
-from townhall.domain.models import Sort, Status, Story, Stream
+from townhall.domain.models import Role, Sort, Status, Story, Stream
 from townhall.domain.views import CommentView
 from townhall.storage.sql.counts import story_columns
 from townhall.storage.sql.engine import SqlConnection
@@ -16,7 +16,7 @@ from townhall.storage.sql.raw import hot
 from townhall.storage.sql.rows import to_story
 from townhall.storage.sql.tables import comments as c
 from townhall.storage.sql.tables import stories
-from townhall.storage.sql.view_rows import ROOT_ID, WIDTH, to_view, view_select
+from townhall.storage.sql.view_rows import ROOT_ID, WIDTH, author, to_view, view_select
 
 FIRST_REPLIES = 3
 # Up to this many replies in total, a page reads all replies of its threads at once.
@@ -39,15 +39,21 @@ def visible(viewer_id: Any, *, tombstones: bool = True) -> Any:
 
 
 @cache
-def _top_level(sort: Sort, signed_in: bool, paged: bool) -> Select[Any]:
-    """A page of top-level comments, built once per sort, reader kind and cursor use."""
+def _top_level(
+    sort: Sort, signed_in: bool, paged: bool, flat: bool = False, answered: bool = False
+) -> Select[Any]:
+    """A page of top-level comments (`flat`: of every comment, replies too; `answered`:
+    of answered questions), built once per sort, reader kind, cursor use and view."""
     key = ORDERS[sort]
     q = view_select().where(
         c.c.story_id == bindparam("story_id"),
         c.c.stream == bindparam("stream"),
-        c.c.depth == 0,
         visible(bindparam("viewer_id") if signed_in else None),
     )
+    if not flat:
+        q = q.where(c.c.depth == 0)
+    if answered:
+        q = q.where(c.c.answered_at.is_not(None))
     if paged:
         q = q.where(after(key, [bindparam(f"after_{n}", type_=c.c[n].type) for n in key.columns]))
     return hot(q.order_by(*order_by(key)).limit(bindparam("limit")))
@@ -158,7 +164,8 @@ def _build_all() -> None:
             _thread_sizes_query(signed_in)
             _all_replies_query(signed_in)
             for paged in (False, True):
-                _top_level(sort, signed_in, paged)
+                for flat, answered in ((False, False), (True, False), (False, True)):
+                    _top_level(sort, signed_in, paged, flat, answered)
                 _whole_page(sort, signed_in, paged)
     _view_by_id()
 
@@ -193,8 +200,11 @@ class CommentListings:
         limit: int,
         cursor: str | None,
         viewer_id: int | None,
+        flat: bool = False,
+        answered: bool = False,
     ) -> tuple[list[CommentView], str | None]:
-        """A page of top-level comments in sort order, keyset-paginated."""
+        """A page of top-level comments in sort order, keyset-paginated (`flat`: every
+        comment, replies too, unthreaded; `answered`: answered questions only)."""
         key = ORDERS[sort]
         params: dict[str, Any] = {"story_id": story_id, "stream": stream.value, "limit": limit + 1}
         if viewer_id is not None:
@@ -202,7 +212,7 @@ class CommentListings:
         if cursor:
             for name, value in zip(key.columns, key.decode(cursor), strict=True):
                 params[f"after_{name}"] = value
-        q = _top_level(sort, viewer_id is not None, bool(cursor))
+        q = _top_level(sort, viewer_id is not None, bool(cursor), flat, answered)
         rows = (await self.conn.execute(q, params)).all()
         views = [to_view(r) for r in rows[:limit]]
         nxt = key.encode(views[-1].comment) if len(rows) > limit else None
@@ -308,6 +318,29 @@ class CommentListings:
             rows = (await self.conn.execute(big)).all()
         replies, _sizes = _group_replies(rows, per_thread)
         return replies, totals
+
+    async def answers(
+        self, root_ids: list[int], per_thread: int = FIRST_REPLIES
+    ) -> dict[int, list[CommentView]]:
+        """Public replies from staff or named experts in these threads, oldest first."""
+        if not root_ids:
+            return {}
+        q = (
+            view_select()
+            .where(
+                c.c.root_id.in_(root_ids),
+                c.c.depth > 0,
+                visible(None, tombstones=False),
+                or_(author.c.role != Role.COMMENTER.value, author.c.is_expert.is_(True)),
+            )
+            .order_by(c.c.root_id, *order_by(THREAD))
+        )
+        out: dict[int, list[CommentView]] = {}
+        for row in (await self.conn.execute(q)).all():
+            got = out.setdefault(row[ROOT_ID], [])
+            if len(got) < per_thread:
+                got.append(to_view(row))
+        return out
 
     async def _thread_sizes(self, root_ids: list[int], viewer_id: int | None) -> dict[int, int]:
         """Visible replies per thread, for threads too big to read whole."""

@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any, ClassVar, TypeVar
 
+from sqlalchemy import Float
 from sqlalchemy.sql import Insert
 
 from townhall.storage.sql.tables import UTCDateTime
@@ -122,6 +123,10 @@ _UTC_TYPE = UTCDateTime()
 def _result_processor(type_: Any, dialect: Any) -> Any:
     if isinstance(type_, UTCDateTime):
         return _utc_from_text
+    if isinstance(type_, Float):
+        # Drivers give floats as floats; asyncpg's processor would need the column's
+        # type code, which a statement compiled here does not carry.
+        return None
     return type_._cached_result_processor(dialect, None)
 
 

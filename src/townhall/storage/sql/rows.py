@@ -22,6 +22,7 @@ def to_user(row: Any) -> User:
         is_shadowbanned=bool(m["is_shadowbanned"]),
         created_at=m["created_at"],
         sso_sub=m["sso_sub"],
+        is_expert=bool(m["is_expert"]),
     )
 
 
@@ -41,6 +42,10 @@ def to_story(row: Any) -> Story:
         created_at=m["created_at"],
         published_open=m["published_open"],
         published_premium=m["published_premium"],
+        prompt=m["prompt"],
+        pinned_comment_id=m["pinned_comment_id"],
+        likes_closed=bool(m["likes_closed"]),
+        qa_mode=bool(m["qa_mode"]),
     )
 
 
@@ -65,5 +70,11 @@ def to_comment(row: Any) -> Comment:
         reply_count=m["reply_count"],
         report_count=m["report_count"],
         is_shadowed=bool(m["is_shadowed"]),
+        featured_at=m["featured_at"],
+        feature_note=m["feature_note"],
+        answered_at=m["answered_at"],
+        staff_replied=bool(m["staff_replied"]),
+        was_held=m["guideline"] is not None,
+        best_rank=float(m["best_rank"]),
         findings=list(m["findings"] or []),
     )

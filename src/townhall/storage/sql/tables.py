@@ -11,6 +11,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -89,6 +90,10 @@ users = Table(
     Column("suspended_until", UTCDateTime, nullable=True),
     Column("is_shadowbanned", Boolean, nullable=False, server_default=text("false")),
     Column("created_at", UTCDateTime, nullable=False),
+    # A named expert: staff give the badge; an expert's reply answers a Q&A question (0015).
+    Column("is_expert", Boolean, nullable=False, server_default=text("false")),
+    # When a local account proved it reads its address (0013); SSO addresses are trusted.
+    Column("email_verified_at", UTCDateTime, nullable=True),
     # Set when the account was deleted: the row stays, without e-mail, identities or name (0014).
     Column("deleted_at", UTCDateTime, nullable=True),
     UniqueConstraint("site_id", "email_key"),
@@ -125,6 +130,12 @@ stories = Table(
     # Public (published, not shadowed) comments per stream, kept by triggers (0005).
     Column("published_open", Integer, nullable=False, server_default=text("0")),
     Column("published_premium", Integer, nullable=False, server_default=text("0")),
+    # Editorial settings (0015): the question above the form, a pinned staff comment,
+    # likes closed while comments stay open, questions and answers.
+    Column("prompt", Text, nullable=True),
+    Column("pinned_comment_id", Id, nullable=True),
+    Column("likes_closed", Boolean, nullable=False, server_default=text("false")),
+    Column("qa_mode", Boolean, nullable=False, server_default=text("false")),
     UniqueConstraint("site_id", "key"),
 )
 
@@ -167,6 +178,13 @@ comments = Table(
     Column("decided_at", UTCDateTime, nullable=True),
     Column("ip_hash", String(64), nullable=True),
     Column("import_key", String(255), nullable=True),
+    # Editorial (0015): a pick and its public note, a Q&A answer, a staff reply, and the
+    # stored key of the Best order (domain/sorting.py), rewritten when its inputs change.
+    Column("featured_at", UTCDateTime, nullable=True),
+    Column("feature_note", Text, nullable=True),
+    Column("answered_at", UTCDateTime, nullable=True),
+    Column("staff_replied", Boolean, nullable=False, server_default=text("false")),
+    Column("best_rank", Float, nullable=False, server_default=text("0")),
     # Top-level page queries: (story, stream, top-level) then the sort key.
     Index("ix_comments_top_time", "story_id", "stream", "depth", "created_at", "id"),
     Index("ix_comments_top_likes", "story_id", "stream", "depth", "like_count", "created_at", "id"),
@@ -177,6 +195,8 @@ comments = Table(
     Index("ix_comments_site_time", "site_id", "created_at", "id"),
     Index("ix_comments_reported", "site_id", "report_count", "created_at"),
     Index("ix_comments_import_key", "site_id", "import_key", unique=True),
+    Index("ix_comments_top_best", "story_id", "stream", "depth", "best_rank", "id"),
+    Index("ix_comments_featured", "story_id", "featured_at"),
 )
 
 likes = Table(
@@ -214,6 +234,115 @@ audit_log = Table(
     Column("after", JSON, nullable=True),
     Column("created_at", UTCDateTime, nullable=False),
     Index("ix_audit_site_time", "site_id", "created_at"),
+)
+
+# Notifications (0013): readers' choices, the outbox of messages to deliver, webhooks.
+notification_prefs = Table(
+    "notification_prefs",
+    metadata,
+    Column("user_id", Id, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("notify_replies", Boolean, nullable=False, server_default=text("false")),
+    Column("notify_decisions", Boolean, nullable=False, server_default=text("true")),
+    Column("digest", String(8), nullable=False, server_default="off"),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+# Written in the transaction of the change that calls for it; delivered after commit.
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("site_id", String(64), nullable=False),
+    Column("channel", String(16), nullable=False),  # email | webhook
+    Column("kind", String(64), nullable=False),  # template or event type
+    Column("recipient_id", Id, nullable=True),  # user (e-mail) or webhook id
+    Column("payload", JSON, nullable=False),
+    Column("idempotency_key", String(255), nullable=False),
+    Column("group_key", String(255), nullable=True),  # one e-mail per group (digests)
+    Column("status", String(16), nullable=False, server_default="pending"),
+    Column("attempts", Integer, nullable=False, server_default=text("0")),
+    Column("not_before", UTCDateTime, nullable=False),
+    Column("last_error", Text, nullable=True),
+    Column("last_status", Integer, nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("sent_at", UTCDateTime, nullable=True),
+    UniqueConstraint("idempotency_key"),
+    Index("ix_outbox_due", "status", "not_before"),
+    Index("ix_outbox_group", "group_key", "not_before"),
+    Index("ix_outbox_recipient", "channel", "recipient_id", "id"),
+)
+
+# Who runs the sender: one holder at a time among every process sharing the database.
+leases = Table(
+    "leases",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("holder", String(128), nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+)
+
+webhooks = Table(
+    "webhooks",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("site_id", String(64), ForeignKey("sites.id"), nullable=False),
+    Column("url", Text, nullable=False),
+    Column("events", JSON, nullable=False),
+    Column("secret", String(128), nullable=False),
+    Column("format", String(16), nullable=False, server_default="json"),
+    Column("is_active", Boolean, nullable=False, server_default=text("true")),
+    Column("created_at", UTCDateTime, nullable=False),
+    Index("ix_webhooks_site", "site_id"),
+)
+
+# The key that signs links in e-mails (unsubscribe), made once per site.
+signing_keys = Table(
+    "signing_keys",
+    metadata,
+    Column("site_id", String(64), ForeignKey("sites.id"), primary_key=True),
+    Column("secret", String(128), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+# The widget's bell: what happened to a reader's comments and the stories they follow.
+inbox = Table(
+    "inbox",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("user_id", Id, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("payload", JSON, nullable=False),
+    Column("dedupe_key", String(255), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("read_at", UTCDateTime, nullable=True),
+    UniqueConstraint("dedupe_key"),
+    Index("ix_inbox_user", "user_id", "id"),
+)
+
+follows = Table(
+    "follows",
+    metadata,
+    Column("user_id", Id, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("story_id", Id, ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Index("ix_follows_story", "story_id"),
+)
+
+
+# Live events of every story, for workers and instances that share no Redis: each process
+# tails this log for its readers, and a reader that reconnects resumes from its row id.
+# Pruned by age and size (townhall.live.database); never archived.
+live_events = Table(
+    "live_events",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("channel", Text, nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("data", Text, nullable=False),
+    Column("audience", Id, nullable=True),
+    Column("created_ms", BigInteger, nullable=False),
+    Index("ix_live_events_channel_id", "channel", "id"),
+    sqlite_autoincrement=True,  # ids never go back, even after the newest rows are pruned
 )
 
 # Commenters a reader has muted; read only for that reader (0014).

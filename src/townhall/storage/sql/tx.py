@@ -8,7 +8,9 @@ from townhall.storage.sql.comments import SqlCommentStore
 from townhall.storage.sql.decisions import SqlDecisionStore
 from townhall.storage.sql.engine import SqlConnection
 from townhall.storage.sql.imports import SqlImportStore
+from townhall.storage.sql.live_events import SqlLiveEventStore
 from townhall.storage.sql.moderation import SqlModerationStore
+from townhall.storage.sql.notifications import SqlNotificationStore
 from townhall.storage.sql.readers import SqlReaderStore
 from townhall.storage.sql.shadow import SqlShadowStore
 from townhall.storage.sql.sites import SqlSiteStore
@@ -26,7 +28,9 @@ class Tx:
         "conn",
         "decisions",
         "imports",
+        "live_events",
         "moderation",
+        "notifications",
         "readers",
         "shadow",
         "sites",
@@ -43,10 +47,12 @@ class Tx:
         self.sites = SqlSiteStore(conn)
         self.audit = SqlAuditStore(conn)
         self.moderation = SqlModerationStore(conn)
+        self.notifications = SqlNotificationStore(conn)
         self.readers = SqlReaderStore(conn)
         self.decisions = SqlDecisionStore(conn)
         self.shadow = SqlShadowStore(conn)
         self.imports = SqlImportStore(conn)
+        self.live_events = SqlLiveEventStore(conn)
 
     def record(self, change: Change) -> None:
         """Note a change; listeners get it once the transaction has committed."""

@@ -41,10 +41,17 @@ _COLUMNS: tuple[tuple[str, Any], ...] = (
     ("reply_count", c.c.reply_count),
     ("report_count", c.c.report_count),
     ("is_shadowed", c.c.is_shadowed),
+    ("featured_at", c.c.featured_at),
+    ("feature_note", c.c.feature_note),
+    ("answered_at", c.c.answered_at),
+    ("staff_replied", c.c.staff_replied),
+    ("was_held", c.c.guideline.is_not(None)),
+    ("best_rank", c.c.best_rank),
     ("author_name", author.c.name),
     ("author_premium", author.c.is_premium),
     ("author_role", author.c.role),
     ("in_reply_to", parent_author.c.name),
+    ("author_expert", author.c.is_expert),
 )
 POSITION = {name: i for i, (name, _) in enumerate(_COLUMNS)}
 ROOT_ID = POSITION["root_id"]
@@ -55,6 +62,10 @@ AUTHOR_NAME = POSITION["author_name"]
 AUTHOR_PREMIUM = POSITION["author_premium"]
 AUTHOR_ROLE = POSITION["author_role"]
 IN_REPLY_TO = POSITION["in_reply_to"]
+AUTHOR_EXPERT = POSITION["author_expert"]
+STAFF_REPLIED = POSITION["staff_replied"]
+WAS_HELD = POSITION["was_held"]
+BEST_RANK = POSITION["best_rank"]
 WIDTH = len(_COLUMNS)
 
 _COMMENT_FIELDS = tuple(f.name for f in fields(Comment) if f.name != "findings")
@@ -100,6 +111,9 @@ def to_view(row: Any) -> CommentView:
         values[STREAM] = _STREAMS[values[STREAM]]
         values[STATUS] = _STATUSES[values[STATUS]]
         values[IS_SHADOWED] = bool(values[IS_SHADOWED])
+        values[STAFF_REPLIED] = bool(values[STAFF_REPLIED])
+        values[WAS_HELD] = bool(values[WAS_HELD])
+        values[BEST_RANK] = float(values[BEST_RANK])
         comment = Comment(*values)
         if len(_COMMENTS) >= MEMO_SIZE:
             _COMMENTS.clear()
@@ -110,5 +124,6 @@ def to_view(row: Any) -> CommentView:
         author_premium=bool(key[AUTHOR_PREMIUM]),
         author_role=_ROLES[key[AUTHOR_ROLE]],
         in_reply_to=key[IN_REPLY_TO],
+        author_expert=bool(key[AUTHOR_EXPERT]),
         row_key=key,
     )

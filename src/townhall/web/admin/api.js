@@ -46,6 +46,7 @@ export async function api(method, path, body, { raw = false } = {}) {
 export const get = (path) => api('GET', path);
 export const post = (path, body) => api('POST', path, body);
 export const patch = (path, body) => api('PATCH', path, body);
+export const del = (path) => api('DELETE', path);
 
 export function query(params) {
   const q = new URLSearchParams();

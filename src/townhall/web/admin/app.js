@@ -1,6 +1,7 @@
 // Dashboard shell: sign-in, sections, queue counts kept fresh, keyboard shortcuts.
 import { ApiError, get, post, session } from './api.js';
 import { auditView } from './audit.js';
+import { deliveryView } from './delivery.js';
 import { chooseLanguage, currentLanguage, list, loadLanguage, problemText, shippedLanguages, t } from './i18n.js';
 import { languagesView } from './languages.js';
 import { QUEUES, queueView } from './queue.js';
@@ -159,6 +160,9 @@ async function route() {
   } else if (parts[0] === 'audit') {
     title('audit.title');
     await auditView(ui, root, params);
+  } else if (parts[0] === 'delivery') {
+    title('delivery.title');
+    await deliveryView(ui, root);
   } else if (parts[0] === 'languages') {
     title('nav.languages');
     await languagesView(ui, root);

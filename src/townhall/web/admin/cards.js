@@ -40,6 +40,7 @@ export function renderCard(card, { selectable = true, actions = {}, selected = f
     chips.push(h('span', { class: 'chip marker', text: `⚑ ${label(`guideline.${card.guideline}`, card.guideline)}` }));
   }
   if (card.is_shadowed) chips.push(h('span', { class: 'chip warn', text: t('card.shadowed') }));
+  if (card.featured) chips.push(h('span', { class: 'chip', text: `★ ${t('card.featured')}` }));
   const score = scoreText(card.score);
   if (score) chips.push(h('span', { class: 'chip', text: score }));
   for (const s of standing(card.author)) chips.push(h('span', { class: 'chip warn', text: s }));
@@ -73,6 +74,11 @@ export function renderCard(card, { selectable = true, actions = {}, selected = f
   }
   if (actions.reject && card.status !== 'rejected') {
     buttons.push(btn(t('reject'), t('rejectLabel', { name }), actions.reject, 'reject'));
+  }
+  if (actions.feature && card.status === 'published' && !card.is_shadowed) {
+    buttons.push(card.featured
+      ? btn(t('card.unfeature'), `${t('card.unfeature')}: ${name}`, actions.unfeature, 'secondary')
+      : btn(t('card.feature'), `${t('card.feature')}: ${name}`, actions.feature, 'secondary'));
   }
   if (actions.ban && !card.author.is_banned && card.author.role === 'commenter') {
     buttons.push(btn(t('ban'), t('banLabel', { name }), actions.ban, 'secondary'));
@@ -110,6 +116,8 @@ export function renderCard(card, { selectable = true, actions = {}, selected = f
     ` · ${t('count.likes', { count: card.like_count })}`),
   h('p', { class: 'chips' }, ...chips),
   trustedBody(card.body_html),
+  card.feature_note ? h('p', { class: 'why' }, h('strong', { text: t('card.featureNote') }), ' ',
+    card.feature_note) : null,
   ...why,
   reports,
   buttons.length ? h('div', { class: 'actions' }, ...buttons) : null);

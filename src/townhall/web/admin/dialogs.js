@@ -107,6 +107,17 @@ export async function askShadowban(name) {
   });
 }
 
+export async function askPick(name, note) {
+  const input = h('textarea', { name: 'note', rows: '2', maxlength: '500' }, note || '');
+  return ask({
+    title: t('card.feature'),
+    text: name,
+    ok: t('card.feature'),
+    extra: h('div', {}, field(t('card.featureNote'), input)),
+    collect: () => ({ note: input.value.trim() || null }),
+  });
+}
+
 // Erasing an account on the reader's request: their comments go, or stay without the name.
 export async function askErase(name) {
   const choice = h('select', { name: 'comments' },

@@ -1,8 +1,8 @@
 // The queues: tabs with live counts, filters, cards, selection and bulk decisions.
 import { banUser, shadowbanUser, suspendUser } from './actions.js';
-import { get, post, query } from './api.js';
+import { del, get, post, query } from './api.js';
 import { authorName, GUIDELINES, renderCard } from './cards.js';
-import { askReason } from './dialogs.js';
+import { askPick, askReason } from './dialogs.js';
 import { clear, field, h } from './dom.js';
 import { t } from './i18n.js';
 import { precisionPanel } from './precision.js';
@@ -100,6 +100,8 @@ export function queueView(ui, root, queue, params) {
         ban: async () => { if (await banUser(ui, card.author, card)) await reload(card.id); },
         suspend: async () => { if (await suspendUser(ui, card.author)) await reload(card.id); },
         shadowban: async () => { if (await shadowbanUser(ui, card.author)) await reload(card.id); },
+        feature: () => pick(card, true),
+        unfeature: () => pick(card, false),
       },
     });
     const box = el.querySelector('input.select');
@@ -171,6 +173,19 @@ export function queueView(ui, root, queue, params) {
       if (target) target.focus();
       else if (empty) { empty.tabIndex = -1; empty.focus(); }
     }
+  }
+
+  async function pick(card, featured) {
+    const url = `/api/v1/moderation/comments/${card.id}/feature`;
+    try {
+      if (featured) {
+        const got = await askPick(authorName(card), card.feature_note);
+        if (!got) return;
+        await post(url, got);
+      } else await del(url);
+      await reload(card.id);
+      ui.announce(t(featured ? 'card.featuredDone' : 'card.unfeaturedDone'));
+    } catch (err) { ui.fail(err); }
   }
 
   async function decideSelected(action) {

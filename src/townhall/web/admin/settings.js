@@ -39,6 +39,10 @@ export async function storyView(ui, root, key) {
     value: s.auto_close_days ?? '' });
   const title = h('input', { type: 'text', name: 'title', maxlength: '300', value: s.title ?? '' });
   const url = h('input', { type: 'text', inputmode: 'url', name: 'url', maxlength: '2000', value: s.url ?? '' });
+  const prompt = h('textarea', { name: 'prompt', rows: '2', maxlength: '500' }, s.prompt ?? '');
+  const pinned = h('input', { type: 'number', name: 'pinned_comment_id', min: '1', value: s.pinned_comment_id ?? '' });
+  const likesClosed = h('input', { type: 'checkbox', name: 'likes_closed', checked: s.likes_closed });
+  const qa = h('input', { type: 'checkbox', name: 'qa_mode', checked: s.qa_mode });
   const form = h('form', { 'aria-labelledby': 'story-title', class: 'settings' },
     field(t('story.closed'), closed),
     field(t('story.premoderate'), premod),
@@ -46,6 +50,10 @@ export async function storyView(ui, root, key) {
     field(t('story.autoClose'), days, t('story.autoCloseHint')),
     field(t('story.titleField'), title, t('story.titleHint')),
     field(t('story.url'), url, t('story.urlHint')),
+    field(t('story.prompt'), prompt, t('story.promptHint')),
+    field(t('story.pinned'), pinned, t('story.pinnedHint')),
+    field(t('story.likesClosed'), likesClosed),
+    field(t('story.qaMode'), qa, t('story.qaHint')),
     h('button', { type: 'submit', text: t('story.save') }));
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
@@ -53,6 +61,10 @@ export async function storyView(ui, root, key) {
       const out = await patch(`/api/v1/moderation/stories/${encodeURIComponent(key)}`, {
         is_closed: closed.checked, premoderate: premod.checked, premium_enabled: premium.checked,
         auto_close_days: days.value ? Number(days.value) : null,
+        prompt: prompt.value.trim() || null,
+        pinned_comment_id: pinned.value ? Number(pinned.value) : null,
+        likes_closed: likesClosed.checked,
+        qa_mode: qa.checked,
         ...(title.value.trim() !== (s.title ?? '') ? { title: title.value.trim() || null } : {}),
         ...(url.value.trim() !== (s.url ?? '') ? { url: url.value.trim() || null } : {}),
       });
@@ -117,6 +129,9 @@ export async function siteView(ui, root) {
     suspect_words: area('suspect_words', m.suspect_words, 6),
     toxicity_hold: num('toxicity_hold', m.toxicity_hold, { min: '0', max: '1', step: 'any' }),
     max_links: num('max_links', m.max_links, { min: '0', max: '100' }),
+    alert_pending_threshold: num('alert_pending_threshold', s.alert_pending_threshold, { min: '0', max: '100000' }),
+    alert_on_reports: h('input', { type: 'checkbox', name: 'alert_on_reports', checked: s.alert_on_reports }),
+    alert_every_minutes: num('alert_every_minutes', s.alert_every_minutes, { min: '1', max: '1440' }),
   };
   const form = h('form', { class: 'settings', 'aria-labelledby': 'site-title' },
     h('fieldset', {}, h('legend', { text: t('site.readerText') }),
@@ -137,6 +152,10 @@ export async function siteView(ui, root) {
       field(t('site.toxicity'), f.toxicity_hold),
       field(t('site.links'), f.max_links),
       field(t('site.otherLanguages'), f.other_languages)),
+    h('fieldset', {}, h('legend', { text: t('site.alerts') }),
+      field(t('site.alertPending'), f.alert_pending_threshold, t('site.alertPendingHint')),
+      field(t('site.alertReports'), f.alert_on_reports),
+      field(t('site.alertEvery'), f.alert_every_minutes)),
     h('button', { type: 'submit', text: t('site.save') }));
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
@@ -153,6 +172,9 @@ export async function siteView(ui, root) {
         edit_window_seconds: Number(f.edit_window_seconds.value),
         allowed_origins: lines(f.allowed_origins.value),
         moderation: changedRules(m, f),
+        alert_pending_threshold: Number(f.alert_pending_threshold.value),
+        alert_on_reports: f.alert_on_reports.checked,
+        alert_every_minutes: Number(f.alert_every_minutes.value),
       });
       ui.announce(t('site.saved'));
     } catch (err) { ui.fail(err); }

@@ -1,6 +1,6 @@
 // The user pages: search by name or e-mail, then one user's status, history and comments.
 import { banUser, eraseUser, restoreUser, shadowbanUser, standing, suspendUser } from './actions.js';
-import { get, patch, query } from './api.js';
+import { api, get, patch, query } from './api.js';
 import { renderCard } from './cards.js';
 import { append, clear, field, h } from './dom.js';
 import { label, t, when } from './i18n.js';
@@ -64,6 +64,15 @@ export async function userView(ui, root, id) {
     // Not for an account already erased (it has neither name nor e-mail any more).
     if (u.name || u.email) buttons.append(h('button', { type: 'button', class: 'secondary', onclick: act(eraseUser) }, t('erase')));
   }
+  // Any staff member names experts: a badge, and their replies answer Q&A questions.
+  const expert = h('input', { type: 'checkbox', name: 'is_expert', checked: u.is_expert });
+  expert.addEventListener('change', async () => {
+    try {
+      await api(expert.checked ? 'PUT' : 'DELETE', `/api/v1/moderation/users/${u.id}/expert`);
+      ui.announce(t(expert.checked ? 'user.expertSaved' : 'user.expertRemoved', { name }));
+    } catch (err) { expert.checked = !expert.checked; ui.fail(err); }
+  });
+  const expertField = field(t('user.expert'), expert, t('user.expertHint'));
   let adminForm = null;
   if (ui.me.role === 'admin' && u.id !== ui.me.id) {
     const role = h('select', { name: 'role' }, ...['commenter', 'moderator', 'admin']
@@ -98,7 +107,7 @@ export async function userView(ui, root, id) {
       h('dt', { text: t('users.status') }), h('dd', { text: status.join(' · ') }),
       h('dt', { text: t('users.history') }), h('dd', { text: summary(u.history) }),
       h('dt', { text: t('user.joined') }), h('dd', { text: when(u.created_at) })),
-    buttons, adminForm,
+    buttons, expertField, adminForm,
     h('p', {}, h('a', { href: `#/queue/all${query({ user_id: u.id })}`, text: t('user.openQueue') })),
     h('h2', { text: t('user.actions') }), actions,
     h('h2', { text: t('user.comments') }), comments]);

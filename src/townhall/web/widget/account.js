@@ -1,7 +1,8 @@
 // The account box above the list (signed out, no name yet, banned, suspended, signed in) and
 // what goes under it: the composer, or the reason there is none.
+import { bellBar } from './bell.js';
 import { composer } from './composer.js';
-import { btn, h } from './dom.js';
+import { btn, h, uid } from './dom.js';
 import { authForm, nameForm } from './forms.js';
 import { learnMore, premiumName } from './shell.js';
 import { toggleSpace } from './space.js';
@@ -34,7 +35,7 @@ export function renderAccount(w) {
   } else if (!u.name) {
     w.account.append(nameForm(w));
   } else {
-    w.account.append(whoAmI(w));
+    w.account.append(whoAmI(w), bellBar(w));
   }
   if (w.story && w.story.is_closed) {
     w.composerArea.append(h('p', { class: 'info', part: 'notice' }, t('closed')));
@@ -47,6 +48,33 @@ export function renderAccount(w) {
   }
   w.composerArea.append(composer(w, { key: w.draftKey(w.stream), label: t('compose.label'),
     submit: t('compose.submit'), formLabel: t('compose.form') }));
+  if (u.email) w.composerArea.append(notifyBox(w));
+}
+
+/** "Notify me of replies": the reader's e-mail choice, saved the moment it changes. */
+function notifyBox(w) {
+  const { t } = w.i18n;
+  const box = h('input', { type: 'checkbox', id: uid(), class: 'notify-box', disabled: true });
+  const row = h('div', { class: 'notify' }, box, h('label', { for: box.id }, t('notify.replies')));
+  w.call('/me/preferences').then((p) => {
+    box.checked = !!p.notify_replies;
+    box.disabled = false;
+  }).catch(() => { box.disabled = false; });
+  box.addEventListener('change', async () => {
+    const wanted = box.checked;
+    box.disabled = true;
+    try {
+      const p = await w.call('/me/preferences', { method: 'PATCH', body: { notify_replies: wanted } });
+      box.checked = !!p.notify_replies;
+      w.announce(t(box.checked ? 'notify.on' : 'notify.off'));
+    } catch {
+      box.checked = !wanted;
+      w.announce(t('notify.failed'));
+    } finally {
+      box.disabled = false;
+    }
+  });
+  return row;
 }
 
 /** "Signed in as NAME. Not you? Sign out" (no Sign out for publisher sign-in: the page owns it). */

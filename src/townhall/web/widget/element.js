@@ -9,6 +9,7 @@ import { Messages, isLoaded, load, resolve } from './messages.js';
 import { onSessionChange, readSession, writeSession } from './session.js';
 import { build, premiumName, renderCounts, renderMeta, skeleton } from './shell.js';
 import { adoptStyles } from './style.js';
+import { renderPicks, renderPinned } from './editorial.js';
 import { tick } from './clock.js';
 import { focusComment, placeReply, replace, thread } from './thread.js';
 
@@ -28,6 +29,8 @@ class TownhallComments extends HTMLElement {
     this.i18n = new Messages('en');
     this.stream = 'open';
     this.sort = 'newest';
+    this.view = 'threaded';
+    this.answered = false;
     this.site = null;
     this.story = null;
     this.cursor = null;
@@ -126,6 +129,7 @@ class TownhallComments extends HTMLElement {
   disconnectedCallback() {
     if (this.io) this.io.disconnect();
     clearInterval(this.ticker);
+    clearInterval(this.bellTimer);
     stopLive(this);
     if (this.unlisten) this.unlisten();
     this.built = false;
@@ -273,6 +277,8 @@ class TownhallComments extends HTMLElement {
     const seq = ++this.seq;
     const t = (...a) => this.i18n.t(...a);
     const q = new URLSearchParams({ stream: this.stream, sort: this.sort, limit: String(this.pageSize) });
+    if (this.view === 'flat') q.set('view', 'flat');
+    if (this.answered && this.story && this.story.qa_mode) q.set('answered', 'true');
     if (append && this.cursor) q.set('cursor', this.cursor);
     if (append) { this.moreBtn.disabled = true; this.moreBtn.textContent = t('loadingShort'); }
     else if (!this.site) skeleton(this);
@@ -316,6 +322,8 @@ class TownhallComments extends HTMLElement {
     const active = this.root.activeElement;
     const keep = !append && active && active.closest('.list') && active.closest('li.c');
     if (!append) {
+      renderPicks(this, page.featured);
+      renderPinned(this, page.pinned);
       this.seen.clear();
       this.list.replaceChildren();
       if (first) this.renderAccount();
@@ -328,7 +336,8 @@ class TownhallComments extends HTMLElement {
     this.stateEl.replaceChildren();
     if (!this.list.children.length) {
       this.stateEl.append(h('p', { class: 'empty', part: 'notice' },
-        this.stream === 'premium' ? t('emptyPremium', { premium: premiumName(this) }) : t('empty')));
+        q.has('answered') ? t('qa.none')
+          : this.stream === 'premium' ? t('emptyPremium', { premium: premiumName(this) }) : t('empty')));
     }
     this.moreBtn.hidden = !this.cursor;
     this.moreBtn.disabled = false;
@@ -365,7 +374,9 @@ class TownhallComments extends HTMLElement {
       this.stateEl.replaceChildren(premiumRefusal(this, 'premium.read'));
       return;
     }
-    this.stateEl.replaceChildren(h('div', { class: 'error', part: 'notice' },
+    // The server-rendered comments, when the page has them, stay readable above the error.
+    const shown = this.stateEl.querySelector(':scope > .static');
+    this.stateEl.replaceChildren(...(shown ? [shown] : []), h('div', { class: 'error', part: 'notice' },
       h('p', null, t('loadError')),
       btn(t('tryAgain'), { class: 'secondary', onclick: () => this.load() })));
   }

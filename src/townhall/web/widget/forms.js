@@ -24,7 +24,8 @@ export function authForm(w, mode) {
       if (b) b.focus();
     } })),
     h('p', { class: 'switch' }, t(reg ? 'auth.haveAccount' : 'auth.newHere'), ' ',
-      btn(t(reg ? 'signIn' : 'register'), { class: 'link', onclick: () => authForm(w, reg ? 'login' : 'register') })));
+      btn(t(reg ? 'signIn' : 'register'), { class: 'link', onclick: () => authForm(w, reg ? 'login' : 'register') })),
+    reg ? null : h('p', { class: 'switch' }, btn(t('auth.forgot'), { class: 'link', onclick: () => forgot(w, email, err) })));
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     err.textContent = '';
@@ -48,6 +49,19 @@ export function authForm(w, mode) {
   });
   w.account.replaceChildren(form);
   email.focus();
+}
+
+/** "Forgot your password?": e-mail a reset link to the address typed in (if it has an account). */
+async function forgot(w, email, err) {
+  const { problemText, t } = w.i18n;
+  err.textContent = '';
+  if (!email.value.trim()) { err.textContent = t('auth.forgotEmail'); email.focus(); return; }
+  try {
+    await w.call('/auth/password-reset', { method: 'POST', body: { email: email.value.trim() } });
+    w.announce(t('auth.forgotSent'));
+  } catch (x) {
+    err.textContent = problemText(x, 'auth');
+  }
 }
 
 /** The one-field form for choosing a commenting name, checking availability while typing. */

@@ -1,6 +1,7 @@
 // Live updates: server-sent events for the open stream (polling once a minute without them).
 // New comments wait behind a "View N new comments" button; nothing moves under the reader.
 import { storyPath } from './api.js';
+import { livePick } from './editorial.js';
 
 /** Subscribe to the story's events for the element's current stream. */
 export function startLive(w) {
@@ -14,7 +15,7 @@ export function startLive(w) {
   const on = (name, fn) => es.addEventListener(name, (e) => {
     try { fn(JSON.parse(e.data)); } catch { /* malformed event: ignore */ }
   });
-  on('comment', (d) => queue(w, d));
+  on('comment', (d) => { queue(w, d); if (w.refreshBell && d.parent_id) w.refreshBell(); });
   on('likes', (d) => {
     const el = w.root.getElementById(`th-lc-${d.id}`);
     if (el) el.textContent = w.i18n.t('likes', { count: d.like_count });
@@ -42,6 +43,7 @@ export function startLive(w) {
   // A comment hidden by moderation leaves open pages too, with the moderator's tombstone.
   on('removed', leave(true));
   on('count', (d) => w.showCount(d.total));
+  on('featured', (d) => livePick(w, d));
   es.onerror = () => {
     // A 404 or wrong content type closes the stream for good: fall back to polling quietly.
     if (es.readyState === EventSource.CLOSED && w.es === es) { w.es = null; poll(w); }
@@ -74,7 +76,8 @@ function poll(w) {
 function queue(w, c) {
   if (!c || w.seen.has(c.id) || c.stream !== w.stream || c.is_mine) return;
   if (w.fresh.some((f) => f.id === c.id)) return;
-  if (c.parent_id && !w.root.getElementById(`comment-${c.root_id || c.parent_id}`)) return;
+  if (c.parent_id && w.view !== 'flat' &&
+    !w.root.getElementById(`comment-${c.root_id || c.parent_id}`)) return;
   w.fresh.push(c);
   updateNewBtn(w);
   clearTimeout(w.announceTimer);
@@ -109,7 +112,7 @@ export function showFresh(w) {
   for (const c of items.reverse()) {
     if (w.seen.has(c.id)) continue;
     let li;
-    if (c.parent_id) {
+    if (c.parent_id && w.view !== 'flat') {
       const rootLi = w.root.getElementById(`comment-${c.root_id || c.parent_id}`);
       if (!rootLi) continue;
       li = w.placeReply(rootLi, c);

@@ -1,8 +1,9 @@
 // The section's frame: heading, guidelines, stream tabs, sort menu, list, load-more and the
 // status region. `w` is the <townhall-comments> element; the parts it keeps are set on it.
 import { btn, h } from './dom.js';
+import { picksBlock, pinnedBlock } from './editorial.js';
 
-const SORTS = ['newest', 'oldest', 'most_liked'];
+const SORTS = ['newest', 'oldest', 'most_liked', 'best'];
 
 /** Build the empty frame into the shadow root, showing skeleton rows until the first page. */
 export function build(w) {
@@ -26,8 +27,23 @@ export function build(w) {
     w.load({ focusList: true });
   } }, SORTS.map((v) => h('option', { value: v }, t(`sort.${v}`))));
   w.sortSel.value = w.sort;
+  // Threads, or every comment in one list in time order; on a Q&A story, answered ones only.
+  w.viewSel = h('select', { id: 'th-view', onchange: () => {
+    w.view = w.viewSel.value;
+    w.load({ focusList: true });
+  } }, ['threaded', 'flat'].map((v) => h('option', { value: v }, t(`view.${v}`))));
+  w.viewSel.value = w.view;
+  w.qaSel = h('select', { id: 'th-qa', onchange: () => {
+    w.answered = w.qaSel.value === 'answered';
+    w.load({ focusList: true });
+  } }, [['all', t('qa.all')], ['answered', t('qa.answered')]].map(([v, l]) => h('option', { value: v }, l)));
+  w.qaSel.value = w.answered ? 'answered' : 'all';
+  w.qaBox = h('span', { class: 'tool', hidden: true }, h('label', { for: 'th-qa' }, t('qa.filter')), w.qaSel);
+  w.likesNote = h('p', { class: 'likes-closed', hidden: true }, t('likes.closed'));
   w.toolbar = h('div', { class: 'toolbar', hidden: true },
-    h('label', { for: 'th-sort' }, t('sortBy')), w.sortSel);
+    h('span', { class: 'tool' }, h('label', { for: 'th-sort' }, t('sortBy')), w.sortSel),
+    h('span', { class: 'tool' }, h('label', { for: 'th-view' }, t('view.label')), w.viewSel),
+    w.qaBox, w.likesNote);
   w.newBtn = btn('', { class: 'newbar', hidden: true, onclick: () => w.showFresh() });
   w.listHead = h('h3', { class: 'sr-only', id: 'th-list', tabindex: '-1' }, t('listHeading'));
   w.list = h('ol', { class: 'list', part: 'list', 'aria-labelledby': 'th-list', 'aria-busy': 'true' });
@@ -40,7 +56,8 @@ export function build(w) {
       w.heading.scrollIntoView({ block: 'start' });
     } }));
   w.panel = h('div', { id: 'th-panel', class: 'panel' },
-    w.rules, w.account, w.space, w.composerArea, w.toolbar, w.newBtn, w.listHead, w.list,
+    w.rules, w.account, w.space, w.composerArea, pinnedBlock(w), picksBlock(w), w.toolbar, w.newBtn,
+    w.listHead, w.list,
     w.stateEl, w.moreBtn, w.footer);
   const skip = btn(t('skip'), { class: 'skip', onclick: () => {
     const target = w.root.querySelector('.composer textarea, .account input, .account button');
@@ -54,10 +71,18 @@ export function build(w) {
   skeleton(w);
 }
 
-/** Three placeholder rows while the first page loads. */
+/**
+ * Three placeholder rows while the first page loads; when the page put the server-rendered
+ * comments inside the element (comments.html), those stay on show until the widget's own.
+ */
 export function skeleton(w) {
   const { t } = w.i18n;
   w.list.setAttribute('aria-busy', 'true');
+  if (w.querySelector(':scope > [data-townhall-static]')) {
+    w.list.replaceChildren();
+    w.stateEl.replaceChildren(h('div', { class: 'static' }, h('slot')));
+    return;
+  }
   w.list.replaceChildren(...[0, 1, 2].map(() => h('li', { class: 'sk', 'aria-hidden': 'true' },
     h('span', { class: 'sk-a' }), h('span', { class: 'sk-b' }), h('span', { class: 'sk-c' }))));
   w.stateEl.replaceChildren(h('p', { class: 'sr-only' }, t('loading')));
@@ -71,6 +96,10 @@ export function renderMeta(w) {
   // language; left empty, the reader gets the catalogue's in theirs.
   if (site.heading) w.heading.firstChild.textContent = site.heading;
   if (site.call_to_action) w.intro.textContent = site.call_to_action;
+  // A story's own question replaces the call to action; a Q&A story says how it works.
+  const story = w.story || {};
+  if (story.prompt || story.qa_mode) w.intro.textContent = story.prompt || t('qa.intro');
+  w.intro.classList.toggle('prompt', !!story.prompt);
   const rules = site.guidelines && site.guidelines.length ? site.guidelines
     : w.i18n.ids('guidelines.').map((id) => t(id));
   // The guidelines in full above each stream's form, as the modelled page shows them.
@@ -114,6 +143,8 @@ export function renderMeta(w) {
     w.panel.removeAttribute('aria-labelledby');
   }
   w.toolbar.hidden = false;
+  w.qaBox.hidden = !(w.story && w.story.qa_mode);
+  w.likesNote.hidden = !(w.story && w.story.likes_closed);
 }
 
 /** The Premium stream's name ("The Daily Ledger Premium" unless the site names it). */

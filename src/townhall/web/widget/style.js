@@ -64,9 +64,11 @@ textarea{width:100%;resize:vertical;display:block;margin-bottom:.5em}
 .switch{margin:.75em 0 0;font-size:.95em}
 .who-am-i{margin:0;color:var(--th-color-muted)}.who-am-i strong{color:var(--th-color-text)}
 .composer{margin:0}
+.bell-bar{margin:.5em 0 0}.bell .unread{font-weight:700}.bell-panel{background:var(--th-color-surface);border-radius:var(--th-radius);padding:.5em 1em;margin:.5em 0 0}.bell-list{list-style:none;margin:0;padding:0}.bell-list li{padding:.4em 0;border-bottom:1px solid var(--th-color-border)}.bell-list li.unread strong{color:var(--th-color-accent)}.bell-list .excerpt{margin:.2em 0 0;color:var(--th-color-muted);overflow-wrap:anywhere}
+.notify{display:flex;gap:.5em;align-items:center;min-height:44px}.notify input{width:1.25em;height:1.25em;margin:0}
 .banner{border-inline-start:4px solid var(--th-color-danger);margin:0}
 .info{margin:0}
-.toolbar{display:flex;align-items:center;justify-content:flex-end;gap:.5em;border-top:1px solid var(--th-color-border);padding-top:.75em;margin-top:1em}
+.toolbar{display:flex;flex-wrap:wrap;align-items:center;justify-content:flex-end;gap:.5em;border-top:1px solid var(--th-color-border);padding-top:.75em;margin-top:1em}
 .toolbar label{font-weight:600;color:var(--th-color-muted)}
 .newbar{display:block;width:100%;margin:.75em 0;background:var(--th-color-text);color:var(--th-color-bg);font-weight:700}
 .list,.replies{list-style:none;margin:0;padding:0}
@@ -90,6 +92,19 @@ time,.edited{color:var(--th-color-muted);font-size:.875em}
 .badge{font-size:.75em;font-weight:700;text-transform:uppercase;letter-spacing:.04em;padding:.1em .45em;border-radius:2px;
 background:var(--th-color-text);color:var(--th-color-bg)}
 .badge.subscriber{background:var(--th-color-accent);color:var(--th-color-on-accent)}
+.badge.pick,.badge.expert{background:var(--th-color-surface);color:var(--th-color-text);box-shadow:inset 0 0 0 1px currentColor}
+.intro.prompt{font-weight:700;font-size:1.15em}
+.pinned{margin:0 0 1em;padding:.75em 1em;border-inline-start:4px solid var(--th-color-text);background:var(--th-color-surface)}
+.why-best{margin:.3em 0;font-size:.9em;color:var(--th-color-muted)}.why-best summary{cursor:pointer;min-height:24px}
+.why-best ul{margin:.25em 0;padding-inline-start:1.2em}.why-best p{margin:.2em 0;font-weight:600}
+.toolbar .tool{display:inline-flex;align-items:center;gap:.4em;margin-inline-end:1em}
+.likes-closed{margin:.4em 0 0;color:var(--th-color-muted);font-size:.9em}
+.badge.answered{background:var(--th-color-surface);color:var(--th-color-text);box-shadow:inset 0 0 0 1px currentColor}
+.inreply .link{padding:.25em 0;font-size:1em}
+.pick-note{margin:.3em 0 .4em;font-size:.95em}.pick-why{font-weight:700}
+.picks{margin:0 0 1em;padding:.75em 1em;background:var(--th-color-bg);border:1px solid var(--th-color-border);border-radius:4px}
+.picks-h{margin:0 0 .5em;font-size:1.1em}.picks-list{list-style:none;margin:0;padding:0}
+.pick+.pick{margin-top:.75em;padding-top:.75em;border-top:1px solid var(--th-color-border)}
 .inreply{margin:.4em 0 0;color:var(--th-color-muted);font-size:.9em}
 .body{overflow-wrap:anywhere;margin:0}.body p{margin:0 0 .5em}.body p:last-child{margin:0}
 .note{margin:.4em 0;padding:.5em .75em;border-inline-start:3px solid var(--th-color-muted);background:var(--th-color-surface);font-size:.95em}

@@ -4,10 +4,12 @@ import { openEdit, openReply, remove, report, share, toggleLike } from './action
 import { bodyFragment, btn, h, icon } from './dom.js';
 import { countdown } from './clock.js';
 import { explain, heldText } from './held.js';
+import { pickBadge, pickNote, whyBest } from './editorial.js';
 import { collapsed, isMuted, mute, unmute } from './mute.js';
 
 /** A top-level comment with the replies that came with it and a "Show more replies" button. */
 export function thread(w, c) {
+  if (w.view === 'flat') return item(w, c, true);
   const li = item(w, c);
   const replies = c.replies || [];
   for (const r of replies) placeReply(w, li, r);
@@ -68,7 +70,7 @@ export function placeReply(w, rootLi, r) {
 function item(w, c, flat = false) {
   w.seen.add(c.id);
   w.comments.set(c.id, c);
-  const depth = Math.min(c.depth || 0, 3);
+  const depth = w.view === 'flat' ? 0 : Math.min(c.depth || 0, 3);
   const li = h('li', { id: `comment-${c.id}`, class: `c d${depth}`, 'data-depth': depth, 'data-id': c.id });
   li.append(article(w, c, flat));
   return li;
@@ -90,25 +92,33 @@ function article(w, c, flat) {
   const when = ago(c.created_at);
   const art = h('article', { part: 'comment', class: c.status === 'published' ? '' : 'muted',
     'aria-labelledby': lid });
-  const badge = c.author.badge === 'staff' || c.author.badge === 'subscriber'
+  const badge = ['staff', 'expert', 'subscriber'].includes(c.author.badge)
     ? h('span', { class: `badge ${c.author.badge}` }, t(`badge.${c.author.badge}`)) : null;
   const av = h('span', { class: 'av', 'aria-hidden': 'true' }, initial(name));
   av.style.setProperty('--h', hue(name));
   art.append(h('header', { class: 'meta' }, av,
     h('span', { class: 'who' },
       // Readers' own words keep their own direction inside a section in another script.
-      h('strong', { class: 'name', dir: 'auto' }, name), badge,
+      h('strong', { class: 'name', dir: 'auto' }, name), badge, c.featured ? pickBadge(w) : null,
+      c.answered && w.story && w.story.qa_mode ? h('span', { class: 'badge answered' }, t('qa.answered')) : null,
       h('time', { datetime: c.created_at, title: fullDate(c.created_at) }, when),
       c.edited ? h('span', { class: 'edited' }, t('edited')) : null),
     h('span', { id: lid, class: 'sr-only' }, t(c.parent_id ? 'replyFrom' : 'commentFrom', { name, when })),
     collapser(w, name)));
-  if ((flat || c.depth > 3) && c.in_reply_to) {
+  if (w.view === 'flat' && c.parent_id && c.in_reply_to) {
+    // Unthreaded: a link back to the comment this one answers.
+    art.append(h('p', { class: 'inreply' }, btn(t('replyingTo', { name: c.in_reply_to }), {
+      class: 'link', onclick: () => toParent(w, c.parent_id) })));
+  } else if ((flat || c.depth > 3) && c.in_reply_to) {
     art.append(h('p', { class: 'inreply' }, t('replyingTo', { name: c.in_reply_to })));
   }
+  const note = pickNote(w, c);
+  if (note) art.append(note);
   const body = h('div', { class: 'body', part: 'comment-body', dir: 'auto' });
   body.append(bodyFragment(c.body_html));
   art.append(body);
   if (c.is_mine && (c.status === 'pending' || c.status === 'rejected')) art.append(heldNote(w, c));
+  if (c.best) art.append(whyBest(w, c));
   if (c.status === 'published') art.append(actionRow(w, c, name));
   else if (c.is_mine) {
     const row = h('div', { class: 'actions', part: 'actions' });
@@ -164,7 +174,7 @@ function actionRow(w, c, name) {
   const blocked = u && u.status && u.status !== 'active';
   const row = h('div', { class: 'actions', part: 'actions' });
   const likes = h('span', { class: 'likes', id: `th-lc-${c.id}` }, t('likes', { count: c.like_count || 0 }));
-  if (c.is_mine || blocked) {
+  if (c.is_mine || blocked || (w.story && w.story.likes_closed)) {
     row.append(h('span', { class: 'own-likes' }, icon('like'), likes));
   } else {
     const like = act('like', t('like'), t('likeLabel', { name }), () => toggleLike(w, c, like, likes),
@@ -213,6 +223,14 @@ export function replace(w, c) {
   if (!li) return;
   const old = li.querySelector(':scope > article');
   old.replaceWith(article(w, c, !!old.querySelector('.inreply')));
+}
+
+async function toParent(w, id) {
+  const find = () => w.root.getElementById(`comment-${id}`);
+  // Newest first, the parent is further down: load pages until it is there.
+  for (let i = 0; i < 5 && !find() && w.cursor; i++) await w.load({ append: true });
+  if (find()) focusComment(find(), 'center');
+  else w.announce(w.i18n.t('missing'), 'error');
 }
 
 /**
