@@ -76,6 +76,9 @@ WIDGET_OVERRIDES_MAX_BYTES: Final = 32 * 1024
 EVENT_ID_MAX: Final = 41
 EVENT_ID_PATTERN: Final = r"^[0-9]{1,20}(-[0-9]{1,20})?$"
 
+# The most recent comments of an author that posting looks at (repeats, bursts).
+RECENT_POSTS_CHECKED = 20
+
 
 def is_db_id(value: object) -> bool:
     """Whether value is an integer a database id column can hold."""

@@ -227,9 +227,14 @@ async def authenticate(ctx: Context, token: str) -> User | None:
 
 async def session_user(tx: Stores, token: str, now: datetime) -> User | None:
     """The user behind a bearer token, read in an open transaction, or None."""
-    if not token or len(token) > 200:
+    if not plausible_token(token):
         return None
     return await tx.users.by_session(hash_token(token), now)
+
+
+def plausible_token(token: str) -> bool:
+    """Whether a bearer token is worth looking up at all."""
+    return bool(token) and len(token) <= 200
 
 
 def name_rule_problem(name: str, site: SiteConfig) -> tuple[str, str] | None:

@@ -43,9 +43,13 @@ class Context:
         self.feed.register(self)
 
     @asynccontextmanager
-    async def write(self) -> AsyncIterator[Stores]:
-        """A write transaction's stores; what it records goes to the feed after commit."""
-        async with self.db.write() as conn:
+    async def write(self, *, alone: bool = False) -> AsyncIterator[Stores]:
+        """A write transaction's stores; what it records goes to the feed after commit.
+
+        `alone`: the caller writes with one statement, so on PostgreSQL it may run as its
+        own transaction (not when a listener writes alongside the changes)."""
+        alone = alone and not self.feed.stages
+        async with self.db.write(alone=alone) as conn:
             tx = Tx(conn)
             yield tx
             if tx.changes:

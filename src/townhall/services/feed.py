@@ -59,6 +59,11 @@ class ChangeFeed:
         """The registered listeners, in order."""
         return tuple(self._listeners)
 
+    @property
+    def stages(self) -> bool:
+        """Whether a listener writes inside the transactions it hears of."""
+        return any(getattr(listener, "staged", None) is not None for listener in self._listeners)
+
     async def stage(self, tx: Stores, changes: Sequence[Change]) -> None:
         """Let listeners that write do so inside the transaction, before it commits."""
         for listener in self._listeners:

@@ -20,6 +20,11 @@ from townhall.domain.views import CommentView
 class CommentStore(Protocol):
     """Comment rows, the listings that show them, and readers' likes and reports."""
 
+    async def add_counted(self, values: dict[str, Any]) -> tuple[Comment, int] | None:
+        """A new top-level comment and its stream's public count with it, in one
+        statement; None where that takes several."""
+        ...
+
     async def add(self, values: dict[str, Any]) -> Comment:
         """Insert a comment row and return it."""
         ...
@@ -187,6 +192,17 @@ class StoryStore(Protocol):
         ...
 
 
+@dataclass(frozen=True, slots=True)
+class AuthorContext:
+    """A session's user and what judging their new comment needs, read at once."""
+
+    user: User | None  # None: no live session
+    story: Story | None  # the story of the key, on the user's site
+    recent: list[tuple[str, datetime]]  # bodies and times since `since`, newest first, <= 20
+    published: int  # published comments, counted up to `at_most`
+    staff: list[str]  # commenting names of the site's moderators and admins
+
+
 class UserStore(Protocol):
     """Users and their sessions."""
 
@@ -244,6 +260,13 @@ class UserStore(Protocol):
 
     async def by_session(self, token_hash: str, now: datetime) -> User | None:
         """The user of a live session."""
+        ...
+
+    async def author_context(
+        self, token_hash: str, now: datetime, *, story_key: str, since: datetime, at_most: int
+    ) -> AuthorContext | None:
+        """What posting reads before it writes, in one statement where the database
+        allows it (None: read it piece by piece)."""
         ...
 
     async def revoke_session(self, token_hash: str, now: datetime) -> None:

@@ -12,13 +12,14 @@ from sqlalchemy import bindparam, func, select, update
 from townhall.domain.models import Comment, Status, Stream
 from townhall.domain.sorting import BestInputs
 from townhall.domain.views import CommentView
+from townhall.storage.sql.counts import counted
 from townhall.storage.sql.engine import SqlConnection
 from townhall.storage.sql.listings import CommentListings, visible
 from townhall.storage.sql.raw import hot
 from townhall.storage.sql.reactions import Reactions
 from townhall.storage.sql.rows import to_comment
 from townhall.storage.sql.tables import comments as c
-from townhall.storage.sql.tables import likes
+from townhall.storage.sql.tables import likes, stories
 from townhall.storage.sql.view_rows import to_view, view_select
 
 _SET_ROOT = hot(
@@ -42,6 +43,34 @@ _PUBLISHED_BY_AUTHOR = hot(
     )
 )
 _INSERT = hot(c.insert().returning(*c.c))
+# What posting inserts: a new comment's columns (the rest take their defaults).
+POSTED = (
+    "site_id", "story_id", "stream", "parent_id", "root_id", "depth", "author_id", "body",
+    "status", "created_at", "is_shadowed", "findings", "guideline", "score", "best_rank",
+)  # fmt: skip
+
+
+def _add_counted() -> Any:
+    """PostgreSQL: insert a comment and read its story's counts in one statement. The
+    counts are those of the statement's snapshot, before this insert (a statement does not
+    see the rows its own parts write, the count trigger's delta included)."""
+    added = (
+        c.insert()
+        .values({name: bindparam(name, type_=c.c[name].type) for name in POSTED})
+        .returning(*c.c)
+        .cte("added")
+    )
+    return hot(
+        select(
+            added,
+            counted("published_open", pg=True).label("story_open"),
+            counted("published_premium", pg=True).label("story_premium"),
+        ).where(stories.c.id == added.c.story_id),
+        postgresql_only=True,
+    )
+
+
+_ADD_COUNTED = _add_counted()
 _BY_ID_ANY_SITE = hot(select(c).where(c.c.id == bindparam("comment_id")))
 _SET_RANK = update(c).where(c.c.id == bindparam("comment_id")).values(best_rank=bindparam("rank"))
 
@@ -55,6 +84,16 @@ class SqlCommentStore(CommentListings, Reactions):
     async def add(self, values: dict[str, Any]) -> Comment:
         """Insert a comment row and return it."""
         return to_comment((await self.conn.execute(_INSERT, values)).one())
+
+    async def add_counted(self, values: dict[str, Any]) -> tuple[Comment, int] | None:
+        """A new top-level comment and its stream's public count with it, in one
+        statement; None where that takes several (SQLite: add, set_root, public_count)."""
+        if self.conn.dialect.name != "postgresql":
+            return None
+        row = (await self.conn.execute(_ADD_COUNTED, values)).one()
+        comment = to_comment(row)
+        before = row.story_open if comment.stream is Stream.OPEN else row.story_premium
+        return comment, int(before) + (1 if comment.is_public else 0)
 
     async def by_id(
         self, site_id: str, comment_id: int, *, for_update: bool = False

@@ -274,10 +274,13 @@ class Database:
             yield InlineConnection(sync)
 
     @asynccontextmanager
-    async def write(self) -> AsyncIterator[SqlConnection]:
-        """A write transaction, committed on success and rolled back on error."""
+    async def write(self, *, alone: bool = False) -> AsyncIterator[SqlConnection]:
+        """A write transaction, committed on success and rolled back on error.
+
+        `alone`: the caller will run exactly one statement; PostgreSQL then runs it in a
+        transaction of its own, with no BEGIN and COMMIT round trips (SQLite ignores it)."""
         if self._write_lock is None:
-            async with pg.write(self.engine) as pgconn:
+            async with (pg.alone if alone else pg.write)(self.engine) as pgconn:
                 yield pgconn
             return
         if self.inline is not None:

@@ -30,10 +30,20 @@ _HOT: dict[int, _Plan] = {}
 _EXPAND = "__[POSTCOMPILE_{}]"
 
 
-def hot(statement: S) -> S:
+_PG_ONLY: set[int] = set()
+
+
+def hot(statement: S, *, postgresql_only: bool = False) -> S:
     """Mark a prebuilt statement for the driver path; returns it unchanged."""
     _HOT.setdefault(id(statement), _Plan(statement))
+    if postgresql_only:
+        _PG_ONLY.add(id(statement))
     return statement
+
+
+def postgresql_only() -> frozenset[int]:
+    """The ids of hot statements only PostgreSQL runs (SQLite reads the same piecewise)."""
+    return frozenset(_PG_ONLY)
 
 
 def plan_for(statement: Any) -> _Plan | None:

@@ -5,13 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, or_, select, update
+from sqlalchemy import bindparam, func, or_, select, true, update
 
-from townhall.domain.models import User
+from townhall.domain.limits import RECENT_POSTS_CHECKED
+from townhall.domain.models import Status, User
+from townhall.storage.protocols import AuthorContext
+from townhall.storage.sql.counts import story_columns
 from townhall.storage.sql.engine import SqlConnection
 from townhall.storage.sql.raw import hot
-from townhall.storage.sql.rows import to_user
-from townhall.storage.sql.tables import sessions, users
+from townhall.storage.sql.rows import to_story, to_user
+from townhall.storage.sql.tables import comments, sessions, stories, users
 
 _STAFF_NAMES = hot(
     select(users.c.name).where(
@@ -29,6 +32,61 @@ _USER_BY_SESSION = hot(
         sessions.c.expires_at > bindparam("now"),
     )
 )
+
+
+def _author_context() -> Any:
+    """PostgreSQL: a session's user, the story, the user's recent comments, their published
+    count and the site's staff names in one statement (one row per recent comment, at
+    least one while the session lives; the user's and story's columns repeat)."""
+    author = _USER_BY_SESSION.cte("author")
+    story = (
+        select(*(col.label("story_" + col.name) for col in story_columns(pg=True)))
+        .where(stories.c.site_id == author.c.site_id, stories.c.key == bindparam("story_key"))
+        .subquery("story")
+    )
+    recent = (
+        select(comments.c.body.label("recent_body"), comments.c.created_at.label("recent_at"))
+        .where(comments.c.author_id == author.c.id, comments.c.created_at >= bindparam("since"))
+        .order_by(comments.c.created_at.desc())
+        .limit(RECENT_POSTS_CHECKED)
+        .subquery("recent")
+    )
+    mine = (
+        select(comments.c.id)
+        .where(comments.c.author_id == author.c.id, comments.c.status == Status.PUBLISHED.value)
+        .limit(bindparam("at_most"))
+        .subquery("mine")
+    )
+    published = select(func.count()).select_from(mine).scalar_subquery().label("published")
+    staff = (
+        select(func.array_agg(users.c.name))
+        .where(
+            users.c.site_id == author.c.site_id,
+            users.c.role.in_(["moderator", "admin"]),
+            users.c.name.is_not(None),
+        )
+        .scalar_subquery()
+        .label("staff")
+    )
+    return hot(
+        select(author, story, recent.c.recent_body, recent.c.recent_at, published, staff)
+        .select_from(author.outerjoin(story, true()).outerjoin(recent, true()))
+        .order_by(recent.c.recent_at.desc().nulls_last()),
+        postgresql_only=True,
+    )
+
+
+_AUTHOR_CONTEXT = _author_context()
+
+
+class _Prefixed:
+    """A row's columns that start with a prefix, under their names without it."""
+
+    __slots__ = ("_mapping",)
+
+    def __init__(self, row: Any, prefix: str) -> None:
+        n = len(prefix)
+        self._mapping = {k[n:]: v for k, v in row._mapping.items() if k.startswith(prefix)}
 
 
 class SqlUserStore:
@@ -140,6 +198,32 @@ class SqlUserStore:
             await self.conn.execute(_USER_BY_SESSION, {"token_hash": token_hash, "now": now})
         ).first()
         return to_user(row) if row else None
+
+    async def author_context(
+        self, token_hash: str, now: datetime, *, story_key: str, since: datetime, at_most: int
+    ) -> AuthorContext | None:
+        """What posting reads before it writes: one statement on PostgreSQL; None on
+        SQLite, where statements cost no round trip and each stays as small as it is."""
+        if self.conn.dialect.name != "postgresql":
+            return None
+        params = {
+            "token_hash": token_hash,
+            "now": now,
+            "story_key": story_key,
+            "since": since,
+            "at_most": max(at_most, 0),
+        }
+        rows = (await self.conn.execute(_AUTHOR_CONTEXT, params)).all()
+        if not rows:
+            return AuthorContext(user=None, story=None, recent=[], published=0, staff=[])
+        first = rows[0]
+        return AuthorContext(
+            user=to_user(first),
+            story=to_story(_Prefixed(first, "story_")) if first.story_id is not None else None,
+            recent=[(r.recent_body, r.recent_at) for r in rows if r.recent_at is not None],
+            published=int(first.published) if at_most > 0 else 0,
+            staff=list(first.staff or []),
+        )
 
     async def revoke_session(self, token_hash: str, now: datetime) -> None:
         """End a session."""
