@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import re
+import signal
 import time
 
 import pytest
@@ -151,3 +152,29 @@ def test_a_review_that_runs_out_of_time_is_held_for_a_moderator(monkeypatch):
     assert result.action is Action.HOLD
     assert result.findings[0].guideline == "trust"
     assert "ran out of" in result.findings[0].reason
+
+
+def test_the_budget_is_not_spent_inside_a_librarys_finalizer(monkeypatch):
+    # The garbage collector runs finalizers (SQLAlchemy's, asyncpg's) at any allocation,
+    # and the budget's signal can land in one; raised there, OutOfTime would be swallowed
+    # and the review would run on without a budget. Here the signal is delivered while a
+    # frame of an installed library runs: it must wait and stop the review after it.
+    catastrophic = re.compile(r"(a+)+$")
+    library = "/usr/lib/python3/site-packages/somelib/finalizers.py"
+    # The timer, as if it ran out just as the finalizer started.
+    source = (
+        "def finalizer(signal):\n    signal.raise_signal(signal.SIGVTALRM)\n    return 'done'\n"
+    )
+    scope: dict = {}
+    # A fixed snippet compiled under a library's file name, to run as that library's frame.
+    exec(compile(source, library, "exec"), scope)  # noqa: S102
+    seen: list[str] = []
+
+    def slow_check(sub: Submission):
+        seen.append(scope["finalizer"](signal))
+        catastrophic.match(sub.body)
+
+    monkeypatch.setattr(pipeline, "CHECKS", (slow_check,))
+    result = review(Submission(body="a" * 40 + "!", rules=RULES), budget=5.0)
+    assert seen == ["done"], "the library's frame ran to its end"
+    assert result.action is Action.HOLD and "ran out of" in result.findings[0].reason
