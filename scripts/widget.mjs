@@ -17,6 +17,11 @@ const CATALOGUES = `${ROOT}src/townhall/i18n/widget/`;
 const versions = Object.fromEntries(readdirSync(CATALOGUES).filter((f) => f.endsWith('.json')).sort()
   .map((f) => [f.slice(0, -5), createHash('sha256').update(readFileSync(CATALOGUES + f)).digest('hex').slice(0, 12)]));
 
+// What the widget needs of each shipped language (code, text direction, formatting locale);
+// names and plural categories stay out of the bundle.
+const languages = JSON.parse(readFileSync(`${ROOT}src/townhall/i18n/languages.json`, 'utf8'))
+  .map(({ code, dir, locale }) => ({ code, dir, locale }));
+
 const result = await build({
   entryPoints: [`${ROOT}src/townhall/web/widget/element.js`],
   bundle: true,
@@ -24,7 +29,7 @@ const result = await build({
   minify: true,
   target: ['es2020'],
   legalComments: 'none',
-  define: { __CATALOGUE_VERSIONS__: JSON.stringify(versions) },
+  define: { __CATALOGUE_VERSIONS__: JSON.stringify(versions), __LANGUAGES__: JSON.stringify(languages) },
   write: false,
   banner: { js: '/* townhall comment widget: built from src/townhall/web/widget/ by `make widget`. */' },
 });

@@ -6,6 +6,7 @@ import pytest
 
 from tests.factories import make_staff, post, sign_in
 from townhall.domain.changes import AppealDecided
+from townhall.domain.limits import APPEAL_MAX
 from townhall.services import comments as comment_service
 
 MOD = "/api/v1/moderation"
@@ -56,6 +57,7 @@ async def test_a_removal_is_explained_appealed_once_and_reviewed_by_another_mode
     assert statement["decision"] == "removed" and statement["automated"] is False
     assert statement["facts"] == "Off topic here" and statement["can_appeal"] is True
     assert statement["appeal_url"] == f"/api/v1/comments/{comment['id']}/appeal"
+    assert statement["appeal_max"] == APPEAL_MAX
     assert "Helen" not in str(statement), "the author is not told which moderator decided"
     res = await app_client.get(f"/api/v1/comments/{comment['id']}/statement", headers=other)
     assert res.status_code == 404

@@ -82,6 +82,7 @@ async def statement_of_reasons(ctx: Context, user: User, comment_id: int) -> dic
         "how_to_appeal": HOW_TO_APPEAL.format(max=APPEAL_MAX, url=url),
         "can_appeal": appeal is None,
         "appeal_url": url,
+        "appeal_max": APPEAL_MAX,
         "appeal": _appeal_json(appeal),
     }
 

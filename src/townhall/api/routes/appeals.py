@@ -50,6 +50,7 @@ class StatementOut(BaseModel):
     how_to_appeal: str
     can_appeal: bool
     appeal_url: str
+    appeal_max: int = Field(description="The longest appeal text, in characters")
     appeal: AppealOut | None
 
 

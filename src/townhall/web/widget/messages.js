@@ -8,11 +8,13 @@
 // it), and the publisher's overrides for that language come with the first page of comments.
 // Each element has its own Messages, so two sections on one page may speak two languages.
 import EN from '../../i18n/widget/en.json';
-import LANGUAGES from '../../i18n/languages.json';
 
 // Content hashes of the shipped catalogues, filled in by the bundler (scripts/widget.mjs).
 // eslint-disable-next-line no-undef
 const VERSIONS = __CATALOGUE_VERSIONS__;
+// The shipped languages' code, direction and locale, from src/townhall/i18n/languages.json.
+// eslint-disable-next-line no-undef
+const LANGUAGES = __LANGUAGES__;
 const BY_CODE = Object.fromEntries(LANGUAGES.map((l) => [l.code, l]));
 const loaded = { en: EN };
 const loading = {};

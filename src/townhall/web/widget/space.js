@@ -1,6 +1,7 @@
 // The reader's own space, opened from the account box: their comments on every story, the
 // commenters they muted, downloading their data, changing their password and deleting their
 // account. Muting itself (collapsing a muted author's comments) is in mute.js.
+import { whyRemoved } from './appeal.js';
 import { bodyFragment, btn, h } from './dom.js';
 import { unmute } from './mute.js';
 
@@ -46,7 +47,10 @@ export function toggleSpace(w, trigger) {
   head.focus();
 }
 
-/** One of the reader's comments: where, when, its status (and why), its text, a link to it. */
+/**
+ * One of the reader's comments: where, when, its status (and why), its text, a link to it; a
+ * removed one can open its statement of reasons and be appealed.
+ */
 function myComment(w, c) {
   const { ago, fullDate, t } = w.i18n;
   const story = c.story.title || c.story.id;
@@ -56,6 +60,7 @@ function myComment(w, c) {
       h('time', { datetime: c.created_at, title: fullDate(c.created_at) }, ago(c.created_at)), ' · ',
       h('strong', { class: 'status' }, t(`status.${c.status}`))));
   if (c.moderation && c.moderation.reason) li.append(h('p', { class: 'hint' }, t('mine.reason', { reason: c.moderation.reason })));
+  if (c.status === 'rejected') li.append(whyRemoved(w, c));
   if (c.body_html) li.append(h('div', { class: 'body', dir: 'auto' }, bodyFragment(c.body_html)));
   if (c.link) li.append(h('a', { href: c.link, class: 'view' }, t('mine.view')));
   return li;

@@ -152,7 +152,7 @@ dialog .btns{display:flex;justify-content:flex-end;flex-wrap:wrap;gap:.5em;margi
 .space section{margin:0 0 1.25em}.space h3:focus{outline:none}
 .space ol,.space ul{list-style:none;margin:0;padding:0}
 .mine-c{border-bottom:1px solid var(--th-color-border);padding:.5em 0}.mine-c .meta{margin:0;color:var(--th-color-muted);font-size:.9em}
-.mine-c .body{margin:.25em 0}.mine-c .body p{margin:0 0 .25em}.view{display:inline-block;padding:.6em 0;min-height:44px}
+.mine-c .body{margin:.25em 0}.appeal-status{font-weight:600}.mine-c .body p{margin:0 0 .25em}.view{display:inline-block;padding:.6em 0;min-height:44px}
 .space .danger-btn,dialog .danger-btn{background:var(--th-color-danger);color:var(--th-color-bg);font-weight:700}
 @media (max-width:480px){[role=tab]{padding:.5em .4em;font-size:.95em}.tabs{gap:0 .75em}.replies{margin-inline-start:.25em;padding-inline-start:.6em}.replies .replies{margin-inline-start:0}
 .actions{flex-wrap:nowrap}.act>span{display:none}
