@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -106,6 +107,36 @@ def _stop(proc: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait()
+
+
+@contextlib.contextmanager
+def private_demo(tmp: Path, **extra_env: str) -> Iterator[str]:
+    """A `townhall demo` of a module's own, on `tmp / "demo.sqlite3"` (for tests that change
+    settings or data other widget tests rely on); yields its base URL and stops it after."""
+    env = {
+        **os.environ,
+        "TOWNHALL_RATE_LIMITS": "off",
+        "TOWNHALL_SSO_SECRET": SSO_SECRET,
+        "TOWNHALL_LOG_JSON": "false",
+        **extra_env,
+    }
+    port = _free_port()
+    cmd = [_townhall_executable(), "demo", "--host", "127.0.0.1", "--port", str(port)]
+    log_path = tmp / "server.log"
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen(
+            [*cmd, "--db", str(tmp / "demo.sqlite3")],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            cwd=tmp,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(proc, f"{base}/healthz", log_path)
+        yield base
+    finally:
+        _stop(proc)
 
 
 @pytest.fixture(scope="session")

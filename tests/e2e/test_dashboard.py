@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,7 +10,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import SSO_SECRET, _chromium, _free_port, _townhall_executable
+from tests.e2e.conftest import _chromium, private_demo
 from tests.e2e.widget_helpers import (
     DEMO_PASSWORD,
     SAM,
@@ -38,46 +35,9 @@ def dash_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A private `townhall demo`: these tests change settings other widget tests rely on."""
     _chromium()
     tmp = tmp_path_factory.mktemp("dash")
-    port = _free_port()
-    env = {
-        **os.environ,
-        "TOWNHALL_RATE_LIMITS": "off",
-        "TOWNHALL_SSO_SECRET": SSO_SECRET,
-        "TOWNHALL_LOG_JSON": "false",
-    }
-    cmd = [_townhall_executable(), "demo", "--host", "127.0.0.1", "--port", str(port)]
-    log_path = tmp / "server.log"
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(
-            [*cmd, "--db", str(tmp / "demo.sqlite3")],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            cwd=tmp,
-        )
-    base = f"http://127.0.0.1:{port}"
-    DEMO_DB[base] = tmp / "demo.sqlite3"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"townhall demo exited early:\n{log_path.read_text(errors='replace')}")
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"townhall demo did not start:\n{log_path.read_text(errors='replace')}")
-            time.sleep(0.2)
+    with private_demo(tmp) as base:
+        DEMO_DB[base] = tmp / "demo.sqlite3"
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 def dashboard(page: Page, base: str, email: str = HELEN) -> None:

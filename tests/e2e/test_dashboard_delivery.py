@@ -4,17 +4,13 @@ on 127.0.0.1 (tests/mailbox.py), which the setting webhook_allow_private lets th
 
 from __future__ import annotations
 
-import os
-import subprocess
-import time
 from collections.abc import Iterator
 
-import httpx
 import orjson
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import SSO_SECRET, _chromium, _free_port, _townhall_executable
+from tests.e2e.conftest import _chromium, private_demo
 from tests.e2e.widget_helpers import DEMO_PASSWORD, axe_violations
 from tests.mailbox import Receiver, wait_until
 
@@ -27,43 +23,10 @@ HELEN = "helen.ward@example.org"  # the demo's moderator
 def delivery_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     _chromium()
     tmp = tmp_path_factory.mktemp("delivery")
-    port = _free_port()
-    env = {
-        **os.environ,
-        "TOWNHALL_RATE_LIMITS": "off",
-        "TOWNHALL_SSO_SECRET": SSO_SECRET,
-        "TOWNHALL_LOG_JSON": "false",
-        "TOWNHALL_WEBHOOK_ALLOW_PRIVATE": "true",
-        "TOWNHALL_OUTBOX_POLL_SECONDS": "0.2",
-    }
-    cmd = [_townhall_executable(), "demo", "--host", "127.0.0.1", "--port", str(port)]
-    proc = subprocess.Popen(
-        [*cmd, "--db", str(tmp / "demo.sqlite3")],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        cwd=tmp,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            assert proc.poll() is None, "townhall demo exited early"
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert time.monotonic() < deadline, "townhall demo did not start"
-            time.sleep(0.2)
+    with private_demo(
+        tmp, TOWNHALL_WEBHOOK_ALLOW_PRIVATE="true", TOWNHALL_OUTBOX_POLL_SECONDS="0.2"
+    ) as base:
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 def _sign_in(page: Page, base: str, email: str) -> None:

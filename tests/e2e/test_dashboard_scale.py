@@ -3,10 +3,7 @@ preview → act → undo → act, and the dense row view at 1920×1080."""
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,7 +11,7 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import SSO_SECRET, _chromium, _free_port, _townhall_executable
+from tests.e2e.conftest import _chromium, private_demo
 from tests.e2e.widget_helpers import (
     DEMO_PASSWORD,
     axe_violations,
@@ -34,36 +31,9 @@ def big_queue(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A private `townhall demo` whose database holds 5,000 more held comments."""
     _chromium()
     tmp = tmp_path_factory.mktemp("scale")
-    port = _free_port()
-    db = tmp / "demo.sqlite3"
-    env = {
-        **os.environ,
-        "TOWNHALL_RATE_LIMITS": "off",
-        "TOWNHALL_SSO_SECRET": SSO_SECRET,
-        "TOWNHALL_LOG_JSON": "false",
-    }
-    cmd = [_townhall_executable(), "demo", "--host", "127.0.0.1", "--port", str(port)]
-    log_path = tmp / "server.log"
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(
-            [*cmd, "--db", str(db)], env=env, stdout=log, stderr=subprocess.STDOUT, cwd=tmp
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"townhall demo exited early:\n{log_path.read_text(errors='replace')}")
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"townhall demo did not start:\n{log_path.read_text(errors='replace')}")
-            time.sleep(0.2)
+    with private_demo(tmp) as base:
         seed_url_sync(
-            f"sqlite+aiosqlite:///{db}",
+            f"sqlite+aiosqlite:///{tmp / 'demo.sqlite3'}",
             [
                 Batch("harbour-budget", TITLE, "Marta Quayside", 2500, score=0.82),
                 Batch("harbour-budget", TITLE, "Ivo Dockery", 1500, score=0.55, guideline="spam"),
@@ -71,13 +41,6 @@ def big_queue(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             ],
         )
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 def _token(base: str, email: str = HELEN) -> dict[str, str]:
