@@ -160,7 +160,7 @@ async def submission(
     held, trusted = None, False
     if not user.is_staff:
         standing = await trust.reader_standing(
-            tx, user, site, now=now, probation_count=rules.new_user_hold_count
+            tx, user, site, now=now, probation_count=hold, published=published
         )
         held, trusted = trust.held_reason(standing), standing.level is Level.TRUSTED
     return Submission(

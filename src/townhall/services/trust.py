@@ -17,13 +17,23 @@ from townhall.storage.protocols import Stores
 
 
 async def reader_standing(
-    tx: Stores, user: User, site: SiteConfig, *, now: datetime, probation_count: int
+    tx: Stores,
+    user: User,
+    site: SiteConfig,
+    *,
+    now: datetime,
+    probation_count: int,
+    published: int | None = None,
 ) -> Standing:
-    """Where the reader stands now under the site's thresholds."""
+    """Where the reader stands now under the site's thresholds. `published` is the reader's
+    published count up to `probation_count`, when the caller has read it already."""
     rules = TrustRules.from_settings(site.trust)
+    if published is None:
+        published = await tx.comments.published_count_by_author(user.id, probation_count)
     facts = await tx.trust.facts(
         user.id,
         joined_at=user.created_at,
+        published_total=published,
         recent_since=now - timedelta(days=rules.trusted_window_days),
         premod_since=now - timedelta(days=rules.premod_window_days),
     )

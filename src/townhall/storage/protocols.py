@@ -492,10 +492,12 @@ class TrustStore(Protocol):
         author_id: int,
         *,
         joined_at: datetime,
+        published_total: int,
         recent_since: datetime,
         premod_since: datetime,
     ) -> Facts:
-        """The author's published and rejected comments, overall and in the two windows."""
+        """The author's published and rejected comments in the two windows, with the
+        published total the caller read (bounded by the probation count)."""
         ...
 
     async def override(self, user_id: int) -> Override | None:

@@ -27,10 +27,12 @@ class SqlTrustStore:
         author_id: int,
         *,
         joined_at: datetime,
+        published_total: int,
         recent_since: datetime,
         premod_since: datetime,
     ) -> Facts:
-        """The author's published and rejected comments, overall and in the two windows."""
+        """The author's published and rejected comments in the two windows (the published
+        total, bounded by the probation count, is the caller's: posting has read it already)."""
         rejected_at = func.coalesce(c.c.decided_at, c.c.created_at)
         is_published = c.c.status == Status.PUBLISHED.value
         is_rejected = c.c.status == Status.REJECTED.value
@@ -39,7 +41,6 @@ class SqlTrustStore:
             return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)
 
         q = select(
-            count(is_published),
             count(and_(is_published, c.c.created_at >= recent_since)),
             count(and_(is_rejected, rejected_at >= recent_since)),
             count(and_(is_rejected, rejected_at >= premod_since)),
@@ -48,11 +49,11 @@ class SqlTrustStore:
         row = (await self.conn.execute(q)).one()
         return Facts(
             joined_at=joined_at,
-            published_total=int(row[0]),
-            published_recent=int(row[1]),
-            rejected_recent=int(row[2]),
-            rejected_premod=int(row[3]),
-            last_rejected_at=row[4],
+            published_total=published_total,
+            published_recent=int(row[0]),
+            rejected_recent=int(row[1]),
+            rejected_premod=int(row[2]),
+            last_rejected_at=row[3],
         )
 
     async def override(self, user_id: int) -> Override | None:
