@@ -9,10 +9,11 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
+import pytest
 
 from tests.factories import SSO_SECRET
 
@@ -40,6 +41,40 @@ def wait_ready(base: str, proc: subprocess.Popen, timeout: float = 30.0) -> None
             pass
         time.sleep(0.1)
     raise RuntimeError("server did not become ready in time")
+
+
+def await_ready(
+    url: str,
+    proc: subprocess.Popen,
+    log: Path,
+    *,
+    within: float,
+    what: str,
+    also: Callable[[], bool] = lambda: True,
+) -> None:
+    """Poll `url` until it answers 200 and `also()` holds, or fail the test with `log`."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"{what} exited early:\n{log.read_text(errors='replace')}")
+        try:
+            if httpx.get(url, timeout=1).status_code == 200 and also():
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    pytest.fail(f"{what} did not become ready:\n{log.read_text(errors='replace')}")
+
+
+def stop(proc: subprocess.Popen, timeout: float = 10.0) -> None:
+    """SIGTERM, then SIGKILL if it lingers."""
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
 
 
 @contextlib.contextmanager
@@ -71,12 +106,6 @@ def serve(
         wait_ready(base, proc)
         yield base, proc
     finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+        stop(proc)
         if proc.stdout:
             proc.stdout.close()

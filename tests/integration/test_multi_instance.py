@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -19,17 +18,11 @@ import pytest
 from tests.conftest import PG_URL, REDIS_URL, need, pg_execute
 from tests.factories import SSO_SECRET, sso_token
 from tests.integration.sse_helpers import SseParser, read_http_stream
+from tests.servers import await_ready, free_port, stop
 from townhall.live.subscription import event_key
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    """A port nobody listens on right now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def townhall_bin() -> str:
@@ -51,27 +44,11 @@ class Instance:
 
     def wait_ready(self, within: float = 60) -> None:
         """Block until /readyz answers 200 (database and Redis reachable)."""
-        deadline = time.monotonic() + within
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                pytest.fail(f"instance exited early:\n{self.log.read_text(errors='replace')}")
-            try:
-                if httpx.get(f"{self.base}/readyz", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.2)
-        pytest.fail(f"instance did not become ready:\n{self.log.read_text(errors='replace')}")
+        await_ready(f"{self.base}/readyz", self.proc, self.log, within=within, what="instance")
 
     def stop(self) -> None:
-        """SIGTERM, then SIGKILL if it lingers."""
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        """End the process this test started."""
+        stop(self.proc, 15)
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,6 @@ import asyncio
 import os
 import shutil
 import subprocess
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,6 +26,7 @@ from tests.integration.test_multi_instance import (
     post,
     sign_in,
 )
+from tests.servers import await_ready, stop
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 ROOT = Path(__file__).resolve().parents[2]
@@ -53,25 +53,11 @@ class Balancer:
 
     def wait_ready(self, within: float = 20) -> None:
         """Block until the instances answer through the balancer."""
-        deadline = time.monotonic() + within
-        while time.monotonic() < deadline and self.proc.poll() is None:
-            try:
-                if httpx.get(f"{self.base}/readyz", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.2)
-        pytest.fail(f"haproxy did not come up:\n{self.log.read_text(errors='replace')}")
+        await_ready(f"{self.base}/readyz", self.proc, self.log, within=within, what="haproxy")
 
     def stop(self) -> None:
         """End the balancer this test started."""
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop(self.proc)
 
 
 @pytest.fixture(scope="module")

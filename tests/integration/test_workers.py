@@ -30,7 +30,7 @@ from prometheus_client.mmap_dict import MmapedDict
 from tests.conftest import PG_URL, need, pg_execute
 from tests.factories import SSO_SECRET, sso_token
 from tests.integration.sse_helpers import SseParser
-from tests.servers import BIN, free_port
+from tests.servers import BIN, await_ready, free_port, stop
 
 READERS = 12
 COMMENTS = 3
@@ -68,18 +68,14 @@ class Workers:
 
     def wait_ready(self, within: float = 90) -> None:
         """Until both workers answer /readyz (each has opened its database)."""
-        deadline = time.monotonic() + within
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                pytest.fail(f"server exited early:\n{self.log.read_text(errors='replace')}")
-            try:
-                if httpx.get(f"{self.base}/readyz", timeout=1).status_code == 200:
-                    if len(self.worker_files("counter")) >= 2:
-                        return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.2)
-        pytest.fail(f"server did not become ready:\n{self.log.read_text(errors='replace')}")
+        await_ready(
+            f"{self.base}/readyz",
+            self.proc,
+            self.log,
+            within=within,
+            what="server",
+            also=lambda: len(self.worker_files("counter")) >= 2,
+        )
 
     def worker_files(self, kind: str) -> list[Path]:
         """The metric files of each worker (one per process id)."""
@@ -99,13 +95,7 @@ class Workers:
 
     def stop(self) -> None:
         """SIGTERM, then SIGKILL if it lingers."""
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop(self.proc, 20)
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgres"])
