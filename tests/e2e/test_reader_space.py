@@ -163,3 +163,38 @@ def test_a_signed_in_readers_action_rows_with_mute_fit_at_320px(
         )
         assert tops and max(tops) - min(tops) <= 2, f"the action row wraps: {tops}"
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
+
+
+def test_changing_my_password_in_the_widget_ends_my_other_sessions(
+    page: Page, live_server: str
+) -> None:
+    me = _local_reader(live_server, unique("Keys"))
+    email = httpx.get(
+        f"{live_server}/api/v1/me", headers={"Authorization": f"Bearer {me['token']}"}
+    ).json()["email"]
+    other = httpx.post(
+        f"{live_server}/api/v1/auth/login", json={"email": email, "password": PASSWORD}
+    ).json()["token"]
+    use_session(page, live_server, me)
+    w = open_demo(page, live_server)
+    _open_space(w)
+    form = w.get_by_role("form", name="Change password")
+    form.get_by_label("Current password").fill("not my password at all")
+    form.get_by_label("New password").fill("an even longer private passphrase")
+    form.get_by_role("button", name="Change password").click()
+    expect(form.get_by_role("alert")).not_to_be_empty()
+    still = httpx.get(f"{live_server}/api/v1/me", headers={"Authorization": f"Bearer {other}"})
+    assert still.status_code == 200, "a refused change ends no session"
+    form.get_by_label("Current password").fill(PASSWORD)
+    form.get_by_label("New password").fill("an even longer private passphrase")
+    form.get_by_role("button", name="Change password").click()
+    expect(w.get_by_role("status")).to_contain_text("Your password has been changed.")
+    gone = httpx.get(f"{live_server}/api/v1/me", headers={"Authorization": f"Bearer {other}"})
+    assert gone.status_code == 401
+    mine = httpx.get(f"{live_server}/api/v1/me", headers={"Authorization": f"Bearer {me['token']}"})
+    assert mine.status_code == 200, "the session that changed it stays signed in"
+    new = httpx.post(
+        f"{live_server}/api/v1/auth/login",
+        json={"email": email, "password": "an even longer private passphrase"},
+    )
+    assert new.status_code == 200
