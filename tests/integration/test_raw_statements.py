@@ -55,6 +55,8 @@ def _samples(top: int, reply: int, token: str, story: Any, author_id: int) -> di
         "ids": [top, reply],
         "author_id": author_id,
         "since": utcnow() - timedelta(hours=1),
+        "recent_since": utcnow() - timedelta(days=90),
+        "premod_since": utcnow() - timedelta(days=30),
         "at_most": 5,
         "key": "raw-story",
         "story_key": "raw-story",

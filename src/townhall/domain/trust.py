@@ -64,6 +64,14 @@ class TrustRules:
             changes[key] = value
         return replace(cls(), **changes)
 
+    def windows(self, now: datetime) -> tuple[datetime, datetime]:
+        """Since when comments count: toward trust (and its rejections), toward
+        pre-moderation."""
+        return (
+            now - timedelta(days=self.trusted_window_days),
+            now - timedelta(days=self.premod_window_days),
+        )
+
     def to_json(self) -> dict[str, int]:
         """Every threshold, defaults included."""
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -89,6 +97,30 @@ class Override:
     until: datetime | None
     reason: str | None
     by: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """What the database holds on a reader for trust, read in one statement: their
+    comments in the two windows and staff's choice."""
+
+    published_recent: int  # within trusted_window_days
+    rejected_recent: int  # within trusted_window_days
+    rejected_premod: int  # within premod_window_days
+    last_rejected_at: datetime | None
+    override: Override | None
+
+    def facts(self, *, joined_at: datetime, published_total: int) -> Facts:
+        """The record with what the caller knows besides (the published total is counted
+        up to the probation count, which posting reads anyway)."""
+        return Facts(
+            joined_at=joined_at,
+            published_total=published_total,
+            published_recent=self.published_recent,
+            rejected_recent=self.rejected_recent,
+            rejected_premod=self.rejected_premod,
+            last_rejected_at=self.last_rejected_at,
+        )
 
 
 @dataclass(frozen=True, slots=True)

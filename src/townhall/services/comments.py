@@ -26,7 +26,7 @@ from townhall.domain.models import (
 )
 from townhall.domain.site import SiteConfig
 from townhall.domain.sorting import best_rank
-from townhall.domain.trust import Level
+from townhall.domain.trust import Level, TrustRules
 from townhall.domain.views import CommentView
 from townhall.errors import (
     AlreadyReported,
@@ -52,9 +52,6 @@ from townhall.services.context import Context
 from townhall.storage.protocols import AuthorContext, Stores
 
 BURST_WINDOW = timedelta(minutes=10)
-# The published-comment threshold the last post asked about: a post reads the author's
-# count with the session (before it knows the site's rules), up to this many.
-_HOLD_GUESS = [0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,18 +146,25 @@ async def submission(
     burst_since = now - timedelta(seconds=rules.burst_window_seconds)
     burst = sum(1 for _, when in recent if when >= burst_since) if ctx.settings.rate_limits else 0
     hold = rules.new_user_hold_count
-    if history is not None and _HOLD_GUESS[0] == hold:
+    # What the session's read guessed of the site's rules holds: its counts are the ones.
+    read_ahead = history is not None and history.asked == _asks(site, now)
+    if history is not None and read_ahead:
         published = history.published
     else:
         published = await tx.comments.published_count_by_author(user.id, hold)
-    _HOLD_GUESS[0] = hold
     staff = tuple(history.staff if history is not None else await tx.users.staff_names(site.id))
     if staff:
         rules = replace(rules, staff_names=(*rules.staff_names, *staff))
     held, trusted = None, False
     if not user.is_staff:
         standing = await trust.reader_standing(
-            tx, user, site, now=now, probation_count=hold, published=published
+            tx,
+            user,
+            site,
+            now=now,
+            probation_count=hold,
+            published=published,
+            record=history.trust if history is not None and read_ahead else None,
         )
         held, trusted = trust.held_reason(standing), standing.level is Level.TRUSTED
     return Submission(
@@ -178,6 +182,14 @@ async def submission(
         author_trusted=trusted,
         author_held=held,
     )
+
+
+def _asks(site: SiteConfig | None, now: datetime) -> tuple[int, datetime, datetime]:
+    """What judging a post on this site reads of the author's record: published comments
+    up to the probation count, and comments since the two trust windows began."""
+    if site is None:
+        return 0, now, now
+    return site_rules(site).new_user_hold_count, *TrustRules.from_settings(site.trust).windows(now)
 
 
 async def _moderate(ctx: Context, tx: Stores, **kwargs: Any) -> Review:
@@ -272,13 +284,17 @@ async def post_comment(ctx: Context, user: User | str, draft: Draft) -> CommentV
     async with ctx.read() as tx:
         if isinstance(user, str):
             if accounts.plausible_token(user):
-                # PostgreSQL: the session, story and history in one round trip.
+                # PostgreSQL: the session, story and history in one round trip, shaped
+                # by the rules of the site this process saw last (checked once known).
+                at_most, recent_since, premod_since = _asks(ctx.site_seen(), now)
                 history = await tx.users.author_context(
                     hash_token(user),
                     now,
                     story_key=draft.story_key,
                     since=now - BURST_WINDOW,
-                    at_most=_HOLD_GUESS[0],
+                    at_most=at_most,
+                    recent_since=recent_since,
+                    premod_since=premod_since,
                 )
             found = (
                 history.user if history is not None else await accounts.session_user(tx, user, now)
@@ -288,7 +304,7 @@ async def post_comment(ctx: Context, user: User | str, draft: Draft) -> CommentV
             user = found
         site = await ctx.site(user.site_id, tx)
         body = await _admit(ctx, user, draft, site, now)
-        await notes.ensure_no_open_warning(tx, user)
+        await notes.ensure_no_open_warning(tx, user, history)
         if history is not None:
             known = history.story
         else:

@@ -37,6 +37,7 @@ class Context:
     cache: Any = None  # townhall.cache.ResponseCache, when enabled (read by the lane)
     feed: ChangeFeed = field(default_factory=ChangeFeed)
     _sites: dict[str, tuple[float, SiteConfig]] = field(default_factory=dict)
+    _last_site: SiteConfig | None = None
     name: ClassVar[str] = "site settings"
 
     def __post_init__(self) -> None:
@@ -82,7 +83,13 @@ class Context:
             raise NotFound(f"site '{site_id}' does not exist")
         config = site_config_from_row(row)
         self._sites[site_id] = (now, config)
+        self._last_site = config
         return config
+
+    def site_seen(self) -> SiteConfig | None:
+        """The settings this process read last, however old: a guess for a read that must
+        be shaped before the request's site is known (the caller checks it afterwards)."""
+        return self._last_site
 
     def forget_site(self, site_id: str) -> None:
         """Drop this process's copy of the site's settings (after a change)."""

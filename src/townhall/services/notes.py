@@ -10,7 +10,7 @@ from townhall.domain.models import User
 from townhall.errors import Forbidden, NotFound, ValidationFailed, WarningUnacknowledged
 from townhall.presenter import iso
 from townhall.services.context import Context
-from townhall.storage.protocols import Stores
+from townhall.storage.protocols import AuthorContext, Stores
 
 
 def _note_json(row: dict[str, Any]) -> dict[str, Any]:
@@ -104,15 +104,21 @@ async def acknowledge_warning(ctx: Context, user: User, note_id: int) -> None:
         )
 
 
-async def ensure_no_open_warning(tx: Stores, user: User) -> None:
-    """Refuse to post while a warning waits to be acknowledged (it is sent along)."""
+async def ensure_no_open_warning(
+    tx: Stores, user: User, history: AuthorContext | None = None
+) -> None:
+    """Refuse to post while a warning waits to be acknowledged (it is sent along).
+    `history`: what posting read with the session, the oldest open warning among it."""
     if user.is_staff:
         return
-    warnings = await tx.notes.open_warnings(user.id)
-    if warnings:
-        first = warnings[0]
+    if history is not None:
+        oldest = history.warning
+    else:
+        warnings = await tx.notes.open_warnings(user.id)
+        oldest = (warnings[0]["id"], warnings[0]["text"]) if warnings else None
+    if oldest is not None:
         raise WarningUnacknowledged(
             "read and acknowledge the moderators' warning before posting again",
-            warning_id=first["id"],
-            warning_text=first["text"],
+            warning_id=oldest[0],
+            warning_text=oldest[1],
         )

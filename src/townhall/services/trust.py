@@ -9,7 +9,7 @@ from typing import Any
 from townhall.domain.limits import REASON_MAX, TRUST_HOURS_MAX
 from townhall.domain.models import User
 from townhall.domain.site import SiteConfig
-from townhall.domain.trust import MANUAL, Level, Standing, TrustRules, standing
+from townhall.domain.trust import MANUAL, Level, Record, Standing, TrustRules, standing
 from townhall.errors import Forbidden, NotFound, ValidationFailed
 from townhall.presenter import iso
 from townhall.services.context import Context
@@ -24,21 +24,23 @@ async def reader_standing(
     now: datetime,
     probation_count: int,
     published: int | None = None,
+    record: Record | None = None,
 ) -> Standing:
     """Where the reader stands now under the site's thresholds. `published` is the reader's
-    published count up to `probation_count`, when the caller has read it already."""
+    published count up to `probation_count`, and `record` their trust record for the site's
+    windows as of now, when the caller has read them already."""
     rules = TrustRules.from_settings(site.trust)
     if published is None:
         published = await tx.comments.published_count_by_author(user.id, probation_count)
-    facts = await tx.trust.facts(
-        user.id,
-        joined_at=user.created_at,
-        published_total=published,
-        recent_since=now - timedelta(days=rules.trusted_window_days),
-        premod_since=now - timedelta(days=rules.premod_window_days),
+    if record is None:
+        recent_since, premod_since = rules.windows(now)
+        record = await tx.trust.record(
+            user.id, recent_since=recent_since, premod_since=premod_since
+        )
+    facts = record.facts(joined_at=user.created_at, published_total=published)
+    return standing(
+        rules, facts, now=now, override=record.override, probation_count=probation_count
     )
-    override = await tx.trust.override(user.id)
-    return standing(rules, facts, now=now, override=override, probation_count=probation_count)
 
 
 def held_reason(s: Standing) -> str | None:

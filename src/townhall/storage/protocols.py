@@ -13,7 +13,7 @@ from townhall.domain.models import Comment, Sort, Story, Stream, User
 from townhall.domain.notifications import Message, Prefs, Webhook
 from townhall.domain.queues import QueueFilter
 from townhall.domain.sorting import SortKey
-from townhall.domain.trust import Facts, Override
+from townhall.domain.trust import Override, Record
 from townhall.domain.views import CommentView
 
 
@@ -201,6 +201,11 @@ class AuthorContext:
     recent: list[tuple[str, datetime]]  # bodies and times since `since`, newest first, <= 20
     published: int  # published comments, counted up to `at_most`
     staff: list[str]  # commenting names of the site's moderators and admins
+    # What it was read for: (at_most, recent_since, premod_since); a caller whose site
+    # asks other values reads those parts again.
+    asked: tuple[int, datetime, datetime] | None = None
+    trust: Record | None = None  # the trust record for the windows asked
+    warning: tuple[int, str] | None = None  # the oldest warning not yet acknowledged
 
 
 class UserStore(Protocol):
@@ -487,17 +492,10 @@ class BulkStore(Protocol):
 class TrustStore(Protocol):
     """A reader's record for earned trust, and staff's hand-set level."""
 
-    async def facts(
-        self,
-        author_id: int,
-        *,
-        joined_at: datetime,
-        published_total: int,
-        recent_since: datetime,
-        premod_since: datetime,
-    ) -> Facts:
-        """The author's published and rejected comments in the two windows, with the
-        published total the caller read (bounded by the probation count)."""
+    async def record(
+        self, author_id: int, *, recent_since: datetime, premod_since: datetime
+    ) -> Record:
+        """The reader's comments in the two windows and staff's choice, in one statement."""
         ...
 
     async def override(self, user_id: int) -> Override | None:

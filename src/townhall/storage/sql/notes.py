@@ -5,13 +5,26 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from townhall.storage.sql.engine import SqlConnection
+from townhall.storage.sql.raw import hot
 from townhall.storage.sql.tables import user_notes as n
 from townhall.storage.sql.tables import users
 
 _author = users.alias("note_author")
+
+
+def open_warnings_of(user_id: Any) -> Any:
+    """Warnings the reader has not acknowledged, oldest first."""
+    return (
+        select(n.c.id, n.c.text, n.c.created_at)
+        .where(n.c.user_id == user_id, n.c.kind == "warning", n.c.acknowledged_at.is_(None))
+        .order_by(n.c.created_at, n.c.id)
+    )
+
+
+_OPEN_WARNINGS = hot(open_warnings_of(bindparam("user_id")))
 
 
 class SqlNoteStore:
@@ -37,15 +50,8 @@ class SqlNoteStore:
 
     async def open_warnings(self, user_id: int) -> list[dict[str, Any]]:
         """Warnings the reader has not acknowledged, oldest first."""
-        q = (
-            select(n.c.id, n.c.text, n.c.created_at)
-            .where(n.c.user_id == user_id, n.c.kind == "warning", n.c.acknowledged_at.is_(None))
-            .order_by(n.c.created_at, n.c.id)
-        )
-        return [
-            {"id": r.id, "text": r.text, "created_at": r.created_at}
-            for r in (await self.conn.execute(q)).all()
-        ]
+        rows = (await self.conn.execute(_OPEN_WARNINGS, {"user_id": user_id})).all()
+        return [{"id": r.id, "text": r.text, "created_at": r.created_at} for r in rows]
 
     async def acknowledge(self, user_id: int, note_id: int, now: datetime) -> bool:
         """Mark the reader's warning read; False when there is no such open warning."""

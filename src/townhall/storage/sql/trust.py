@@ -5,15 +5,83 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, case, func, select, type_coerce, update
+from sqlalchemy import and_, bindparam, case, func, select, true, type_coerce, update
 
 from townhall.domain.models import Status
-from townhall.domain.trust import Facts, Override
+from townhall.domain.trust import Override, Record
 from townhall.storage.sql.engine import SqlConnection
+from townhall.storage.sql.raw import hot
 from townhall.storage.sql.tables import UTCDateTime, users
 from townhall.storage.sql.tables import comments as c
 
 _setter = users.alias("trust_setter")
+
+
+def counts_of(author_id: Any) -> Any:
+    """The author's published and rejected comments in the two windows (bound parameters
+    `recent_since` and `premod_since`), as one row: one pass over their comments."""
+    rejected_at = func.coalesce(c.c.decided_at, c.c.created_at)
+    is_published = c.c.status == Status.PUBLISHED.value
+    is_rejected = c.c.status == Status.REJECTED.value
+    recent = bindparam("recent_since", type_=UTCDateTime)
+    premod = bindparam("premod_since", type_=UTCDateTime)
+
+    def count(cond: Any, label: str) -> Any:
+        return func.coalesce(func.sum(case((cond, 1), else_=0)), 0).label(label)
+
+    return select(
+        count(and_(is_published, c.c.created_at >= recent), "published_recent"),
+        count(and_(is_rejected, rejected_at >= recent), "rejected_recent"),
+        count(and_(is_rejected, rejected_at >= premod), "rejected_premod"),
+        type_coerce(func.max(case((is_rejected, rejected_at))), UTCDateTime).label(
+            "last_rejected_at"
+        ),
+    ).where(c.c.author_id == author_id)
+
+
+def setter_name(user: Any) -> Any:
+    """The name of the staff member who set this user's level by hand."""
+    return (
+        select(_setter.c.name).where(_setter.c.id == user.c.trust_set_by).scalar_subquery()
+    ).label("trust_setter_name")
+
+
+def to_record(row: Any) -> Record:
+    """A row with the columns of counts_of, the user's trust columns and setter_name."""
+    m = row._mapping
+    override = None
+    if m["trust_level"] is not None:
+        override = Override(
+            level=m["trust_level"],
+            until=m["trust_until"],
+            reason=m["trust_reason"],
+            by=m["trust_setter_name"],
+        )
+    return Record(
+        published_recent=int(m["published_recent"]),
+        rejected_recent=int(m["rejected_recent"]),
+        rejected_premod=int(m["rejected_premod"]),
+        last_rejected_at=m["last_rejected_at"],
+        override=override,
+    )
+
+
+def _record() -> Any:
+    counts = counts_of(bindparam("author_id")).subquery("counts")
+    return hot(
+        select(
+            users.c.trust_level,
+            users.c.trust_until,
+            users.c.trust_reason,
+            setter_name(users),
+            *counts.c,
+        )
+        .select_from(users.join(counts, true()))
+        .where(users.c.id == bindparam("author_id"))
+    )
+
+
+_RECORD = _record()
 
 
 class SqlTrustStore:
@@ -22,39 +90,16 @@ class SqlTrustStore:
     def __init__(self, conn: SqlConnection) -> None:
         self.conn = conn
 
-    async def facts(
-        self,
-        author_id: int,
-        *,
-        joined_at: datetime,
-        published_total: int,
-        recent_since: datetime,
-        premod_since: datetime,
-    ) -> Facts:
-        """The author's published and rejected comments in the two windows (the published
-        total, bounded by the probation count, is the caller's: posting has read it already)."""
-        rejected_at = func.coalesce(c.c.decided_at, c.c.created_at)
-        is_published = c.c.status == Status.PUBLISHED.value
-        is_rejected = c.c.status == Status.REJECTED.value
-
-        def count(cond: Any) -> Any:
-            return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)
-
-        q = select(
-            count(and_(is_published, c.c.created_at >= recent_since)),
-            count(and_(is_rejected, rejected_at >= recent_since)),
-            count(and_(is_rejected, rejected_at >= premod_since)),
-            type_coerce(func.max(case((is_rejected, rejected_at))), UTCDateTime),
-        ).where(c.c.author_id == author_id)
-        row = (await self.conn.execute(q)).one()
-        return Facts(
-            joined_at=joined_at,
-            published_total=published_total,
-            published_recent=int(row[0]),
-            rejected_recent=int(row[1]),
-            rejected_premod=int(row[2]),
-            last_rejected_at=row[3],
-        )
+    async def record(
+        self, author_id: int, *, recent_since: datetime, premod_since: datetime
+    ) -> Record:
+        """The reader's comments in the two windows and staff's choice, in one statement."""
+        params = {
+            "author_id": author_id,
+            "recent_since": recent_since,
+            "premod_since": premod_since,
+        }
+        return to_record((await self.conn.execute(_RECORD, params)).one())
 
     async def override(self, user_id: int) -> Override | None:
         """The level staff set for this reader, if any."""

@@ -12,9 +12,12 @@ from townhall.domain.models import Status, User
 from townhall.storage.protocols import AuthorContext
 from townhall.storage.sql.counts import story_columns
 from townhall.storage.sql.engine import SqlConnection
+from townhall.storage.sql.notes import open_warnings_of
 from townhall.storage.sql.raw import hot
 from townhall.storage.sql.rows import to_story, to_user
 from townhall.storage.sql.tables import comments, sessions, stories, users
+from townhall.storage.sql.tables import user_notes as notes
+from townhall.storage.sql.trust import counts_of, setter_name, to_record
 
 _STAFF_NAMES = hot(
     select(users.c.name).where(
@@ -36,8 +39,9 @@ _USER_BY_SESSION = hot(
 
 def _author_context() -> Any:
     """PostgreSQL: a session's user, the story, the user's recent comments, their published
-    count and the site's staff names in one statement (one row per recent comment, at
-    least one while the session lives; the user's and story's columns repeat)."""
+    count, the site's staff names, the user's trust record and oldest open warning in one
+    statement (one row per recent comment, at least one while the session lives; the
+    other columns repeat)."""
     author = _USER_BY_SESSION.cte("author")
     story = (
         select(*(col.label("story_" + col.name) for col in story_columns(pg=True)))
@@ -68,9 +72,31 @@ def _author_context() -> Any:
         .scalar_subquery()
         .label("staff")
     )
+    counts = counts_of(author.c.id).lateral("counts")
+    warning = (
+        open_warnings_of(author.c.id)
+        .with_only_columns(notes.c.id.label("warning_id"), notes.c.text.label("warning_text"))
+        .limit(1)
+        .lateral("warning")
+    )
     return hot(
-        select(author, story, recent.c.recent_body, recent.c.recent_at, published, staff)
-        .select_from(author.outerjoin(story, true()).outerjoin(recent, true()))
+        select(
+            author,
+            story,
+            recent.c.recent_body,
+            recent.c.recent_at,
+            published,
+            staff,
+            setter_name(author),
+            *counts.c,
+            *warning.c,
+        )
+        .select_from(
+            author.outerjoin(story, true())
+            .outerjoin(recent, true())
+            .join(counts, true())
+            .outerjoin(warning, true())
+        )
         .order_by(recent.c.recent_at.desc().nulls_last()),
         postgresql_only=True,
     )
@@ -200,10 +226,19 @@ class SqlUserStore:
         return to_user(row) if row else None
 
     async def author_context(
-        self, token_hash: str, now: datetime, *, story_key: str, since: datetime, at_most: int
+        self,
+        token_hash: str,
+        now: datetime,
+        *,
+        story_key: str,
+        since: datetime,
+        at_most: int,
+        recent_since: datetime,
+        premod_since: datetime,
     ) -> AuthorContext | None:
         """What posting reads before it writes: one statement on PostgreSQL; None on
-        SQLite, where statements cost no round trip and each stays as small as it is."""
+        SQLite, where statements cost no round trip and each stays as small as it is.
+        `at_most` and the two trust windows are what the caller expects its site to ask."""
         if self.conn.dialect.name != "postgresql":
             return None
         params = {
@@ -212,6 +247,8 @@ class SqlUserStore:
             "story_key": story_key,
             "since": since,
             "at_most": max(at_most, 0),
+            "recent_since": recent_since,
+            "premod_since": premod_since,
         }
         rows = (await self.conn.execute(_AUTHOR_CONTEXT, params)).all()
         if not rows:
@@ -223,6 +260,11 @@ class SqlUserStore:
             recent=[(r.recent_body, r.recent_at) for r in rows if r.recent_at is not None],
             published=int(first.published) if at_most > 0 else 0,
             staff=list(first.staff or []),
+            asked=(at_most, recent_since, premod_since),
+            trust=to_record(first),
+            warning=(first.warning_id, first.warning_text)
+            if first.warning_id is not None
+            else None,
         )
 
     async def revoke_session(self, token_hash: str, now: datetime) -> None:
