@@ -375,3 +375,36 @@ async def test_a_new_pick_says_what_its_author_is_to_be_told(app_client):
     assert notice["story_id"] == STORY and notice["note"] == "Kind"
     assert notify_author_of_pick(CommentPicked(story, picked, featured=False)) is None
     assert notify_author_of_pick(CommentPicked(story, own, featured=True, picked_by=ed_id)) is None
+
+
+async def _pick_count(client) -> int:
+    async with client.ctx.read() as tx:
+        story = await tx.stories.by_key("default", STORY)
+    assert story is not None
+    return story.pick_count
+
+
+async def test_the_story_counts_its_standing_picks_and_the_first_page_follows_it(app_client):
+    ed, _ = await staff(app_client)
+    ann = await sign_in(app_client, "ann", name="Ann Reader")
+    one = await post(app_client, ann, "Worth reading.", story=STORY)
+    two = await post(app_client, ann, "Also worth reading.", story=STORY)
+    assert await _pick_count(app_client) == 0 and (await read(app_client, PAGE))["featured"] == []
+
+    for c in (one, two, one):  # picking again (a new note) is not a second pick
+        await app_client.post(f"{MOD}/comments/{c['id']}/feature", headers=ed)
+    assert await _pick_count(app_client) == 2
+    assert [p["id"] for p in (await read(app_client, PAGE))["featured"]] == [two["id"], one["id"]]
+
+    for _ in range(2):  # taking a pick back twice counts once
+        await app_client.delete(f"{MOD}/comments/{two['id']}/feature", headers=ed)
+    assert await _pick_count(app_client) == 1
+    assert [p["id"] for p in (await read(app_client, PAGE))["featured"]] == [one["id"]]
+
+    # A picked comment its author deletes still counts, and no longer shows.
+    assert (await app_client.delete(f"/api/v1/comments/{one['id']}", headers=ann)).status_code in (
+        200,
+        204,
+    )
+    assert await _pick_count(app_client) == 1
+    assert (await read(app_client, PAGE))["featured"] == []

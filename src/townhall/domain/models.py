@@ -113,6 +113,7 @@ class Story:
     pinned_comment_id: int | None = None
     likes_closed: bool = False
     qa_mode: bool = False
+    pick_count: int = 0  # comments that stand picked (some may since have been removed)
 
     def public_count(self, stream: Stream | None = None) -> int:
         """Published, non-shadowed comments (of one stream, or of both)."""

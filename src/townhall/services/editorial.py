@@ -51,6 +51,8 @@ async def _pick(
             )
         elif before.featured_at is not None:
             await tx.comments.update(comment_id, featured_at=None, feature_note=None)
+        if featured != (before.featured_at is not None):
+            await tx.stories.add_picks(before.story_id, 1 if featured else -1)
         after = await tx.comments.rerank(comment_id)
         story = await tx.stories.by_id(before.story_id)
         assert story is not None

@@ -149,7 +149,11 @@ async def list_comments(
             if viewer_id is not None:
                 await tx.comments.mark_mine(viewer_id, items)
         # The picks travel with a first page: the widget shows them first, no request more.
-        featured = await picks_of(tx, site, story, viewer, now) if story and not q.cursor else []
+        featured = (
+            await picks_of(tx, site, story, viewer, now)
+            if story and story.pick_count and not q.cursor
+            else []
+        )
         pinned = await _pinned(tx, story, q) if story and not q.cursor else None
         own = None
         if story is not None and viewer is not None and viewer.is_shadowbanned:

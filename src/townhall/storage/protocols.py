@@ -179,6 +179,10 @@ class StoryStore(Protocol):
         """Change a story's settings."""
         ...
 
+    async def add_picks(self, story_id: int, delta: int) -> None:
+        """Count a comment of the story picked (+1) or unpicked (-1)."""
+        ...
+
     async def public_counts(self, site_id: str, keys: list[str]) -> dict[str, int]:
         """Public comment counts of stories by publisher id (unknown keys left out)."""
         ...

@@ -46,6 +46,7 @@ def to_story(row: Any) -> Story:
         pinned_comment_id=m["pinned_comment_id"],
         likes_closed=bool(m["likes_closed"]),
         qa_mode=bool(m["qa_mode"]),
+        pick_count=m["pick_count"],
     )
 
 

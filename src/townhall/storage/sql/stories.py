@@ -106,6 +106,14 @@ class SqlStoryStore:
             return story
         return to_story(res.one())
 
+    async def add_picks(self, story_id: int, delta: int) -> None:
+        """Count a comment of the story picked (+1) or unpicked (-1)."""
+        await self.conn.execute(
+            update(stories)
+            .where(stories.c.id == story_id)
+            .values(pick_count=stories.c.pick_count + delta)
+        )
+
     async def public_counts(self, site_id: str, keys: list[str]) -> dict[str, int]:
         """Public comment counts of stories by publisher id (unknown keys left out)."""
         rows = await self.conn.execute(

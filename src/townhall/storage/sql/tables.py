@@ -141,6 +141,8 @@ stories = Table(
     Column("pinned_comment_id", Id, nullable=True),
     Column("likes_closed", Boolean, nullable=False, server_default=text("false")),
     Column("qa_mode", Boolean, nullable=False, server_default=text("false")),
+    # Comments of the story that stand picked (kept by picking and unpicking).
+    Column("pick_count", Integer, nullable=False, server_default=text("0")),
     UniqueConstraint("site_id", "key"),
 )
 
