@@ -3,6 +3,7 @@ SQLite, errors as SQLAlchemy raises them, and reads and writes that survive a ki
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 
 import asyncpg
@@ -17,6 +18,7 @@ from townhall.storage.sql import comments as cs
 from townhall.storage.sql import raw, stories
 from townhall.storage.sql.engine import Database, InlineConnection
 from townhall.storage.sql.pg import PgConnection
+from townhall.storage.sql.tx import Tx
 
 
 @pytest.fixture
@@ -115,18 +117,18 @@ async def test_hot_writes_on_asyncpg_commit_roll_back_and_raise_like_sqlalchemy(
         async with c.ctx.read() as tx:
             assert await tx.stories.public_count(story.id) == 4  # the world's three, one here
         # One statement as its own transaction: the row, its thread root and the new count.
-        async with c.ctx.write(alone=True) as tx:
-            added_counted = await tx.comments.add_counted({**values, "body": "Alone."})
+        async with c.ctx.db.write(alone=True) as conn:
+            added_counted = await Tx(conn).comments.add_counted({**values, "body": "Alone."})
         assert added_counted is not None
         alone, count = added_counted
         assert alone.root_id == alone.id and alone.body == "Alone." and count == 5
         hidden = {**values, "body": "Shadowed.", "is_shadowed": True}
-        async with c.ctx.write(alone=True) as tx:
-            added_counted = await tx.comments.add_counted(hidden)
+        async with c.ctx.db.write(alone=True) as conn:
+            added_counted = await Tx(conn).comments.add_counted(hidden)
         assert added_counted is not None and added_counted[1] == 5
         with pytest.raises(exc.IntegrityError):
-            async with c.ctx.write(alone=True) as tx:
-                await tx.comments.add_counted({**values, "story_id": 10**9})
+            async with c.ctx.db.write(alone=True) as conn:
+                await Tx(conn).comments.add_counted({**values, "story_id": 10**9})
         async with c.ctx.read() as tx:
             again = await tx.comments.by_id("default", alone.id)
             assert again is not None and again.root_id == alone.id
@@ -179,8 +181,56 @@ async def test_reads_and_writes_go_on_after_their_pooled_backend_is_killed(
             "status": "published", "created_at": utcnow(), "is_shadowed": False,
             "findings": [], "guideline": None, "score": None, "best_rank": 0.0,
         }  # fmt: skip
-        async with c.ctx.write(alone=True) as tx:
-            added = await tx.comments.add_counted(values)
+        async with c.ctx.db.write(alone=True) as conn:
+            added = await Tx(conn).comments.add_counted(values)
         assert added is not None and added[1] == 4
         async with c.ctx.read() as tx:
             assert await tx.stories.public_count(story.id) == 4
+
+
+async def test_a_post_reads_everything_it_judges_by_in_one_statement(pg_url, make_settings):
+    """A reader's published top-level comment on a known story: one read (session, story,
+    history, trust record, open warning) and one write, each sent once, with the site's
+    rules as the read guessed them; a warning or staff's level read with it still count."""
+    from sqlalchemy import event
+
+    from tests.conftest import _client
+    from tests.factories import make_staff, sign_in
+
+    sent: list[str] = []
+    async with _client(make_settings(pg_url)) as c:
+
+        @event.listens_for(c.ctx.db.engine.sync_engine, "connect")
+        def _log(dbapi_conn, _record):
+            dbapi_conn.driver_connection.add_query_logger(lambda q: sent.append(q.query))
+
+        await c.ctx.db.engine.dispose()  # new connections, each with the logger
+        mod = await sign_in(c, "mod", name="Helen Ward")
+        await make_staff(c, mod)
+        ann = await sign_in(c, "ann", name="Ann Reader")
+        url = "/api/v1/stories/one-read/comments"
+        assert (
+            await c.post(url, json={"body": "Opening this up."}, headers=mod)
+        ).status_code == 201
+        assert (await c.post(url, json={"body": "A first view."}, headers=ann)).status_code == 201
+
+        await asyncio.sleep(0.1)  # the logger hears of statements a moment later
+        sent.clear()
+        res = await c.post(url, json={"body": "And a second, different view."}, headers=ann)
+        assert res.status_code == 201 and res.json()["status"] == "published"
+        await asyncio.sleep(0.1)
+        assert len(sent) == 2, [q[:60] for q in sent]  # the read; the insert with its count
+        read, write = sent
+        assert "user_notes" in read and "trust_level" in read and "INSERT" not in read
+        assert "INSERT INTO comments" in write
+
+        # What that one read brings still decides: an open warning refuses the next post.
+        ann_id = (await c.get("/api/v1/me", headers=ann)).json()["id"]
+        res = await c.post(
+            f"/api/v1/moderation/users/{ann_id}/notes",
+            json={"text": "Keep it civil.", "warning": True},
+            headers=mod,
+        )
+        assert res.status_code == 201, res.text
+        res = await c.post(url, json={"body": "A third view, calmly."}, headers=ann)
+        assert res.status_code == 403 and res.json()["warning_text"] == "Keep it civil."

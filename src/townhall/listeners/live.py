@@ -18,6 +18,7 @@ from townhall.domain.models import Comment, Status, Story, Stream
 from townhall.domain.views import CommentView
 from townhall.presenter import present
 from townhall.services.context import Context
+from townhall.services.feed import NewComment
 from townhall.storage.protocols import Stores
 
 log = logging.getLogger("townhall.live")
@@ -50,6 +51,10 @@ class LiveListener:
         # Change lists whose events are in the log already, held (so no other list can
         # take the same id) until their commit; a write that failed to commit leaves one.
         self._staged: dict[int, Sequence[Change]] = {}
+
+    def quiet_for(self, new: NewComment) -> bool:
+        """Only a broker whose log is in the database (SQLite) writes in the transaction."""
+        return not getattr(self.ctx.live, "stages_in_transaction", False)
 
     async def staged(self, tx: Stores, changes: Sequence[Change]) -> None:
         """Append this write's events to a database log in the same transaction."""

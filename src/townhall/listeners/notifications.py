@@ -21,6 +21,7 @@ from townhall.domain.models import REPORT_REASONS, Comment, Status, Story
 from townhall.domain.site import SiteConfig
 from townhall.services import notifications as notify
 from townhall.services.editorial import notify_author_of_pick
+from townhall.services.feed import NewComment
 from townhall.storage.protocols import Stores
 
 EXCERPT = 500
@@ -95,6 +96,16 @@ class NotificationListener:
         found = bool(await tx.notifications.webhooks(site_id))
         self._hooks[site_id] = (time.monotonic(), found)
         return found
+
+    def quiet_for(self, new: NewComment) -> bool:
+        """A reader's new public top-level comment notifies nobody (replies go to their
+        parent's author, staff comments to the story's followers), unless the site has
+        webhooks (or this process has not looked lately)."""
+        hit = self._hooks.get(new.site_id)
+        hooks_known_absent = (
+            hit is not None and time.monotonic() - hit[0] < HOOKS_CACHE_SECONDS and not hit[1]
+        )
+        return hooks_known_absent and new.public and not new.reply and not new.by_staff
 
     async def staged(self, tx: Stores, changes: Sequence[Change]) -> None:
         """Queue what the changes call for; a failure here rolls the write back."""

@@ -49,6 +49,7 @@ from townhall.presenter import present
 from townhall.ratelimit import POSTS_PER_ACCOUNT, enforce
 from townhall.services import accounts, notes, sites, trust
 from townhall.services.context import Context
+from townhall.services.feed import NewComment
 from townhall.storage.protocols import AuthorContext, Stores
 
 BURST_WINDOW = timedelta(minutes=10)
@@ -131,9 +132,11 @@ async def submission(
     is_edit: bool,
     old_body: str | None = None,
     history: AuthorContext | None = None,
+    now: datetime | None = None,
 ) -> Submission:
-    """What the pipeline needs to judge a text: the site's rules and the author's history."""
-    now = ctx.clock()
+    """What the pipeline needs to judge a text: the site's rules and the author's history
+    (`history`: read with the session at `now`, the post's moment)."""
+    now = now or ctx.clock()
     rules = site_rules(site)
     # As many recent comments as the checks look at: the repeat window (one more for
     # an edit's own earlier text) and, with rate limits on, enough to reach the burst limit.
@@ -317,7 +320,15 @@ async def post_comment(ctx: Context, user: User | str, draft: Draft) -> CommentV
                 raise _bad_parent()
             in_reply_to = parent_view.author_name
         sub = await submission(
-            ctx, tx, user=user, body=body, story=known, site=site, is_edit=False, history=history
+            ctx,
+            tx,
+            user=user,
+            body=body,
+            story=known,
+            site=site,
+            is_edit=False,
+            history=history,
+            now=now,
         )
     result = review(sub)
     url = urls.story_url(draft.story_url, sites.story_origins(ctx, site, draft.own_origin))
@@ -326,10 +337,12 @@ async def post_comment(ctx: Context, user: User | str, draft: Draft) -> CommentV
     # A published top-level comment on a story that needs no change is one statement
     # (the insert with the story's count) where the database allows it.
     alone = (
-        draft.parent_id is None
+        NewComment(site.id, reply=False, public=not user.is_shadowbanned, by_staff=user.is_staff)
+        if draft.parent_id is None
         and status is Status.PUBLISHED
         and known is not None
         and not ((url and not known.url) or (title and not known.title))
+        else None
     )
     async with ctx.write(alone=alone) as tx:
         story = known
@@ -382,7 +395,7 @@ async def post_comment(ctx: Context, user: User | str, draft: Draft) -> CommentV
                 created_at=now,
             ),
         }
-        added = await tx.comments.add_counted(values) if alone else None
+        added = await tx.comments.add_counted(values) if alone is not None else None
         if added is not None:
             comment, total = added
             count = total if comment.is_public else None

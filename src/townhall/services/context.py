@@ -16,7 +16,7 @@ from townhall.domain.site import SiteConfig, site_config_from_row
 from townhall.errors import NotFound
 from townhall.live.broker import Broker
 from townhall.ratelimit import RateLimiter
-from townhall.services.feed import ChangeFeed
+from townhall.services.feed import ChangeFeed, NewComment
 from townhall.storage.protocols import Stores
 from townhall.storage.sql.engine import Database
 from townhall.storage.sql.tx import Tx
@@ -44,12 +44,12 @@ class Context:
         self.feed.register(self)
 
     @asynccontextmanager
-    async def write(self, *, alone: bool = False) -> AsyncIterator[Stores]:
+    async def write(self, *, alone: NewComment | None = None) -> AsyncIterator[Stores]:
         """A write transaction's stores; what it records goes to the feed after commit.
 
-        `alone`: the caller writes with one statement, so on PostgreSQL it may run as its
-        own transaction (not when a listener writes alongside the changes)."""
-        alone = alone and not self.feed.stages
+        `alone`: the caller adds this comment with one statement, so on PostgreSQL it may
+        run as its own transaction (unless a listener would write alongside it)."""
+        alone = alone is not None and self.feed.quiet_for(alone)
         async with self.db.write(alone=alone) as conn:
             tx = Tx(conn)
             yield tx

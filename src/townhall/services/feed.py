@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
 from townhall.domain.changes import Change
@@ -36,11 +37,25 @@ class Listener(Protocol):
         ...
 
 
+@dataclass(frozen=True, slots=True)
+class NewComment:
+    """What a write that only adds one comment is known to change before it runs."""
+
+    site_id: str
+    reply: bool
+    public: bool
+    by_staff: bool
+
+
 class Stager(Protocol):
     """A listener that also writes, inside the transaction, what the changes call for."""
 
     async def staged(self, tx: Stores, changes: Sequence[Change]) -> None:
         """Write alongside the changes; raising rolls the whole transaction back."""
+        ...
+
+    def quiet_for(self, new: NewComment) -> bool:
+        """Whether `staged` writes nothing for such a new comment (known without reading)."""
         ...
 
 
@@ -59,10 +74,15 @@ class ChangeFeed:
         """The registered listeners, in order."""
         return tuple(self._listeners)
 
-    @property
-    def stages(self) -> bool:
-        """Whether a listener writes inside the transactions it hears of."""
-        return any(getattr(listener, "staged", None) is not None for listener in self._listeners)
+    def quiet_for(self, new: NewComment) -> bool:
+        """Whether no listener writes inside the transaction that adds this comment."""
+        for listener in self._listeners:
+            if getattr(listener, "staged", None) is None:
+                continue
+            quiet = getattr(listener, "quiet_for", None)
+            if quiet is None or not quiet(new):
+                return False
+        return True
 
     async def stage(self, tx: Stores, changes: Sequence[Change]) -> None:
         """Let listeners that write do so inside the transaction, before it commits."""
