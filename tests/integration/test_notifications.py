@@ -535,3 +535,19 @@ async def test_a_picked_comment_reaches_its_authors_bell_once(client):
     assert items[0]["data"]["story"]["id"] == story
     staff_items = await client.get("/api/v1/me/notifications", headers=mod)
     assert staff_items.json()["notifications"] == []
+
+
+async def test_the_sender_is_woken_only_by_writes_that_queue_messages(client, mailbox):
+    from townhall.app import outbox_wake
+
+    wake = outbox_wake(client.ctx)
+    ann = await sign_in(client, "ann", name="Ann Reader")
+    bo = await sign_in(client, "bo", name="Bo Brennan")
+    await opt_in(client, ann)
+    first = await post(client, ann, "The school week question deserves an answer.")
+    wake.clear()
+    await post(client, bo, "A comment of my own, which notifies nobody.")
+    assert not wake.is_set()
+    await post(client, bo, "A reply Ann asked to hear of.", parent_id=first["id"])
+    assert wake.is_set()
+    assert await deliver(client) == 1

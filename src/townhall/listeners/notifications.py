@@ -26,6 +26,7 @@ from townhall.storage.protocols import Stores
 
 EXCERPT = 500
 HOOKS_CACHE_SECONDS = 2.0
+TO_SEND_MAX = 1000
 
 
 def _excerpt(text: str) -> str:
@@ -87,6 +88,8 @@ class NotificationListener:
         self.site = site
         self.wake = wake or asyncio.Event()
         self._hooks: dict[str, tuple[float, bool]] = {}
+        # Change lists whose transaction queued messages, until their commit is heard of.
+        self._to_send: set[int] = set()
 
     async def _has_hooks(self, tx: Stores, site_id: str) -> bool:
         """Whether the site has webhooks (known for a moment; a change of them drops it)."""
@@ -130,13 +133,20 @@ class NotificationListener:
             site = _site_of(change)
             if site and await self._has_hooks(tx, site):
                 await self._events(tx, change, now)
+        if tx.notifications.queued:
+            if len(self._to_send) > TO_SEND_MAX:  # writes that never committed
+                self._to_send.clear()
+            self._to_send.add(id(changes))
 
     async def committed(self, changes: Sequence[Change]) -> None:
-        """Wake this process's sender (others find the messages on their next look)."""
+        """Wake this process's sender when the write queued messages (others find them on
+        their next look)."""
         for change in changes:
             if isinstance(change, WebhooksChanged):
                 self._hooks.pop(change.site_id, None)
-        self.wake.set()
+        if id(changes) in self._to_send:
+            self._to_send.discard(id(changes))
+            self.wake.set()
 
     async def _author(self, tx: Stores, change: CommentChanged) -> str | None:
         if change.view is not None:

@@ -602,6 +602,8 @@ class NoteStore(Protocol):
 class NotificationStore(Protocol):
     """Readers' notification choices, the outbox, the sender's lease, webhooks, signing keys."""
 
+    queued: int  # messages this transaction added to the outbox
+
     async def prefs(self, user_id: int) -> Prefs:
         """A reader's choices (the defaults when never set)."""
         ...

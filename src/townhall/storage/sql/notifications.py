@@ -64,6 +64,7 @@ class SqlNotificationStore:
 
     def __init__(self, conn: SqlConnection) -> None:
         self.conn = conn
+        self.queued = 0  # messages this transaction added to the outbox
 
     # Readers' choices
     async def prefs(self, user_id: int) -> Prefs:
@@ -95,6 +96,7 @@ class SqlNotificationStore:
         res = await self.conn.execute(
             stmt.on_conflict_do_nothing(index_elements=["idempotency_key"])
         )
+        self.queued += bool(res.rowcount)
         return bool(res.rowcount)
 
     async def latest_in_group(self, group_key: str) -> datetime | None:
