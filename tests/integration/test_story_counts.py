@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from tests.conftest import _client, _truncate
 from tests.factories import post, sign_in
@@ -51,7 +51,7 @@ async def _fold_until_stopped(client, stop: asyncio.Event) -> int:
     folds = 0
     while not stop.is_set():
         async with client.ctx.db.engine.begin() as conn:
-            folds += await counts.fold(conn)
+            folds += await counts.fold(conn) is not None
         await asyncio.sleep(0)
     return folds
 
@@ -91,7 +91,7 @@ async def test_counts_stay_exact_under_concurrent_posts_deletes_and_folds(app_cl
     assert counted["counts"][STORY] == 34
     if is_pg:  # every pending change folds into the row, which then holds the truth alone
         async with c.ctx.db.engine.begin() as conn:
-            assert await counts.fold(conn)
+            assert await counts.fold(conn) is not None
             left = await conn.execute(select(func.count()).select_from(story_count_deltas))
             assert left.scalar_one() == 0
         assert await _shown(c, "open") == 28
@@ -124,3 +124,33 @@ async def test_a_post_does_not_wait_for_an_open_post_on_the_same_story(pg_client
         assert await _shown(c, "open") == 2  # the open transaction's comment is not public yet
     async with c.ctx.read() as tx:  # the response cache never heard of the held comment
         assert await tx.stories.public_count(story.id) == 3
+
+
+async def test_the_folder_reclaims_the_dead_delta_rows_it_leaves(pg_client) -> None:
+    """Each count reads the story's pending deltas, so the rows a fold deletes must not
+    linger for autovacuum: the folding process vacuums the table at once."""
+    c = pg_client
+    readers = [await sign_in(c, f"fold-{i}", name=f"Fold Reader {i}") for i in range(4)]
+    for i in range(20):
+        await post(c, readers[i % 4], f"Point {i} about the night buses.", story=STORY)
+    folder = counts.CountFolder(c.ctx.db, every=0.05)
+    folder.start()
+    try:
+        for _ in range(200):
+            async with c.ctx.db.engine.connect() as conn:
+                await conn.execute(text("SELECT pg_stat_force_next_flush()"))
+                row = (
+                    await conn.execute(
+                        text(
+                            "SELECT n_live_tup, n_dead_tup, vacuum_count FROM pg_stat_user_tables"
+                            " WHERE relname = 'story_count_deltas'"
+                        )
+                    )
+                ).one()
+            if row.n_live_tup == 0 and row.n_dead_tup == 0 and row.vacuum_count > 0:
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        await folder.stop()
+    assert (row.n_live_tup, row.n_dead_tup) == (0, 0) and row.vacuum_count > 0
+    assert await _shown(c, "open") == 20
