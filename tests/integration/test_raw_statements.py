@@ -57,6 +57,7 @@ def _samples(top: int, reply: int, token: str, story: Any, author_id: int) -> di
         "since": utcnow() - timedelta(hours=1),
         "recent_since": utcnow() - timedelta(days=90),
         "premod_since": utcnow() - timedelta(days=30),
+        "enough": 10,
         "at_most": 5,
         "key": "raw-story",
         "story_key": "raw-story",

@@ -168,6 +168,7 @@ async def submission(
             probation_count=hold,
             published=published,
             record=history.trust if history is not None and read_ahead else None,
+            exact=False,
         )
         held, trusted = trust.held_reason(standing), standing.level is Level.TRUSTED
     return Submission(
@@ -187,12 +188,16 @@ async def submission(
     )
 
 
-def _asks(site: SiteConfig | None, now: datetime) -> tuple[int, datetime, datetime]:
+def _asks(site: SiteConfig | None, now: datetime) -> tuple[int, datetime, datetime, int]:
     """What judging a post on this site reads of the author's record: published comments
-    up to the probation count, and comments since the two trust windows began."""
+    up to the probation count, and comments since the two trust windows began (published
+    ones up to the trust threshold)."""
     if site is None:
-        return 0, now, now
-    return site_rules(site).new_user_hold_count, *TrustRules.from_settings(site.trust).windows(now)
+        return 0, now, now, 0
+    trust_rules = TrustRules.from_settings(site.trust)
+    recent_since, premod_since = trust_rules.windows(now)
+    hold = site_rules(site).new_user_hold_count
+    return hold, recent_since, premod_since, trust_rules.trusted_after
 
 
 async def _moderate(ctx: Context, tx: Stores, **kwargs: Any) -> Review:
@@ -289,7 +294,7 @@ async def post_comment(ctx: Context, user: User | str, draft: Draft) -> CommentV
             if accounts.plausible_token(user):
                 # PostgreSQL: the session, story and history in one round trip, shaped
                 # by the rules of the site this process saw last (checked once known).
-                at_most, recent_since, premod_since = _asks(ctx.site_seen(), now)
+                at_most, recent_since, premod_since, enough = _asks(ctx.site_seen(), now)
                 history = await tx.users.author_context(
                     hash_token(user),
                     now,
@@ -298,6 +303,7 @@ async def post_comment(ctx: Context, user: User | str, draft: Draft) -> CommentV
                     at_most=at_most,
                     recent_since=recent_since,
                     premod_since=premod_since,
+                    enough=enough,
                 )
             found = (
                 history.user if history is not None else await accounts.session_user(tx, user, now)

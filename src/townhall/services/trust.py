@@ -15,6 +15,8 @@ from townhall.presenter import iso
 from townhall.services.context import Context
 from townhall.storage.protocols import Stores
 
+EXACT = 2**31 - 1  # "count them all" (the moderators' user page)
+
 
 async def reader_standing(
     tx: Stores,
@@ -25,17 +27,22 @@ async def reader_standing(
     probation_count: int,
     published: int | None = None,
     record: Record | None = None,
+    exact: bool = True,
 ) -> Standing:
     """Where the reader stands now under the site's thresholds. `published` is the reader's
     published count up to `probation_count`, and `record` their trust record for the site's
-    windows as of now, when the caller has read them already."""
+    windows as of now, when the caller has read them already. Not `exact`: published
+    comments are counted only up to the trust threshold (enough to decide; posting's way)."""
     rules = TrustRules.from_settings(site.trust)
     if published is None:
         published = await tx.comments.published_count_by_author(user.id, probation_count)
     if record is None:
         recent_since, premod_since = rules.windows(now)
         record = await tx.trust.record(
-            user.id, recent_since=recent_since, premod_since=premod_since
+            user.id,
+            recent_since=recent_since,
+            premod_since=premod_since,
+            enough=EXACT if exact else rules.trusted_after,
         )
     facts = record.facts(joined_at=user.created_at, published_total=published)
     return standing(

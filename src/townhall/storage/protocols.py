@@ -205,9 +205,9 @@ class AuthorContext:
     recent: list[tuple[str, datetime]]  # bodies and times since `since`, newest first, <= 20
     published: int  # published comments, counted up to `at_most`
     staff: list[str]  # commenting names of the site's moderators and admins
-    # What it was read for: (at_most, recent_since, premod_since); a caller whose site
-    # asks other values reads those parts again.
-    asked: tuple[int, datetime, datetime] | None = None
+    # What it was read for: (at_most, recent_since, premod_since, enough); a caller whose
+    # site asks other values reads those parts again.
+    asked: tuple[int, datetime, datetime, int] | None = None
     trust: Record | None = None  # the trust record for the windows asked
     warning: tuple[int, str] | None = None  # the oldest warning not yet acknowledged
 
@@ -497,9 +497,10 @@ class TrustStore(Protocol):
     """A reader's record for earned trust, and staff's hand-set level."""
 
     async def record(
-        self, author_id: int, *, recent_since: datetime, premod_since: datetime
+        self, author_id: int, *, recent_since: datetime, premod_since: datetime, enough: int
     ) -> Record:
-        """The reader's comments in the two windows and staff's choice, in one statement."""
+        """The reader's comments in the two windows (published ones counted up to `enough`)
+        and staff's choice, in one statement."""
         ...
 
     async def override(self, user_id: int) -> Override | None:

@@ -62,7 +62,7 @@ async def vacuum(engine: Any) -> None:
     """Reclaim the deltas table's dead rows (outside a transaction, as VACUUM must be)."""
     async with engine.connect() as conn:
         conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
-        await conn.execute(text("VACUUM story_count_deltas"))
+        await conn.execute(text("VACUUM (TRUNCATE false) story_count_deltas"))
 
 
 async def fold(conn: Any) -> int | None:

@@ -206,6 +206,13 @@ comments = Table(
     Index("ix_comments_import_key", "site_id", "import_key", unique=True),
     Index("ix_comments_top_best", "story_id", "stream", "depth", "best_rank", "id"),
     Index("ix_comments_featured", "story_id", "featured_at"),
+    # An author's rejections, for earned trust (0017).
+    Index(
+        "ix_comments_author_rejected",
+        "author_id",
+        sqlite_where=text("status = 'rejected'"),
+        postgresql_where=text("status = 'rejected'"),
+    ),
 )
 
 likes = Table(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, case, func, select, true, type_coerce, update
+from sqlalchemy import bindparam, case, func, literal_column, select, true, type_coerce, update
 
 from townhall.domain.models import Status
 from townhall.domain.trust import Override, Record
@@ -15,28 +15,38 @@ from townhall.storage.sql.tables import UTCDateTime, users
 from townhall.storage.sql.tables import comments as c
 
 _setter = users.alias("trust_setter")
+# Literals, not parameters: the planner matches the partial index only on the literal.
+PUBLISHED = literal_column(f"'{Status.PUBLISHED.value}'")
+REJECTED = literal_column(f"'{Status.REJECTED.value}'")
 
 
 def counts_of(author_id: Any) -> Any:
-    """The author's published and rejected comments in the two windows (bound parameters
-    `recent_since` and `premod_since`), as one row: one pass over their comments."""
-    rejected_at = func.coalesce(c.c.decided_at, c.c.created_at)
-    is_published = c.c.status == Status.PUBLISHED.value
-    is_rejected = c.c.status == Status.REJECTED.value
+    """The author's comments in the two windows (bound parameters `recent_since`,
+    `premod_since`), as one row, reading only what the rules can use: published comments
+    newest first up to `enough` (the trust threshold; more changes nothing), and rejected
+    ones through the partial index of rejections (migration 0017), however long ago they
+    were written. Neither grows with a prolific author's history."""
     recent = bindparam("recent_since", type_=UTCDateTime)
     premod = bindparam("premod_since", type_=UTCDateTime)
+    pub = c.alias("published")
+    newest = (
+        select(pub.c.id)
+        .where(pub.c.author_id == author_id, pub.c.status == PUBLISHED, pub.c.created_at >= recent)
+        .order_by(pub.c.created_at.desc())
+        .limit(bindparam("enough"))
+        .subquery("newest")
+    )
+    rejected_at = func.coalesce(c.c.decided_at, c.c.created_at)
 
     def count(cond: Any, label: str) -> Any:
         return func.coalesce(func.sum(case((cond, 1), else_=0)), 0).label(label)
 
     return select(
-        count(and_(is_published, c.c.created_at >= recent), "published_recent"),
-        count(and_(is_rejected, rejected_at >= recent), "rejected_recent"),
-        count(and_(is_rejected, rejected_at >= premod), "rejected_premod"),
-        type_coerce(func.max(case((is_rejected, rejected_at))), UTCDateTime).label(
-            "last_rejected_at"
-        ),
-    ).where(c.c.author_id == author_id)
+        select(func.count()).select_from(newest).scalar_subquery().label("published_recent"),
+        count(rejected_at >= recent, "rejected_recent"),
+        count(rejected_at >= premod, "rejected_premod"),
+        type_coerce(func.max(rejected_at), UTCDateTime).label("last_rejected_at"),
+    ).where(c.c.author_id == author_id, c.c.status == REJECTED)
 
 
 def setter_name(user: Any) -> Any:
@@ -91,13 +101,15 @@ class SqlTrustStore:
         self.conn = conn
 
     async def record(
-        self, author_id: int, *, recent_since: datetime, premod_since: datetime
+        self, author_id: int, *, recent_since: datetime, premod_since: datetime, enough: int
     ) -> Record:
-        """The reader's comments in the two windows and staff's choice, in one statement."""
+        """The reader's comments in the two windows (published ones counted up to `enough`)
+        and staff's choice, in one statement."""
         params = {
             "author_id": author_id,
             "recent_since": recent_since,
             "premod_since": premod_since,
+            "enough": enough,
         }
         return to_record((await self.conn.execute(_RECORD, params)).one())
 

@@ -72,31 +72,25 @@ def _author_context() -> Any:
         .scalar_subquery()
         .label("staff")
     )
-    counts = counts_of(author.c.id).lateral("counts")
+    counts = counts_of(select(author.c.id).scalar_subquery()).subquery("counts")
     warning = (
         open_warnings_of(author.c.id)
         .with_only_columns(notes.c.id.label("warning_id"), notes.c.text.label("warning_text"))
         .limit(1)
         .lateral("warning")
     )
-    return hot(
-        select(
-            author,
-            story,
-            recent.c.recent_body,
-            recent.c.recent_at,
-            published,
-            staff,
-            setter_name(author),
-            *counts.c,
-            *warning.c,
-        )
+    # Everything of one row, computed once (not again for each recent comment).
+    head = (
+        select(author, story, published, staff, setter_name(author), *counts.c, *warning.c)
         .select_from(
-            author.outerjoin(story, true())
-            .outerjoin(recent, true())
-            .join(counts, true())
-            .outerjoin(warning, true())
+            author.outerjoin(story, true()).join(counts, true()).outerjoin(warning, true())
         )
+        .cte("head")
+        .prefix_with("MATERIALIZED")
+    )
+    return hot(
+        select(head, recent.c.recent_body, recent.c.recent_at)
+        .select_from(head.outerjoin(recent, true()))
         .order_by(recent.c.recent_at.desc().nulls_last()),
         postgresql_only=True,
     )
@@ -235,10 +229,12 @@ class SqlUserStore:
         at_most: int,
         recent_since: datetime,
         premod_since: datetime,
+        enough: int,
     ) -> AuthorContext | None:
         """What posting reads before it writes: one statement on PostgreSQL; None on
         SQLite, where statements cost no round trip and each stays as small as it is.
-        `at_most` and the two trust windows are what the caller expects its site to ask."""
+        `at_most`, the two trust windows and `enough` are what the caller expects its site
+        to ask."""
         if self.conn.dialect.name != "postgresql":
             return None
         params = {
@@ -249,6 +245,7 @@ class SqlUserStore:
             "at_most": max(at_most, 0),
             "recent_since": recent_since,
             "premod_since": premod_since,
+            "enough": enough,
         }
         rows = (await self.conn.execute(_AUTHOR_CONTEXT, params)).all()
         if not rows:
@@ -260,7 +257,7 @@ class SqlUserStore:
             recent=[(r.recent_body, r.recent_at) for r in rows if r.recent_at is not None],
             published=int(first.published) if at_most > 0 else 0,
             staff=list(first.staff or []),
-            asked=(at_most, recent_since, premod_since),
+            asked=(at_most, recent_since, premod_since, enough),
             trust=to_record(first),
             warning=(first.warning_id, first.warning_text)
             if first.warning_id is not None
