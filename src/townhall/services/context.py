@@ -49,8 +49,8 @@ class Context:
 
         `alone`: the caller adds this comment with one statement, so on PostgreSQL it may
         run as its own transaction (unless a listener would write alongside it)."""
-        alone = alone is not None and self.feed.quiet_for(alone)
-        async with self.db.write(alone=alone) as conn:
+        one_statement = alone is not None and self.feed.quiet_for(alone)
+        async with self.db.write(alone=one_statement) as conn:
             tx = Tx(conn)
             yield tx
             if tx.changes:

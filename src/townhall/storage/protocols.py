@@ -272,7 +272,16 @@ class UserStore(Protocol):
         ...
 
     async def author_context(
-        self, token_hash: str, now: datetime, *, story_key: str, since: datetime, at_most: int
+        self,
+        token_hash: str,
+        now: datetime,
+        *,
+        story_key: str,
+        since: datetime,
+        at_most: int,
+        recent_since: datetime,
+        premod_since: datetime,
+        enough: int,
     ) -> AuthorContext | None:
         """What posting reads before it writes, in one statement where the database
         allows it (None: read it piece by piece)."""

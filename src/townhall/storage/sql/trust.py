@@ -16,8 +16,8 @@ from townhall.storage.sql.tables import comments as c
 
 _setter = users.alias("trust_setter")
 # Literals, not parameters: the planner matches the partial index only on the literal.
-PUBLISHED = literal_column(f"'{Status.PUBLISHED.value}'")
-REJECTED = literal_column(f"'{Status.REJECTED.value}'")
+PUBLISHED: Any = literal_column(f"'{Status.PUBLISHED.value}'")
+REJECTED: Any = literal_column(f"'{Status.REJECTED.value}'")
 
 
 def counts_of(author_id: Any) -> Any:
