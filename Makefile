@@ -39,8 +39,12 @@ serve: $(STAMP) ## Serve the API (settings from townhall.toml / TOWNHALL_* varia
 migrate: $(STAMP) ## Apply database migrations
 	$(BIN)/townhall migrate
 
-test: $(TSTAMP) ## Run the whole test suite (unit, integration, browser)
-	$(BIN)/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+# Worker processes for `make test` (pytest-xdist); most tests wait on servers, databases
+# and the browser, so a 2-core machine keeps more than two busy.
+TEST_WORKERS ?= 3
+
+test: $(TSTAMP) ## Run the whole test suite (unit, integration, browser) in TEST_WORKERS processes
+	$(BIN)/python -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist loadgroup --no-loadscope-reorder $(PYTEST_ARGS)
 
 lint: $(TSTAMP) ## ruff check, ruff format --check, mypy (strict on domain/, services/, storage/)
 	$(BIN)/ruff check src tests bench

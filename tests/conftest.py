@@ -173,17 +173,37 @@ class _client:
 _BROWSER_FIXTURES = {"page", "browser", "context", "browser_context_args", "browser_type"}
 
 
+def _is_browser(item: pytest.Item) -> bool:
+    return bool(item.get_closest_marker("browser")) or bool(
+        _BROWSER_FIXTURES & set(getattr(item, "fixturenames", ()))
+    )
+
+
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
-    """Run browser tests last.
+    """Run browser tests last, in every process.
 
     Playwright's sync API keeps an event loop running in the main thread for as long
     as its session-scoped browser lives; asyncio tests scheduled after the first
     browser test would then fail to start their own loop.
+
+    Under pytest-xdist (`--dist loadgroup --no-loadscope-reorder`, as `make test` runs it)
+    each file's tests form one unit of work, and its browser tests a second one, so that
+    module fixtures start once and each worker gets its browser units after all of its
+    other ones. This runs before xdist's own hook, which turns the group into the unit.
     """
+    items[:] = [i for i in items if not _is_browser(i)] + [i for i in items if _is_browser(i)]
+    if config.pluginmanager.hasplugin("xdist"):
+        for item in items:
+            unit = item.nodeid.split("::", 1)[0] + (":browser" if _is_browser(item) else "")
+            item.add_marker(pytest.mark.xdist_group(unit))
 
-    def is_browser(item) -> bool:
-        return bool(item.get_closest_marker("browser")) or bool(
-            _BROWSER_FIXTURES & set(getattr(item, "fixturenames", ()))
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Refuse xdist scheduling modes that would run async tests after browser tests."""
+    dist = getattr(config.option, "dist", "no")
+    if dist != "no" and (dist != "loadgroup" or config.option.loadscopereorder):
+        raise pytest.UsageError(
+            "run the suite in parallel with `-n N --dist loadgroup --no-loadscope-reorder` "
+            "(browser tests must come after every async test in each worker)"
         )
-
-    items[:] = [i for i in items if not is_browser(i)] + [i for i in items if is_browser(i)]
