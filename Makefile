@@ -44,7 +44,7 @@ migrate: $(STAMP) ## Apply database migrations
 TEST_WORKERS ?= 3
 
 test: $(TSTAMP) ## Run the whole test suite (unit, integration, browser) in TEST_WORKERS processes
-	$(BIN)/python -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist loadgroup --no-loadscope-reorder $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS)
 
 lint: $(TSTAMP) ## ruff check, ruff format --check, mypy (strict on domain/, services/, storage/)
 	$(BIN)/ruff check src tests bench

@@ -179,7 +179,6 @@ def _is_browser(item: pytest.Item) -> bool:
     )
 
 
-@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     """Run browser tests last, in every process.
 
@@ -187,23 +186,26 @@ def pytest_collection_modifyitems(config, items):
     as its session-scoped browser lives; asyncio tests scheduled after the first
     browser test would then fail to start their own loop.
 
-    Under pytest-xdist (`--dist loadgroup --no-loadscope-reorder`, as `make test` runs it)
-    each file's tests form one unit of work, and its browser tests a second one, so that
-    module fixtures start once and each worker gets its browser units after all of its
-    other ones. This runs before xdist's own hook, which turns the group into the unit.
+    Under pytest-xdist (`-n N --dist loadfile --no-loadscope-reorder`, as `make test` runs
+    it) whole files are handed out in this order, so each worker gets its browser files
+    after all of its other ones; that holds only while no file mixes the two kinds.
     """
-    items[:] = [i for i in items if not _is_browser(i)] + [i for i in items if _is_browser(i)]
-    if config.pluginmanager.hasplugin("xdist"):
-        for item in items:
-            unit = item.nodeid.split("::", 1)[0] + (":browser" if _is_browser(item) else "")
-            item.add_marker(pytest.mark.xdist_group(unit))
+    browser = [i for i in items if _is_browser(i)]
+    if hasattr(config, "workerinput"):
+        mixed = {i.path for i in browser} & {i.path for i in items if not _is_browser(i)}
+        if mixed:
+            raise pytest.UsageError(
+                "browser tests need files of their own (pytest-xdist hands out whole files): "
+                + ", ".join(sorted(str(p) for p in mixed))
+            )
+    items[:] = [i for i in items if not _is_browser(i)] + browser
 
 
 def pytest_configure(config: pytest.Config) -> None:
     """Refuse xdist scheduling modes that would run async tests after browser tests."""
     dist = getattr(config.option, "dist", "no")
-    if dist != "no" and (dist != "loadgroup" or config.option.loadscopereorder):
+    if dist != "no" and (dist != "loadfile" or config.option.loadscopereorder):
         raise pytest.UsageError(
-            "run the suite in parallel with `-n N --dist loadgroup --no-loadscope-reorder` "
+            "run the suite in parallel with `-n N --dist loadfile --no-loadscope-reorder` "
             "(browser tests must come after every async test in each worker)"
         )
