@@ -173,17 +173,39 @@ class _client:
 _BROWSER_FIXTURES = {"page", "browser", "context", "browser_context_args", "browser_type"}
 
 
+def _is_browser(item: pytest.Item) -> bool:
+    return bool(item.get_closest_marker("browser")) or bool(
+        _BROWSER_FIXTURES & set(getattr(item, "fixturenames", ()))
+    )
+
+
 def pytest_collection_modifyitems(config, items):
-    """Run browser tests last.
+    """Run browser tests last, in every process.
 
     Playwright's sync API keeps an event loop running in the main thread for as long
     as its session-scoped browser lives; asyncio tests scheduled after the first
     browser test would then fail to start their own loop.
+
+    Under pytest-xdist (`-n N --dist loadfile --no-loadscope-reorder`, as `make test` runs
+    it) whole files are handed out in this order, so each worker gets its browser files
+    after all of its other ones; that holds only while no file mixes the two kinds.
     """
+    browser = [i for i in items if _is_browser(i)]
+    if hasattr(config, "workerinput"):
+        mixed = {i.path for i in browser} & {i.path for i in items if not _is_browser(i)}
+        if mixed:
+            raise pytest.UsageError(
+                "browser tests need files of their own (pytest-xdist hands out whole files): "
+                + ", ".join(sorted(str(p) for p in mixed))
+            )
+    items[:] = [i for i in items if not _is_browser(i)] + browser
 
-    def is_browser(item) -> bool:
-        return bool(item.get_closest_marker("browser")) or bool(
-            _BROWSER_FIXTURES & set(getattr(item, "fixturenames", ()))
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Refuse xdist scheduling modes that would run async tests after browser tests."""
+    dist = getattr(config.option, "dist", "no")
+    if dist != "no" and (dist != "loadfile" or config.option.loadscopereorder):
+        raise pytest.UsageError(
+            "run the suite in parallel with `-n N --dist loadfile --no-loadscope-reorder` "
+            "(browser tests must come after every async test in each worker)"
         )
-
-    items[:] = [i for i in items if not is_browser(i)] + [i for i in items if is_browser(i)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
 
 import pytest
 
@@ -159,7 +160,10 @@ async def test_cache_can_be_switched_off(sqlite_url, make_settings):
 
 async def test_two_instances_sharing_redis_see_each_others_writes(sqlite_url, make_settings):
     redis_url = need(REDIS_URL, "TOWNHALL_TEST_REDIS_URL (Redis)")
-    base = make_settings(sqlite_url, redis_url=redis_url)
+    # A namespace of its own: other tests and processes share this Redis.
+    base = make_settings(
+        sqlite_url, redis_url=redis_url, redis_prefix=f"test-{uuid.uuid4().hex[:8]}:"
+    )
     # Private version tables: only Redis can carry invalidations between the two.
     # A long TTL, so only an invalidation (not expiry) can make the change visible.
     private = {"cache_versions_file": "private", "cache_ttl_seconds": 60}
