@@ -36,7 +36,7 @@ SLOTS = 8192
 WRITE_SEQ = 0  # bumped by every write; guards renders whose story is not known up front
 SITE_EPOCH = 1  # bumped when site settings change; every entry depends on it
 FIRST_STORY_SLOT = 2
-CHANNEL = "townhall:cache:invalidate"
+CHANNEL = "cache:invalidate"  # under the installation's Redis prefix
 ALL = "*"
 _WORD = struct.Struct("<Q")
 
@@ -113,8 +113,11 @@ class ResponseCache:
         max_entries: int = 4096,
         max_bytes: int = 64 * 1024 * 1024,
         redis_url: str | None = None,
+        prefix: str = "townhall:",
     ) -> None:
         self.table = table
+        # Installations sharing a Redis hear only their own invalidations.
+        self.channel = prefix + CHANNEL
         self.ttl = ttl
         self.max_entries = max_entries
         self.max_bytes = max_bytes
@@ -198,7 +201,7 @@ class ResponseCache:
         if self.redis_url:
             try:
                 client = await self._client()
-                await client.publish(CHANNEL, story_key.encode("utf-8"))
+                await client.publish(self.channel, story_key.encode("utf-8"))
             except Exception:  # a lost message is bounded by the TTL
                 log.warning("cache invalidation not published", exc_info=True)
 
@@ -236,7 +239,7 @@ class ResponseCache:
             client = aioredis.from_url(self.redis_url)
             try:
                 async with client.pubsub() as pubsub:
-                    await pubsub.subscribe(CHANNEL)
+                    await pubsub.subscribe(self.channel)
                     # Anything cached while unsubscribed may have missed a bump.
                     self.bump_local(ALL)
                     assert self._ready is not None
@@ -283,4 +286,5 @@ def build_cache(settings) -> ResponseCache | None:
         table,
         ttl=settings.cache_ttl_seconds,
         redis_url=settings.redis_url,
+        prefix=settings.redis_prefix,
     )

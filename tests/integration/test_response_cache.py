@@ -234,3 +234,38 @@ async def test_a_renamed_author_shows_on_the_next_anonymous_read(app_client):
     assert res.status_code == 200
     again = (await app_client.get("/api/v1/stories/renamed/comments")).json()
     assert again["comments"][0]["author"]["name"] == "Newname"
+
+
+async def test_installations_sharing_a_redis_keep_their_invalidations_apart(
+    sqlite_url, make_settings
+):
+    """Two installations on one Redis under different prefixes: a write in one never
+    reaches the other's cache, and each hears its own."""
+    from townhall.cache import ResponseCache, VersionTable, story_slot
+
+    redis_url = need(REDIS_URL, "TOWNHALL_TEST_REDIS_URL (Redis)")
+    tag = uuid.uuid4().hex[:8]
+    prefixes = {"ours": f"ours-{tag}:", "ours-too": f"ours-{tag}:", "theirs": f"theirs-{tag}:"}
+    caches = {
+        name: ResponseCache(VersionTable(None), redis_url=redis_url, prefix=prefix)
+        for name, prefix in prefixes.items()
+    }
+    for cache in caches.values():
+        await cache.start()
+    try:
+
+        def version(name: str) -> int:
+            return caches[name].table.get(story_slot("story-x"))
+
+        before = {name: version(name) for name in caches}
+        await caches["ours"].invalidate("story-x")
+        for _ in range(100):
+            if version("ours-too") != before["ours-too"]:
+                break
+            await asyncio.sleep(0.02)
+        assert version("ours-too") != before["ours-too"]
+        await asyncio.sleep(0.2)
+        assert version("theirs") == before["theirs"]
+    finally:
+        for cache in caches.values():
+            await cache.close()
