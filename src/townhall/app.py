@@ -60,7 +60,7 @@ def build_context(settings: Settings) -> Context:
     workers of one `townhall serve` share them through the database (an event log each
     tails) and a rate-limit table in a file they all map; one process keeps both in memory.
     """
-    db = Database(settings.database_url)
+    db = Database(settings.database_url, settings.db_pool_size)
     live: Broker = MemoryBroker()
     limiter: RateLimiter = MemoryRateLimiter() if settings.rate_limits else NoRateLimiter()
     if settings.redis_url:

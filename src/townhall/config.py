@@ -20,6 +20,7 @@ from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, EnvSettingsSource, NoDecode, SettingsConfigDict
 
 from townhall.errors import ConfigError
+from townhall.storage.sql.engine import DEFAULT_POOL_SIZE
 
 ENV_PREFIX = "TOWNHALL_"
 MiB = 1024 * 1024
@@ -34,6 +35,13 @@ class Settings(BaseSettings):
         "sqlite+aiosqlite:///townhall.sqlite3",
         min_length=1,
         description="SQLite file (WAL) or postgresql://user@host/db",
+    )
+    db_pool_size: int = Field(
+        DEFAULT_POOL_SIZE,
+        ge=1,
+        le=100,
+        description="PostgreSQL connections each worker keeps; requests beyond wait for one. "
+        "Across all workers and instances, two to four per core of the database server",
     )
     redis_url: str | None = Field(
         None,

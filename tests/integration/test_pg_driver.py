@@ -256,3 +256,22 @@ async def test_a_post_reads_everything_it_judges_by_in_one_statement(pg_url, mak
         assert res.status_code == 201, res.text
         res = await c.post(url, json={"body": "A third view, calmly."}, headers=ann)
         assert res.status_code == 403 and res.json()["warning_text"] == "Keep it civil."
+
+
+async def test_requests_past_the_pool_wait_for_a_connection_instead_of_opening_more(pg_url):
+    """`TOWNHALL_DB_POOL_SIZE` connections and no overflow: a third reader on a pool of two
+    waits until one is given back, then goes on the same backend."""
+    db = Database(pg_url, pool_size=2)
+    try:
+        async with db.snapshot() as one, db.snapshot() as two:
+            pids = {
+                int((await c.execute(text("SELECT pg_backend_pid()"))).scalar_one())
+                for c in (one, two)
+            }
+            third = asyncio.ensure_future(_backend(db))
+            await asyncio.sleep(0.3)
+            assert not third.done()  # waiting, not connecting anew
+        assert await asyncio.wait_for(third, 10) in pids
+        assert db.engine.pool.size() == 2 and db.engine.pool.overflow() <= 0
+    finally:
+        await db.dispose()
