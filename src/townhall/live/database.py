@@ -43,6 +43,7 @@ from townhall.shared import WakeSockets
 from townhall.storage.protocols import Stores
 from townhall.storage.sql.engine import Database
 from townhall.storage.sql.live_events import INSERT as _INSERT
+from townhall.storage.sql.live_events import PG_APPEND, pg_append_params
 
 log = logging.getLogger("townhall.live")
 
@@ -55,8 +56,6 @@ KEEP_ROWS = 50_000
 KEEP_SECONDS = 24 * 3600
 PRUNE_INTERVAL = 60.0
 
-_LOCK = text("SELECT pg_advisory_xact_lock(:k)")
-_NOTIFY = text("SELECT pg_notify(:ch, '')")
 _AFTER = (
     "SELECT id, channel, kind, data, audience FROM live_events "
     "WHERE id > :after ORDER BY id LIMIT :n"
@@ -194,12 +193,13 @@ class DatabaseBroker(LocalSubscribers):
             batch, self._outbox = self._outbox, []
             written, self._outbox_written = self._outbox_written, None
             try:
-                async with self._db.write() as conn:
-                    if self._is_pg:
-                        await conn.execute(_LOCK, {"k": LOCK_KEY})
-                    await conn.execute(_INSERT, batch)
-                    if self._is_pg:
-                        await conn.execute(_NOTIFY, {"ch": NOTIFY_CHANNEL})
+                if self._is_pg:
+                    async with self._db.write(alone=True) as conn:
+                        params = pg_append_params(batch, LOCK_KEY, NOTIFY_CHANNEL)
+                        await conn.execute(PG_APPEND, params)
+                else:
+                    async with self._db.write() as conn:
+                        await conn.execute(_INSERT, batch)
             except Exception as exc:  # what it announces is committed whatever happens here
                 log.warning("%d live events not published: %s", len(batch), exc)
             else:
