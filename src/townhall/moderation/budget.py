@@ -20,11 +20,22 @@ from contextlib import contextmanager
 from types import FrameType
 
 _HAS_TIMER = hasattr(signal, "setitimer") and hasattr(signal, "SIGVTALRM")
-# Installed libraries: their finalizers run whenever the garbage collector does, and an
-# exception raised inside one is swallowed. When the timer fires there, it fires again
+# Finalizers run whenever the garbage collector does, and an exception raised inside one is
+# swallowed. When the timer fires inside one (a `__del__` anywhere on the stack, or any
+# frame of an installed library, whose finalizers may be plain functions), it fires again
 # this much later.
 _LIBRARIES = ("site-packages", "dist-packages")
 _RETRY_SECONDS = 0.002
+
+
+def _in_finalizer(frame: FrameType | None) -> bool:
+    if frame is None or any(part in frame.f_code.co_filename for part in _LIBRARIES):
+        return True
+    while frame is not None:
+        if frame.f_code.co_name == "__del__":
+            return True
+        frame = frame.f_back
+    return False
 
 
 class OutOfTime(Exception):
@@ -39,10 +50,10 @@ class _State:
 def _expire(signum: int, frame: FrameType | None) -> None:
     if not _State.armed:
         return
-    # The signal can arrive while a library's finalizer runs (the garbage collector
-    # calls them at any allocation); an exception there is swallowed and the review would
-    # go on without its budget. Not there, then: a moment later.
-    if frame is None or any(part in frame.f_code.co_filename for part in _LIBRARIES):
+    # The signal can arrive while a finalizer runs (the garbage collector calls them at
+    # any allocation); an exception there is swallowed and the review would go on without
+    # its budget. Not there, then: a moment later.
+    if _in_finalizer(frame):
         signal.setitimer(signal.ITIMER_VIRTUAL, _RETRY_SECONDS)
         return
     _State.armed = False

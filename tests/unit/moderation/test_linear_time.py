@@ -178,3 +178,26 @@ def test_the_budget_is_not_spent_inside_a_librarys_finalizer(monkeypatch):
     result = review(Submission(body="a" * 40 + "!", rules=RULES), budget=5.0)
     assert seen == ["done"], "the library's frame ran to its end"
     assert result.action is Action.HOLD and "ran out of" in result.findings[0].reason
+
+
+def test_the_budget_is_not_spent_inside_any_finalizer(monkeypatch):
+    # The standard library has finalizers too (asyncio's transports close themselves in
+    # `__del__`), and they are not under site-packages: the signal landed in one during a
+    # full test run and the review went on without its budget. Any `__del__` on the stack
+    # makes the signal wait, wherever its file lives.
+    catastrophic = re.compile(r"(a+)+$")
+    seen: list[str] = []
+
+    class Closing:
+        def __del__(self) -> None:
+            signal.raise_signal(signal.SIGVTALRM)  # the timer, as if it ran out right here
+            seen.append("closed")
+
+    def slow_check(sub: Submission):
+        Closing()  # dropped at once: its finalizer runs here, as the collector would run it
+        catastrophic.match(sub.body)
+
+    monkeypatch.setattr(pipeline, "CHECKS", (slow_check,))
+    result = review(Submission(body="a" * 40 + "!", rules=RULES), budget=5.0)
+    assert seen == ["closed"], "the finalizer ran to its end"
+    assert result.action is Action.HOLD and "ran out of" in result.findings[0].reason
