@@ -137,9 +137,14 @@ async def test_hot_writes_on_asyncpg_commit_roll_back_and_raise_like_sqlalchemy(
             assert await tx.stories.public_count(story.id, Stream.PREMIUM) == 0
 
 
+async def _pid(conn) -> int:
+    """The backend process behind a connection."""
+    return int((await conn.execute(text("SELECT pg_backend_pid()"))).scalar_one())
+
+
 async def _backend(db: Database) -> int:
     async with db.snapshot() as conn:
-        return int((await conn.execute(text("SELECT pg_backend_pid()"))).scalar_one())
+        return await _pid(conn)
 
 
 async def _terminate(url: str, pid: int) -> None:
@@ -154,7 +159,7 @@ async def _terminate(url: str, pid: int) -> None:
 async def _pooled_driver(db: Database) -> tuple[int, Any]:
     """The backend pid and driver connection a snapshot takes from the pool next."""
     async with db.snapshot() as conn:
-        pid = int((await conn.execute(text("SELECT pg_backend_pid()"))).scalar_one())
+        pid = await _pid(conn)
         fairy = await conn.conn.get_raw_connection()
         return pid, fairy.driver_connection
 
@@ -264,10 +269,7 @@ async def test_requests_past_the_pool_wait_for_a_connection_instead_of_opening_m
     db = Database(pg_url, pool_size=2)
     try:
         async with db.snapshot() as one, db.snapshot() as two:
-            pids = {
-                int((await c.execute(text("SELECT pg_backend_pid()"))).scalar_one())
-                for c in (one, two)
-            }
+            pids = {await _pid(one), await _pid(two)}
             third = asyncio.ensure_future(_backend(db))
             await asyncio.sleep(0.3)
             assert not third.done()  # waiting, not connecting anew

@@ -149,10 +149,11 @@ async def submission(
     burst_since = now - timedelta(seconds=rules.burst_window_seconds)
     burst = sum(1 for _, when in recent if when >= burst_since) if ctx.settings.rate_limits else 0
     hold = rules.new_user_hold_count
-    # What the session's read guessed of the site's rules holds: its counts are the ones.
-    read_ahead = history is not None and history.asked == _asks(site, now)
-    if history is not None and read_ahead:
-        published = history.published
+    # The session's read, when what it guessed of the site's rules holds: its counts are
+    # the ones.
+    ahead = history if history is not None and history.asked == _asks(site, now) else None
+    if ahead is not None:
+        published = ahead.published
     else:
         published = await tx.comments.published_count_by_author(user.id, hold)
     staff = tuple(history.staff if history is not None else await tx.users.staff_names(site.id))
@@ -167,7 +168,7 @@ async def submission(
             now=now,
             probation_count=hold,
             published=published,
-            record=history.trust if history is not None and read_ahead else None,
+            record=ahead.trust if ahead is not None else None,
             exact=False,
         )
         held, trusted = trust.held_reason(standing), standing.level is Level.TRUSTED

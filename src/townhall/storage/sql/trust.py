@@ -56,36 +56,38 @@ def setter_name(user: Any) -> Any:
     ).label("trust_setter_name")
 
 
+def override_of(row: Any) -> Override | None:
+    """Staff's level from a row with the user's trust columns and setter_name."""
+    m = row._mapping
+    if m["trust_level"] is None:
+        return None
+    return Override(
+        level=m["trust_level"],
+        until=m["trust_until"],
+        reason=m["trust_reason"],
+        by=m["trust_setter_name"],
+    )
+
+
 def to_record(row: Any) -> Record:
     """A row with the columns of counts_of, the user's trust columns and setter_name."""
     m = row._mapping
-    override = None
-    if m["trust_level"] is not None:
-        override = Override(
-            level=m["trust_level"],
-            until=m["trust_until"],
-            reason=m["trust_reason"],
-            by=m["trust_setter_name"],
-        )
     return Record(
         published_recent=int(m["published_recent"]),
         rejected_recent=int(m["rejected_recent"]),
         rejected_premod=int(m["rejected_premod"]),
         last_rejected_at=m["last_rejected_at"],
-        override=override,
+        override=override_of(row),
     )
+
+
+_OVERRIDE_COLUMNS = (users.c.trust_level, users.c.trust_until, users.c.trust_reason)
 
 
 def _record() -> Any:
     counts = counts_of(bindparam("author_id")).subquery("counts")
     return hot(
-        select(
-            users.c.trust_level,
-            users.c.trust_until,
-            users.c.trust_reason,
-            setter_name(users),
-            *counts.c,
-        )
+        select(*_OVERRIDE_COLUMNS, setter_name(users), *counts.c)
         .select_from(users.join(counts, true()))
         .where(users.c.id == bindparam("author_id"))
     )
@@ -115,20 +117,9 @@ class SqlTrustStore:
 
     async def override(self, user_id: int) -> Override | None:
         """The level staff set for this reader, if any."""
-        q = (
-            select(
-                users.c.trust_level,
-                users.c.trust_until,
-                users.c.trust_reason,
-                _setter.c.name,
-            )
-            .outerjoin(_setter, _setter.c.id == users.c.trust_set_by)
-            .where(users.c.id == user_id)
-        )
+        q = select(*_OVERRIDE_COLUMNS, setter_name(users)).where(users.c.id == user_id)
         row = (await self.conn.execute(q)).first()
-        if row is None or row[0] is None:
-            return None
-        return Override(level=row[0], until=row[1], reason=row[2], by=row[3])
+        return override_of(row) if row is not None else None
 
     async def set_override(
         self,
