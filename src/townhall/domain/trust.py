@@ -72,6 +72,12 @@ class TrustRules:
             now - timedelta(days=self.premod_window_days),
         )
 
+    @property
+    def enough(self) -> int:
+        """Published comments in the window worth counting to decide: past the threshold
+        more changes nothing (posting counts no further)."""
+        return self.trusted_after
+
     def to_json(self) -> dict[str, int]:
         """Every threshold, defaults included."""
         return {f.name: getattr(self, f.name) for f in fields(self)}

@@ -91,11 +91,19 @@ class NotificationListener:
         # Change lists whose transaction queued messages, until their commit is heard of.
         self._to_send: set[int] = set()
 
-    async def _has_hooks(self, tx: Stores, site_id: str) -> bool:
-        """Whether the site has webhooks (known for a moment; a change of them drops it)."""
+    def _known_hooks(self, site_id: str) -> bool | None:
+        """Whether the site has webhooks, as this process last looked (None: not lately;
+        a change of them drops what it knew)."""
         hit = self._hooks.get(site_id)
         if hit and time.monotonic() - hit[0] < HOOKS_CACHE_SECONDS:
             return hit[1]
+        return None
+
+    async def _has_hooks(self, tx: Stores, site_id: str) -> bool:
+        """Whether the site has webhooks (looked up when not known lately)."""
+        known = self._known_hooks(site_id)
+        if known is not None:
+            return known
         found = bool(await tx.notifications.webhooks(site_id))
         self._hooks[site_id] = (time.monotonic(), found)
         return found
@@ -104,11 +112,8 @@ class NotificationListener:
         """A reader's new public top-level comment notifies nobody (replies go to their
         parent's author, staff comments to the story's followers), unless the site has
         webhooks (or this process has not looked lately)."""
-        hit = self._hooks.get(new.site_id)
-        hooks_known_absent = (
-            hit is not None and time.monotonic() - hit[0] < HOOKS_CACHE_SECONDS and not hit[1]
-        )
-        return hooks_known_absent and new.public and not new.reply and not new.by_staff
+        no_hooks = self._known_hooks(new.site_id) is False
+        return no_hooks and new.public and not new.reply and not new.by_staff
 
     async def staged(self, tx: Stores, changes: Sequence[Change]) -> None:
         """Queue what the changes call for; a failure here rolls the write back."""

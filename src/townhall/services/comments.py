@@ -198,7 +198,7 @@ def _asks(site: SiteConfig | None, now: datetime) -> tuple[int, datetime, dateti
     trust_rules = TrustRules.from_settings(site.trust)
     recent_since, premod_since = trust_rules.windows(now)
     hold = site_rules(site).new_user_hold_count
-    return hold, recent_since, premod_since, trust_rules.trusted_after
+    return hold, recent_since, premod_since, trust_rules.enough
 
 
 async def _moderate(ctx: Context, tx: Stores, **kwargs: Any) -> Review:

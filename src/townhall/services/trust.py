@@ -42,7 +42,7 @@ async def reader_standing(
             user.id,
             recent_since=recent_since,
             premod_since=premod_since,
-            enough=EXACT if exact else rules.trusted_after,
+            enough=EXACT if exact else rules.enough,
         )
     facts = record.facts(joined_at=user.created_at, published_total=published)
     return standing(
