@@ -54,6 +54,15 @@ async def opt_in(client, headers, **prefs) -> None:
     assert res.status_code == 200, res.text
 
 
+async def opted_in_thread(client):
+    """Ann, who asked to hear of replies, Bo, and a top-level comment of Ann's."""
+    ann = await sign_in(client, "ann", name="Ann Reader")
+    await opt_in(client, ann)
+    bo = await sign_in(client, "bo", name="Bo Brennan")
+    top = await post(client, ann, "Where is the council's money going?")
+    return ann, bo, top
+
+
 async def test_replies_are_off_until_the_reader_opts_in(client, mailbox):
     ann = await sign_in(client, "ann", name="Ann Reader")
     bo = await sign_in(client, "bo", name="Bo Brennan")
@@ -107,10 +116,7 @@ async def test_no_reply_mail_for_own_held_or_shadow_banned_replies(client, mailb
 
 
 async def test_one_mail_per_thread_an_hour_then_a_digest(client, mailbox):
-    ann = await sign_in(client, "ann", name="Ann Reader")
-    await opt_in(client, ann)
-    bo = await sign_in(client, "bo", name="Bo Brennan")
-    top = await post(client, ann, "Where is the council's money going?")
+    _ann, bo, top = await opted_in_thread(client)
     for n in range(3):
         await post(client, bo, f"Reply number {n}.", parent_id=top["id"])
     assert await deliver(client) == 1
@@ -126,10 +132,7 @@ async def test_one_mail_per_thread_an_hour_then_a_digest(client, mailbox):
 
 
 async def test_one_click_unsubscribe_needs_no_sign_in_and_stops_the_mail(client, mailbox):
-    ann = await sign_in(client, "ann", name="Ann Reader")
-    await opt_in(client, ann)
-    bo = await sign_in(client, "bo", name="Bo Brennan")
-    top = await post(client, ann, "Where is the council's money going?")
+    ann, bo, top = await opted_in_thread(client)
     await post(client, bo, "An answer.", parent_id=top["id"])
     await deliver(client)
     link = mailbox.messages[0]["List-Unsubscribe"].strip("<>")
@@ -155,10 +158,7 @@ async def test_one_click_unsubscribe_needs_no_sign_in_and_stops_the_mail(client,
 
 
 async def test_an_unsubscribe_after_queueing_still_wins(client, mailbox):
-    ann = await sign_in(client, "ann", name="Ann Reader")
-    await opt_in(client, ann)
-    bo = await sign_in(client, "bo", name="Bo Brennan")
-    top = await post(client, ann, "Where is the council's money going?")
+    ann, bo, top = await opted_in_thread(client)
     await post(client, bo, "An answer.", parent_id=top["id"])
     await opt_in(client, ann, notify_replies=False)
     await deliver(client)
@@ -208,10 +208,7 @@ async def test_preferences_refuse_bad_values_naming_the_field(client):
 
 
 async def test_a_failing_relay_is_retried_with_back_off_and_counted(client, mailbox):
-    ann = await sign_in(client, "ann", name="Ann Reader")
-    await opt_in(client, ann)
-    bo = await sign_in(client, "bo", name="Bo Brennan")
-    top = await post(client, ann, "Where is the council's money going?")
+    _ann, bo, top = await opted_in_thread(client)
     await post(client, bo, "An answer.", parent_id=top["id"])
     mailbox.stop()
     await deliver(client)
@@ -484,10 +481,7 @@ async def test_publisher_sign_in_keeps_the_address_of_the_email_claim(client, ma
 
 
 async def test_finished_messages_leave_the_outbox_after_the_retention_period(client, mailbox):
-    ann = await sign_in(client, "ann", name="Ann Reader")
-    await opt_in(client, ann)
-    bo = await sign_in(client, "bo", name="Bo Brennan")
-    top = await post(client, ann, "Where is the council's money going?")
+    _ann, bo, top = await opted_in_thread(client)
     await post(client, bo, "An answer.", parent_id=top["id"])
     await deliver(client)
     assert len(mailbox.messages) == 1
@@ -541,10 +535,7 @@ async def test_the_sender_is_woken_only_by_writes_that_queue_messages(client, ma
     from townhall.app import outbox_wake
 
     wake = outbox_wake(client.ctx)
-    ann = await sign_in(client, "ann", name="Ann Reader")
-    bo = await sign_in(client, "bo", name="Bo Brennan")
-    await opt_in(client, ann)
-    first = await post(client, ann, "The school week question deserves an answer.")
+    _ann, bo, first = await opted_in_thread(client)
     wake.clear()
     await post(client, bo, "A comment of my own, which notifies nobody.")
     assert not wake.is_set()
