@@ -9,10 +9,12 @@ fail the test; a super-linear pattern takes seconds, not 60 ms.
 
 from __future__ import annotations
 
+import gc
 import importlib
 import pkgutil
 import re
 import signal
+import threading
 import time
 
 import pytest
@@ -162,8 +164,13 @@ def test_the_budget_is_not_spent_inside_a_librarys_finalizer(monkeypatch):
     catastrophic = re.compile(r"(a+)+$")
     library = "/usr/lib/python3/site-packages/somelib/finalizers.py"
     # The timer, as if it ran out just as the finalizer started.
+    # It runs past the review's budget, so the timer is due inside it.
     source = (
-        "def finalizer(signal):\n    signal.raise_signal(signal.SIGVTALRM)\n    return 'done'\n"
+        "def finalizer(signal, time, until):\n"
+        "    while time.thread_time() < until:\n"
+        "        pass\n"
+        "    signal.raise_signal(signal.SIGVTALRM)\n"
+        "    return 'done'\n"
     )
     scope: dict = {}
     # A fixed snippet compiled under a library's file name, to run as that library's frame.
@@ -171,11 +178,11 @@ def test_the_budget_is_not_spent_inside_a_librarys_finalizer(monkeypatch):
     seen: list[str] = []
 
     def slow_check(sub: Submission):
-        seen.append(scope["finalizer"](signal))
+        seen.append(scope["finalizer"](signal, time, time.thread_time() + 0.1))
         catastrophic.match(sub.body)
 
     monkeypatch.setattr(pipeline, "CHECKS", (slow_check,))
-    result = review(Submission(body="a" * 40 + "!", rules=RULES), budget=5.0)
+    result = review(Submission(body="a" * 40 + "!", rules=RULES), budget=0.05)
     assert seen == ["done"], "the library's frame ran to its end"
     assert result.action is Action.HOLD and "ran out of" in result.findings[0].reason
 
@@ -190,7 +197,10 @@ def test_the_budget_is_not_spent_inside_any_finalizer(monkeypatch):
 
     class Closing:
         def __del__(self) -> None:
-            signal.raise_signal(signal.SIGVTALRM)  # the timer, as if it ran out right here
+            until = time.thread_time() + 0.1  # past the budget: the timer is due in here
+            while time.thread_time() < until:
+                pass
+            signal.raise_signal(signal.SIGVTALRM)
             seen.append("closed")
 
     def slow_check(sub: Submission):
@@ -198,6 +208,98 @@ def test_the_budget_is_not_spent_inside_any_finalizer(monkeypatch):
         catastrophic.match(sub.body)
 
     monkeypatch.setattr(pipeline, "CHECKS", (slow_check,))
-    result = review(Submission(body="a" * 40 + "!", rules=RULES), budget=5.0)
+    result = review(Submission(body="a" * 40 + "!", rules=RULES), budget=0.05)
     assert seen == ["closed"], "the finalizer ran to its end"
     assert result.action is Action.HOLD and "ran out of" in result.findings[0].reason
+
+
+QUIET = "A quiet remark."
+
+
+def test_other_threads_do_not_spend_a_reviews_budget(monkeypatch):
+    # A server process has other busy threads (the SQLite driver's, a neighbour's work);
+    # a review is charged only the CPU of the thread that runs it. Here another thread
+    # burns several budgets' worth while the review waits: the review must still pass.
+    budget = 0.05
+    burnt = threading.Event()
+    stop = threading.Event()
+    burnt_by_then: list[float] = []
+
+    def burn() -> None:
+        start = time.thread_time()
+        while not stop.is_set():
+            sum(range(1000))
+            if time.thread_time() - start > 4 * budget:
+                burnt.set()
+
+    burner = threading.Thread(target=burn, daemon=True)
+
+    def waiting_check(sub: Submission):
+        if sub.body != QUIET:
+            return  # the warm-up before the budget starts
+        started = time.process_time()
+        burner.start()
+        limit = time.monotonic() + 30  # bounded even on a crowded machine
+        while not burnt.is_set() and time.monotonic() < limit:
+            time.sleep(0.002)
+        burnt_by_then.append(time.process_time() - started)
+
+    monkeypatch.setattr(pipeline, "CHECKS", (waiting_check,))
+    try:
+        result = review(Submission(body=QUIET, rules=RULES), budget=budget)
+    finally:
+        stop.set()
+        if burner.is_alive():
+            burner.join()
+    assert result.action is Action.PUBLISH, result.findings
+    assert burnt_by_then[0] > 4 * budget, "the process used several budgets meanwhile"
+
+
+def test_the_collectors_passes_are_not_charged_to_a_review(monkeypatch):
+    # A full collection walks the whole process heap (a worker's is large), and it runs on
+    # whichever thread allocates: that is not the comment's cost.
+    budget = 0.02
+    heap = [[index] for index in range(300_000)]  # something for the collector to walk
+    spent_collecting: list[float] = []
+
+    def collecting_check(sub: Submission):
+        if sub.body != QUIET:
+            return  # the warm-up before the budget starts
+        start = time.thread_time()
+        for _ in range(200):
+            gc.collect()
+            if time.thread_time() - start > 3 * budget:
+                break
+        spent_collecting.append(time.thread_time() - start)
+
+    monkeypatch.setattr(pipeline, "CHECKS", (collecting_check,))
+    result = review(Submission(body=QUIET, rules=RULES), budget=budget)
+    assert len(heap) == 300_000
+    assert result.action is Action.PUBLISH, result.findings
+    assert spent_collecting[0] > 3 * budget, "the collector ran for several budgets"
+
+
+def test_a_review_is_still_stopped_while_other_threads_work(monkeypatch):
+    # Leaving other threads out must not leave the review without a budget.
+    catastrophic = re.compile(r"(a+)+$")
+    stop = threading.Event()
+
+    def burn() -> None:
+        while not stop.is_set():
+            sum(range(1000))
+
+    def slow_check(sub: Submission):
+        catastrophic.match(sub.body)
+
+    monkeypatch.setattr(pipeline, "CHECKS", (slow_check,))
+    burner = threading.Thread(target=burn, daemon=True)
+    burner.start()
+    try:
+        started = time.thread_time()
+        result = review(Submission(body="a" * 40 + "!", rules=RULES), budget=0.05)
+        used = time.thread_time() - started
+    finally:
+        stop.set()
+        burner.join()
+    assert result.action is Action.HOLD and "ran out of" in result.findings[0].reason
+    assert used < 1.0, f"the review ran on for {used:.2f} s of its own CPU"
