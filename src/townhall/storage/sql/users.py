@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, func, or_, select, true, update
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 
 from townhall.domain.limits import RECENT_POSTS_CHECKED
 from townhall.domain.models import Status, User
@@ -38,23 +39,33 @@ _USER_BY_SESSION = hot(
 
 
 def _author_context() -> Any:
-    """PostgreSQL: a session's user, the story, the user's recent comments, their published
-    count, the site's staff names, the user's trust record and oldest open warning in one
-    statement (one row per recent comment, at least one while the session lives; the
-    other columns repeat)."""
+    """PostgreSQL: a session's user, the story, the user's recent comments (as two arrays,
+    newest first), their published count, the site's staff names, the user's trust record
+    and oldest open warning in one statement: one row while the session lives, else none.
+
+    One row, not one per recent comment: each repeated row would carry the ~50 other
+    columns again, and decoding those was most of the statement's cost to the client."""
     author = _USER_BY_SESSION.cte("author")
     story = (
         select(*(col.label("story_" + col.name) for col in story_columns(pg=True)))
         .where(stories.c.site_id == author.c.site_id, stories.c.key == bindparam("story_key"))
         .subquery("story")
     )
-    recent = (
-        select(comments.c.body.label("recent_body"), comments.c.created_at.label("recent_at"))
-        .where(comments.c.author_id == author.c.id, comments.c.created_at >= bindparam("since"))
+    latest = (
+        select(comments.c.body, comments.c.created_at)
+        .where(
+            comments.c.author_id == select(author.c.id).scalar_subquery(),
+            comments.c.created_at >= bindparam("since"),
+        )
         .order_by(comments.c.created_at.desc())
         .limit(RECENT_POSTS_CHECKED)
-        .subquery("recent")
+        .subquery("latest")
     )
+    newest_first = latest.c.created_at.desc()
+    recent = select(
+        func.array_agg(aggregate_order_by(latest.c.body, newest_first)).label("recent_bodies"),
+        func.array_agg(aggregate_order_by(latest.c.created_at, newest_first)).label("recent_ats"),
+    ).subquery("recent")  # one row: on no comments, two NULLs
     mine = (
         select(comments.c.id)
         .where(comments.c.author_id == author.c.id, comments.c.status == Status.PUBLISHED.value)
@@ -79,19 +90,15 @@ def _author_context() -> Any:
         .limit(1)
         .lateral("warning")
     )
-    # Everything of one row, computed once (not again for each recent comment).
-    head = (
-        select(author, story, published, staff, setter_name(author), *counts.c, *warning.c)
-        .select_from(
-            author.outerjoin(story, true()).join(counts, true()).outerjoin(warning, true())
-        )
-        .cte("head")
-        .prefix_with("MATERIALIZED")
-    )
     return hot(
-        select(head, recent.c.recent_body, recent.c.recent_at)
-        .select_from(head.outerjoin(recent, true()))
-        .order_by(recent.c.recent_at.desc().nulls_last()),
+        select(author, story, published, staff, setter_name(author), *counts.c, *warning.c)
+        .add_columns(*recent.c)
+        .select_from(
+            author.outerjoin(story, true())
+            .join(counts, true())
+            .outerjoin(warning, true())
+            .join(recent, true())
+        ),
         postgresql_only=True,
     )
 
@@ -247,14 +254,13 @@ class SqlUserStore:
             "premod_since": premod_since,
             "enough": enough,
         }
-        rows = (await self.conn.execute(_AUTHOR_CONTEXT, params)).all()
-        if not rows:
+        first = (await self.conn.execute(_AUTHOR_CONTEXT, params)).first()
+        if first is None:
             return AuthorContext(user=None, story=None, recent=[], published=0, staff=[])
-        first = rows[0]
         return AuthorContext(
             user=to_user(first),
             story=to_story(_Prefixed(first, "story_")) if first.story_id is not None else None,
-            recent=[(r.recent_body, r.recent_at) for r in rows if r.recent_at is not None],
+            recent=list(zip(first.recent_bodies or [], first.recent_ats or [], strict=True)),
             published=int(first.published) if at_most > 0 else 0,
             staff=list(first.staff or []),
             asked=(at_most, recent_since, premod_since, enough),
