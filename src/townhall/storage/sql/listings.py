@@ -5,7 +5,19 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, and_, bindparam, func, literal, or_, select, true, union_all
+from sqlalchemy import (
+    Select,
+    and_,
+    bindparam,
+    cast,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    union_all,
+)
+from sqlalchemy.types import NullType
 
 from townhall.domain.models import Role, Sort, Status, Story, Stream
 from townhall.domain.views import CommentView
@@ -116,9 +128,10 @@ def _whole_page(sort: Sort, signed_in: bool, paged: bool) -> Select[Any]:
     """PostgreSQL: a story, its page of top-level comments and their replies (up to a
     cap), in one statement and one round trip.
 
-    Each row holds the story's columns, then `part` (0 for the page, 1 for replies),
-    the view columns and the row's place in its part. A story without comments gives
-    one row of the story alone; an unknown story gives none.
+    Each row holds the story's columns, then `part` (-1 for the story, 0 for the page,
+    1 for replies), the view columns and the row's place in its part; the story's row
+    comes first and has only the story's columns, the others only theirs. An unknown
+    story gives no rows.
     """
     key = ORDERS[sort]
     viewer: Any = bindparam("viewer_id") if signed_in else None
@@ -147,14 +160,23 @@ def _whole_page(sort: Sort, signed_in: bool, paged: bool) -> Select[Any]:
         .limit(bindparam("cap"))
         .cte("r")
     )
+    # The story's columns come once, in a row of their own (part -1), not again on every
+    # comment's row: decoding the repeats was a good share of the page's cost to the
+    # client. Each part leaves the others' columns NULL.
+    head = [col.label("story__" + col.name) for col in story.c]
+    no_story = [_null_like(col).label("story__" + col.name) for col in story.c]
+    no_view = [_null_like(col).label(col.name) for col in page.c]
     parts = union_all(
-        select(literal(0).label("part"), *page.c), select(literal(1).label("part"), *replies.c)
+        select(*head, literal(-1).label("part"), *no_view),
+        select(*no_story, literal(0).label("part"), *page.c),
+        select(*no_story, literal(1).label("part"), *replies.c),
     ).subquery("u")
-    return hot(
-        select(*story.c, *parts.c)
-        .select_from(story.outerjoin(parts, true()))
-        .order_by(parts.c.part, parts.c.n)
-    )
+    return hot(select(parts).order_by(parts.c.part, parts.c.n))
+
+
+def _null_like(col: Any) -> Any:
+    """A NULL of a column's type (PostgreSQL takes an untyped one from the other parts)."""
+    return null() if isinstance(col.type, NullType) else cast(null(), col.type)
 
 
 def _build_all() -> None:
