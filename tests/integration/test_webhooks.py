@@ -14,6 +14,7 @@ import pytest
 from tests.conftest import _client
 from tests.factories import make_staff, post, sign_in
 from tests.mailbox import Receiver
+from townhall.delivery import webhooks
 from townhall.delivery.sender import Sender
 from townhall.delivery.webhooks import verify
 from townhall.domain.models import utcnow
@@ -209,3 +210,34 @@ async def test_unknown_events_are_refused_naming_the_field(client, receiver):
         headers=admin,
     )
     assert res.status_code == 422 and "events" in res.text
+
+
+async def test_a_host_that_turns_private_after_the_check_is_refused_at_connect(
+    receiver, monkeypatch
+):
+    # DNS rebinding: the name resolves to a public address when it is checked (at
+    # registration) and to loopback later, when a delivery connects. No DNS server that answers
+    # this way can run here, so the resolver is scripted (answers in turn); the receiver
+    # on 127.0.0.1 is real and must never be reached.
+    port = int(receiver.url.rsplit(":", 1)[1].split("/", 1)[0])
+    answers = iter(["93.184.215.14", "127.0.0.1", "127.0.0.1"])
+
+    async def scripted(host: str) -> list[str]:
+        assert host == "localhost"
+        return [next(answers)]
+
+    monkeypatch.setattr(webhooks, "resolve", scripted)
+    url = f"http://localhost:{port}/hook"
+    await webhooks.check_target(url, allow_private=False)  # as when the admin registered it
+    async with webhooks.webhook_client(allow_private=False) as http:
+        with pytest.raises(webhooks.WebhookError, match="private or loopback"):
+            await webhooks.deliver(
+                http,
+                url=url,
+                secret="s" * 32,
+                event={"type": "test", "data": {}},
+                fmt="json",
+                delivery_id="d-1",
+                wait=5,
+            )
+    assert receiver.requests == []

@@ -58,7 +58,7 @@ class Sender:
     def http(self) -> httpx.AsyncClient:
         """One HTTP client for every webhook delivery."""
         if self._http is None:
-            self._http = httpx.AsyncClient(trust_env=False)
+            self._http = webhooks.webhook_client(allow_private=self.settings.webhook_allow_private)
         return self._http
 
     async def run(self) -> None:
@@ -233,7 +233,6 @@ class Sender:
                 event=msg.payload,
                 fmt=hook.format,
                 delivery_id=message_id(msg),
-                allow_private=self.settings.webhook_allow_private,
                 wait=self.settings.webhook_timeout_seconds,
             )
         except webhooks.WebhookError as exc:

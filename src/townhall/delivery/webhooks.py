@@ -8,9 +8,11 @@ import hmac
 import ipaddress
 import socket
 import time
+from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
+import httpcore
 import httpx
 import orjson
 
@@ -65,22 +67,105 @@ def _is_public(address: str) -> bool:
     return ip.is_global and not ip.is_multicast
 
 
-async def check_target(url: str, *, allow_private: bool) -> None:
-    """Refuse loopback, private, link-local and reserved targets unless allowed."""
-    check_url(url)
-    if allow_private:
-        return
-    host = urlsplit(url).hostname or ""
+async def resolve(host: str) -> list[str]:
+    """Every address a host name resolves to (an address resolves to itself)."""
     try:
         infos = await asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_STREAM)
     except OSError as exc:
         raise WebhookError(f"cannot resolve {host}: {exc}") from exc
-    for info in infos:
-        if not _is_public(str(info[4][0])):
+    return [str(info[4][0]) for info in infos]
+
+
+async def public_addresses(host: str) -> list[str]:
+    """The host's addresses, or WebhookError if any of them is not public."""
+    addresses = await resolve(host)
+    for address in addresses:
+        if not _is_public(address):
             raise WebhookError(
-                f"{host} resolves to a private or loopback address ({info[4][0]}); "
+                f"{host} resolves to a private or loopback address ({address}); "
                 "set webhook_allow_private to allow it"
             )
+    return addresses
+
+
+async def check_target(url: str, *, allow_private: bool) -> None:
+    """Refuse loopback, private, link-local and reserved targets unless allowed."""
+    check_url(url)
+    if not allow_private:
+        await public_addresses(urlsplit(url).hostname or "")
+
+
+class _PublicOnly(httpcore.AsyncNetworkBackend):
+    """Connects only to public addresses, checking the very addresses it connects to.
+
+    Checking a name and then letting the client resolve it again leaves a gap: a name
+    can answer with a public address for the check and with a private one a moment
+    later (DNS rebinding). Here the name is resolved once, every answer checked, and the
+    connection made to a checked address. TLS still verifies the certificate against
+    the URL's host name (httpcore passes it on as the server name)."""
+
+    def __init__(self) -> None:
+        self._inner = httpcore.AnyIOBackend()
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,  # noqa: ASYNC109 (httpcore's interface)
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        addresses = await public_addresses(host)
+        failure: Exception | None = None
+        for address in addresses:
+            try:
+                return await self._inner.connect_tcp(
+                    address, port, timeout, local_address, socket_options
+                )
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                failure = exc
+        assert failure is not None  # resolve() gives at least one address or raises
+        raise failure
+
+    async def connect_unix_socket(
+        self,
+        path: str,
+        timeout: float | None = None,  # noqa: ASYNC109 (httpcore's interface)
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        raise WebhookError("webhooks go to http(s) URLs only")
+
+    async def sleep(self, seconds: float) -> None:
+        await self._inner.sleep(seconds)
+
+
+_LIMITS = httpx.Limits(max_connections=20, max_keepalive_connections=10, keepalive_expiry=5.0)
+
+
+class _PublicOnlyTransport(httpx.AsyncHTTPTransport):
+    """httpx's transport on a connection pool that connects through `_PublicOnly`.
+
+    httpx (0.28) takes no network backend, so the pool it builds is replaced by one that
+    has it, with the same TLS context; tests/integration/test_webhooks.py checks that a
+    name turning private after the check is still refused."""
+
+    def __init__(self) -> None:
+        super().__init__(trust_env=False, limits=_LIMITS)
+        self._pool = httpcore.AsyncConnectionPool(
+            ssl_context=httpx.create_ssl_context(trust_env=False),
+            max_connections=_LIMITS.max_connections,
+            max_keepalive_connections=_LIMITS.max_keepalive_connections,
+            keepalive_expiry=_LIMITS.keepalive_expiry,
+            network_backend=_PublicOnly(),
+        )
+
+
+def webhook_client(*, allow_private: bool) -> httpx.AsyncClient:
+    """The HTTP client for webhook deliveries: unless private targets are allowed, it
+    connects only to public addresses, whatever a name resolves to by then."""
+    if allow_private:
+        return httpx.AsyncClient(trust_env=False)
+    return httpx.AsyncClient(trust_env=False, transport=_PublicOnlyTransport())
 
 
 def slack_text(event: dict[str, Any]) -> str:
@@ -124,11 +209,11 @@ async def deliver(
     event: dict[str, Any],
     fmt: str,
     delivery_id: str,
-    allow_private: bool,
     wait: float,
 ) -> int:
-    """POST one event; its HTTP status on 2xx, WebhookError otherwise."""
-    await check_target(url, allow_private=allow_private)
+    """POST one event with a `webhook_client`; its HTTP status on 2xx, WebhookError
+    otherwise (a private target included, unless the client allows them)."""
+    check_url(url)
     body = body_for(event, fmt)
     headers = {
         "Content-Type": "application/json",
