@@ -109,8 +109,9 @@ async def test_held_comment_reaches_only_its_author(app_client):
 async def test_shadow_banned_authors_comment_reaches_only_themselves(app_client):
     alice = await sign_in(app_client, "alice", name="Alice")
     bob = await sign_in(app_client, "bob", name="Bob")
+    alice_id = await user_id(app_client, alice)  # a request: not while a write is held
     async with app_client.ctx.write() as tx:
-        await tx.users.update(await user_id(app_client, alice), is_shadowbanned=True)
+        await tx.users.update(alice_id, is_shadowbanned=True)
     async with (
         AsgiStream(app_client.app, EVENTS) as anonymous,
         AsgiStream(app_client.app, EVENTS, headers=bob) as other,

@@ -31,8 +31,9 @@ async def test_my_comments_lists_every_status_across_stories_newest_first(app_cl
         await app_client.delete(f"/api/v1/comments/{gone['id']}", headers=ann)
     ).status_code == 204
     bad = await post(app_client, ann, "A remark a moderator will remove.", story="s-3")
+    staff_id = (await _me(app_client, mod))["id"]  # a request: not while a read is held
     async with app_client.ctx.read() as tx:
-        staff = await tx.users.by_id((await _me(app_client, mod))["id"])
+        staff = await tx.users.by_id(staff_id)
     await reject_comment(app_client.ctx, staff, bad["id"], "off topic")
     res = await app_client.get("/api/v1/me/comments?limit=2", headers=ann)
     assert res.status_code == 200, res.text
