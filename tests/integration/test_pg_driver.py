@@ -4,21 +4,24 @@ SQLite, errors as SQLAlchemy raises them, and reads and writes that survive a ki
 from __future__ import annotations
 
 import asyncio
+import json
 from datetime import datetime
 from typing import Any
 
 import asyncpg
 import pytest
 from sqlalchemy import exc, text
+from sqlalchemy.dialects import postgresql
 
 from tests.conftest import _client, _truncate
+from tests.factories import post, sign_in
 from tests.integration.test_raw_statements import WRITES, _bind_names, _samples, _world
-from townhall.domain.models import Stream, utcnow
+from townhall.domain.models import Sort, Stream, utcnow
 from townhall.services.accounts import hash_token
 from townhall.storage.sql import comments as cs
-from townhall.storage.sql import raw, stories
+from townhall.storage.sql import listings, raw, stories
 from townhall.storage.sql.engine import Database, InlineConnection
-from townhall.storage.sql.pg import PgConnection
+from townhall.storage.sql.pg import PgConnection, _Shape
 from townhall.storage.sql.tx import Tx
 
 
@@ -277,3 +280,78 @@ async def test_requests_past_the_pool_wait_for_a_connection_instead_of_opening_m
         assert db.engine.pool.size() == 2 and db.engine.pool.overflow() <= 0
     finally:
         await db.dispose()
+
+
+def _nodes(plan: dict) -> list[dict]:
+    """Every node of an EXPLAIN (FORMAT JSON) plan."""
+    nodes = [plan]
+    for child in plan.get("Plans", []):
+        nodes.extend(_nodes(child))
+    return nodes
+
+
+async def test_a_pages_replies_are_read_thread_by_thread_whatever_the_statistics(
+    pg_url, make_settings
+) -> None:
+    # The first page's statement is prepared once and then runs on PostgreSQL's generic
+    # plan. Written as `root_id IN (the page)`, that plan could walk the whole thread
+    # index and merge once the table had statistics (as autovacuum gathers them), reading
+    # every reply of the story for each page. Each thread must be an index range of its own.
+    async with _client(make_settings(pg_url)) as c:
+        readers = [await sign_in(c, f"reader{n}", name=f"Reader {n}") for n in range(5)]
+        topics = ["the bridge", "bus fares", "the library", "school hours", "the market"]
+        for n in range(10):
+            top = await post(c, readers[n % 5], f"My view on {topics[n % 5]}, take {n}.")
+            if top["status"] != "published":
+                continue
+            for m in range(1, 5):
+                await post(
+                    c, readers[(n + m) % 5], f"Answering {n}: point {m}.", parent_id=top["id"]
+                )
+        elsewhere = await post(c, readers[0], "Over on another story.", story="story-2")
+    conn = await asyncpg.connect(pg_url.replace("postgresql+asyncpg://", "postgresql://"))
+    try:
+        # A table of some size (other stories' threads), so that plans are not those of
+        # a table too small for indexes to matter.
+        await conn.execute(
+            "INSERT INTO comments (site_id, story_id, stream, depth, author_id, body, status,"
+            " created_at, is_shadowed, findings, best_rank)"
+            " SELECT site_id, story_id, stream, 0, author_id, body || g, status, created_at,"
+            " is_shadowed, findings, best_rank"
+            " FROM comments, generate_series(1, 3000) AS g WHERE id = $1",
+            elsewhere["id"],
+        )
+        await conn.execute(
+            "INSERT INTO comments (site_id, story_id, stream, parent_id, root_id, depth,"
+            " author_id, body, status, created_at, is_shadowed, findings, best_rank)"
+            " SELECT c.site_id, c.story_id, c.stream, c.id, c.id, 1, c.author_id, 'A reply.',"
+            " c.status, c.created_at, c.is_shadowed, c.findings, c.best_rank"
+            " FROM comments c, generate_series(1, 2) WHERE c.depth = 0"
+            " AND c.story_id = (SELECT story_id FROM comments WHERE id = $1)",
+            elsewhere["id"],
+        )
+        await conn.execute("ANALYZE")
+        await conn.execute("SET plan_cache_mode = force_generic_plan")
+        dialect = postgresql.asyncpg.dialect()
+        statement = listings._whole_page(Sort.NEWEST, False, False)
+        shape = _Shape(statement.compile(dialect=dialect), dialect)
+        args = shape.args(
+            {"site_id": "default", "key": "story-1", "stream": "open", "limit": 21, "cap": 201}
+        )
+        await conn.execute(f"PREPARE page AS {shape.sql}")
+        literal = ", ".join(f"'{a}'" if isinstance(a, str) else str(a) for a in args)
+        [(plan,)] = await conn.fetch(f"EXPLAIN (FORMAT JSON) EXECUTE page({literal})")
+        rows = await conn.fetch(f"EXECUTE page({literal})")
+        published = await conn.fetchval(
+            "SELECT count(*) FROM comments WHERE status = 'published' AND story_id = $1",
+            rows[0]["story__id"],
+        )
+    finally:
+        await conn.close()
+    assert published > 20 and len(rows) == 1 + published  # the story, threads and replies
+    nodes = _nodes(json.loads(plan)[0]["Plan"])
+    thread_reads = [n for n in nodes if n.get("Index Name") == "ix_comments_thread"]
+    assert thread_reads, "the replies are read through the thread index"
+    for node in thread_reads:
+        assert "root_id = " in node.get("Index Cond", ""), node
+    assert not [n for n in nodes if "Merge" in n["Node Type"]]

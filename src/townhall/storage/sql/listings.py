@@ -15,6 +15,7 @@ from sqlalchemy import (
     null,
     or_,
     select,
+    true,
     union_all,
 )
 from sqlalchemy.types import NullType
@@ -152,11 +153,23 @@ def _whole_page(sort: Sort, signed_in: bool, paged: bool) -> Select[Any]:
         )
     top = top.add_columns(func.row_number().over(order_by=order_by(key)).label("n"))
     page = top.order_by(*order_by(key)).limit(bindparam("limit")).cte("t")
-    replies = (
+    # Each thread's replies by an index range of its own (a lateral join), oldest first,
+    # at most `cap` each; then the first `cap` of them all. Written as `root_id IN (the
+    # page)`, the planner's generic plan for the statement could instead walk the whole
+    # thread index and merge (2.5 ms instead of 0.4 on the bench's story, once the table
+    # had statistics).
+    thread = (
         view_select()
-        .add_columns(func.row_number().over(order_by=[c.c.root_id, *order_by(THREAD)]).label("n"))
-        .where(c.c.root_id.in_(select(page.c.id)), c.c.depth > 0, visible(viewer))
-        .order_by(c.c.root_id, *order_by(THREAD))
+        .where(c.c.root_id == page.c.id, c.c.depth > 0, visible(viewer))
+        .order_by(*order_by(THREAD))
+        .limit(bindparam("cap"))
+        .lateral("thread")
+    )
+    in_order = [thread.c.root_id, *order_by(THREAD, thread)]
+    replies = (
+        select(*thread.c, func.row_number().over(order_by=in_order).label("n"))
+        .select_from(page.join(thread, true()))
+        .order_by(*in_order)
         .limit(bindparam("cap"))
         .cte("r")
     )
@@ -171,7 +184,7 @@ def _whole_page(sort: Sort, signed_in: bool, paged: bool) -> Select[Any]:
         select(*no_story, literal(0).label("part"), *page.c),
         select(*no_story, literal(1).label("part"), *replies.c),
     ).subquery("u")
-    return hot(select(parts).order_by(parts.c.part, parts.c.n))
+    return hot(select(parts).order_by(parts.c.part, parts.c.n), postgresql_only=True)
 
 
 def _null_like(col: Any) -> Any:

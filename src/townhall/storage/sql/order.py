@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, tuple_
+from sqlalchemy import ColumnElement, FromClause, Table, tuple_
 
 from townhall.domain.sorting import ORDERS, THREAD, SortKey
 from townhall.storage.sql.tables import comments
@@ -12,7 +12,7 @@ from townhall.storage.sql.tables import comments
 __all__ = ["ORDERS", "THREAD", "after", "order_by"]
 
 
-def order_by(key: SortKey, table: Table = comments) -> list[Any]:
+def order_by(key: SortKey, table: Table | FromClause = comments) -> list[Any]:
     """The ORDER BY terms of a sort."""
     cols = [table.c[name] for name in key.columns]
     return [col.desc() for col in cols] if key.descending else [col.asc() for col in cols]
