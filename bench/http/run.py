@@ -72,6 +72,23 @@ def fresh_pg(base: str) -> tuple[str, str]:
     return base.rsplit("/", 1)[0] + "/" + name, name
 
 
+def analyze_pg(url: str) -> None:
+    """Gather the planner's statistics after seeding, as autovacuum would within a minute
+    on a default installation. This machine's PostgreSQL runs with autovacuum off, and
+    without statistics the planner guesses: some plans come out better than they would
+    in production, some worse (docs/scaling.md, "Statistics")."""
+    import asyncpg
+
+    async def go():
+        conn = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://"))
+        try:
+            await conn.execute("ANALYZE")
+        finally:
+            await conn.close()
+
+    asyncio.run(go())
+
+
 def drop_pg(base: str, name: str) -> None:
     """Drop the run's database."""
     import asyncpg
@@ -159,6 +176,8 @@ def bench_townhall(tmp: Path, db: str, opts, results: dict, label: str = "") -> 
     ) as p:  # fmt: skip
         print("seeding townhall ...", flush=True)
         results["seed"][name] = asyncio.run(seed.seed_townhall(base, SECRET, big=opts.threads))
+        if db.startswith("postgresql"):
+            analyze_pg(db)
         first_page = httpx.get(api + "/stories/big/comments").content
         tokens = asyncio.run(_posters(base))
         post = wrk.post_script(tmp / "th-post.lua", tokens=tokens, body_key="body")
