@@ -76,7 +76,7 @@ def analyze_pg(url: str) -> None:
     """Gather the planner's statistics after seeding, as autovacuum would within a minute
     on a default installation. This machine's PostgreSQL runs with autovacuum off, and
     without statistics the planner guesses: some plans come out better than they would
-    in production, some worse (docs/scaling.md, "Statistics")."""
+    in production, some worse (docs/scaling.md, "Generic plans, and statistics")."""
     import asyncpg
 
     async def go():
