@@ -12,6 +12,9 @@ if TYPE_CHECKING:
     from townhall.live.subscription import Subscription
 
 
+UNAVAILABLE = "live updates are unavailable; try again shortly"
+
+
 class LiveUnavailable(TownhallError):
     """The broker cannot take subscribers right now (e.g. Redis is unreachable)."""
 

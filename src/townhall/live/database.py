@@ -37,7 +37,7 @@ import orjson
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from townhall.live.broker import Event, LiveUnavailable, Rewrite
+from townhall.live.broker import Event
 from townhall.live.subscription import LocalSubscribers, Subscription, event_key
 from townhall.shared import WakeSockets
 from townhall.storage.protocols import Stores
@@ -255,37 +255,23 @@ class DatabaseBroker(LocalSubscribers):
     async def _head(self) -> int:
         return int((await self._query(_HEAD, {}))[0][0] or 0)
 
-    async def open(
-        self, channel: str, last_event_id: str | None = None, rewrite: Rewrite | None = None
-    ) -> Subscription:
-        """A mailbox for the channel, pre-filled with events after last_event_id."""
-        sub = Subscription(channel, self._release)
-        if self._closed:
-            sub.end()
-            return sub
-        self._subs.setdefault(channel, set()).add(sub)
-        try:
+    _store_errors = (SQLAlchemyError, sqlite3.Error, OSError)
+
+    async def _following(self) -> None:
+        if self._last is None:
+            head = await self._head()
             if self._last is None:
-                head = await self._head()
-                if self._last is None:
-                    self._last = head
-            await self._start_tail()
-            if last_event_id is not None:
-                after = event_key(last_event_id)
-                # An id this log never issued (another broker's, or from before the
-                # log was reset) cannot be resumed from: the reader starts afresh.
-                if after[1] == 0 and after[0] <= self._last:
-                    missed = await self._replay(channel, after[0])
-                    if rewrite is not None and missed:
-                        missed = await rewrite(missed)
-                    sub.merge_replay(last_event_id, missed)
-        except (SQLAlchemyError, sqlite3.Error, OSError):
-            sub.close()
-            raise LiveUnavailable("live updates are unavailable; try again shortly") from None
-        except BaseException:
-            sub.close()
-            raise
-        return sub
+                self._last = head
+        await self._start_tail()
+
+    async def _missed(self, channel: str, last_event_id: str) -> list[Event] | None:
+        assert self._last is not None  # set by _following
+        after = event_key(last_event_id)
+        # An id this log never issued (another broker's, or from before the log was
+        # reset) cannot be resumed from: the reader starts afresh.
+        if after[1] != 0 or after[0] > self._last:
+            return None
+        return await self._replay(channel, after[0])
 
     async def _start_tail(self) -> None:
         if self._tail is not None and not self._tail.done():

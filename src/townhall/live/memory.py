@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import deque
 from typing import Any
 
-from townhall.live.broker import Event, Rewrite
+from townhall.live.broker import Event
 from townhall.live.subscription import IdClock, LocalSubscribers, Subscription, event_key
 
 HISTORY = 500
@@ -35,26 +35,9 @@ class MemoryBroker(LocalSubscribers):
         """Events still in the replay buffer."""
         return list(self._history.get(channel, ()))
 
-    async def open(
-        self, channel: str, last_event_id: str | None = None, rewrite: Rewrite | None = None
-    ) -> Subscription:
-        """A mailbox for the channel, pre-filled with events after last_event_id."""
-        sub = Subscription(channel, self._release)
-        if self._closed:
-            sub.end()
-            return sub
-        self._subs.setdefault(channel, set()).add(sub)
-        if last_event_id is not None:
-            after = event_key(last_event_id)
-            missed = [e for e in self._history.get(channel, ()) if event_key(e.id) > after]
-            if rewrite is not None and missed:
-                try:
-                    missed = await rewrite(missed)
-                except BaseException:
-                    sub.close()
-                    raise
-            sub.merge_replay(last_event_id, missed)
-        return sub
+    async def _missed(self, channel: str, last_event_id: str) -> list[Event]:
+        after = event_key(last_event_id)
+        return [e for e in self._history.get(channel, ()) if event_key(e.id) > after]
 
     async def close(self) -> None:
         """Wake every subscriber so streams end cleanly."""

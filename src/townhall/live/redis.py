@@ -19,7 +19,7 @@ import orjson
 import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
-from townhall.live.broker import Event, LiveUnavailable, Rewrite
+from townhall.live.broker import UNAVAILABLE, Event, LiveUnavailable
 from townhall.live.subscription import LocalSubscribers, Subscription, event_key, is_event_id
 
 log = logging.getLogger("townhall.live")
@@ -124,32 +124,16 @@ class RedisBroker(LocalSubscribers):
         )
         return [_decode(rid.decode(), fields[b"e"]) for rid, fields in rows]
 
-    async def open(
-        self, channel: str, last_event_id: str | None = None, rewrite: Rewrite | None = None
-    ) -> Subscription:
-        """A mailbox for the channel, pre-filled with events after last_event_id."""
-        sub = Subscription(channel, self._release)
-        if self._closed:
-            sub.end()
-            return sub
+    _store_errors = (RedisError, OSError)
+
+    async def _connected(self) -> None:
         try:
             await self._wait_ready()
         except TimeoutError:
-            raise LiveUnavailable("live updates are unavailable; try again shortly") from None
-        self._subs.setdefault(channel, set()).add(sub)
-        if last_event_id is not None:
-            try:
-                missed = await self._range(channel, "(" + last_event_id)
-                if rewrite is not None and missed:
-                    missed = await rewrite(missed)
-            except (RedisError, OSError):
-                sub.close()
-                raise LiveUnavailable("live updates are unavailable; try again shortly") from None
-            except BaseException:
-                sub.close()
-                raise
-            sub.merge_replay(last_event_id, missed)
-        return sub
+            raise LiveUnavailable(UNAVAILABLE) from None
+
+    async def _missed(self, channel: str, last_event_id: str) -> list[Event]:
+        return await self._range(channel, "(" + last_event_id)
 
     async def _wait_ready(self) -> None:
         if self._listener is None or self._listener.done():

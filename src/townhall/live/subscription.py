@@ -11,10 +11,9 @@ import re
 import time
 from collections import deque
 from collections.abc import AsyncIterator, Callable
-from typing import Any
 
 from townhall.domain.limits import EVENT_ID_PATTERN
-from townhall.live.broker import Event
+from townhall.live.broker import UNAVAILABLE, Event, LiveUnavailable, Rewrite
 
 MAX_BACKLOG = 1000
 ID_PATTERN = EVENT_ID_PATTERN
@@ -134,18 +133,57 @@ IDLE_WAIT = 3600.0
 
 
 class LocalSubscribers:
-    """This process's open mailboxes per channel; shared by both brokers.
+    """This process's open mailboxes per channel, and how one is opened; shared by the
+    brokers.
 
-    A subclass sets ``self._subs = {}`` and provides ``open(channel, last_event_id)``.
+    A subclass sets ``self._subs = {}`` and ``self._closed = False`` and provides
+    ``_missed`` (the events after an id, or None when it cannot resume from that id); it
+    may also wait for its connection in ``_connected``, start delivering in ``_following``
+    and name the errors of its store in ``_store_errors``.
     """
 
     _subs: dict[str, set[Subscription]]
+    _closed: bool
+    _store_errors: tuple[type[BaseException], ...] = ()
+
+    async def _connected(self) -> None:
+        """Before a mailbox is registered: wait until the broker can deliver."""
+
+    async def _following(self) -> None:
+        """Once a mailbox is registered: make sure new events reach it."""
+
+    async def _missed(self, channel: str, last_event_id: str) -> list[Event] | None:
+        """The channel's events after `last_event_id`; None if it cannot resume from it."""
+        raise NotImplementedError
 
     async def open(
-        self, channel: str, last_event_id: str | None = None, rewrite: Any = None
+        self, channel: str, last_event_id: str | None = None, rewrite: Rewrite | None = None
     ) -> Subscription:
-        """A mailbox for the channel (the broker fills it)."""
-        raise NotImplementedError
+        """A mailbox for the channel, pre-filled with the events after last_event_id
+        (as `rewrite` shows them to this reader)."""
+        sub = Subscription(channel, self._release)
+        if self._closed:
+            sub.end()
+            return sub
+        await self._connected()
+        self._subs.setdefault(channel, set()).add(sub)
+        try:
+            await self._following()
+            missed = (
+                await self._missed(channel, last_event_id) if last_event_id is not None else None
+            )
+            if missed is not None:
+                assert last_event_id is not None
+                if rewrite is not None and missed:
+                    missed = await rewrite(missed)
+                sub.merge_replay(last_event_id, missed)
+        except self._store_errors:
+            sub.close()
+            raise LiveUnavailable(UNAVAILABLE) from None
+        except BaseException:
+            sub.close()
+            raise
+        return sub
 
     async def subscribe(
         self, channel: str, last_event_id: str | None = None
