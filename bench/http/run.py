@@ -55,20 +55,24 @@ def ensure_isso() -> Path:
     return gunicorn
 
 
-def fresh_pg(base: str) -> tuple[str, str]:
-    """Create an empty PostgreSQL database for this run; (url, name)."""
+def _pg_run(url: str, sql: str) -> None:
+    """Run one statement on a PostgreSQL database, in a connection of its own."""
     import asyncpg
 
-    name = f"townhall_bench_{uuid.uuid4().hex[:8]}"
-
     async def go():
-        conn = await asyncpg.connect(base.replace("postgresql+asyncpg://", "postgresql://"))
+        conn = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://"))
         try:
-            await conn.execute(f'CREATE DATABASE "{name}"')
+            await conn.execute(sql)
         finally:
             await conn.close()
 
     asyncio.run(go())
+
+
+def fresh_pg(base: str) -> tuple[str, str]:
+    """Create an empty PostgreSQL database for this run; (url, name)."""
+    name = f"townhall_bench_{uuid.uuid4().hex[:8]}"
+    _pg_run(base, f'CREATE DATABASE "{name}"')
     return base.rsplit("/", 1)[0] + "/" + name, name
 
 
@@ -77,30 +81,12 @@ def analyze_pg(url: str) -> None:
     on a default installation. This machine's PostgreSQL runs with autovacuum off, and
     without statistics the planner guesses: some plans come out better than they would
     in production, some worse (docs/scaling.md, "Generic plans, and statistics")."""
-    import asyncpg
-
-    async def go():
-        conn = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://"))
-        try:
-            await conn.execute("ANALYZE")
-        finally:
-            await conn.close()
-
-    asyncio.run(go())
+    _pg_run(url, "ANALYZE")
 
 
 def drop_pg(base: str, name: str) -> None:
     """Drop the run's database."""
-    import asyncpg
-
-    async def go():
-        conn = await asyncpg.connect(base.replace("postgresql+asyncpg://", "postgresql://"))
-        try:
-            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        finally:
-            await conn.close()
-
-    asyncio.run(go())
+    _pg_run(base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def bench_isso(tmp: Path, opts, results: dict) -> None:
