@@ -146,5 +146,5 @@ def _armed_timer(deadline: Deadline) -> bool:
         signal.signal(signal.SIGVTALRM, _expire)
         _State.installed = True
     _State.armed = deadline
-    signal.setitimer(signal.ITIMER_VIRTUAL, deadline._seconds)
+    signal.setitimer(signal.ITIMER_VIRTUAL, max(deadline.left(), _RETRY_SECONDS))
     return True
