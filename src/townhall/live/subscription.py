@@ -169,14 +169,12 @@ class LocalSubscribers:
         self._subs.setdefault(channel, set()).add(sub)
         try:
             await self._following()
-            missed = (
-                await self._missed(channel, last_event_id) if last_event_id is not None else None
-            )
-            if missed is not None:
-                assert last_event_id is not None
-                if rewrite is not None and missed:
-                    missed = await rewrite(missed)
-                sub.merge_replay(last_event_id, missed)
+            if last_event_id is not None:
+                missed = await self._missed(channel, last_event_id)
+                if missed is not None:
+                    if rewrite is not None and missed:
+                        missed = await rewrite(missed)
+                    sub.merge_replay(last_event_id, missed)
         except self._store_errors:
             sub.close()
             raise LiveUnavailable(UNAVAILABLE) from None
