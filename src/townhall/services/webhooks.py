@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from townhall.delivery.webhooks import WebhookError, check_target, check_url
+from townhall.delivery.webhooks import WebhookError, check_target
 from townhall.domain.changes import WebhooksChanged
 from townhall.domain.models import User
 from townhall.domain.notifications import WEBHOOK_FORMATS, Delivery, Message, Webhook
@@ -49,7 +49,6 @@ async def _checked_url(ctx: Context, url: Any) -> str:
     if not isinstance(url, str):
         raise ValidationFailed("url must be text", field="url", rule="type")
     try:
-        check_url(url)
         await check_target(url, allow_private=ctx.settings.webhook_allow_private)
     except (ValueError, WebhookError) as exc:
         raise ValidationFailed(str(exc), field="url", rule="target") from None
