@@ -139,6 +139,7 @@ class _PublicOnly(httpcore.AsyncNetworkBackend):
         await self._inner.sleep(seconds)
 
 
+# The delivery client's connection pool, whichever targets it may reach.
 _LIMITS = httpx.Limits(max_connections=20, max_keepalive_connections=10, keepalive_expiry=5.0)
 
 
@@ -164,7 +165,7 @@ def webhook_client(*, allow_private: bool) -> httpx.AsyncClient:
     """The HTTP client for webhook deliveries: unless private targets are allowed, it
     connects only to public addresses, whatever a name resolves to by then."""
     if allow_private:
-        return httpx.AsyncClient(trust_env=False)
+        return httpx.AsyncClient(trust_env=False, limits=_LIMITS)
     return httpx.AsyncClient(trust_env=False, transport=_PublicOnlyTransport())
 
 
