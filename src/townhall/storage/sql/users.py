@@ -46,6 +46,7 @@ def _author_context() -> Any:
     One row, not one per recent comment: each repeated row would carry the ~50 other
     columns again, and decoding those was most of the statement's cost to the client."""
     author = _USER_BY_SESSION.cte("author")
+    author_id = select(author.c.id).scalar_subquery()
     story = (
         select(*(col.label("story_" + col.name) for col in story_columns(pg=True)))
         .where(stories.c.site_id == author.c.site_id, stories.c.key == bindparam("story_key"))
@@ -54,7 +55,7 @@ def _author_context() -> Any:
     latest = (
         select(comments.c.body, comments.c.created_at)
         .where(
-            comments.c.author_id == select(author.c.id).scalar_subquery(),
+            comments.c.author_id == author_id,
             comments.c.created_at >= bindparam("since"),
         )
         .order_by(comments.c.created_at.desc())
@@ -83,7 +84,7 @@ def _author_context() -> Any:
         .scalar_subquery()
         .label("staff")
     )
-    counts = counts_of(select(author.c.id).scalar_subquery()).subquery("counts")
+    counts = counts_of(author_id).subquery("counts")
     warning = (
         open_warnings_of(author.c.id)
         .with_only_columns(notes.c.id.label("warning_id"), notes.c.text.label("warning_text"))
