@@ -154,3 +154,55 @@ async def test_the_folder_reclaims_the_dead_delta_rows_it_leaves(pg_client) -> N
         await folder.stop()
     assert (row.n_live_tup, row.n_dead_tup) == (0, 0) and row.vacuum_count > 0
     assert await _shown(c, "open") == 20
+
+
+async def _delta_rows(c) -> tuple[int, int, int]:
+    """(live, dead, vacuums) of the deltas table, as PostgreSQL's statistics have them."""
+    async with c.ctx.db.engine.connect() as conn:
+        await conn.execute(text("SELECT pg_stat_force_next_flush()"))
+        row = (
+            await conn.execute(
+                text(
+                    "SELECT n_live_tup, n_dead_tup, vacuum_count FROM pg_stat_user_tables"
+                    " WHERE relname = 'story_count_deltas'"
+                )
+            )
+        ).one()
+    return int(row[0]), int(row[1]), int(row[2])
+
+
+async def test_dead_delta_rows_an_older_snapshot_kept_are_reclaimed_once_it_ends(
+    pg_client, pg_url
+) -> None:
+    """A vacuum cannot remove rows a transaction that began before the fold can still see
+    (another process's fold turn, a long report): once that transaction ends, the folder
+    vacuums again even though nothing new was folded."""
+    import asyncpg
+
+    c = pg_client
+    readers = [await sign_in(c, f"old-{i}", name=f"Old Snapshot {i}") for i in range(4)]
+    for i in range(20):
+        await post(c, readers[i % 4], f"Remark {i} on the ferry timetable.", story=STORY)
+    older = await asyncpg.connect(pg_url.replace("postgresql+asyncpg://", "postgresql://"))
+    await older.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
+    await older.fetchval("SELECT count(*) FROM story_count_deltas")  # its snapshot, now
+    folder = counts.CountFolder(c.ctx.db, every=0.05)
+    folder.start()
+    try:
+        for _ in range(100):  # the fold, and a vacuum that must leave the rows
+            live, _dead, vacuums = await _delta_rows(c)
+            if live == 0 and vacuums > 0:
+                break
+            await asyncio.sleep(0.05)
+        assert live == 0 and vacuums > 0
+        await older.execute("COMMIT")
+        for _ in range(200):
+            live, dead, vacuums = await _delta_rows(c)
+            if (live, dead) == (0, 0):
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        await folder.stop()
+        await older.close()
+    assert (live, dead) == (0, 0)
+    assert await _shown(c, "open") == 20

@@ -10,7 +10,8 @@ lock), the others skip their turn. On SQLite the 0005 triggers update the row di
 
 Every read of a count sums the story's pending deltas, so the deltas table must stay small:
 the process that folded also vacuums it at once (a few pages; autovacuum would leave the
-dead rows of a busy minute for every count to step over).
+dead rows of a busy minute for every count to step over), and again on its next turns
+while a transaction older than the fold kept some of them.
 """
 
 from __future__ import annotations
@@ -58,11 +59,17 @@ def story_columns(*, pg: bool) -> list[Any]:
     return [counted(c.name, pg=pg) if c.name in COUNT_COLUMNS else c for c in stories.c]
 
 
-async def vacuum(engine: Any) -> None:
-    """Reclaim the deltas table's dead rows (outside a transaction, as VACUUM must be)."""
+_DEAD = text("SELECT n_dead_tup FROM pg_stat_user_tables WHERE relname = 'story_count_deltas'")
+
+
+async def vacuum(engine: Any) -> int:
+    """Reclaim the deltas table's dead rows (outside a transaction, as VACUUM must be);
+    how many it had to leave (a transaction older than their deletion can still see
+    them)."""
     async with engine.connect() as conn:
         conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
         await conn.execute(text("VACUUM (TRUNCATE false) story_count_deltas"))
+        return int((await conn.execute(_DEAD)).scalar() or 0)
 
 
 async def fold(conn: Any) -> int | None:
@@ -89,13 +96,16 @@ class CountFolder:
             self._task = asyncio.create_task(self._run(), name="townhall-count-fold")
 
     async def _run(self) -> None:
+        # Dead rows the last vacuum had to leave: it runs again on the next turns, folded
+        # or not, until none are left (else they would wait for the next post).
+        left = 0
         while True:
             await asyncio.sleep(self.every)
             try:
                 async with self.db.engine.begin() as conn:
                     folded = await fold(conn)
-                if folded:
-                    await vacuum(self.db.engine)
+                if folded or left:
+                    left = await vacuum(self.db.engine)
             except Exception:  # a lost connection or a restart of the database: next turn
                 log.warning("folding story counts failed; retrying", exc_info=True)
 
